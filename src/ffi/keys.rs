@@ -1,0 +1,1 @@
+//! C ABI for the keys module (in progress).

@@ -1,0 +1,1 @@
+//! C ABI for the session module (in progress).

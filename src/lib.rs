@@ -1,0 +1,33 @@
+//! gamecrypt: hard-to-misuse cryptography for game engines, with a plain C ABI.
+//!
+//! The safe Rust core lives in the modules below; `ffi` is the only place with `extern "C"`
+//! code. Everything is built on aws-lc-rs.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_debug_implementations)]
+
+pub mod aead;
+pub mod error;
+pub mod ffi;
+pub mod keys;
+pub mod primitives;
+pub mod session;
+
+pub use error::{Error, Result};
+
+/// The crate version as one number: major * 10000 + minor * 100 + patch.
+pub const VERSION_NUMBER: u32 = {
+    const fn parse(s: &str) -> u32 {
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut n = 0u32;
+        while i < b.len() {
+            n = n * 10 + (b[i] - b'0') as u32;
+            i += 1;
+        }
+        n
+    }
+    parse(env!("CARGO_PKG_VERSION_MAJOR")) * 10000
+        + parse(env!("CARGO_PKG_VERSION_MINOR")) * 100
+        + parse(env!("CARGO_PKG_VERSION_PATCH"))
+};

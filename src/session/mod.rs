@@ -1,0 +1,1 @@
+//! The secure session (in progress).
