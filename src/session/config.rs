@@ -56,7 +56,7 @@ impl ServerConfig {
     /// else `WrongKeyType`). The default suites are every suite the key can sign for.
     pub fn builder(identity: SigningKey) -> Result<ServerConfigBuilder> {
         check_identity_type(identity.key_type())?;
-        let suites = Suite::ALL
+        let suites = Suite::all()
             .iter()
             .copied()
             .filter(|s| s.key_type() == identity.key_type())
@@ -166,7 +166,7 @@ impl ClientConfig {
         }
         Ok(ClientConfigBuilder {
             anchor,
-            suites: Suite::ALL.to_vec(),
+            suites: Suite::all().to_vec(),
             server_name: None,
             clock: None,
         })
@@ -234,6 +234,12 @@ impl ClientConfigBuilder {
     /// Uses this clock (unix seconds) for certificate validity instead of the system clock.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Sets or removes the custom clock.
+    pub(crate) fn clock_option(mut self, clock: Option<Clock>) -> Self {
+        self.clock = clock;
         self
     }
 

@@ -294,6 +294,15 @@ impl Session {
         e
     }
 
+    /// Ok when `seal` and `open` are allowed now; else `WrongState`, `SessionFailed` or
+    /// `SessionClosed` (what `seal` would return before looking at its buffers).
+    pub(crate) fn check_established(&self) -> Result<()> {
+        match self.live_state()? {
+            State::Established => Ok(()),
+            _ => Err(Error::WrongState),
+        }
+    }
+
     /// The chosen suite: known to the client after the ServerHello, to the server after the
     /// ClientHello. Before: `WrongState`.
     pub fn suite(&self) -> Result<Suite> {

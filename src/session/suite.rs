@@ -20,10 +20,12 @@ pub enum Suite {
 
 impl Suite {
     /// Every suite, in the default client preference order.
-    pub const ALL: [Suite; 2] = [
-        Suite::P256EcdsaAes256GcmSha256,
-        Suite::X25519Ed25519ChaCha20Poly1305Sha256,
-    ];
+    pub fn all() -> &'static [Suite] {
+        &[
+            Suite::P256EcdsaAes256GcmSha256,
+            Suite::X25519Ed25519ChaCha20Poly1305Sha256,
+        ]
+    }
 
     /// The 16-bit wire code (also the C constant).
     pub const fn code(self) -> u16 {
@@ -35,7 +37,7 @@ impl Suite {
 
     /// The suite with this wire code, if it is known.
     pub fn from_code(code: u16) -> Option<Suite> {
-        Suite::ALL.iter().copied().find(|s| s.code() == code)
+        Suite::all().iter().copied().find(|s| s.code() == code)
     }
 
     /// The suite's name as written in the specification.

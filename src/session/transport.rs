@@ -109,6 +109,7 @@ impl SendHalf {
     }
 }
 
+#[allow(clippy::large_enum_variant)] // one per session, kept inline: no allocation
 enum Replay {
     Window(ReplayWindow),
     Stream { next: u64 },
