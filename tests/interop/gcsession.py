@@ -862,7 +862,18 @@ class Client(_Session):
             self._abort(e)
         self.state = NEED_WRITE
 
-    def _process_server_hello(self, msg: bytes) -> None:
+    @classmethod
+    def observer(cls, client_hello: bytes, offer_suites: Sequence[int], **trust) -> "Client":
+        """A client that did not make `client_hello` (it has no ephemeral private keys) but can
+        run checks 1-8 of section 7 on a ServerHello answering it: used to predict how any
+        client that sent `client_hello` must react to a given ServerHello."""
+        c = cls(offer_suites, **trust)
+        c.client_hello = client_hello
+        c.ephemerals = {}
+        return c
+
+    def check_server_hello(self, msg: bytes):
+        """Checks 1-8 of section 7 (no state change). Returns (sh, suite, identity, cert, th)."""
         sh = parse_server_hello(msg)  # checks 1-3
         # 4. downgrade check
         expected = next((c for c in self.offer_suites if c in sh.server_suites), None)
@@ -901,6 +912,10 @@ class Client(_Session):
             if cert is None:
                 raise GcError("CertificateMissing")
             validate_certificate(cert, self.root_key, self._now(), self.server_name)
+        return sh, suite, identity, cert, th
+
+    def _process_server_hello(self, msg: bytes) -> None:
+        sh, suite, identity, cert, th = self.check_server_hello(msg)
         # 9. ECDH
         try:
             shared = self.ephemerals[suite.group].exchange(sh.share)
