@@ -1,0 +1,111 @@
+"""The spec (docs/PROTOCOL.md), the header (include/gamecrypt.h) and the Python implementation
+agree on numbers, encodings and sizes."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from conftest import ffi, gc, python_identity
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF, HKDFExpand
+
+SPEC = (ffi.REPO / "docs" / "PROTOCOL.md").read_text()
+
+
+def test_error_codes_in_spec_match_header():
+    """Every `Name` [code] pair in the spec is the header's GAMECRYPT_RESULT_NAME = code."""
+    pairs = set(re.findall(r"`([A-Z][A-Za-z]+)` \[(\d+)\]", SPEC))
+    pairs |= set(re.findall(r"`([A-Z][A-Za-z]+)` \(\[?(\d+)\]?\)", SPEC))
+    assert len(pairs) >= 15
+    for name, code in pairs:
+        header_name = re.sub(r"(?<!^)([A-Z])", r"_\1", name).upper()
+        assert ffi.RESULT[header_name] == int(code), name
+    # and the table typed into gcsession from the spec
+    for name, code in gc.SPEC_ERROR_CODES.items():
+        header_name = re.sub(r"(?<!^)([A-Z])", r"_\1", name).upper()
+        assert ffi.RESULT[header_name] == code, name
+
+
+def test_constants_match_header():
+    c = ffi.CONST
+    assert c["GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256"] == gc.SUITE_P256
+    assert c["GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256"] == gc.SUITE_X25519
+    assert c["GAMECRYPT_PACKET_HEADER_LEN"] == gc.HEADER_LEN
+    assert c["GAMECRYPT_PACKET_TAG_LEN"] == gc.TAG_LEN
+    assert c["GAMECRYPT_PACKET_OVERHEAD"] == gc.OVERHEAD == ffi.lib.gamecrypt_packet_overhead()
+    assert c["GAMECRYPT_PACKET_MAX_PAYLOAD_LEN"] == gc.MAX_PAYLOAD
+    assert c["GAMECRYPT_PACKET_TYPE_DATA"] == gc.PKT_DATA
+    assert c["GAMECRYPT_PACKET_TYPE_CLOSE"] == gc.PKT_CLOSE
+    assert c["GAMECRYPT_SESSION_MESSAGE_CLIENT_HELLO"] == gc.MSG_CLIENT_HELLO
+    assert c["GAMECRYPT_SESSION_MESSAGE_SERVER_HELLO"] == gc.MSG_SERVER_HELLO
+    assert c["GAMECRYPT_SESSION_MESSAGE_CLIENT_FINISHED"] == gc.MSG_CLIENT_FINISHED
+    assert c["GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN"] == gc.HANDSHAKE_MAX
+    assert c["GAMECRYPT_SESSION_REPLAY_WINDOW"] == gc.ReplayWindow.WINDOW
+    assert c["GAMECRYPT_SESSION_FINGERPRINT_LEN"] == 32
+    assert c["GAMECRYPT_CERTIFICATE_MAX_LEN"] == 159 + 255
+
+
+@pytest.mark.parametrize("kt", [gc.KEY_TYPE_P256, gc.KEY_TYPE_ED25519])
+def test_spki_prefixes_and_fingerprint(kt):
+    """Section 3: the fixed SPKI prefixes equal the DER that `cryptography` writes."""
+    for _ in range(5):
+        ident = python_identity(kt)
+        der = ident.public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        assert gc.spki_der(ident.public) == der
+        assert len(der) == (91 if kt == gc.KEY_TYPE_P256 else 44)
+
+
+def test_hkdf_shortcut_matches_rfc5869():
+    """Section 1: HKDF-Expand with L <= 32 is the first L bytes of HMAC(prk, info || 1)."""
+    for n in (12, 16, 32):
+        prk = os.urandom(32)
+        info = os.urandom(16)
+        assert gc.hkdf_expand(prk, info, n) == HKDFExpand(hashes.SHA256(), n, info).derive(prk)
+    salt, ikm = os.urandom(32), os.urandom(32)
+    prk = gc.hkdf_extract(salt, ikm)
+    assert gc.hkdf_expand(prk, b"i", 32) == HKDF(hashes.SHA256(), 32, salt, b"i").derive(ikm)
+
+
+def test_rfc5869_case_1():
+    ikm = bytes.fromhex("0b" * 22)
+    salt = bytes.fromhex("000102030405060708090a0b0c")
+    info = bytes.fromhex("f0f1f2f3f4f5f6f7f8f9")
+    prk = gc.hkdf_extract(salt, ikm)
+    assert prk.hex() == "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5"
+    # first 32 of the 42-byte OKM (one HMAC block)
+    assert gc.hkdf_expand(prk, info, 32).hex() == "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+
+
+def test_signed_message_layout():
+    assert len(gc.SERVER_SIG_CONTEXT) == 38
+    assert len(gc.server_signed_message(bytes(32))) == 70
+    assert gc.CERT_SIG_CONTEXT == b"gamecrypt certificate v1\x00"
+
+
+def test_python_self_sizes():
+    """Section 6 sizes reproduced by the Python implementation alone."""
+    for kt, suite, size in ((gc.KEY_TYPE_P256, gc.SUITE_P256, 241), (gc.KEY_TYPE_ED25519, gc.SUITE_X25519, 175)):
+        ident = python_identity(kt)
+        client = gc.Client([suite], pinned_key=ident.public)
+        server = gc.Server(ident.private)
+        server.read_handshake(client.write_handshake())
+        assert len(server.write_handshake()) == size
+    # largest ServerHello: 16 suites, P-256 certificate with a 255-byte name
+    root = python_identity(gc.KEY_TYPE_P256)
+    ident = python_identity(gc.KEY_TYPE_P256)
+    cert = gc.issue_certificate(root.private, ident.public, "n" * 255, 0, 0)
+    adv = [gc.SUITE_P256] + [0x100 + i for i in range(15)]
+    server = gc.Server(ident.private, certificate=cert, advertised_suites=adv)
+    server.read_handshake(gc.Client([gc.SUITE_P256], pinned_key=ident.public).client_hello)
+    assert len(server.write_handshake()) == 620
+
+
+def test_nonce_construction():
+    iv = bytes(range(12))
+    assert gc.packet_nonce(iv, 0) == iv
+    pn = 0x00A1B2C3D4E5F6
+    n = gc.packet_nonce(iv, pn)
+    assert n[:5] == iv[:5]
+    assert int.from_bytes(n, "big") == int.from_bytes(iv, "big") ^ pn
