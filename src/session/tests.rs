@@ -504,3 +504,134 @@ fn server_hello_sizes_match_the_specification() {
         }
     }
 }
+
+fn vector_docs() -> Vec<Value> {
+    let doc: Value =
+        serde_json::from_str(include_str!("../../tests/vectors/session_v1.json")).unwrap();
+    doc["vectors"].as_array().unwrap().clone()
+}
+
+/// Flipping any single bit of the ClientHello never lets a handshake complete: either the
+/// server rejects it, or (for bits the server cannot check, like the randoms and key shares)
+/// the client rejects the ServerHello because the signed transcript differs.
+#[test]
+fn every_client_hello_bit_flip_is_rejected() {
+    for v in vector_docs() {
+        let ch = unhex(v["client_hello"].as_str().unwrap());
+        let mut server_rejects = 0;
+        let mut client_rejects = 0;
+        for bit in 0..ch.len() * 8 {
+            let mut m = ch.clone();
+            m[bit / 8] ^= 1 << (bit % 8);
+            let (client, server, _) = sessions_from_json(&v);
+            let mut buf = vec![0u8; 4096];
+            client.write_handshake(&mut buf).unwrap();
+            match server.read_handshake(&m) {
+                Err(e) => {
+                    assert!(
+                        matches!(
+                            e,
+                            Error::HandshakeMalformed
+                                | Error::UnsupportedVersion
+                                | Error::NoCommonSuite
+                        ),
+                        "bit {bit}: {e:?}"
+                    );
+                    assert_eq!(server.state(), State::Failed);
+                    server_rejects += 1;
+                }
+                Ok(()) => {
+                    let n = server.write_handshake(&mut buf).unwrap();
+                    let e = client.read_handshake(&buf[..n]).unwrap_err();
+                    assert!(
+                        matches!(
+                            e,
+                            Error::HandshakeSignatureInvalid | Error::DowngradeDetected
+                        ),
+                        "bit {bit}: {e:?}"
+                    );
+                    assert_eq!(client.state(), State::Failed);
+                    client_rejects += 1;
+                }
+            }
+        }
+        // Most bits are checked by the server (padding, lengths...), the randoms and shares
+        // by the client's signature check.
+        assert!(server_rejects > 0 && client_rejects > 0);
+    }
+}
+
+#[test]
+fn every_server_hello_bit_flip_is_rejected() {
+    for v in vector_docs() {
+        let sh = unhex(v["server_hello"].as_str().unwrap());
+        for bit in 0..sh.len() * 8 {
+            let mut m = sh.clone();
+            m[bit / 8] ^= 1 << (bit % 8);
+            let (client, _server, _) = sessions_from_json(&v);
+            let mut buf = vec![0u8; 4096];
+            client.write_handshake(&mut buf).unwrap();
+            let e = client.read_handshake(&m).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    Error::HandshakeMalformed
+                        | Error::UnsupportedVersion
+                        | Error::DowngradeDetected
+                        | Error::HandshakeSignatureInvalid
+                        | Error::CertificateMalformed
+                ),
+                "bit {bit}: {e:?}"
+            );
+            assert_eq!(client.state(), State::Failed);
+            assert_eq!(client.seal(b"x", &mut buf), Err(Error::SessionFailed));
+        }
+        // Truncated or extended ServerHellos are rejected too.
+        for len in [0, 1, 3, 35, sh.len() - 65, sh.len() - 1] {
+            let (client, _server, _) = sessions_from_json(&v);
+            let mut buf = vec![0u8; 4096];
+            client.write_handshake(&mut buf).unwrap();
+            assert!(client.read_handshake(&sh[..len]).is_err(), "len {len}");
+        }
+        let (client, _server, _) = sessions_from_json(&v);
+        let mut buf = vec![0u8; 4096];
+        client.write_handshake(&mut buf).unwrap();
+        let mut longer = sh.clone();
+        longer.push(0);
+        assert_eq!(
+            client.read_handshake(&longer),
+            Err(Error::HandshakeMalformed)
+        );
+    }
+}
+
+#[test]
+fn every_client_finished_bit_flip_is_rejected() {
+    for v in vector_docs() {
+        let ch = unhex(v["client_hello"].as_str().unwrap());
+        let fin = unhex(v["client_finished"].as_str().unwrap());
+        for bit in 0..fin.len() * 8 {
+            let mut m = fin.clone();
+            m[bit / 8] ^= 1 << (bit % 8);
+            let (_client, server, _) = sessions_from_json(&v);
+            let mut buf = vec![0u8; 4096];
+            server.read_handshake(&ch).unwrap();
+            server.write_handshake(&mut buf).unwrap();
+            let e = server.read_handshake(&m).unwrap_err();
+            let expected = if bit < 64 {
+                Error::HandshakeMalformed
+            } else {
+                Error::PacketAuthFailed
+            };
+            assert_eq!(e, expected, "bit {bit}");
+            assert_eq!(server.state(), State::Failed);
+        }
+        // The genuine one is accepted by a fresh server.
+        let (_client, server, _) = sessions_from_json(&v);
+        let mut buf = vec![0u8; 4096];
+        server.read_handshake(&ch).unwrap();
+        server.write_handshake(&mut buf).unwrap();
+        server.read_handshake(&fin).unwrap();
+        assert_eq!(server.state(), State::Established);
+    }
+}
