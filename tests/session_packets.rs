@@ -275,24 +275,24 @@ fn concurrent_seal_and_open() {
             let (c, s) = (&c, &s);
             scope.spawn(move || {
                 for i in 0..N {
-                    c2s_tx.send(seal(&c, &i.to_be_bytes())).unwrap();
+                    c2s_tx.send(seal(c, &i.to_be_bytes())).unwrap();
                 }
             });
             scope.spawn(move || {
                 for i in 0..N {
-                    s2c_tx.send(seal(&s, &(i ^ 0xffff).to_be_bytes())).unwrap();
+                    s2c_tx.send(seal(s, &(i ^ 0xffff).to_be_bytes())).unwrap();
                 }
             });
             scope.spawn(move || {
                 for i in 0..N {
                     let p = c2s_rx.recv().unwrap();
-                    assert_eq!(open(&s, &p).unwrap(), i.to_be_bytes());
+                    assert_eq!(open(s, &p).unwrap(), i.to_be_bytes());
                 }
             });
             scope.spawn(move || {
                 for i in 0..N {
                     let p = s2c_rx.recv().unwrap();
-                    assert_eq!(open(&c, &p).unwrap(), (i ^ 0xffff).to_be_bytes());
+                    assert_eq!(open(c, &p).unwrap(), (i ^ 0xffff).to_be_bytes());
                 }
             });
         });
