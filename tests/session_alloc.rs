@@ -50,7 +50,10 @@ fn count_allocations(f: impl FnOnce()) -> u64 {
 #[test]
 fn seal_and_open_do_not_allocate() {
     // The counter works.
-    assert_eq!(count_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))), 1);
+    assert_eq!(
+        count_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
+        1
+    );
     for (kt, mode) in [
         (KeyType::EcdsaP256, Mode::Datagram),
         (KeyType::Ed25519, Mode::Stream),
