@@ -130,7 +130,25 @@ impl Handle for gamecrypt_client_config {
     type Inner = Arc<ClientConfig>;
 }
 
-/// One secure session (client or server side). Free with gamecrypt_session_free().
+/// One secure session (client or server side), sans-IO: it never sends or receives by
+/// itself; the application carries its bytes. Free with gamecrypt_session_free().
+///
+/// Handshake: while gamecrypt_session_get_state() is NEED_WRITE, call
+/// gamecrypt_session_write_handshake() and send the bytes; when a message arrives and the state
+/// is NEED_READ, pass it to gamecrypt_session_read_handshake(). Client: write ClientHello, read
+/// ServerHello, write ClientFinished (then ESTABLISHED; send the Finished together with the
+/// first data). Server: read ClientHello, write ServerHello, read ClientFinished.
+///
+/// Demultiplexing received bytes: first byte below 0x40 (gamecrypt_session_is_handshake_message())
+/// goes to gamecrypt_session_read_handshake(), anything else to gamecrypt_session_open().
+///
+/// Thread rules: every call is memory-safe from any thread (all state is locked). Sealing
+/// (gamecrypt_session_seal(), gamecrypt_session_close()) and opening (gamecrypt_session_open())
+/// use separate locks, so one thread may seal while another opens without waiting on each
+/// other. gamecrypt_session_get_state(), gamecrypt_session_suite() and
+/// gamecrypt_session_server_public_key() may be called from any thread at any time. The
+/// handshake calls are meant for one thread. gamecrypt_session_free() must not run
+/// concurrently with any other call on the same session.
 #[derive(Debug)]
 pub struct gamecrypt_session {
     _private: [u8; 0],

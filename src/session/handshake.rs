@@ -244,10 +244,6 @@ pub(crate) struct ServerFlight {
     pub(crate) server_hello: Vec<u8>,
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
-    #[cfg(test)]
-    pub(crate) transcript_hash: [u8; 32],
-    #[cfg(test)]
-    pub(crate) shared: Zeroizing<[u8; 32]>,
 }
 
 /// Server: validates the ClientHello, chooses the suite (the first one in the client's
@@ -316,10 +312,6 @@ pub(crate) fn server_respond(
         server_hello: sh,
         suite,
         schedule,
-        #[cfg(test)]
-        transcript_hash: th,
-        #[cfg(test)]
-        shared,
     })
 }
 
@@ -328,10 +320,6 @@ pub(crate) struct ClientResult {
     pub(crate) suite: Suite,
     pub(crate) server_key: PublicKey,
     pub(crate) schedule: Schedule,
-    #[cfg(test)]
-    pub(crate) transcript_hash: [u8; 32],
-    #[cfg(test)]
-    pub(crate) shared: Zeroizing<[u8; 32]>,
 }
 
 /// Client: checks the ServerHello completely (see the spec for the order of checks).
@@ -454,9 +442,5 @@ pub(crate) fn client_process(
         suite,
         server_key,
         schedule,
-        #[cfg(test)]
-        transcript_hash: th,
-        #[cfg(test)]
-        shared,
     })
 }
