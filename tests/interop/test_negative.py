@@ -621,3 +621,85 @@ def test_replay_window_differential(suite):
         if rc == R["OK"]:
             model.record(pn)
     assert server.state == "ESTABLISHED"
+
+
+def _py_outcome(f, *args):
+    try:
+        f(*args)
+        return R["OK"]
+    except gc.GcError as e:
+        return header_code(e.name)
+
+
+@pytest.mark.parametrize("mode", [gc.DATAGRAM, gc.STREAM])
+def test_wrong_message_for_the_step(mode):
+    """A message of the wrong kind for the handshake step (section 4 check 1, section 7
+    check 1, section 10.1 check 1) aborts with HANDSHAKE_MALFORMED in both implementations;
+    a byte-identical ClientHello copy is PACKET_REPLAYED in both modes (section 12)."""
+    ident = python_identity(gc.KEY_TYPE_P256)
+    junk = [b"", b"\x00" * 1200, b"\x02" + bytes(1199), b"\x03" + bytes(23), b"\x3f" * 1200, b"\x40" + bytes(30)]
+    for m in junk:
+        lib = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), mode)
+        py = gc.Server(ident.private, mode=mode)
+        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == R["HANDSHAKE_MALFORMED"]
+        assert lib.state == "FAILED" and py.state == gc.FAILED
+    for m in junk[:2] + [b"\x01" + bytes(1199), b"\x03" + bytes(23), b"\x40" + bytes(30)]:
+        lib = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki), mode)
+        lib.write_handshake()
+        py = gc.Client(pinned_key=ident.public, mode=mode)
+        py.write_handshake()
+        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == R["HANDSHAKE_MALFORMED"]
+    # the server waiting for the ClientFinished
+    for m in [b"", b"\x40" + bytes(23), b"\x02" + bytes(240)]:
+        lib = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), mode)
+        py = gc.Server(ident.private, mode=mode)
+        client = gc.Client(pinned_key=ident.public, mode=mode)
+        ch = client.write_handshake()
+        lib.read_handshake(ch)
+        lib.write_handshake()
+        py.read_handshake(ch)
+        py.write_handshake()
+        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == R["HANDSHAKE_MALFORMED"]
+    lib = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), mode)
+    py = gc.Server(ident.private, mode=mode)
+    lib.read_handshake(ch)
+    py.read_handshake(ch)
+    # a copy before the ServerHello was written: wrong state, nothing changes
+    assert ffi.result_of(lib.read_handshake, ch) == _py_outcome(py.read_handshake, ch) == R["WRONG_STATE"]
+    lib.write_handshake()
+    py.write_handshake()
+    assert ffi.result_of(lib.read_handshake, ch) == _py_outcome(py.read_handshake, ch) == R["PACKET_REPLAYED"]
+    assert lib.state == "NEED_READ" and py.state == gc.NEED_READ
+
+
+def test_ecdsa_signature_with_the_other_s_is_accepted():
+    """(r, n - s) is as valid an ECDSA signature as (r, s): neither implementation demands
+    low-S (the spec does not say; see SPEC_GAPS.md). The keys do not depend on it."""
+    ident = python_identity(gc.KEY_TYPE_P256)
+    client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki))
+    ch = client.write_handshake()
+    server = gc.Server(ident.private)
+    server.read_handshake(ch)
+    sh = server.write_handshake()
+    s = int.from_bytes(sh[-32:], "big")
+    other = sh[:-32] + (gc.P256_ORDER - s).to_bytes(32, "big")
+    assert predict_client(ch, [gc.SUITE_P256, gc.SUITE_X25519], other, pinned_key=ident.public) == R["OK"]
+    assert ffi.result_of(client.read_handshake, other) == R["OK"]
+    cf = client.write_handshake()
+    server.read_handshake(cf)
+    assert server.open(client.seal(b"fine")) == b"fine"
+    # r = 0, s = 0, s = n: invalid for both
+    for mangle in (
+        lambda m: m[:-64] + bytes(32) + m[-32:],
+        lambda m: m[:-32] + bytes(32),
+        lambda m: m[:-32] + gc.P256_ORDER.to_bytes(32, "big"),
+    ):
+        c2 = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki))
+        ch2 = c2.write_handshake()
+        srv2 = gc.Server(ident.private)
+        srv2.read_handshake(ch2)
+        bad = mangle(srv2.write_handshake())
+        assert predict_client(ch2, [gc.SUITE_P256, gc.SUITE_X25519], bad, pinned_key=ident.public) == R[
+            "HANDSHAKE_SIGNATURE_INVALID"
+        ]
+        assert ffi.result_of(c2.read_handshake, bad) == R["HANDSHAKE_SIGNATURE_INVALID"]
