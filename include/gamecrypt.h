@@ -36,66 +36,6 @@
 #endif
 
 
-/**
- * Size of an Ed25519 public key and of each half of a P-256 signature.
- */
-#define ED25519_PUBLIC_KEY_LEN 32
-
-/**
- * Uncompressed X9.62 P-256 point (0x04 || x || y).
- */
-#define P256_PUBLIC_KEY_LEN 65
-
-/**
- * Compressed X9.62 P-256 point (0x02/0x03 || x).
- */
-#define P256_COMPRESSED_PUBLIC_KEY_LEN 33
-
-/**
- * Uncompressed X9.62 P-384 point.
- */
-#define P384_PUBLIC_KEY_LEN 97
-
-/**
- * Compressed X9.62 P-384 point.
- */
-#define P384_COMPRESSED_PUBLIC_KEY_LEN 49
-
-/**
- * Ed25519 signature.
- */
-#define ED25519_SIGNATURE_LEN 64
-
-/**
- * ECDSA P-256 signature in fixed r||s (IEEE P1363) form.
- */
-#define P256_FIXED_SIGNATURE_LEN 64
-
-/**
- * ECDSA P-384 signature in fixed r||s (IEEE P1363) form.
- */
-#define P384_FIXED_SIGNATURE_LEN 96
-
-/**
- * Largest ECDSA P-256 signature in DER form.
- */
-#define P256_MAX_DER_SIGNATURE_LEN 72
-
-/**
- * Largest ECDSA P-384 signature in DER form.
- */
-#define P384_MAX_DER_SIGNATURE_LEN 104
-
-/**
- * Largest signature of any supported key (RSA-8192).
- */
-#define MAX_SIGNATURE_LEN 1024
-
-/**
- * SHA-256 fingerprint of a public key's SubjectPublicKeyInfo DER.
- */
-#define FINGERPRINT_LEN 32
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
