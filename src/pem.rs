@@ -37,6 +37,11 @@ pub fn decode<'l>(
     if text.len() > MAX_PEM_LEN {
         return Err(Error::InvalidLength);
     }
+    // C callers may count the NUL terminator of their string in the length.
+    let mut text = text;
+    while let Some(rest) = text.strip_suffix(b"\0") {
+        text = rest;
+    }
     let mut lines = text.split(|&b| b == b'\n').map(trim);
     while let Some(line) = lines.next() {
         let Some(label) = begin_label(line)? else {
@@ -226,6 +231,15 @@ mod tests {
                     d29ybGQ=\r\n\
                     -----END PRIVATE KEY-----";
         assert_eq!(dec(text), Ok(("EC PRIVATE KEY", b"hello".to_vec())));
+    }
+
+    #[test]
+    fn a_terminating_nul_is_ignored() {
+        let text = "-----BEGIN PRIVATE KEY-----\naGVsbG8=\n-----END PRIVATE KEY-----\0";
+        assert_eq!(dec(text), Ok(("PRIVATE KEY", b"hello".to_vec())));
+        // But not a NUL inside the text.
+        let inner = "-----BEGIN PRIVATE KEY-----\naGVs\0bG8=\n-----END PRIVATE KEY-----\n";
+        assert_eq!(dec(inner), Err(Error::PemMalformed));
     }
 
     #[test]
