@@ -374,20 +374,16 @@ impl AeadKey {
     #[must_use = "ignoring an open result accepts unauthenticated data"]
     pub fn open(&self, sealed: &[u8], ad: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let info = BoxInfo::parse(sealed)?;
-        self.open_parsed(&info, sealed, ad)
+        self.check_box(&info)?;
+        self.open_body(&sealed[..info.header_len], ad, &sealed[info.header_len..])
     }
 
-    /// Opens a box whose header was parsed already.
-    pub fn open_parsed(
-        &self,
-        info: &BoxInfo,
-        sealed: &[u8],
-        ad: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>> {
+    /// `BoxKeyMismatch` unless `info` is a key box of this key's algorithm.
+    pub fn check_box(&self, info: &BoxInfo) -> Result<()> {
         if info.kind != BoxKind::Key || info.algorithm != self.algorithm {
             return Err(Error::BoxKeyMismatch);
         }
-        self.open_body(&sealed[..info.header_len], ad, &sealed[info.header_len..])
+        Ok(())
     }
 
     fn open_body(&self, header: &[u8], ad: &[u8], body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
@@ -536,16 +532,6 @@ pub fn seal_with_password_into(
 #[must_use = "ignoring an open result accepts unauthenticated data"]
 pub fn open_with_password(password: &[u8], sealed: &[u8], ad: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     let info = BoxInfo::parse(sealed)?;
-    open_with_password_parsed(password, &info, sealed, ad)
-}
-
-/// [`open_with_password`] for a box whose header was parsed already.
-pub fn open_with_password_parsed(
-    password: &[u8],
-    info: &BoxInfo,
-    sealed: &[u8],
-    ad: &[u8],
-) -> Result<Zeroizing<Vec<u8>>> {
     let BoxKind::Password { iterations, salt } = info.kind else {
         return Err(Error::BoxKeyMismatch);
     };
@@ -554,6 +540,14 @@ pub fn open_with_password_parsed(
     }
     let key = AeadKey::from_password(info.algorithm, password, &salt, iterations)?;
     key.open_body(&sealed[..info.header_len], ad, &sealed[info.header_len..])
+}
+
+/// `BoxKeyMismatch` unless `info` is a password box.
+pub fn check_password_box(info: &BoxInfo) -> Result<()> {
+    match info.kind {
+        BoxKind::Password { .. } => Ok(()),
+        BoxKind::Key => Err(Error::BoxKeyMismatch),
+    }
 }
 
 #[cfg(test)]
