@@ -37,6 +37,32 @@
 
 
 /**
+ * Length of a SHA-256 digest, HMAC-SHA256 tag and HKDF-SHA256 PRK, in bytes.
+ */
+#define GAMECRYPT_SHA256_LEN 32
+
+/**
+ * Length of a SHA-384 digest, HMAC-SHA384 tag and HKDF-SHA384 PRK, in bytes.
+ */
+#define GAMECRYPT_SHA384_LEN 48
+
+/**
+ * Length of a SHA-512 digest, HMAC-SHA512 tag and HKDF-SHA512 PRK, in bytes.
+ */
+#define GAMECRYPT_SHA512_LEN 64
+
+/**
+ * The longest digest of any `gamecrypt_hash`: a buffer this size fits every digest and tag.
+ */
+#define GAMECRYPT_HASH_MAX_LEN 64
+
+/**
+ * PBKDF2-HMAC-SHA256 iteration count recommended for new password-derived keys (600 000,
+ * the OWASP Password Storage Cheat Sheet figure). Takes roughly 0.1-0.5 s on a desktop CPU.
+ */
+#define GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS 600000
+
+/**
  * Size of an Ed25519 public key and of each half of a P-256 signature.
  */
 #define ED25519_PUBLIC_KEY_LEN 32
@@ -96,9 +122,489 @@
  */
 #define FINGERPRINT_LEN 32
 
+/**
+ * The result of every fallible gamecrypt function.
+ *
+ * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
+ * is 0; every error has the same number as in the Rust `gamecrypt::Error`.
+ * `gamecrypt_result_str()` gives a static message for any value.
+ */
+typedef enum {
+  /**
+   * Success.
+   */
+  GAMECRYPT_RESULT_OK = 0,
+  /**
+   * A required pointer was NULL (a NULL buffer is only allowed with length 0).
+   */
+  GAMECRYPT_RESULT_NULL_ARGUMENT = 1,
+  /**
+   * An argument has a value that is never valid.
+   */
+  GAMECRYPT_RESULT_INVALID_ARGUMENT = 2,
+  /**
+   * The output buffer is too small; the needed length was written to `*out_len`.
+   */
+  GAMECRYPT_RESULT_BUFFER_TOO_SMALL = 3,
+  /**
+   * An internal bug was caught at the C boundary.
+   */
+  GAMECRYPT_RESULT_PANIC = 4,
+  /**
+   * The underlying crypto library failed unexpectedly.
+   */
+  GAMECRYPT_RESULT_INTERNAL = 5,
+  /**
+   * The algorithm is not supported for this operation.
+   */
+  GAMECRYPT_RESULT_UNSUPPORTED_ALGORITHM = 6,
+  /**
+   * The system random number generator failed.
+   */
+  GAMECRYPT_RESULT_RANDOM_FAILED = 7,
+  /**
+   * A length is outside the range this operation accepts.
+   */
+  GAMECRYPT_RESULT_INVALID_LENGTH = 8,
+  /**
+   * The key could not be parsed.
+   */
+  GAMECRYPT_RESULT_KEY_MALFORMED = 100,
+  /**
+   * The text is not valid PEM or has no block with an accepted label.
+   */
+  GAMECRYPT_RESULT_PEM_MALFORMED = 101,
+  /**
+   * The key is of the wrong type for this operation.
+   */
+  GAMECRYPT_RESULT_WRONG_KEY_TYPE = 102,
+  /**
+   * The signature does not verify.
+   */
+  GAMECRYPT_RESULT_SIGNATURE_INVALID = 103,
+  /**
+   * The key is not acceptable (too small, inconsistent or encrypted).
+   */
+  GAMECRYPT_RESULT_KEY_REJECTED = 104,
+  /**
+   * This key type cannot be written in the requested format.
+   */
+  GAMECRYPT_RESULT_UNSUPPORTED_FORMAT = 105,
+  /**
+   * The data did not authenticate (wrong key or password, wrong associated data, tampering).
+   */
+  GAMECRYPT_RESULT_OPEN_FAILED = 200,
+  /**
+   * The sealed box is truncated or is not a gamecrypt box.
+   */
+  GAMECRYPT_RESULT_BOX_MALFORMED = 201,
+  /**
+   * The sealed box uses an unknown version or algorithm.
+   */
+  GAMECRYPT_RESULT_BOX_UNSUPPORTED = 202,
+  /**
+   * The streaming context was already finished.
+   */
+  GAMECRYPT_RESULT_CONTEXT_FINISHED = 203,
+  /**
+   * The MAC (HMAC tag) does not match the key and data.
+   */
+  GAMECRYPT_RESULT_MAC_INVALID = 204,
+  /**
+   * The sealed box was made for another algorithm or kind of key (key or password).
+   */
+  GAMECRYPT_RESULT_BOX_KEY_MISMATCH = 205,
+  /**
+   * This call is not allowed in the session's current state.
+   */
+  GAMECRYPT_RESULT_WRONG_STATE = 300,
+  /**
+   * A handshake message is malformed.
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_MALFORMED = 301,
+  /**
+   * The peer uses an unsupported protocol version.
+   */
+  GAMECRYPT_RESULT_UNSUPPORTED_VERSION = 302,
+  /**
+   * Client and server have no cipher suite in common.
+   */
+  GAMECRYPT_RESULT_NO_COMMON_SUITE = 303,
+  /**
+   * The handshake was downgraded.
+   */
+  GAMECRYPT_RESULT_DOWNGRADE_DETECTED = 304,
+  /**
+   * The server's handshake signature does not verify.
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_SIGNATURE_INVALID = 305,
+  /**
+   * The server's key does not match the pinned public key.
+   */
+  GAMECRYPT_RESULT_PINNED_KEY_MISMATCH = 306,
+  /**
+   * The server's key does not match the pinned fingerprint.
+   */
+  GAMECRYPT_RESULT_FINGERPRINT_MISMATCH = 307,
+  /**
+   * The server certificate has expired.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_EXPIRED = 308,
+  /**
+   * The server certificate is not valid yet.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_NOT_YET_VALID = 309,
+  /**
+   * The server certificate is for another server name.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_WRONG_NAME = 310,
+  /**
+   * The server certificate is not signed by the trusted root key.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_SIGNATURE_INVALID = 311,
+  /**
+   * The server certificate is malformed.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_MALFORMED = 312,
+  /**
+   * The session failed earlier and can no longer be used.
+   */
+  GAMECRYPT_RESULT_SESSION_FAILED = 313,
+  /**
+   * The session is closed.
+   */
+  GAMECRYPT_RESULT_SESSION_CLOSED = 314,
+  /**
+   * The packet did not authenticate. The session goes on (datagram mode).
+   */
+  GAMECRYPT_RESULT_PACKET_AUTH_FAILED = 320,
+  /**
+   * The packet was already received. The session goes on (datagram mode).
+   */
+  GAMECRYPT_RESULT_PACKET_REPLAYED = 321,
+  /**
+   * The packet is older than the anti-replay window. The session goes on (datagram mode).
+   */
+  GAMECRYPT_RESULT_PACKET_TOO_OLD = 322,
+  /**
+   * The packet is malformed. The session goes on (datagram mode).
+   */
+  GAMECRYPT_RESULT_PACKET_MALFORMED = 323,
+  /**
+   * Stream mode: the packet arrived out of order or one is missing.
+   */
+  GAMECRYPT_RESULT_PACKET_OUT_OF_ORDER = 324,
+  /**
+   * The packet numbers of this session are used up.
+   */
+  GAMECRYPT_RESULT_KEY_EXHAUSTED = 325,
+  /**
+   * The server sent no certificate but the client requires one.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
+} gamecrypt_result;
+
+/**
+ * A streaming hash (like Godot's HashingContext), for data fed in pieces (a big file).
+ *
+ * Create with gamecrypt_hash_context_new(), feed with gamecrypt_hash_context_update(), get the
+ * digest once with gamecrypt_hash_context_finish(), free with gamecrypt_hash_context_free().
+ * Not thread-safe: use one context from one thread at a time (it may move between threads).
+ */
+typedef struct gamecrypt_hash_context gamecrypt_hash_context;
+
+/**
+ * A streaming HMAC, for data fed in pieces.
+ *
+ * Create with gamecrypt_hmac_context_new(), feed with gamecrypt_hmac_context_update(), end
+ * once with gamecrypt_hmac_context_finish() or gamecrypt_hmac_context_verify(), free with
+ * gamecrypt_hmac_context_free() (which zeroes the key state). Not thread-safe: use one context
+ * from one thread at a time (it may move between threads).
+ */
+typedef struct gamecrypt_hmac_context gamecrypt_hmac_context;
+
+/**
+ * A hash function, for hashing, HMAC and HKDF: one of the `GAMECRYPT_HASH_*` constants.
+ */
+typedef uint32_t gamecrypt_hash;
+
+/**
+ * SHA-256 (32-byte digest). The usual choice.
+ */
+#define GAMECRYPT_HASH_SHA256 1
+
+/**
+ * SHA-384 (48-byte digest).
+ */
+#define GAMECRYPT_HASH_SHA384 2
+
+/**
+ * SHA-512 (64-byte digest).
+ */
+#define GAMECRYPT_HASH_SHA512 3
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Fills `out[0..len]` with cryptographically secure random bytes (aws-lc's DRBG, seeded by the
+ * operating system). Use it for keys, salts and tokens.
+ *
+ * `(NULL, 0)` does nothing. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT (`out` NULL with `len` > 0), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_random_bytes(uint8_t *out, size_t len);
+
+/**
+ * The digest length of `alg` in bytes (32, 48 or 64), or 0 for an unknown algorithm. This is
+ * also its HMAC tag length and HKDF PRK length.
+ */
+size_t gamecrypt_hash_len(gamecrypt_hash alg);
+
+/**
+ * Hashes `data[0..data_len]` with `alg` in one call and writes the digest to `out`.
+ *
+ * `out_cap` must be at least gamecrypt_hash_len(alg); `*out_len` receives the digest length.
+ * Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps `data`),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`).
+ */
+gamecrypt_result gamecrypt_hash_digest(gamecrypt_hash alg,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       uint8_t *out,
+                                       size_t out_cap,
+                                       size_t *out_len);
+
+/**
+ * Starts a streaming hash with `alg` and writes the new context to `*out`.
+ *
+ * The caller owns the context and frees it with gamecrypt_hash_context_free().
+ *
+ * Returns OK, NULL_ARGUMENT (`out` NULL), INVALID_ARGUMENT (unknown `alg`).
+ */
+gamecrypt_result gamecrypt_hash_context_new(gamecrypt_hash alg, gamecrypt_hash_context **out);
+
+/**
+ * Feeds `data[0..data_len]` into the hash. May be called any number of times.
+ *
+ * Returns OK, NULL_ARGUMENT, CONTEXT_FINISHED (gamecrypt_hash_context_finish() was called).
+ */
+gamecrypt_result gamecrypt_hash_context_update(gamecrypt_hash_context *ctx,
+                                               const uint8_t *data,
+                                               size_t data_len);
+
+/**
+ * Finishes the hash and writes the digest (gamecrypt_hash_len(alg) bytes) to `out`.
+ *
+ * After success the context is spent: any further update/finish gives CONTEXT_FINISHED (free
+ * it, or make a new one). A too-small buffer does not finish the context, so the call can be
+ * retried with a bigger one.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in `*out_len`),
+ * CONTEXT_FINISHED.
+ */
+gamecrypt_result gamecrypt_hash_context_finish(gamecrypt_hash_context *ctx,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Frees a hash context. NULL is ignored. The context must not be used afterwards.
+ */
+void gamecrypt_hash_context_free(gamecrypt_hash_context *ctx);
+
+/**
+ * Computes HMAC-`alg`(`key`, `data`) (RFC 2104) and writes the tag (gamecrypt_hash_len(alg)
+ * bytes) to `out`.
+ *
+ * Any key length is accepted, including empty; use at least gamecrypt_hash_len(alg) random
+ * bytes. To check a tag, use gamecrypt_hmac_verify(), never memcmp. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`).
+ */
+gamecrypt_result gamecrypt_hmac_sign(gamecrypt_hash alg,
+                                     const uint8_t *key,
+                                     size_t key_len,
+                                     const uint8_t *data,
+                                     size_t data_len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Checks an HMAC tag in constant time.
+ *
+ * Only a full-length tag (gamecrypt_hash_len(alg) bytes) can verify: a tag of any other
+ * length, including a truncated prefix of the right tag, gives MAC_INVALID. Thread-safe.
+ *
+ * Returns OK (the tag is right), MAC_INVALID (it is not), NULL_ARGUMENT, INVALID_ARGUMENT
+ * (unknown `alg`).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_hmac_verify(gamecrypt_hash alg,
+                                       const uint8_t *key,
+                                       size_t key_len,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       const uint8_t *tag,
+                                       size_t tag_len);
+
+/**
+ * Starts a streaming HMAC with `alg` and `key[0..key_len]` (copied) and writes the new
+ * context to `*out`.
+ *
+ * The caller owns the context and frees it with gamecrypt_hmac_context_free().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`).
+ */
+gamecrypt_result gamecrypt_hmac_context_new(gamecrypt_hash alg,
+                                            const uint8_t *key,
+                                            size_t key_len,
+                                            gamecrypt_hmac_context **out);
+
+/**
+ * Feeds `data[0..data_len]` into the HMAC. May be called any number of times.
+ *
+ * Returns OK, NULL_ARGUMENT, CONTEXT_FINISHED (finish or verify was called).
+ */
+gamecrypt_result gamecrypt_hmac_context_update(gamecrypt_hmac_context *ctx,
+                                               const uint8_t *data,
+                                               size_t data_len);
+
+/**
+ * Finishes the HMAC and writes the tag (gamecrypt_hash_len(alg) bytes) to `out`.
+ *
+ * After success the context is spent (further calls give CONTEXT_FINISHED). A too-small
+ * buffer does not finish the context.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in `*out_len`),
+ * CONTEXT_FINISHED.
+ */
+gamecrypt_result gamecrypt_hmac_context_finish(gamecrypt_hmac_context *ctx,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Finishes the HMAC and checks `tag[0..tag_len]` in constant time (full-length tags only, as
+ * for gamecrypt_hmac_verify()). The context is spent afterwards, whatever the outcome.
+ *
+ * Returns OK (the tag is right), MAC_INVALID, NULL_ARGUMENT, CONTEXT_FINISHED.
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_hmac_context_verify(gamecrypt_hmac_context *ctx,
+                                               const uint8_t *tag,
+                                               size_t tag_len);
+
+/**
+ * Frees an HMAC context (its key state is zeroed). NULL is ignored.
+ */
+void gamecrypt_hmac_context_free(gamecrypt_hmac_context *ctx);
+
+/**
+ * The longest output HKDF-Expand with `alg` can give: 255 * gamecrypt_hash_len(alg) bytes
+ * (8160 for SHA-256), or 0 for an unknown algorithm.
+ */
+size_t gamecrypt_hkdf_max_output_len(gamecrypt_hash alg);
+
+/**
+ * HKDF-Extract (RFC 5869 §2.2): PRK = HMAC-`alg`(salt, ikm), written to `out`
+ * (gamecrypt_hash_len(alg) bytes; secret: zero it after use).
+ *
+ * An empty salt means a string of zeros (RFC 5869). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`).
+ */
+gamecrypt_result gamecrypt_hkdf_extract(gamecrypt_hash alg,
+                                        const uint8_t *salt,
+                                        size_t salt_len,
+                                        const uint8_t *ikm,
+                                        size_t ikm_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * HKDF-Expand (RFC 5869 §2.3): fills exactly `out[0..out_len]` from `prk` and `info`.
+ *
+ * `prk_len` must be at least gamecrypt_hash_len(alg) and at most 64 (a PRK from
+ * gamecrypt_hkdf_extract() fits). `out_len` must be 1 to gamecrypt_hkdf_max_output_len(alg).
+ * Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * INVALID_LENGTH (`prk_len` or `out_len` out of range).
+ */
+gamecrypt_result gamecrypt_hkdf_expand(gamecrypt_hash alg,
+                                       const uint8_t *prk,
+                                       size_t prk_len,
+                                       const uint8_t *info,
+                                       size_t info_len,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+/**
+ * HKDF extract-then-expand in one call (the usual way to turn a shared secret into keys):
+ * fills exactly `out[0..out_len]`.
+ *
+ * `out_len` must be 1 to gamecrypt_hkdf_max_output_len(alg). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * INVALID_LENGTH (`out_len` out of range).
+ */
+gamecrypt_result gamecrypt_hkdf_derive(gamecrypt_hash alg,
+                                       const uint8_t *salt,
+                                       size_t salt_len,
+                                       const uint8_t *ikm,
+                                       size_t ikm_len,
+                                       const uint8_t *info,
+                                       size_t info_len,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+/**
+ * The recommended PBKDF2-HMAC-SHA256 iteration count for new data
+ * (GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS, 600 000).
+ */
+uint32_t gamecrypt_pbkdf2_recommended_iterations(void);
+
+/**
+ * PBKDF2-HMAC-SHA256 (RFC 8018): fills exactly `out[0..out_len]` with a key derived from
+ * `password` and `salt`.
+ *
+ * Use a random salt of at least 16 bytes per password, store it with the data, and
+ * GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS for new data. The time taken grows with
+ * `iterations`: call it off the main thread. To encrypt with a password, prefer
+ * gamecrypt_box_seal_with_password(), which handles salt and count. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`iterations` 0, or `out` overlaps an input),
+ * INVALID_LENGTH (`out_len` 0).
+ */
+gamecrypt_result gamecrypt_pbkdf2_sha256_derive(const uint8_t *password,
+                                                size_t password_len,
+                                                const uint8_t *salt,
+                                                size_t salt_len,
+                                                uint32_t iterations,
+                                                uint8_t *out,
+                                                size_t out_len);
+
+/**
+ * Compares `a[0..a_len]` and `b[0..b_len]` in time that depends on the lengths but not on the
+ * contents (for secrets such as tokens; for HMAC tags use gamecrypt_hmac_verify()).
+ *
+ * Returns true only when the lengths are equal and all bytes are equal. Different lengths are
+ * unequal. A NULL pointer with a non-zero length gives false. Thread-safe.
+ */
+GAMECRYPT_MUST_USE
+bool gamecrypt_constant_time_eq(const uint8_t *a,
+                                size_t a_len,
+                                const uint8_t *b,
+                                size_t b_len);
 
 /**
  * A static, NUL-terminated English description of a `gamecrypt_result` value.
