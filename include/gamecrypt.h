@@ -37,6 +37,46 @@
 
 
 /**
+ * AEAD key length in bytes (both algorithms).
+ */
+#define GAMECRYPT_AEAD_KEY_LEN 32
+
+/**
+ * AEAD nonce length in bytes (both algorithms).
+ */
+#define GAMECRYPT_AEAD_NONCE_LEN 12
+
+/**
+ * AEAD tag length in bytes (both algorithms).
+ */
+#define GAMECRYPT_AEAD_TAG_LEN 16
+
+/**
+ * Bytes a key box adds to its plaintext (8-byte header + nonce + tag): a box of an n-byte
+ * plaintext is n + 36 bytes.
+ */
+#define GAMECRYPT_BOX_OVERHEAD 36
+
+/**
+ * Bytes a password box adds to its plaintext (28-byte header with PBKDF2 salt and iteration
+ * count + nonce + tag): a password box of an n-byte plaintext is n + 56 bytes.
+ */
+#define GAMECRYPT_PASSWORD_BOX_OVERHEAD 56
+
+/**
+ * Length of the PBKDF2 salt in a password box, and the shortest salt
+ * gamecrypt_aead_key_from_password() accepts.
+ */
+#define GAMECRYPT_PASSWORD_SALT_LEN 16
+
+/**
+ * The largest PBKDF2 iteration count of a password box: sealing with more is
+ * INVALID_ARGUMENT, opening a box that claims more is BOX_UNSUPPORTED (so a hostile file
+ * cannot make the game spin).
+ */
+#define GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS 10000000
+
+/**
  * Length of a SHA-256 digest, HMAC-SHA256 tag and HKDF-SHA256 PRK, in bytes.
  */
 #define GAMECRYPT_SHA256_LEN 32
@@ -305,6 +345,15 @@ typedef enum {
 } gamecrypt_result;
 
 /**
+ * A symmetric key for sealed boxes and raw AEAD (AES-256-GCM or ChaCha20-Poly1305).
+ *
+ * Made by gamecrypt_aead_key_from_bytes(), gamecrypt_aead_key_generate() or
+ * gamecrypt_aead_key_from_password(); freed by gamecrypt_aead_key_free(), which zeroes the key.
+ * Immutable: one key may seal and open from many threads at once.
+ */
+typedef struct gamecrypt_aead_key gamecrypt_aead_key;
+
+/**
  * A streaming hash (like Godot's HashingContext), for data fed in pieces (a big file).
  *
  * Create with gamecrypt_hash_context_new(), feed with gamecrypt_hash_context_update(), get the
@@ -324,9 +373,27 @@ typedef struct gamecrypt_hash_context gamecrypt_hash_context;
 typedef struct gamecrypt_hmac_context gamecrypt_hmac_context;
 
 /**
+ * An AEAD algorithm: one of the `GAMECRYPT_AEAD_*` constants. Always chosen explicitly; 0 and
+ * unknown values are INVALID_ARGUMENT.
+ */
+typedef uint32_t gamecrypt_aead;
+
+/**
  * A hash function, for hashing, HMAC and HKDF: one of the `GAMECRYPT_HASH_*` constants.
  */
 typedef uint32_t gamecrypt_hash;
+
+/**
+ * AES-256-GCM: the recommended default (hardware-accelerated on desktop, console and most
+ * mobile CPUs). Also the algorithm byte `1` in a box header.
+ */
+#define GAMECRYPT_AEAD_AES_256_GCM 1
+
+/**
+ * ChaCha20-Poly1305: for CPUs without AES instructions. Also the algorithm byte `2` in a box
+ * header.
+ */
+#define GAMECRYPT_AEAD_CHACHA20_POLY1305 2
 
 /**
  * SHA-256 (32-byte digest). The usual choice.
@@ -346,6 +413,245 @@ typedef uint32_t gamecrypt_hash;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * GAMECRYPT_AEAD_KEY_LEN (32).
+ */
+size_t gamecrypt_aead_key_len(void);
+
+/**
+ * GAMECRYPT_AEAD_NONCE_LEN (12).
+ */
+size_t gamecrypt_aead_nonce_len(void);
+
+/**
+ * GAMECRYPT_AEAD_TAG_LEN (16).
+ */
+size_t gamecrypt_aead_tag_len(void);
+
+/**
+ * GAMECRYPT_BOX_OVERHEAD (36): a key box is this much longer than its plaintext.
+ */
+size_t gamecrypt_box_overhead(void);
+
+/**
+ * GAMECRYPT_PASSWORD_BOX_OVERHEAD (56): a password box is this much longer than its
+ * plaintext.
+ */
+size_t gamecrypt_password_box_overhead(void);
+
+/**
+ * GAMECRYPT_PASSWORD_SALT_LEN (16).
+ */
+size_t gamecrypt_password_salt_len(void);
+
+/**
+ * GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS (10 000 000).
+ */
+uint32_t gamecrypt_password_box_max_iterations(void);
+
+/**
+ * Makes a key for `alg` from `key[0..key_len]` (exactly GAMECRYPT_AEAD_KEY_LEN bytes, which
+ * are copied; the caller should zero its copy) and writes it to `*out`.
+ *
+ * The caller owns the key and frees it with gamecrypt_aead_key_free().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`), INVALID_LENGTH (`key_len` is
+ * not 32).
+ */
+gamecrypt_result gamecrypt_aead_key_from_bytes(gamecrypt_aead alg,
+                                               const uint8_t *key,
+                                               size_t key_len,
+                                               gamecrypt_aead_key **out);
+
+/**
+ * Makes a fresh random key for `alg` and writes it to `*out`.
+ *
+ * The key cannot be exported: it suits data that lives only as long as the process (a
+ * temporary cache). To keep a key across runs, make GAMECRYPT_AEAD_KEY_LEN bytes with
+ * gamecrypt_random_bytes(), store them safely and use gamecrypt_aead_key_from_bytes().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_aead_key_generate(gamecrypt_aead alg, gamecrypt_aead_key **out);
+
+/**
+ * Derives a key for `alg` from a password: PBKDF2-HMAC-SHA256(password, salt, iterations,
+ * 32 bytes), and writes it to `*out`.
+ *
+ * The caller must store the salt (random, at least GAMECRYPT_PASSWORD_SALT_LEN bytes) and the
+ * iteration count (GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS for new data) to make the same key
+ * again. gamecrypt_box_seal_with_password() does all that for you and is usually the better
+ * choice; this function suits sealing many boxes with one password-derived key. Takes time in
+ * proportion to `iterations`: call it off the main thread.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, empty password, `iterations`
+ * 0), INVALID_LENGTH (salt shorter than 16 bytes).
+ */
+gamecrypt_result gamecrypt_aead_key_from_password(gamecrypt_aead alg,
+                                                  const uint8_t *password,
+                                                  size_t password_len,
+                                                  const uint8_t *salt,
+                                                  size_t salt_len,
+                                                  uint32_t iterations,
+                                                  gamecrypt_aead_key **out);
+
+/**
+ * The algorithm of `key` (a `GAMECRYPT_AEAD_*` constant), or 0 if `key` is NULL.
+ */
+gamecrypt_aead gamecrypt_aead_key_algorithm(const gamecrypt_aead_key *key);
+
+/**
+ * Frees a key; its key material is zeroed. NULL is ignored. No other thread may be using the
+ * key.
+ */
+void gamecrypt_aead_key_free(gamecrypt_aead_key *key);
+
+/**
+ * Seals `plaintext` into a self-describing box (header || random nonce || ciphertext || tag;
+ * see docs/FORMATS.md) and writes it to `out`.
+ *
+ * The box is exactly `plaintext_len + GAMECRYPT_BOX_OVERHEAD` bytes. `ad` (associated data,
+ * may be empty) is authenticated but not stored: give the same bytes to
+ * gamecrypt_aead_key_open() (e.g. the save slot name, so a box cannot be moved to another
+ * slot). The nonce is random; one key should seal at most 2^32 boxes. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`out` overlaps an input), INVALID_LENGTH
+ * (plaintext over 2^36 - 32 bytes), BUFFER_TOO_SMALL (needed length in `*out_len`),
+ * RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_aead_key_seal(const gamecrypt_aead_key *key,
+                                         const uint8_t *plaintext,
+                                         size_t plaintext_len,
+                                         const uint8_t *ad,
+                                         size_t ad_len,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Opens a box made by gamecrypt_aead_key_seal() with this key and the same `ad`, and writes
+ * the plaintext (`box_len - GAMECRYPT_BOX_OVERHEAD` bytes) to `out`.
+ *
+ * Nothing is written unless the box is authentic. `out` must not overlap the box. Thread-safe.
+ *
+ * Returns OK; OPEN_FAILED (wrong key, wrong `ad`, or the box was changed); BOX_MALFORMED
+ * (truncated, or not a gamecrypt box); BOX_UNSUPPORTED (unknown version or algorithm);
+ * BOX_KEY_MISMATCH (a box of the other algorithm, e.g. a ChaCha20-Poly1305 box given to an
+ * AES-256-GCM key, or a password box); BUFFER_TOO_SMALL (needed length in `*out_len`);
+ * NULL_ARGUMENT; INVALID_ARGUMENT (`out` overlaps an input).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_aead_key_open(const gamecrypt_aead_key *key,
+                                         const uint8_t *sealed,
+                                         size_t sealed_len,
+                                         const uint8_t *ad,
+                                         size_t ad_len,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Seals `plaintext` with a password into a password box, whose header also stores a fresh
+ * random PBKDF2 salt and `iterations`, so gamecrypt_box_open_with_password() needs only the
+ * password (and `ad`). Writes `plaintext_len + GAMECRYPT_PASSWORD_BOX_OVERHEAD` bytes to `out`.
+ *
+ * The key is PBKDF2-HMAC-SHA256(password, salt, iterations, 32 bytes); use
+ * GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS (600 000). Every call runs PBKDF2, so it takes as
+ * long as one password check: call it off the main thread. `ad` as for
+ * gamecrypt_aead_key_seal(). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, empty password, `iterations` 0
+ * or above GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS, `out` overlaps an input), INVALID_LENGTH,
+ * BUFFER_TOO_SMALL (needed length in `*out_len`, checked before any PBKDF2 work),
+ * RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_box_seal_with_password(gamecrypt_aead alg,
+                                                  const uint8_t *password,
+                                                  size_t password_len,
+                                                  uint32_t iterations,
+                                                  const uint8_t *plaintext,
+                                                  size_t plaintext_len,
+                                                  const uint8_t *ad,
+                                                  size_t ad_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Opens a password box made by gamecrypt_box_seal_with_password() with the same password and
+ * `ad`, and writes the plaintext (`box_len - GAMECRYPT_PASSWORD_BOX_OVERHEAD` bytes) to `out`.
+ *
+ * Runs PBKDF2 with the count stored in the box, which is at most
+ * GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS (a box claiming more is refused before any work).
+ * Nothing is written unless the box is authentic. Thread-safe.
+ *
+ * Returns OK; OPEN_FAILED (wrong password, wrong `ad`, or the box was changed);
+ * BOX_MALFORMED (truncated, not a gamecrypt box, iteration count 0); BOX_UNSUPPORTED (unknown
+ * version or algorithm, iteration count above the bound); BOX_KEY_MISMATCH (a key box, which
+ * needs gamecrypt_aead_key_open()); BUFFER_TOO_SMALL (needed length in `*out_len`, checked
+ * before any PBKDF2 work); INVALID_ARGUMENT (empty password, `out` overlaps an input);
+ * NULL_ARGUMENT.
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_box_open_with_password(const uint8_t *password,
+                                                  size_t password_len,
+                                                  const uint8_t *sealed,
+                                                  size_t sealed_len,
+                                                  const uint8_t *ad,
+                                                  size_t ad_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Raw AEAD open, for data sealed by another system: `ciphertext_and_tag` is the ciphertext
+ * followed by the 16-byte tag, with the explicit 12-byte `nonce` and associated data `ad`.
+ * Writes the plaintext (`ciphertext_and_tag_len - 16` bytes) to `out`.
+ *
+ * Nothing is written unless the data is authentic. For gamecrypt's own data use boxes
+ * (gamecrypt_aead_key_open()). Thread-safe.
+ *
+ * Returns OK, OPEN_FAILED (does not authenticate, or shorter than a tag), INVALID_LENGTH
+ * (`nonce_len` is not 12), BUFFER_TOO_SMALL (needed length in `*out_len`), NULL_ARGUMENT,
+ * INVALID_ARGUMENT (`out` overlaps an input).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_aead_key_open_with_nonce(const gamecrypt_aead_key *key,
+                                                    const uint8_t *nonce,
+                                                    size_t nonce_len,
+                                                    const uint8_t *ad,
+                                                    size_t ad_len,
+                                                    const uint8_t *ciphertext_and_tag,
+                                                    size_t ciphertext_and_tag_len,
+                                                    uint8_t *out,
+                                                    size_t out_cap,
+                                                    size_t *out_len);
+
+/**
+ * DANGEROUS: raw AEAD seal with a nonce that the caller chooses. Writes `ciphertext || tag`
+ * (`plaintext_len + 16` bytes) to `out`.
+ *
+ * **Never use the same nonce twice with the same key.** A repeated nonce reveals the XOR of
+ * the two plaintexts and, for both AES-GCM and ChaCha20-Poly1305, lets an attacker forge new
+ * messages under that key. Only use this to produce data for another system whose protocol
+ * fixes the nonce (e.g. a counter you are sure never repeats). For data at rest, use
+ * gamecrypt_aead_key_seal(), which picks a random nonce and needs no care. Thread-safe.
+ *
+ * Returns OK, INVALID_LENGTH (`nonce_len` is not 12, or plaintext too long),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`), NULL_ARGUMENT, INVALID_ARGUMENT (`out`
+ * overlaps an input).
+ */
+gamecrypt_result gamecrypt_aead_key_seal_with_nonce_dangerous(const gamecrypt_aead_key *key,
+                                                              const uint8_t *nonce,
+                                                              size_t nonce_len,
+                                                              const uint8_t *ad,
+                                                              size_t ad_len,
+                                                              const uint8_t *plaintext,
+                                                              size_t plaintext_len,
+                                                              uint8_t *out,
+                                                              size_t out_cap,
+                                                              size_t *out_len);
 
 /**
  * Fills `out[0..len]` with cryptographically secure random bytes (aws-lc's DRBG, seeded by the

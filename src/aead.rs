@@ -117,11 +117,11 @@ pub enum AeadAlgorithm {
 }
 
 impl AeadAlgorithm {
-    /// The algorithm with this C constant: 0 (default) and 1 are AES-256-GCM, 2 is
-    /// ChaCha20-Poly1305; anything else is `InvalidArgument`.
+    /// The algorithm with this C constant: 1 is AES-256-GCM, 2 is ChaCha20-Poly1305; anything
+    /// else (0 included: the choice is always explicit) is `InvalidArgument`.
     pub fn from_code(code: u32) -> Result<AeadAlgorithm> {
         match code {
-            0 | 1 => Ok(AeadAlgorithm::Aes256Gcm),
+            1 => Ok(AeadAlgorithm::Aes256Gcm),
             2 => Ok(AeadAlgorithm::ChaCha20Poly1305),
             _ => Err(Error::InvalidArgument),
         }
@@ -473,7 +473,9 @@ impl AeadKey {
     }
 }
 
-fn check_password_args(password: &[u8], iterations: u32) -> Result<()> {
+/// The argument checks of [`seal_with_password`]: `InvalidArgument` for an empty password or
+/// an iteration count outside 1 ..= [`PASSWORD_BOX_MAX_ITERATIONS`].
+pub fn check_password_args(password: &[u8], iterations: u32) -> Result<()> {
     if password.is_empty() || iterations == 0 || iterations > PASSWORD_BOX_MAX_ITERATIONS {
         return Err(Error::InvalidArgument);
     }
@@ -580,13 +582,12 @@ mod tests {
 
     #[test]
     fn algorithm_codes() {
-        assert_eq!(AeadAlgorithm::from_code(0), Ok(AeadAlgorithm::Aes256Gcm));
         assert_eq!(AeadAlgorithm::from_code(1), Ok(AeadAlgorithm::Aes256Gcm));
         assert_eq!(
             AeadAlgorithm::from_code(2),
             Ok(AeadAlgorithm::ChaCha20Poly1305)
         );
-        for bad in [3, 255, 256, u32::MAX] {
+        for bad in [0, 3, 255, 256, u32::MAX] {
             assert_eq!(AeadAlgorithm::from_code(bad), Err(Error::InvalidArgument));
         }
     }

@@ -486,7 +486,9 @@ pub unsafe extern "C" fn gamecrypt_hkdf_derive(
 /// (GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS, 600 000).
 #[no_mangle]
 pub extern "C" fn gamecrypt_pbkdf2_recommended_iterations() -> u32 {
-    prim::PBKDF2_RECOMMENDED_ITERATIONS
+    panic_boundary(GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS, || {
+        GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS
+    })
 }
 
 /// PBKDF2-HMAC-SHA256 (RFC 8018): fills exactly `out[0..out_len]` with a key derived from
