@@ -169,6 +169,72 @@
 #define GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS 600000
 
 /**
+ * Header of a sealed packet: 1 type byte + 56-bit big-endian packet number.
+ */
+#define GAMECRYPT_PACKET_HEADER_LEN 8
+
+/**
+ * Authentication tag at the end of a sealed packet.
+ */
+#define GAMECRYPT_PACKET_TAG_LEN 16
+
+/**
+ * Bytes a sealed packet adds to its plaintext (header + tag).
+ */
+#define GAMECRYPT_PACKET_OVERHEAD 24
+
+/**
+ * Largest plaintext of one packet (16 MiB).
+ */
+#define GAMECRYPT_PACKET_MAX_PAYLOAD_LEN 16777216
+
+/**
+ * First byte of an application data packet.
+ */
+#define GAMECRYPT_PACKET_TYPE_DATA 64
+
+/**
+ * First byte of an authenticated close packet.
+ */
+#define GAMECRYPT_PACKET_TYPE_CLOSE 66
+
+/**
+ * First byte of a ClientHello.
+ */
+#define GAMECRYPT_SESSION_MESSAGE_CLIENT_HELLO 1
+
+/**
+ * First byte of a ServerHello.
+ */
+#define GAMECRYPT_SESSION_MESSAGE_SERVER_HELLO 2
+
+/**
+ * First byte of a ClientFinished.
+ */
+#define GAMECRYPT_SESSION_MESSAGE_CLIENT_FINISHED 3
+
+/**
+ * No handshake message is longer than this: a buffer of this size always suffices for
+ * gamecrypt_session_write_handshake().
+ */
+#define GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN 4096
+
+/**
+ * Datagram mode: a packet may arrive this many packet numbers behind the newest one.
+ */
+#define GAMECRYPT_SESSION_REPLAY_WINDOW 1984
+
+/**
+ * Length of a pinned fingerprint (SHA-256 of the server key's SubjectPublicKeyInfo DER).
+ */
+#define GAMECRYPT_SESSION_FINGERPRINT_LEN 32
+
+/**
+ * The largest server certificate.
+ */
+#define GAMECRYPT_CERTIFICATE_MAX_LEN 414
+
+/**
  * The result of every fallible gamecrypt function.
  *
  * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
@@ -360,6 +426,18 @@ typedef enum {
 typedef struct gamecrypt_aead_key gamecrypt_aead_key;
 
 /**
+ * An immutable client configuration, shareable by any number of sessions and threads.
+ * Free with gamecrypt_client_config_free() (sessions keep their own reference).
+ */
+typedef struct gamecrypt_client_config gamecrypt_client_config;
+
+/**
+ * Builder of a client configuration. Not thread-safe; free with
+ * gamecrypt_client_config_builder_free().
+ */
+typedef struct gamecrypt_client_config_builder gamecrypt_client_config_builder;
+
+/**
  * A streaming hash (like Godot's HashingContext), for data fed in pieces (a big file).
  *
  * Create with gamecrypt_hash_context_new(), feed with gamecrypt_hash_context_update(), get the
@@ -389,6 +467,41 @@ typedef struct gamecrypt_hmac_context gamecrypt_hmac_context;
  * Only the free must not race with other uses of the handle.
  */
 typedef struct gamecrypt_public_key gamecrypt_public_key;
+
+/**
+ * An immutable server configuration, shareable by any number of sessions and threads.
+ * Free with gamecrypt_server_config_free() (sessions keep their own reference).
+ */
+typedef struct gamecrypt_server_config gamecrypt_server_config;
+
+/**
+ * Builder of a server configuration. Not thread-safe; free with
+ * gamecrypt_server_config_builder_free().
+ */
+typedef struct gamecrypt_server_config_builder gamecrypt_server_config_builder;
+
+/**
+ * One secure session (client or server side), sans-IO: it never sends or receives by
+ * itself; the application carries its bytes. Free with gamecrypt_session_free().
+ *
+ * Handshake: while gamecrypt_session_get_state() is NEED_WRITE, call
+ * gamecrypt_session_write_handshake() and send the bytes; when a message arrives and the state
+ * is NEED_READ, pass it to gamecrypt_session_read_handshake(). Client: write ClientHello, read
+ * ServerHello, write ClientFinished (then ESTABLISHED; send the Finished together with the
+ * first data). Server: read ClientHello, write ServerHello, read ClientFinished.
+ *
+ * Demultiplexing received bytes: first byte below 0x40 (gamecrypt_session_is_handshake_message())
+ * goes to gamecrypt_session_read_handshake(), anything else to gamecrypt_session_open().
+ *
+ * Thread rules: every call is memory-safe from any thread (all state is locked). Sealing
+ * (gamecrypt_session_seal(), gamecrypt_session_close()) and opening (gamecrypt_session_open())
+ * use separate locks, so one thread may seal while another opens without waiting on each
+ * other. gamecrypt_session_get_state(), gamecrypt_session_suite() and
+ * gamecrypt_session_server_public_key() may be called from any thread at any time. The
+ * handshake calls are meant for one thread. gamecrypt_session_free() must not run
+ * concurrently with any other call on the same session.
+ */
+typedef struct gamecrypt_session gamecrypt_session;
 
 /**
  * A private key that signs: ECDSA P-256, ECDSA P-384, Ed25519 or RSA.
@@ -426,6 +539,27 @@ typedef uint32_t gamecrypt_signature_format;
  * A hash function, for hashing, HMAC and HKDF: one of the `GAMECRYPT_HASH_*` constants.
  */
 typedef uint32_t gamecrypt_hash;
+
+/**
+ * A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
+ */
+typedef uint32_t gamecrypt_suite;
+
+/**
+ * Returns the current time in unix seconds for certificate checks. Called from whichever
+ * thread reads the ServerHello, so it must be thread-safe.
+ */
+typedef uint64_t (*gamecrypt_clock_fn)(void *ctx);
+
+/**
+ * How the transport delivers packets (one of `GAMECRYPT_SESSION_MODE_*`).
+ */
+typedef uint32_t gamecrypt_session_mode;
+
+/**
+ * Where a session is (one of `GAMECRYPT_SESSION_STATE_*`).
+ */
+typedef uint32_t gamecrypt_session_state;
 
 /**
  * AES-256-GCM: the recommended default (hardware-accelerated on desktop, console and most
@@ -499,6 +633,57 @@ typedef uint32_t gamecrypt_hash;
  * SHA-512 (64-byte digest).
  */
 #define GAMECRYPT_HASH_SHA512 3
+
+/**
+ * ECDH P-256 + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM (the default; identity key ECDSA P-256).
+ */
+#define GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256 1
+
+/**
+ * X25519 + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305 (identity key Ed25519).
+ */
+#define GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256 2
+
+/**
+ * Packets may be lost, reordered or duplicated (UDP...): a replay window drops bad packets
+ * without ending the session.
+ */
+#define GAMECRYPT_SESSION_MODE_DATAGRAM 1
+
+/**
+ * Packets arrive once and in order (TCP, WebSocket): any bad packet ends the session.
+ */
+#define GAMECRYPT_SESSION_MODE_STREAM 2
+
+/**
+ * Only returned by gamecrypt_session_get_state() for a NULL session.
+ */
+#define GAMECRYPT_SESSION_STATE_INVALID 0
+
+/**
+ * Call gamecrypt_session_write_handshake() and send the message to the peer.
+ */
+#define GAMECRYPT_SESSION_STATE_NEED_WRITE 1
+
+/**
+ * Pass the peer's next handshake message to gamecrypt_session_read_handshake().
+ */
+#define GAMECRYPT_SESSION_STATE_NEED_READ 2
+
+/**
+ * gamecrypt_session_seal() and gamecrypt_session_open() work.
+ */
+#define GAMECRYPT_SESSION_STATE_ESTABLISHED 3
+
+/**
+ * A fatal error happened; every call now returns GAMECRYPT_RESULT_SESSION_FAILED.
+ */
+#define GAMECRYPT_SESSION_STATE_FAILED 4
+
+/**
+ * The session was closed; every call now returns GAMECRYPT_RESULT_SESSION_CLOSED.
+ */
+#define GAMECRYPT_SESSION_STATE_CLOSED 5
 
 #ifdef __cplusplus
 extern "C" {
@@ -1331,6 +1516,381 @@ bool gamecrypt_constant_time_eq(const uint8_t *a,
  * be freed. Safe to call from any thread.
  */
 const char *gamecrypt_result_str(uint32_t result);
+
+/**
+ * Starts a server configuration with the server's identity key, given as unencrypted
+ * PKCS#8 DER (ECDSA P-256 or Ed25519). By default the server accepts every suite its key
+ * can sign for. The builder does not keep a pointer to the input.
+ *
+ * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE (not P-256 or Ed25519).
+ */
+gamecrypt_result gamecrypt_server_config_builder_new(const uint8_t *identity_pkcs8,
+                                                     size_t identity_pkcs8_len,
+                                                     gamecrypt_server_config_builder **out);
+
+/**
+ * Makes the server send this certificate (from gamecrypt_certificate_issue()) instead of
+ * its bare public key. Needed by clients that trust a root key.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, INVALID_ARGUMENT (the certificate is
+ * for another key). On error the builder is unchanged.
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_certificate(gamecrypt_server_config_builder *builder,
+                                                                 const uint8_t *certificate,
+                                                                 size_t certificate_len);
+
+/**
+ * Sets the suites the server accepts (`count` values of `GAMECRYPT_SUITE_*`; order does not
+ * matter, the client's preference decides).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite),
+ * WRONG_KEY_TYPE (the identity key cannot sign for a listed suite). On error the builder is
+ * unchanged.
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_suites(gamecrypt_server_config_builder *builder,
+                                                            const gamecrypt_suite *suites,
+                                                            size_t count);
+
+/**
+ * Creates an immutable configuration from the builder. The builder stays valid (it can be
+ * changed and built again) and must still be freed.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_server_config_builder_build(const gamecrypt_server_config_builder *builder,
+                                                       gamecrypt_server_config **out);
+
+/**
+ * Frees a server configuration builder. NULL is ignored.
+ */
+void gamecrypt_server_config_builder_free(gamecrypt_server_config_builder *builder);
+
+/**
+ * Frees a server configuration. Sessions created from it stay usable. NULL is ignored.
+ */
+void gamecrypt_server_config_free(gamecrypt_server_config *config);
+
+/**
+ * Starts a client configuration that trusts exactly one server key, given as
+ * SubjectPublicKeyInfo DER (ECDSA P-256 or Ed25519). Only suites that key can sign for are
+ * offered.
+ *
+ * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+ */
+gamecrypt_result gamecrypt_client_config_builder_new_pinned_key(const uint8_t *server_key_spki,
+                                                                size_t server_key_spki_len,
+                                                                gamecrypt_client_config_builder **out);
+
+/**
+ * Starts a client configuration that trusts the server key whose fingerprint (SHA-256 of
+ * its SubjectPublicKeyInfo DER, `GAMECRYPT_SESSION_FINGERPRINT_LEN` bytes) is given.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+ */
+gamecrypt_result gamecrypt_client_config_builder_new_pinned_fingerprint(const uint8_t *fingerprint,
+                                                                        size_t fingerprint_len,
+                                                                        gamecrypt_client_config_builder **out);
+
+/**
+ * Starts a client configuration that trusts any server presenting a valid certificate
+ * signed by this root key (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519). Set the
+ * expected server name with gamecrypt_client_config_builder_set_server_name(); without it,
+ * any name the root certified is accepted.
+ *
+ * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+ */
+gamecrypt_result gamecrypt_client_config_builder_new_root(const uint8_t *root_key_spki,
+                                                          size_t root_key_spki_len,
+                                                          gamecrypt_client_config_builder **out);
+
+/**
+ * Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
+ * Default: P-256 suite, then X25519 suite.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
+ * error the builder is unchanged.
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_suites(gamecrypt_client_config_builder *builder,
+                                                            const gamecrypt_suite *suites,
+                                                            size_t count);
+
+/**
+ * Sets the name the server certificate must carry (NUL-terminated UTF-8, compared byte for
+ * byte). Only for root-trusting configurations.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (bad UTF-8, or the builder pins a key or
+ * fingerprint), INVALID_LENGTH (empty or longer than 255 bytes).
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_server_name(gamecrypt_client_config_builder *builder,
+                                                                 const char *server_name);
+
+/**
+ * Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
+ * for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
+ * any configuration built from this builder or any session using one exists. A NULL
+ * `clock` goes back to the system clock.
+ *
+ * Returns OK, NULL_ARGUMENT (builder).
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_clock(gamecrypt_client_config_builder *builder,
+                                                           gamecrypt_clock_fn clock,
+                                                           void *ctx);
+
+/**
+ * Creates an immutable configuration from the builder. The builder stays valid and must
+ * still be freed.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
+ * configured suites).
+ */
+gamecrypt_result gamecrypt_client_config_builder_build(const gamecrypt_client_config_builder *builder,
+                                                       gamecrypt_client_config **out);
+
+/**
+ * Frees a client configuration builder. NULL is ignored.
+ */
+void gamecrypt_client_config_builder_free(gamecrypt_client_config_builder *builder);
+
+/**
+ * Frees a client configuration. Sessions created from it stay usable. NULL is ignored.
+ */
+void gamecrypt_client_config_free(gamecrypt_client_config *config);
+
+/**
+ * Creates a client session (state NEED_WRITE: its ClientHello with fresh ephemeral keys is
+ * ready). The session keeps its own reference to the configuration.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_session_new_client(const gamecrypt_client_config *config,
+                                              gamecrypt_session_mode mode,
+                                              gamecrypt_session **out);
+
+/**
+ * Creates a server session (state NEED_READ: waiting for a ClientHello). The session keeps
+ * its own reference to the configuration.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode).
+ */
+gamecrypt_result gamecrypt_session_new_server(const gamecrypt_server_config *config,
+                                              gamecrypt_session_mode mode,
+                                              gamecrypt_session **out);
+
+/**
+ * Frees a session and erases its keys. NULL is ignored. No other call on this session may
+ * be running or follow.
+ */
+void gamecrypt_session_free(gamecrypt_session *session);
+
+/**
+ * The session's state (`GAMECRYPT_SESSION_STATE_*`); GAMECRYPT_SESSION_STATE_INVALID for
+ * NULL. Safe to call from any thread at any time.
+ */
+gamecrypt_session_state gamecrypt_session_get_state(const gamecrypt_session *session);
+
+/**
+ * Writes the next handshake message (at most GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN bytes) to
+ * send to the peer. Only in state NEED_WRITE. In datagram mode keep a copy: you resend it
+ * if the peer's answer does not come (see docs/PROTOCOL.md, "Retransmission").
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len; nothing changes),
+ * WRONG_STATE (nothing to write now), SESSION_FAILED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_write_handshake(const gamecrypt_session *session,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Processes a handshake message from the peer (a message whose first byte is below 0x40;
+ * see gamecrypt_session_is_handshake_message()). Only in state NEED_READ.
+ *
+ * Returns OK; NULL_ARGUMENT, WRONG_STATE (not waiting for a message: e.g. a late duplicate,
+ * ignore it), PACKET_REPLAYED (server only: a copy of the ClientHello already answered,
+ * resend your ServerHello): these three change nothing. Fatal (state becomes FAILED):
+ * HANDSHAKE_MALFORMED, UNSUPPORTED_VERSION, NO_COMMON_SUITE, DOWNGRADE_DETECTED,
+ * HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
+ * CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
+ * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
+ * PACKET_AUTH_FAILED (bad ClientFinished). Afterwards: SESSION_FAILED, SESSION_CLOSED.
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_session_read_handshake(const gamecrypt_session *session,
+                                                  const uint8_t *message,
+                                                  size_t message_len);
+
+/**
+ * Seals `plaintext` into a packet of `plaintext_len + GAMECRYPT_PACKET_OVERHEAD` bytes.
+ * Only in state ESTABLISHED. No allocation. May run concurrently with
+ * gamecrypt_session_open() on the same session.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (plaintext above
+ * GAMECRYPT_PACKET_MAX_PAYLOAD_LEN), BUFFER_TOO_SMALL (needed length in *out_len),
+ * WRONG_STATE, KEY_EXHAUSTED (2^56 packets sent: start a new session), SESSION_FAILED,
+ * SESSION_CLOSED. `out` must not overlap `plaintext`.
+ */
+gamecrypt_result gamecrypt_session_seal(const gamecrypt_session *session,
+                                        const uint8_t *plaintext,
+                                        size_t plaintext_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Opens a packet (first byte 0x40 or above) into `out`, which needs
+ * `packet_len - GAMECRYPT_PACKET_OVERHEAD` bytes. Only in state ESTABLISHED. No allocation.
+ * May run concurrently with gamecrypt_session_seal() on the same session.
+ *
+ * Returns OK; NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE:
+ * nothing changes. PACKET_MALFORMED, PACKET_TOO_OLD, PACKET_REPLAYED, PACKET_AUTH_FAILED:
+ * drop the packet; in datagram mode the session goes on, in stream mode they (and
+ * PACKET_OUT_OF_ORDER) are fatal. SESSION_CLOSED: the peer closed the session (the session
+ * is now CLOSED), or it was closed before. SESSION_FAILED. On any error `out` holds no
+ * plaintext. `out` must not overlap `packet`.
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_session_open(const gamecrypt_session *session,
+                                        const uint8_t *packet,
+                                        size_t packet_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Closes the session and erases its keys. When ESTABLISHED, writes an authenticated close
+ * packet (GAMECRYPT_PACKET_OVERHEAD bytes) to send to the peer; during the handshake writes
+ * nothing (*out_len = 0; `out` may then be NULL with `out_cap` 0). Afterwards every call
+ * returns SESSION_CLOSED. Counts as a sealing call for the thread rules.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (nothing changes), SESSION_FAILED,
+ * SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_close(const gamecrypt_session *session,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * The negotiated suite (`GAMECRYPT_SUITE_*`): known to the client after it read the
+ * ServerHello and to the server after it read the ClientHello.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (not negotiated yet), SESSION_FAILED,
+ * SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_suite(const gamecrypt_session *session,
+                                         gamecrypt_suite *out_suite);
+
+/**
+ * The server's identity key as SubjectPublicKeyInfo DER (for the client: the key it
+ * authenticated). Available when gamecrypt_session_suite() is.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL, WRONG_STATE, SESSION_FAILED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_server_public_key(const gamecrypt_session *session,
+                                                     uint8_t *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len);
+
+/**
+ * True when `data` starts like a handshake message (first byte 0x01..0x3F), which goes to
+ * gamecrypt_session_read_handshake(); false for sealed packets (first byte 0x40 and above,
+ * for gamecrypt_session_open()), empty input or NULL.
+ */
+bool gamecrypt_session_is_handshake_message(const uint8_t *data, size_t data_len);
+
+/**
+ * GAMECRYPT_PACKET_OVERHEAD as a function.
+ */
+size_t gamecrypt_packet_overhead(void);
+
+/**
+ * GAMECRYPT_PACKET_MAX_PAYLOAD_LEN as a function.
+ */
+size_t gamecrypt_packet_max_payload_len(void);
+
+/**
+ * GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN as a function.
+ */
+size_t gamecrypt_session_max_handshake_len(void);
+
+/**
+ * GAMECRYPT_SESSION_FINGERPRINT_LEN as a function.
+ */
+size_t gamecrypt_session_fingerprint_len(void);
+
+/**
+ * GAMECRYPT_CERTIFICATE_MAX_LEN as a function.
+ */
+size_t gamecrypt_certificate_max_len(void);
+
+/**
+ * Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
+ * (unencrypted PKCS#8 DER, ECDSA P-256 or Ed25519) certifies the server key
+ * (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
+ * UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
+ * function: run it where the root key lives (offline) and ship the bytes to the server.
+ *
+ * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
+ * not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_certificate_issue(const uint8_t *root_pkcs8,
+                                             size_t root_pkcs8_len,
+                                             const uint8_t *server_key_spki,
+                                             size_t server_key_spki_len,
+                                             const char *server_name,
+                                             uint64_t not_before,
+                                             uint64_t not_after,
+                                             uint8_t *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
+
+/**
+ * Checks a certificate exactly as a root-trusting client does: layout, root signature,
+ * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
+ *
+ * Returns OK, NULL_ARGUMENT, KEY_MALFORMED (root), CERTIFICATE_MALFORMED,
+ * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
+ * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
+                                              size_t certificate_len,
+                                              const uint8_t *root_key_spki,
+                                              size_t root_key_spki_len,
+                                              const char *server_name,
+                                              uint64_t now);
+
+/**
+ * Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ */
+gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
+                                                size_t certificate_len,
+                                                uint64_t *out_not_before,
+                                                uint64_t *out_not_after);
+
+/**
+ * Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
+                                                   size_t certificate_len,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Reads the server key of a certificate as SubjectPublicKeyInfo DER. Does not verify it.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
+                                                  size_t certificate_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
 
 /**
  * The library version as a static NUL-terminated string, e.g. "0.1.0". Never NULL, never freed.

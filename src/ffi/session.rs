@@ -1,1 +1,922 @@
-//! C ABI for the session module (in progress).
+//! C ABI for the secure session: configurations, sessions and certificates.
+//!
+//! Thread rules (also in the header): configurations are immutable once built and may be
+//! shared by any number of sessions and threads. A session may be used from two threads at
+//! once when one only seals (and closes) and the other only opens; every other combination
+//! is also memory-safe (all state is locked) but the handshake calls are meant for one
+//! thread. Freeing a handle while another thread uses it is never allowed.
+
+use crate::error::{Error, Result};
+use crate::ffi::gamecrypt_result;
+use crate::ffi::{ffi_result, input, input_str, out_ptr, panic_boundary, Handle, OutBuf};
+use crate::keys::{PublicKey, SigningKey, FINGERPRINT_LEN};
+use crate::session::{
+    limits, Certificate, ClientConfig, ClientConfigBuilder, Clock, Mode, ServerConfig,
+    ServerConfigBuilder, Session, State, Suite, TrustAnchor,
+};
+use std::os::raw::{c_char, c_void};
+use std::sync::Arc;
+
+/// A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
+pub type gamecrypt_suite = u32;
+/// ECDH P-256 + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM (the default; identity key ECDSA P-256).
+pub const GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256: gamecrypt_suite = 1;
+/// X25519 + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305 (identity key Ed25519).
+pub const GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256: gamecrypt_suite = 2;
+
+/// How the transport delivers packets (one of `GAMECRYPT_SESSION_MODE_*`).
+pub type gamecrypt_session_mode = u32;
+/// Packets may be lost, reordered or duplicated (UDP...): a replay window drops bad packets
+/// without ending the session.
+pub const GAMECRYPT_SESSION_MODE_DATAGRAM: gamecrypt_session_mode = 1;
+/// Packets arrive once and in order (TCP, WebSocket): any bad packet ends the session.
+pub const GAMECRYPT_SESSION_MODE_STREAM: gamecrypt_session_mode = 2;
+
+/// Where a session is (one of `GAMECRYPT_SESSION_STATE_*`).
+pub type gamecrypt_session_state = u32;
+/// Only returned by gamecrypt_session_get_state() for a NULL session.
+pub const GAMECRYPT_SESSION_STATE_INVALID: gamecrypt_session_state = 0;
+/// Call gamecrypt_session_write_handshake() and send the message to the peer.
+pub const GAMECRYPT_SESSION_STATE_NEED_WRITE: gamecrypt_session_state = 1;
+/// Pass the peer's next handshake message to gamecrypt_session_read_handshake().
+pub const GAMECRYPT_SESSION_STATE_NEED_READ: gamecrypt_session_state = 2;
+/// gamecrypt_session_seal() and gamecrypt_session_open() work.
+pub const GAMECRYPT_SESSION_STATE_ESTABLISHED: gamecrypt_session_state = 3;
+/// A fatal error happened; every call now returns GAMECRYPT_RESULT_SESSION_FAILED.
+pub const GAMECRYPT_SESSION_STATE_FAILED: gamecrypt_session_state = 4;
+/// The session was closed; every call now returns GAMECRYPT_RESULT_SESSION_CLOSED.
+pub const GAMECRYPT_SESSION_STATE_CLOSED: gamecrypt_session_state = 5;
+
+/// Header of a sealed packet: 1 type byte + 56-bit big-endian packet number.
+pub const GAMECRYPT_PACKET_HEADER_LEN: usize = 8;
+/// Authentication tag at the end of a sealed packet.
+pub const GAMECRYPT_PACKET_TAG_LEN: usize = 16;
+/// Bytes a sealed packet adds to its plaintext (header + tag).
+pub const GAMECRYPT_PACKET_OVERHEAD: usize = 24;
+/// Largest plaintext of one packet (16 MiB).
+pub const GAMECRYPT_PACKET_MAX_PAYLOAD_LEN: usize = 16777216;
+/// First byte of an application data packet.
+pub const GAMECRYPT_PACKET_TYPE_DATA: u8 = 0x40;
+/// First byte of an authenticated close packet.
+pub const GAMECRYPT_PACKET_TYPE_CLOSE: u8 = 0x42;
+/// First byte of a ClientHello.
+pub const GAMECRYPT_SESSION_MESSAGE_CLIENT_HELLO: u8 = 0x01;
+/// First byte of a ServerHello.
+pub const GAMECRYPT_SESSION_MESSAGE_SERVER_HELLO: u8 = 0x02;
+/// First byte of a ClientFinished.
+pub const GAMECRYPT_SESSION_MESSAGE_CLIENT_FINISHED: u8 = 0x03;
+/// No handshake message is longer than this: a buffer of this size always suffices for
+/// gamecrypt_session_write_handshake().
+pub const GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN: usize = 4096;
+/// Datagram mode: a packet may arrive this many packet numbers behind the newest one.
+pub const GAMECRYPT_SESSION_REPLAY_WINDOW: u64 = 1984;
+/// Length of a pinned fingerprint (SHA-256 of the server key's SubjectPublicKeyInfo DER).
+pub const GAMECRYPT_SESSION_FINGERPRINT_LEN: usize = 32;
+/// The largest server certificate.
+pub const GAMECRYPT_CERTIFICATE_MAX_LEN: usize = 414;
+
+const _: () = {
+    assert!(GAMECRYPT_PACKET_HEADER_LEN == limits::HEADER_LEN);
+    assert!(GAMECRYPT_PACKET_TAG_LEN == limits::TAG_LEN);
+    assert!(GAMECRYPT_PACKET_OVERHEAD == limits::PACKET_OVERHEAD);
+    assert!(GAMECRYPT_PACKET_MAX_PAYLOAD_LEN == limits::MAX_PAYLOAD_LEN);
+    assert!(GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN == limits::MAX_HANDSHAKE_LEN);
+    assert!(GAMECRYPT_SESSION_REPLAY_WINDOW == limits::REPLAY_WINDOW);
+    assert!(GAMECRYPT_SESSION_FINGERPRINT_LEN == FINGERPRINT_LEN);
+    assert!(GAMECRYPT_CERTIFICATE_MAX_LEN == limits::CERTIFICATE_MAX_LEN);
+};
+
+/// Returns the current time in unix seconds for certificate checks. Called from whichever
+/// thread reads the ServerHello, so it must be thread-safe.
+pub type gamecrypt_clock_fn = Option<unsafe extern "C" fn(ctx: *mut c_void) -> u64>;
+
+/// Builder of a server configuration. Not thread-safe; free with
+/// gamecrypt_server_config_builder_free().
+#[derive(Debug)]
+pub struct gamecrypt_server_config_builder {
+    _private: [u8; 0],
+}
+impl Handle for gamecrypt_server_config_builder {
+    type Inner = ServerConfigBuilder;
+}
+
+/// An immutable server configuration, shareable by any number of sessions and threads.
+/// Free with gamecrypt_server_config_free() (sessions keep their own reference).
+#[derive(Debug)]
+pub struct gamecrypt_server_config {
+    _private: [u8; 0],
+}
+impl Handle for gamecrypt_server_config {
+    type Inner = Arc<ServerConfig>;
+}
+
+/// Builder of a client configuration. Not thread-safe; free with
+/// gamecrypt_client_config_builder_free().
+#[derive(Debug)]
+pub struct gamecrypt_client_config_builder {
+    _private: [u8; 0],
+}
+impl Handle for gamecrypt_client_config_builder {
+    type Inner = ClientConfigBuilder;
+}
+
+/// An immutable client configuration, shareable by any number of sessions and threads.
+/// Free with gamecrypt_client_config_free() (sessions keep their own reference).
+#[derive(Debug)]
+pub struct gamecrypt_client_config {
+    _private: [u8; 0],
+}
+impl Handle for gamecrypt_client_config {
+    type Inner = Arc<ClientConfig>;
+}
+
+/// One secure session (client or server side), sans-IO: it never sends or receives by
+/// itself; the application carries its bytes. Free with gamecrypt_session_free().
+///
+/// Handshake: while gamecrypt_session_get_state() is NEED_WRITE, call
+/// gamecrypt_session_write_handshake() and send the bytes; when a message arrives and the state
+/// is NEED_READ, pass it to gamecrypt_session_read_handshake(). Client: write ClientHello, read
+/// ServerHello, write ClientFinished (then ESTABLISHED; send the Finished together with the
+/// first data). Server: read ClientHello, write ServerHello, read ClientFinished.
+///
+/// Demultiplexing received bytes: first byte below 0x40 (gamecrypt_session_is_handshake_message())
+/// goes to gamecrypt_session_read_handshake(), anything else to gamecrypt_session_open().
+///
+/// Thread rules: every call is memory-safe from any thread (all state is locked). Sealing
+/// (gamecrypt_session_seal(), gamecrypt_session_close()) and opening (gamecrypt_session_open())
+/// use separate locks, so one thread may seal while another opens without waiting on each
+/// other. gamecrypt_session_get_state(), gamecrypt_session_suite() and
+/// gamecrypt_session_server_public_key() may be called from any thread at any time. The
+/// handshake calls are meant for one thread. gamecrypt_session_free() must not run
+/// concurrently with any other call on the same session.
+#[derive(Debug)]
+pub struct gamecrypt_session {
+    _private: [u8; 0],
+}
+impl Handle for gamecrypt_session {
+    type Inner = Session;
+}
+
+fn suite_from_code(code: gamecrypt_suite) -> Result<Suite> {
+    u16::try_from(code)
+        .ok()
+        .and_then(Suite::from_code)
+        .ok_or(Error::InvalidArgument)
+}
+
+/// # Safety
+/// A non-NULL `ptr` points at `count` readable values.
+unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<Suite>> {
+    if count == 0 {
+        return Err(Error::InvalidArgument);
+    }
+    if ptr.is_null() {
+        return Err(Error::NullArgument);
+    }
+    if count > 64 {
+        return Err(Error::InvalidLength);
+    }
+    // SAFETY: non-NULL, count checked, validity by the caller's contract.
+    let codes = unsafe { std::slice::from_raw_parts(ptr, count) };
+    codes.iter().map(|&c| suite_from_code(c)).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Server configuration
+
+/// Starts a server configuration with the server's identity key, given as unencrypted
+/// PKCS#8 DER (ECDSA P-256 or Ed25519). By default the server accepts every suite its key
+/// can sign for. The builder does not keep a pointer to the input.
+///
+/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE (not P-256 or Ed25519).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_new(
+    identity_pkcs8: *const u8,
+    identity_pkcs8_len: usize,
+    out: *mut *mut gamecrypt_server_config_builder,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract (see the header).
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let der = unsafe { input(identity_pkcs8, identity_pkcs8_len) }?;
+        let key = SigningKey::from_pkcs8_der(der)?;
+        let builder = ServerConfig::builder(key)?;
+        *out = gamecrypt_server_config_builder::into_raw(builder);
+        Ok(())
+    })
+}
+
+/// Makes the server send this certificate (from gamecrypt_certificate_issue()) instead of
+/// its bare public key. Needed by clients that trust a root key.
+///
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, INVALID_ARGUMENT (the certificate is
+/// for another key). On error the builder is unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_certificate(
+    builder: *mut gamecrypt_server_config_builder,
+    certificate: *const u8,
+    certificate_len: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let cert = unsafe { input(certificate, certificate_len) }?;
+        *b = b.clone().certificate(cert)?;
+        Ok(())
+    })
+}
+
+/// Sets the suites the server accepts (`count` values of `GAMECRYPT_SUITE_*`; order does not
+/// matter, the client's preference decides).
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite),
+/// WRONG_KEY_TYPE (the identity key cannot sign for a listed suite). On error the builder is
+/// unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_suites(
+    builder: *mut gamecrypt_server_config_builder,
+    suites: *const gamecrypt_suite,
+    count: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let suites = unsafe { suites_input(suites, count) }?;
+        *b = b.clone().suites(&suites)?;
+        Ok(())
+    })
+}
+
+/// Creates an immutable configuration from the builder. The builder stays valid (it can be
+/// changed and built again) and must still be freed.
+///
+/// Returns OK, NULL_ARGUMENT.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_build(
+    builder: *const gamecrypt_server_config_builder,
+    out: *mut *mut gamecrypt_server_config,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_ref(builder) }?;
+        *out = gamecrypt_server_config::into_raw(b.build());
+        Ok(())
+    })
+}
+
+/// Frees a server configuration builder. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_free(
+    builder: *mut gamecrypt_server_config_builder,
+) {
+    panic_boundary((), || {
+        // SAFETY: by the caller's contract.
+        unsafe { gamecrypt_server_config_builder::free(builder) }
+    })
+}
+
+/// Frees a server configuration. Sessions created from it stay usable. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_free(config: *mut gamecrypt_server_config) {
+    panic_boundary((), || {
+        // SAFETY: by the caller's contract.
+        unsafe { gamecrypt_server_config::free(config) }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Client configuration
+
+fn client_builder(anchor: TrustAnchor) -> Result<*mut gamecrypt_client_config_builder> {
+    Ok(gamecrypt_client_config_builder::into_raw(
+        ClientConfig::builder(anchor)?,
+    ))
+}
+
+/// Starts a client configuration that trusts exactly one server key, given as
+/// SubjectPublicKeyInfo DER (ECDSA P-256 or Ed25519). Only suites that key can sign for are
+/// offered.
+///
+/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_key(
+    server_key_spki: *const u8,
+    server_key_spki_len: usize,
+    out: *mut *mut gamecrypt_client_config_builder,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let der = unsafe { input(server_key_spki, server_key_spki_len) }?;
+        let key = PublicKey::from_spki_der(der)?;
+        *out = client_builder(TrustAnchor::PinnedKey(key))?;
+        Ok(())
+    })
+}
+
+/// Starts a client configuration that trusts the server key whose fingerprint (SHA-256 of
+/// its SubjectPublicKeyInfo DER, `GAMECRYPT_SESSION_FINGERPRINT_LEN` bytes) is given.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_fingerprint(
+    fingerprint: *const u8,
+    fingerprint_len: usize,
+    out: *mut *mut gamecrypt_client_config_builder,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let fp = unsafe { input(fingerprint, fingerprint_len) }?;
+        let fp: [u8; FINGERPRINT_LEN] = fp.try_into().map_err(|_| Error::InvalidLength)?;
+        *out = client_builder(TrustAnchor::PinnedFingerprint(fp))?;
+        Ok(())
+    })
+}
+
+/// Starts a client configuration that trusts any server presenting a valid certificate
+/// signed by this root key (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519). Set the
+/// expected server name with gamecrypt_client_config_builder_set_server_name(); without it,
+/// any name the root certified is accepted.
+///
+/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_new_root(
+    root_key_spki: *const u8,
+    root_key_spki_len: usize,
+    out: *mut *mut gamecrypt_client_config_builder,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let der = unsafe { input(root_key_spki, root_key_spki_len) }?;
+        let key = PublicKey::from_spki_der(der)?;
+        *out = client_builder(TrustAnchor::Root(key))?;
+        Ok(())
+    })
+}
+
+/// Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
+/// Default: P-256 suite, then X25519 suite.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
+/// error the builder is unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_set_suites(
+    builder: *mut gamecrypt_client_config_builder,
+    suites: *const gamecrypt_suite,
+    count: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let suites = unsafe { suites_input(suites, count) }?;
+        *b = b.clone().suites(&suites)?;
+        Ok(())
+    })
+}
+
+/// Sets the name the server certificate must carry (NUL-terminated UTF-8, compared byte for
+/// byte). Only for root-trusting configurations.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (bad UTF-8, or the builder pins a key or
+/// fingerprint), INVALID_LENGTH (empty or longer than 255 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_set_server_name(
+    builder: *mut gamecrypt_client_config_builder,
+    server_name: *const c_char,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let name = unsafe { input_str(server_name) }?;
+        *b = b.clone().server_name(name)?;
+        Ok(())
+    })
+}
+
+struct CClock {
+    f: unsafe extern "C" fn(*mut c_void) -> u64,
+    ctx: *mut c_void,
+}
+// SAFETY: the header requires the clock function and its context to be usable from any thread.
+unsafe impl Send for CClock {}
+// SAFETY: as above.
+unsafe impl Sync for CClock {}
+
+/// Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
+/// for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
+/// any configuration built from this builder or any session using one exists. A NULL
+/// `clock` goes back to the system clock.
+///
+/// Returns OK, NULL_ARGUMENT (builder).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_set_clock(
+    builder: *mut gamecrypt_client_config_builder,
+    clock: gamecrypt_clock_fn,
+    ctx: *mut c_void,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
+        let clock: Option<Clock> = clock.map(|f| {
+            let c = CClock { f, ctx };
+            let clock: Clock = Arc::new(move || {
+                let c = &c;
+                // SAFETY: the caller promised a valid, thread-safe function and context.
+                unsafe { (c.f)(c.ctx) }
+            });
+            clock
+        });
+        *b = b.clone().clock_option(clock);
+        Ok(())
+    })
+}
+
+/// Creates an immutable configuration from the builder. The builder stays valid and must
+/// still be freed.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
+/// configured suites).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_build(
+    builder: *const gamecrypt_client_config_builder,
+    out: *mut *mut gamecrypt_client_config,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_ref(builder) }?;
+        *out = gamecrypt_client_config::into_raw(b.build()?);
+        Ok(())
+    })
+}
+
+/// Frees a client configuration builder. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_free(
+    builder: *mut gamecrypt_client_config_builder,
+) {
+    panic_boundary((), || {
+        // SAFETY: by the caller's contract.
+        unsafe { gamecrypt_client_config_builder::free(builder) }
+    })
+}
+
+/// Frees a client configuration. Sessions created from it stay usable. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_free(config: *mut gamecrypt_client_config) {
+    panic_boundary((), || {
+        // SAFETY: by the caller's contract.
+        unsafe { gamecrypt_client_config::free(config) }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions
+
+/// Creates a client session (state NEED_WRITE: its ClientHello with fresh ephemeral keys is
+/// ready). The session keeps its own reference to the configuration.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode), RANDOM_FAILED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_new_client(
+    config: *const gamecrypt_client_config,
+    mode: gamecrypt_session_mode,
+    out: *mut *mut gamecrypt_session,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let config = unsafe { gamecrypt_client_config::try_ref(config) }?;
+        let mode = Mode::from_code(mode)?;
+        *out = gamecrypt_session::into_raw(Session::new_client(config.clone(), mode)?);
+        Ok(())
+    })
+}
+
+/// Creates a server session (state NEED_READ: waiting for a ClientHello). The session keeps
+/// its own reference to the configuration.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_new_server(
+    config: *const gamecrypt_server_config,
+    mode: gamecrypt_session_mode,
+    out: *mut *mut gamecrypt_session,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let config = unsafe { gamecrypt_server_config::try_ref(config) }?;
+        let mode = Mode::from_code(mode)?;
+        *out = gamecrypt_session::into_raw(Session::new_server(config.clone(), mode));
+        Ok(())
+    })
+}
+
+/// Frees a session and erases its keys. NULL is ignored. No other call on this session may
+/// be running or follow.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_free(session: *mut gamecrypt_session) {
+    panic_boundary((), || {
+        // SAFETY: by the caller's contract.
+        unsafe { gamecrypt_session::free(session) }
+    })
+}
+
+/// The session's state (`GAMECRYPT_SESSION_STATE_*`); GAMECRYPT_SESSION_STATE_INVALID for
+/// NULL. Safe to call from any thread at any time.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_get_state(
+    session: *const gamecrypt_session,
+) -> gamecrypt_session_state {
+    panic_boundary(GAMECRYPT_SESSION_STATE_INVALID, || {
+        // SAFETY: by the caller's contract.
+        match unsafe { gamecrypt_session::try_ref(session) } {
+            Ok(s) => s.state().code(),
+            Err(_) => GAMECRYPT_SESSION_STATE_INVALID,
+        }
+    })
+}
+
+/// Writes the next handshake message (at most GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN bytes) to
+/// send to the peer. Only in state NEED_WRITE. In datagram mode keep a copy: you resend it
+/// if the peer's answer does not come (see docs/PROTOCOL.md, "Retransmission").
+///
+/// Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len; nothing changes),
+/// WRONG_STATE (nothing to write now), SESSION_FAILED, SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_write_handshake(
+    session: *const gamecrypt_session,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        let needed = s.pending_handshake_len()?;
+        out.write_with(needed, |buf| s.write_handshake(buf))
+    })
+}
+
+/// Processes a handshake message from the peer (a message whose first byte is below 0x40;
+/// see gamecrypt_session_is_handshake_message()). Only in state NEED_READ.
+///
+/// Returns OK; NULL_ARGUMENT, WRONG_STATE (not waiting for a message: e.g. a late duplicate,
+/// ignore it), PACKET_REPLAYED (server only: a copy of the ClientHello already answered,
+/// resend your ServerHello): these three change nothing. Fatal (state becomes FAILED):
+/// HANDSHAKE_MALFORMED, UNSUPPORTED_VERSION, NO_COMMON_SUITE, DOWNGRADE_DETECTED,
+/// HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
+/// CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
+/// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
+/// PACKET_AUTH_FAILED (bad ClientFinished). Afterwards: SESSION_FAILED, SESSION_CLOSED.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn gamecrypt_session_read_handshake(
+    session: *const gamecrypt_session,
+    message: *const u8,
+    message_len: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let msg = unsafe { input(message, message_len) }?;
+        s.read_handshake(msg)
+    })
+}
+
+/// Seals `plaintext` into a packet of `plaintext_len + GAMECRYPT_PACKET_OVERHEAD` bytes.
+/// Only in state ESTABLISHED. No allocation. May run concurrently with
+/// gamecrypt_session_open() on the same session.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (plaintext above
+/// GAMECRYPT_PACKET_MAX_PAYLOAD_LEN), BUFFER_TOO_SMALL (needed length in *out_len),
+/// WRONG_STATE, KEY_EXHAUSTED (2^56 packets sent: start a new session), SESSION_FAILED,
+/// SESSION_CLOSED. `out` must not overlap `plaintext`.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_seal(
+    session: *const gamecrypt_session,
+    plaintext: *const u8,
+    plaintext_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let pt = unsafe { input(plaintext, plaintext_len) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[pt]) }?;
+        s.check_established()?;
+        if pt.len() > GAMECRYPT_PACKET_MAX_PAYLOAD_LEN {
+            return Err(Error::InvalidLength);
+        }
+        out.write_with(pt.len() + GAMECRYPT_PACKET_OVERHEAD, |buf| s.seal(pt, buf))
+    })
+}
+
+/// Opens a packet (first byte 0x40 or above) into `out`, which needs
+/// `packet_len - GAMECRYPT_PACKET_OVERHEAD` bytes. Only in state ESTABLISHED. No allocation.
+/// May run concurrently with gamecrypt_session_seal() on the same session.
+///
+/// Returns OK; NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE:
+/// nothing changes. PACKET_MALFORMED, PACKET_TOO_OLD, PACKET_REPLAYED, PACKET_AUTH_FAILED:
+/// drop the packet; in datagram mode the session goes on, in stream mode they (and
+/// PACKET_OUT_OF_ORDER) are fatal. SESSION_CLOSED: the peer closed the session (the session
+/// is now CLOSED), or it was closed before. SESSION_FAILED. On any error `out` holds no
+/// plaintext. `out` must not overlap `packet`.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn gamecrypt_session_open(
+    session: *const gamecrypt_session,
+    packet: *const u8,
+    packet_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let pkt = unsafe { input(packet, packet_len) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[pkt]) }?;
+        s.check_established()?;
+        let needed = pkt.len().saturating_sub(GAMECRYPT_PACKET_OVERHEAD);
+        out.write_with(needed, |buf| s.open(pkt, buf))
+    })
+}
+
+/// Closes the session and erases its keys. When ESTABLISHED, writes an authenticated close
+/// packet (GAMECRYPT_PACKET_OVERHEAD bytes) to send to the peer; during the handshake writes
+/// nothing (*out_len = 0; `out` may then be NULL with `out_cap` 0). Afterwards every call
+/// returns SESSION_CLOSED. Counts as a sealing call for the thread rules.
+///
+/// Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (nothing changes), SESSION_FAILED,
+/// SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_close(
+    session: *const gamecrypt_session,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        let needed = match s.state() {
+            State::Established => GAMECRYPT_PACKET_OVERHEAD,
+            _ => 0,
+        };
+        out.write_with(needed, |buf| s.close(buf))
+    })
+}
+
+/// The negotiated suite (`GAMECRYPT_SUITE_*`): known to the client after it read the
+/// ServerHello and to the server after it read the ClientHello.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE (not negotiated yet), SESSION_FAILED,
+/// SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_suite(
+    session: *const gamecrypt_session,
+    out_suite: *mut gamecrypt_suite,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out_suite) }?;
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        *out = u32::from(s.suite()?.code());
+        Ok(())
+    })
+}
+
+/// The server's identity key as SubjectPublicKeyInfo DER (for the client: the key it
+/// authenticated). Available when gamecrypt_session_suite() is.
+///
+/// Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL, WRONG_STATE, SESSION_FAILED, SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_server_public_key(
+    session: *const gamecrypt_session,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        let key = s.server_public_key()?;
+        out.write(key.spki_der())
+    })
+}
+
+/// True when `data` starts like a handshake message (first byte 0x01..0x3F), which goes to
+/// gamecrypt_session_read_handshake(); false for sealed packets (first byte 0x40 and above,
+/// for gamecrypt_session_open()), empty input or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_is_handshake_message(
+    data: *const u8,
+    data_len: usize,
+) -> bool {
+    panic_boundary(false, || {
+        // SAFETY: by the caller's contract.
+        match unsafe { input(data, data_len) } {
+            Ok([first, ..]) => (1..0x40).contains(first),
+            _ => false,
+        }
+    })
+}
+
+/// GAMECRYPT_PACKET_OVERHEAD as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_packet_overhead() -> usize {
+    GAMECRYPT_PACKET_OVERHEAD
+}
+
+/// GAMECRYPT_PACKET_MAX_PAYLOAD_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_packet_max_payload_len() -> usize {
+    GAMECRYPT_PACKET_MAX_PAYLOAD_LEN
+}
+
+/// GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_session_max_handshake_len() -> usize {
+    GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN
+}
+
+/// GAMECRYPT_SESSION_FINGERPRINT_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_session_fingerprint_len() -> usize {
+    GAMECRYPT_SESSION_FINGERPRINT_LEN
+}
+
+/// GAMECRYPT_CERTIFICATE_MAX_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_certificate_max_len() -> usize {
+    GAMECRYPT_CERTIFICATE_MAX_LEN
+}
+
+// ---------------------------------------------------------------------------------------
+// Certificates
+
+/// Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
+/// (unencrypted PKCS#8 DER, ECDSA P-256 or Ed25519) certifies the server key
+/// (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
+/// UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
+/// function: run it where the root key lives (offline) and ship the bytes to the server.
+///
+/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
+/// not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn gamecrypt_certificate_issue(
+    root_pkcs8: *const u8,
+    root_pkcs8_len: usize,
+    server_key_spki: *const u8,
+    server_key_spki_len: usize,
+    server_name: *const c_char,
+    not_before: u64,
+    not_after: u64,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let root = unsafe { input(root_pkcs8, root_pkcs8_len) }?;
+        // SAFETY: by the caller's contract.
+        let server = unsafe { input(server_key_spki, server_key_spki_len) }?;
+        // SAFETY: by the caller's contract.
+        let name = unsafe { input_str(server_name) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[root, server]) }?;
+        let root = SigningKey::from_pkcs8_der(root)?;
+        let server = PublicKey::from_spki_der(server)?;
+        let cert = Certificate::issue(&root, &server, name, not_before, not_after)?;
+        out.write(cert.as_bytes())
+    })
+}
+
+/// Checks a certificate exactly as a root-trusting client does: layout, root signature,
+/// validity at `now` (unix seconds), and the name if `server_name` is not NULL.
+///
+/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED (root), CERTIFICATE_MALFORMED,
+/// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
+/// CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn gamecrypt_certificate_verify(
+    certificate: *const u8,
+    certificate_len: usize,
+    root_key_spki: *const u8,
+    root_key_spki_len: usize,
+    server_name: *const c_char,
+    now: u64,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let cert = unsafe { input(certificate, certificate_len) }?;
+        // SAFETY: by the caller's contract.
+        let root = unsafe { input(root_key_spki, root_key_spki_len) }?;
+        let name = if server_name.is_null() {
+            None
+        } else {
+            // SAFETY: by the caller's contract.
+            Some(unsafe { input_str(server_name) }?)
+        };
+        let root = PublicKey::from_spki_der(root)?;
+        Certificate::parse(cert)?.verify(&root, name, now)
+    })
+}
+
+/// Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
+///
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_certificate_validity(
+    certificate: *const u8,
+    certificate_len: usize,
+    out_not_before: *mut u64,
+    out_not_after: *mut u64,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let nb = unsafe { out_ptr(out_not_before) }?;
+        // SAFETY: by the caller's contract.
+        let na = unsafe { out_ptr(out_not_after) }?;
+        // SAFETY: by the caller's contract.
+        let cert = Certificate::parse(unsafe { input(certificate, certificate_len) }?)?;
+        *nb = cert.not_before();
+        *na = cert.not_after();
+        Ok(())
+    })
+}
+
+/// Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
+///
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_certificate_server_name(
+    certificate: *const u8,
+    certificate_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let bytes = unsafe { input(certificate, certificate_len) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[bytes]) }?;
+        let cert = Certificate::parse(bytes)?;
+        out.write(cert.server_name().as_bytes())
+    })
+}
+
+/// Reads the server key of a certificate as SubjectPublicKeyInfo DER. Does not verify it.
+///
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_certificate_public_key(
+    certificate: *const u8,
+    certificate_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let bytes = unsafe { input(certificate, certificate_len) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[bytes]) }?;
+        let cert = Certificate::parse(bytes)?;
+        out.write(cert.public_key().spki_der())
+    })
+}

@@ -1,1 +1,597 @@
-//! The secure session (in progress).
+//! The secure session: a 1-RTT authenticated key exchange followed by packet protection
+//! with anti-replay, for any transport (sans-IO: every step takes bytes and gives bytes).
+//!
+//! The wire protocol is specified byte for byte in `docs/PROTOCOL.md`.
+//!
+//! ```text
+//! client                                     server
+//!   new_client(cfg)      NEED_WRITE            new_server(cfg)   NEED_READ
+//!   write_handshake -> ClientHello  ------->   read_handshake    NEED_WRITE
+//!                        NEED_READ             write_handshake
+//!   read_handshake  <-- ServerHello  <-------                    NEED_READ
+//!                        NEED_WRITE
+//!   write_handshake -> ClientFinished ----->   read_handshake    ESTABLISHED
+//!                        ESTABLISHED
+//!   seal / open  <========== packets ==========>  seal / open
+//! ```
+//!
+//! A [`Session`] is `Send + Sync`: sealing and opening use separate locks, so one thread may
+//! seal while another opens. Once established, `seal` and `open` do not allocate.
+
+pub mod cert;
+pub mod config;
+pub(crate) mod handshake;
+pub(crate) mod replay;
+pub mod suite;
+pub(crate) mod transport;
+
+#[cfg(test)]
+mod tests;
+
+pub use cert::Certificate;
+pub use config::{
+    ClientConfig, ClientConfigBuilder, Clock, ServerConfig, ServerConfigBuilder, TrustAnchor,
+};
+pub use suite::Suite;
+
+use crate::error::{Error, Result};
+use crate::keys::PublicKey;
+use handshake::ClientHello;
+use parking_lot::Mutex;
+use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
+use suite::{Entropy, SystemEntropy};
+use transport::{RecvHalf, SendHalf};
+
+/// How the transport delivers packets. [`Mode::code`] is the C constant `GAMECRYPT_SESSION_MODE_*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Packets may be lost, reordered or duplicated (UDP, ENet unreliable, Steam unreliable).
+    /// A sliding anti-replay window accepts each packet number once; rejected packets do not
+    /// end the session. Code 1.
+    Datagram,
+    /// Packets arrive exactly once and in order (TCP, WebSocket, reliable channels). Any gap,
+    /// reorder, replay or bad packet is fatal. Code 2.
+    Stream,
+}
+
+impl Mode {
+    /// The C constant of this mode.
+    pub const fn code(self) -> u32 {
+        match self {
+            Mode::Datagram => 1,
+            Mode::Stream => 2,
+        }
+    }
+
+    /// The mode with this C constant.
+    pub fn from_code(code: u32) -> Result<Mode> {
+        match code {
+            1 => Ok(Mode::Datagram),
+            2 => Ok(Mode::Stream),
+            _ => Err(Error::InvalidArgument),
+        }
+    }
+}
+
+/// Where a session is. [`State::code`] is the C constant `GAMECRYPT_SESSION_STATE_*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Call `write_handshake` and send the message.
+    NeedWrite,
+    /// Wait for the peer's handshake message and pass it to `read_handshake`.
+    NeedRead,
+    /// `seal` and `open` work.
+    Established,
+    /// A fatal error happened; every call now returns `SessionFailed`.
+    Failed,
+    /// The session was closed (locally or by an authenticated close from the peer); every
+    /// call now returns `SessionClosed`.
+    Closed,
+}
+
+impl State {
+    /// The C constant of this state.
+    pub const fn code(self) -> u32 {
+        match self {
+            State::NeedWrite => 1,
+            State::NeedRead => 2,
+            State::Established => 3,
+            State::Failed => 4,
+            State::Closed => 5,
+        }
+    }
+
+    fn from_u8(v: u8) -> State {
+        match v {
+            1 => State::NeedWrite,
+            2 => State::NeedRead,
+            3 => State::Established,
+            5 => State::Closed,
+            _ => State::Failed,
+        }
+    }
+}
+
+/// Which side of the handshake a session is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Starts the handshake and authenticates the server.
+    Client,
+    /// Answers the handshake and proves its identity.
+    Server,
+}
+
+/// Protocol constants (also in the C header as `GAMECRYPT_*`).
+pub mod limits {
+    /// Header of a sealed packet: type byte + 56-bit packet number.
+    pub const HEADER_LEN: usize = super::transport::HEADER_LEN;
+    /// AEAD tag of a sealed packet.
+    pub const TAG_LEN: usize = super::transport::TAG_LEN;
+    /// Bytes a sealed packet adds to its plaintext (header + tag).
+    pub const PACKET_OVERHEAD: usize = super::transport::OVERHEAD;
+    /// Largest plaintext of one packet.
+    pub const MAX_PAYLOAD_LEN: usize = super::transport::MAX_PAYLOAD_LEN;
+    /// No handshake message is longer than this.
+    pub const MAX_HANDSHAKE_LEN: usize = super::handshake::MAX_HANDSHAKE_LEN;
+    /// Datagram mode: how far behind the newest packet a packet may arrive.
+    pub const REPLAY_WINDOW: u64 = super::replay::WINDOW;
+    /// The largest certificate.
+    pub const CERTIFICATE_MAX_LEN: usize = super::cert::CERT_MAX_LEN;
+}
+
+enum Handshake {
+    /// Client before or after sending its hello.
+    ClientHello {
+        cfg: Arc<ClientConfig>,
+        hello: ClientHello,
+        written: bool,
+    },
+    /// Client that accepted the ServerHello and must send its Finished.
+    ClientFinished {
+        finished: Vec<u8>,
+        send: SendHalf,
+        recv: RecvHalf,
+    },
+    /// Server waiting for a ClientHello.
+    ServerStart {
+        cfg: Arc<ServerConfig>,
+        entropy: Box<dyn Entropy + Send>,
+    },
+    /// Server that answered and waits for the client's Finished.
+    ServerHello {
+        server_hello: Vec<u8>,
+        client_hello_hash: [u8; 32],
+        written: bool,
+        send: SendHalf,
+        recv: RecvHalf,
+    },
+    /// Established, failed or closed.
+    Done,
+}
+
+struct Negotiated {
+    suite: Suite,
+    server_key: PublicKey,
+}
+
+/// One secure session (client or server side).
+pub struct Session {
+    role: Role,
+    mode: Mode,
+    state: AtomicU8,
+    handshake: Mutex<Handshake>,
+    send: Mutex<Option<SendHalf>>,
+    recv: Mutex<Option<RecvHalf>>,
+    negotiated: OnceLock<Negotiated>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("role", &self.role)
+            .field("mode", &self.mode)
+            .field("state", &self.state())
+            .field("suite", &self.negotiated.get().map(|n| n.suite))
+            .finish()
+    }
+}
+
+impl Session {
+    /// A client session; its ClientHello (with fresh ephemeral keys) is ready to write.
+    pub fn new_client(config: Arc<ClientConfig>, mode: Mode) -> Result<Session> {
+        Self::new_client_with(config, mode, &mut SystemEntropy)
+    }
+
+    pub(crate) fn new_client_with(
+        config: Arc<ClientConfig>,
+        mode: Mode,
+        entropy: &mut dyn Entropy,
+    ) -> Result<Session> {
+        let hello = handshake::build_client_hello(&config, entropy)?;
+        Ok(Self::with(
+            Role::Client,
+            mode,
+            State::NeedWrite,
+            Handshake::ClientHello {
+                cfg: config,
+                hello,
+                written: false,
+            },
+        ))
+    }
+
+    /// A server session waiting for a ClientHello.
+    pub fn new_server(config: Arc<ServerConfig>, mode: Mode) -> Session {
+        Self::new_server_with(config, mode, Box::new(SystemEntropy))
+    }
+
+    pub(crate) fn new_server_with(
+        config: Arc<ServerConfig>,
+        mode: Mode,
+        entropy: Box<dyn Entropy + Send>,
+    ) -> Session {
+        Self::with(
+            Role::Server,
+            mode,
+            State::NeedRead,
+            Handshake::ServerStart {
+                cfg: config,
+                entropy,
+            },
+        )
+    }
+
+    fn with(role: Role, mode: Mode, state: State, hs: Handshake) -> Session {
+        Session {
+            role,
+            mode,
+            state: AtomicU8::new(state.code() as u8),
+            handshake: Mutex::new(hs),
+            send: Mutex::new(None),
+            recv: Mutex::new(None),
+            negotiated: OnceLock::new(),
+        }
+    }
+
+    /// Client or server.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Datagram or stream.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The current state.
+    pub fn state(&self) -> State {
+        State::from_u8(self.state.load(Ordering::Acquire))
+    }
+
+    fn set_state(&self, s: State) {
+        self.state.store(s.code() as u8, Ordering::Release);
+    }
+
+    /// `Err(SessionFailed)` / `Err(SessionClosed)` for a dead session, else the state.
+    fn live_state(&self) -> Result<State> {
+        match self.state() {
+            State::Failed => Err(Error::SessionFailed),
+            State::Closed => Err(Error::SessionClosed),
+            s => Ok(s),
+        }
+    }
+
+    /// Ends the session for good after a fatal error and returns that error.
+    fn fail(&self, hs: Option<&mut Handshake>, e: Error) -> Error {
+        self.set_state(State::Failed);
+        if let Some(hs) = hs {
+            *hs = Handshake::Done;
+        }
+        *self.send.lock() = None;
+        *self.recv.lock() = None;
+        e
+    }
+
+    /// Ok when `seal` and `open` are allowed now; else `WrongState`, `SessionFailed` or
+    /// `SessionClosed` (what `seal` would return before looking at its buffers).
+    pub(crate) fn check_established(&self) -> Result<()> {
+        match self.live_state()? {
+            State::Established => Ok(()),
+            _ => Err(Error::WrongState),
+        }
+    }
+
+    /// The chosen suite: known to the client after the ServerHello, to the server after the
+    /// ClientHello. Before: `WrongState`.
+    pub fn suite(&self) -> Result<Suite> {
+        self.live_state()?;
+        self.negotiated
+            .get()
+            .map(|n| n.suite)
+            .ok_or(Error::WrongState)
+    }
+
+    /// The server's identity key (for the client: the authenticated key of its peer). Known
+    /// when [`Session::suite`] is.
+    pub fn server_public_key(&self) -> Result<PublicKey> {
+        self.live_state()?;
+        self.negotiated
+            .get()
+            .map(|n| n.server_key.clone())
+            .ok_or(Error::WrongState)
+    }
+
+    /// The length of the message `write_handshake` would write now (`WrongState` when there
+    /// is none to write).
+    pub fn pending_handshake_len(&self) -> Result<usize> {
+        self.live_state()?;
+        match &*self.handshake.lock() {
+            Handshake::ClientHello {
+                hello,
+                written: false,
+                ..
+            } => Ok(hello.bytes.len()),
+            Handshake::ClientFinished { finished, .. } => Ok(finished.len()),
+            Handshake::ServerHello {
+                server_hello,
+                written: false,
+                ..
+            } => Ok(server_hello.len()),
+            _ => Err(Error::WrongState),
+        }
+    }
+
+    /// Writes the next handshake message into `out` and returns its length. Only in
+    /// `NeedWrite` (else `WrongState`); a short buffer is `BufferTooSmall` and changes
+    /// nothing (see [`Session::pending_handshake_len`]).
+    pub fn write_handshake(&self, out: &mut [u8]) -> Result<usize> {
+        self.live_state()?;
+        let mut hs = self.handshake.lock();
+        let copy = |msg: &[u8], out: &mut [u8]| -> Result<usize> {
+            let dst = out.get_mut(..msg.len()).ok_or(Error::BufferTooSmall)?;
+            dst.copy_from_slice(msg);
+            Ok(msg.len())
+        };
+        match &mut *hs {
+            Handshake::ClientHello { hello, written, .. } if !*written => {
+                let n = copy(&hello.bytes, out)?;
+                *written = true;
+                self.set_state(State::NeedRead);
+                Ok(n)
+            }
+            Handshake::ServerHello {
+                server_hello,
+                written,
+                ..
+            } if !*written => {
+                let n = copy(server_hello, out)?;
+                *written = true;
+                self.set_state(State::NeedRead);
+                Ok(n)
+            }
+            Handshake::ClientFinished { finished, .. } => {
+                let n = copy(finished, out)?;
+                let Handshake::ClientFinished { send, recv, .. } =
+                    std::mem::replace(&mut *hs, Handshake::Done)
+                else {
+                    return Err(Error::Internal);
+                };
+                self.establish(send, recv);
+                Ok(n)
+            }
+            _ => Err(Error::WrongState),
+        }
+    }
+
+    fn establish(&self, send: SendHalf, recv: RecvHalf) {
+        *self.send.lock() = Some(send);
+        *self.recv.lock() = Some(recv);
+        self.set_state(State::Established);
+    }
+
+    /// Processes the peer's handshake message. Only in `NeedRead` (else `WrongState`).
+    ///
+    /// Any problem with the message is fatal (the session becomes `Failed`) and returns its
+    /// own code, with one exception: a server waiting for the ClientFinished that receives an
+    /// exact copy of the ClientHello (a datagram retransmission: its ServerHello was lost)
+    /// returns `PacketReplayed` and stays as it is; the application resends its ServerHello.
+    pub fn read_handshake(&self, msg: &[u8]) -> Result<()> {
+        self.live_state()?;
+        let mut hs = self.handshake.lock();
+        match &mut *hs {
+            Handshake::ClientHello {
+                cfg,
+                hello,
+                written: true,
+            } => {
+                let result = match handshake::client_process(cfg, hello, msg) {
+                    Ok(r) => r,
+                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                };
+                let suite = result.suite;
+                let halves = SendHalf::new(suite, &result.schedule.c2s).and_then(|send| {
+                    Ok((send, RecvHalf::new(suite, &result.schedule.s2c, self.mode)?))
+                });
+                let (mut send, recv) = match halves {
+                    Ok(h) => h,
+                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                };
+                let mut finished = vec![0u8; transport::OVERHEAD];
+                if let Err(e) = send.seal(handshake::MSG_CLIENT_FINISHED, &[], &mut finished) {
+                    return Err(self.fail(Some(&mut hs), e));
+                }
+                let _ = self.negotiated.set(Negotiated {
+                    suite,
+                    server_key: result.server_key,
+                });
+                *hs = Handshake::ClientFinished {
+                    finished,
+                    send,
+                    recv,
+                };
+                self.set_state(State::NeedWrite);
+                Ok(())
+            }
+            Handshake::ServerStart { cfg, entropy } => {
+                let flight = match handshake::server_respond(cfg, msg, entropy.as_mut()) {
+                    Ok(f) => f,
+                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                };
+                let suite = flight.suite;
+                let halves = SendHalf::new(suite, &flight.schedule.s2c).and_then(|send| {
+                    Ok((send, RecvHalf::new(suite, &flight.schedule.c2s, self.mode)?))
+                });
+                let (send, recv) = match halves {
+                    Ok(h) => h,
+                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                };
+                let _ = self.negotiated.set(Negotiated {
+                    suite,
+                    server_key: cfg.public_key().clone(),
+                });
+                *hs = Handshake::ServerHello {
+                    server_hello: flight.server_hello,
+                    client_hello_hash: handshake::sha256(&[msg]),
+                    written: false,
+                    send,
+                    recv,
+                };
+                self.set_state(State::NeedWrite);
+                Ok(())
+            }
+            Handshake::ServerHello {
+                client_hello_hash,
+                written: true,
+                recv,
+                ..
+            } => {
+                if msg.first() == Some(&handshake::MSG_CLIENT_HELLO)
+                    && handshake::sha256(&[msg]) == *client_hello_hash
+                {
+                    return Err(Error::PacketReplayed);
+                }
+                if let Err(e) = Self::check_finished(recv, msg) {
+                    return Err(self.fail(Some(&mut hs), e));
+                }
+                let Handshake::ServerHello { send, recv, .. } =
+                    std::mem::replace(&mut *hs, Handshake::Done)
+                else {
+                    return Err(Error::Internal);
+                };
+                self.establish(send, recv);
+                Ok(())
+            }
+            _ => Err(Error::WrongState),
+        }
+    }
+
+    /// ClientFinished v1: exactly header + tag, type 0x03, packet number 0, empty plaintext.
+    fn check_finished(recv: &mut RecvHalf, msg: &[u8]) -> Result<()> {
+        if msg.len() != transport::OVERHEAD {
+            return Err(Error::HandshakeMalformed);
+        }
+        let (ptype, pn) = transport::parse_header(msg).map_err(|_| Error::HandshakeMalformed)?;
+        if ptype != handshake::MSG_CLIENT_FINISHED || pn != 0 {
+            return Err(Error::HandshakeMalformed);
+        }
+        recv.open(msg, pn, &mut []).map(|_| ())
+    }
+
+    /// Seals `plaintext` into `out` (which needs `plaintext.len() + PACKET_OVERHEAD` bytes)
+    /// and returns the packet length. Only when established (else `WrongState`).
+    /// `KeyExhausted` once 2^56 packets were sent.
+    pub fn seal(&self, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
+        if self.live_state()? != State::Established {
+            return Err(Error::WrongState);
+        }
+        let mut send = self.send.lock();
+        match send.as_mut() {
+            Some(half) => half.seal(transport::TYPE_DATA, plaintext, out),
+            None => Err(self.live_state().err().unwrap_or(Error::WrongState)),
+        }
+    }
+
+    /// Opens a packet into `out` (which needs `packet.len() - PACKET_OVERHEAD` bytes) and
+    /// returns the plaintext length.
+    ///
+    /// Errors: `PacketMalformed`, `PacketTooOld`, `PacketReplayed`, `PacketOutOfOrder`
+    /// (stream), `PacketAuthFailed`. In datagram mode they only drop the packet; in stream
+    /// mode they are fatal. `BufferTooSmall` is never fatal. An authenticated close packet
+    /// from the peer closes the session and returns `SessionClosed`.
+    pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
+        if self.live_state()? != State::Established {
+            return Err(Error::WrongState);
+        }
+        let mut guard = self.recv.lock();
+        let Some(recv) = guard.as_mut() else {
+            return Err(self.live_state().err().unwrap_or(Error::WrongState));
+        };
+        let result = transport::parse_header(packet).and_then(|(ptype, pn)| {
+            if ptype != transport::TYPE_DATA && ptype != transport::TYPE_CLOSE {
+                return Err(Error::PacketMalformed);
+            }
+            recv.open(packet, pn, out).map(|n| (ptype, n))
+        });
+        match result {
+            Ok((transport::TYPE_CLOSE, _)) => {
+                *guard = None;
+                drop(guard);
+                self.set_state(State::Closed);
+                *self.send.lock() = None;
+                Err(Error::SessionClosed)
+            }
+            Ok((_, n)) => Ok(n),
+            Err(Error::BufferTooSmall) => Err(Error::BufferTooSmall),
+            Err(e) if self.mode == Mode::Stream => {
+                *guard = None;
+                drop(guard);
+                Err(self.fail(None, e))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Closes the session. When established, writes an authenticated close packet for the
+    /// peer into `out` (`PACKET_OVERHEAD` bytes) and returns its length; during the handshake
+    /// (or when the packet numbers are used up) writes nothing and returns 0. Afterwards every
+    /// call returns `SessionClosed`; the keys are erased.
+    pub fn close(&self, out: &mut [u8]) -> Result<usize> {
+        let state = self.live_state()?;
+        let mut written = 0;
+        if state == State::Established {
+            let mut send = self.send.lock();
+            if let Some(half) = send.as_mut() {
+                match half.seal(transport::TYPE_CLOSE, &[], out) {
+                    Ok(n) => written = n,
+                    Err(Error::KeyExhausted) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            *send = None;
+        }
+        *self.handshake.lock() = Handshake::Done;
+        self.set_state(State::Closed);
+        *self.send.lock() = None;
+        *self.recv.lock() = None;
+        Ok(written)
+    }
+
+    /// Test hook: pretends that `pn` packets were already sent.
+    #[cfg(test)]
+    pub(crate) fn set_next_packet_number(&self, pn: u64) {
+        if let Some(half) = self.send.lock().as_mut() {
+            half.set_next_packet_number(pn);
+        }
+    }
+
+    /// Number of packets sent so far in this session (including the client's Finished).
+    pub fn packets_sent(&self) -> u64 {
+        self.send
+            .lock()
+            .as_ref()
+            .map(|h| h.next_packet_number())
+            .unwrap_or(0)
+    }
+}

@@ -1,0 +1,446 @@
+//! Handshake messages, transcript and key schedule (see `docs/PROTOCOL.md`).
+
+use crate::error::{Error, Result};
+use crate::keys::{KeyType, PublicKey};
+use crate::session::cert::Certificate;
+use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
+use crate::session::suite::{identity_key_len, Entropy, Ephemeral, Suite};
+use crate::session::transport::{Keys, IV_LEN, KEY_LEN};
+use aws_lc_rs::digest;
+use aws_lc_rs::hkdf;
+use zeroize::Zeroizing;
+
+/// Protocol version 1.
+pub(crate) const VERSION: u16 = 0x0001;
+/// Message type bytes.
+pub(crate) const MSG_CLIENT_HELLO: u8 = 0x01;
+pub(crate) const MSG_SERVER_HELLO: u8 = 0x02;
+pub(crate) const MSG_CLIENT_FINISHED: u8 = 0x03;
+/// A ClientHello is padded with zero bytes to at least this length (anti-amplification).
+pub(crate) const CLIENT_HELLO_MIN_LEN: usize = 1200;
+/// No handshake message may be longer than this.
+pub(crate) const MAX_HANDSHAKE_LEN: usize = 4096;
+/// Most suites a hello may list.
+pub(crate) const MAX_SUITES: usize = 16;
+pub(crate) const RANDOM_LEN: usize = 32;
+/// Length of the server's signature (ECDSA P-256 r||s or Ed25519).
+pub(crate) const SIGNATURE_LEN: usize = 64;
+/// Identity field types of the ServerHello.
+pub(crate) const IDENTITY_RAW_KEY: u8 = 0x01;
+pub(crate) const IDENTITY_CERTIFICATE: u8 = 0x02;
+/// Domain-separation prefix of the server's handshake signature.
+pub(crate) const SERVER_SIGNATURE_CONTEXT: &[u8] = b"gamecrypt session v1 server signature\x00";
+/// HKDF labels (info strings).
+pub(crate) const LABEL_C2S: &[u8] = b"gamecrypt v1 c2s";
+pub(crate) const LABEL_S2C: &[u8] = b"gamecrypt v1 s2c";
+pub(crate) const LABEL_KEY: &[u8] = b"gamecrypt v1 key";
+pub(crate) const LABEL_IV: &[u8] = b"gamecrypt v1 iv";
+
+/// A bounds-checked big-endian reader; every method returns `None` when out of bytes.
+pub(crate) struct Reader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(buf: &'a [u8]) -> Reader<'a> {
+        Reader { buf }
+    }
+    pub(crate) fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.buf.len() {
+            return None;
+        }
+        let (head, tail) = self.buf.split_at(n);
+        self.buf = tail;
+        Some(head)
+    }
+    pub(crate) fn u8(&mut self) -> Option<u8> {
+        self.bytes(1).map(|b| b[0])
+    }
+    pub(crate) fn u16(&mut self) -> Option<u16> {
+        self.bytes(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
+    }
+    pub(crate) fn u64(&mut self) -> Option<u64> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.bytes(8)?);
+        Some(u64::from_be_bytes(a))
+    }
+    pub(crate) fn rest(&mut self) -> &'a [u8] {
+        self.bytes(self.buf.len()).unwrap_or_default()
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+}
+
+fn put_u16(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&(v as u16).to_be_bytes());
+}
+
+/// Parses an extension block (u16 type, u16 length, data)*; duplicates are malformed.
+fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
+    let mut r = Reader::new(block);
+    let mut out: Vec<(u16, &[u8])> = Vec::new();
+    while !r.is_empty() {
+        let t = r.u16()?;
+        let len = r.u16()? as usize;
+        let data = r.bytes(len)?;
+        if out.iter().any(|(seen, _)| *seen == t) {
+            return None;
+        }
+        out.push((t, data));
+    }
+    Some(out)
+}
+
+/// SHA-256 of the concatenation of `parts`.
+pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+    }
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
+struct Len(usize);
+impl hkdf::KeyType for Len {
+    fn len(&self) -> usize {
+        self.0
+    }
+}
+
+fn expand(prk: &hkdf::Prk, label: &[u8], out: &mut [u8]) -> Result<()> {
+    prk.expand(&[label], Len(out.len()))?.fill(out)?;
+    Ok(())
+}
+
+/// Every secret of the key schedule. The traffic secrets are shown by the test vectors and
+/// are the input of the key update planned for the next protocol revision.
+#[allow(dead_code)]
+pub(crate) struct Schedule {
+    pub(crate) c2s_secret: Zeroizing<[u8; 32]>,
+    pub(crate) s2c_secret: Zeroizing<[u8; 32]>,
+    pub(crate) c2s: Keys,
+    pub(crate) s2c: Keys,
+}
+
+/// PRK = HKDF-Extract(salt = transcript hash, IKM = ECDH secret);
+/// c2s/s2c secret = HKDF-Expand(PRK, label, 32); key = Expand(secret, "… key", 32);
+/// iv = Expand(secret, "… iv", 12).
+pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8; 32]) -> Result<Schedule> {
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, transcript_hash).extract(shared);
+    let mut c2s_secret = Zeroizing::new([0u8; 32]);
+    let mut s2c_secret = Zeroizing::new([0u8; 32]);
+    expand(&prk, LABEL_C2S, &mut c2s_secret[..])?;
+    expand(&prk, LABEL_S2C, &mut s2c_secret[..])?;
+    let traffic = |secret: &[u8; 32]| -> Result<Keys> {
+        let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
+        let mut keys = Keys {
+            key: Zeroizing::new([0u8; KEY_LEN]),
+            iv: Zeroizing::new([0u8; IV_LEN]),
+        };
+        expand(&prk, LABEL_KEY, &mut keys.key[..])?;
+        expand(&prk, LABEL_IV, &mut keys.iv[..])?;
+        Ok(keys)
+    };
+    let c2s = traffic(&c2s_secret)?;
+    let s2c = traffic(&s2c_secret)?;
+    Ok(Schedule {
+        c2s_secret,
+        s2c_secret,
+        c2s,
+        s2c,
+    })
+}
+
+/// The client's first flight: the ClientHello and its ephemeral keys.
+pub(crate) struct ClientHello {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) ephemerals: Vec<Ephemeral>,
+}
+
+/// Builds the ClientHello: randomness first, then one ephemeral key per distinct group, in
+/// the order the suites are offered.
+pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> Result<ClientHello> {
+    let mut random = [0u8; RANDOM_LEN];
+    ent.fill(&mut random)?;
+    let mut ephemerals: Vec<Ephemeral> = Vec::new();
+    for s in &cfg.suites {
+        if !ephemerals.iter().any(|e| e.group == s.group()) {
+            ephemerals.push(ent.ephemeral(s.group())?);
+        }
+    }
+    let mut out = Vec::with_capacity(CLIENT_HELLO_MIN_LEN);
+    out.push(MSG_CLIENT_HELLO);
+    out.extend_from_slice(&VERSION.to_be_bytes());
+    out.extend_from_slice(&random);
+    out.push(cfg.suites.len() as u8);
+    for s in &cfg.suites {
+        let e = ephemerals
+            .iter()
+            .find(|e| e.group == s.group())
+            .ok_or(Error::Internal)?;
+        out.extend_from_slice(&s.code().to_be_bytes());
+        put_u16(&mut out, e.share.len());
+        out.extend_from_slice(&e.share);
+    }
+    put_u16(&mut out, 0); // no extensions in v1
+    if out.len() < CLIENT_HELLO_MIN_LEN {
+        out.resize(CLIENT_HELLO_MIN_LEN, 0);
+    }
+    if out.len() > MAX_HANDSHAKE_LEN {
+        return Err(Error::Internal);
+    }
+    Ok(ClientHello {
+        bytes: out,
+        ephemerals,
+    })
+}
+
+struct ParsedClientHello<'a> {
+    offers: Vec<(u16, &'a [u8])>,
+}
+
+fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
+    const M: Error = Error::HandshakeMalformed;
+    let mut r = Reader::new(msg);
+    if r.u8() != Some(MSG_CLIENT_HELLO) {
+        return Err(M);
+    }
+    if r.u16().ok_or(M)? != VERSION {
+        return Err(Error::UnsupportedVersion);
+    }
+    if msg.len() < CLIENT_HELLO_MIN_LEN || msg.len() > MAX_HANDSHAKE_LEN {
+        return Err(M);
+    }
+    r.bytes(RANDOM_LEN).ok_or(M)?;
+    let n = r.u8().ok_or(M)? as usize;
+    if n == 0 || n > MAX_SUITES {
+        return Err(M);
+    }
+    let mut offers: Vec<(u16, &[u8])> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let code = r.u16().ok_or(M)?;
+        let len = r.u16().ok_or(M)? as usize;
+        let share = r.bytes(len).ok_or(M)?;
+        if offers.iter().any(|(c, _)| *c == code) {
+            return Err(M);
+        }
+        offers.push((code, share));
+    }
+    let ext_len = r.u16().ok_or(M)? as usize;
+    // Extensions: none defined in v1; well-formed unknown ones are ignored (they are signed
+    // as part of the transcript).
+    parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
+    if r.rest().iter().any(|&b| b != 0) {
+        return Err(M);
+    }
+    Ok(ParsedClientHello { offers })
+}
+
+/// What the server has after reading a ClientHello.
+pub(crate) struct ServerFlight {
+    pub(crate) server_hello: Vec<u8>,
+    pub(crate) suite: Suite,
+    pub(crate) schedule: Schedule,
+}
+
+/// Server: validates the ClientHello, chooses the suite (the first one in the client's
+/// order that the server accepts), and builds the signed ServerHello and the keys.
+pub(crate) fn server_respond(
+    cfg: &ServerConfig,
+    client_hello: &[u8],
+    ent: &mut dyn Entropy,
+) -> Result<ServerFlight> {
+    let ch = parse_client_hello(client_hello)?;
+    let (suite, client_share) = ch
+        .offers
+        .iter()
+        .find_map(|(code, share)| {
+            Suite::from_code(*code)
+                .filter(|s| cfg.suites.contains(s))
+                .map(|s| (s, *share))
+        })
+        .ok_or(Error::NoCommonSuite)?;
+    if client_share.len() != suite.group().share_len() {
+        return Err(Error::HandshakeMalformed);
+    }
+    let mut random = [0u8; RANDOM_LEN];
+    ent.fill(&mut random)?;
+    let eph = ent.ephemeral(suite.group())?;
+    let shared = eph.agree(client_share)?;
+
+    let mut sh = Vec::with_capacity(512);
+    sh.push(MSG_SERVER_HELLO);
+    sh.extend_from_slice(&VERSION.to_be_bytes());
+    sh.extend_from_slice(&random);
+    sh.extend_from_slice(&suite.code().to_be_bytes());
+    sh.push(cfg.suites.len() as u8);
+    for s in &cfg.suites {
+        sh.extend_from_slice(&s.code().to_be_bytes());
+    }
+    put_u16(&mut sh, eph.share.len());
+    sh.extend_from_slice(&eph.share);
+    match &cfg.identity {
+        Identity::RawKey(raw) => {
+            sh.push(IDENTITY_RAW_KEY);
+            put_u16(&mut sh, raw.len());
+            sh.extend_from_slice(raw);
+        }
+        Identity::Certificate(c) => {
+            sh.push(IDENTITY_CERTIFICATE);
+            put_u16(&mut sh, c.as_bytes().len());
+            sh.extend_from_slice(c.as_bytes());
+        }
+    }
+    put_u16(&mut sh, 0); // no extensions in v1
+    let th = sha256(&[client_hello, &sh]);
+    let signature = cfg.key.sign(
+        &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
+        suite.signature_format(),
+    )?;
+    if signature.len() != SIGNATURE_LEN {
+        return Err(Error::Internal);
+    }
+    sh.extend_from_slice(&signature);
+    if sh.len() > MAX_HANDSHAKE_LEN {
+        return Err(Error::Internal);
+    }
+    let schedule = key_schedule(&th, &shared)?;
+    Ok(ServerFlight {
+        server_hello: sh,
+        suite,
+        schedule,
+    })
+}
+
+/// What the client has after accepting a ServerHello.
+pub(crate) struct ClientResult {
+    pub(crate) suite: Suite,
+    pub(crate) server_key: PublicKey,
+    pub(crate) schedule: Schedule,
+}
+
+/// Client: checks the ServerHello completely (see the spec for the order of checks).
+pub(crate) fn client_process(
+    cfg: &ClientConfig,
+    hello: &ClientHello,
+    msg: &[u8],
+) -> Result<ClientResult> {
+    const M: Error = Error::HandshakeMalformed;
+    let mut r = Reader::new(msg);
+    if r.u8() != Some(MSG_SERVER_HELLO) {
+        return Err(M);
+    }
+    if r.u16().ok_or(M)? != VERSION {
+        return Err(Error::UnsupportedVersion);
+    }
+    if msg.len() > MAX_HANDSHAKE_LEN {
+        return Err(M);
+    }
+    r.bytes(RANDOM_LEN).ok_or(M)?;
+    let chosen = r.u16().ok_or(M)?;
+    let m = r.u8().ok_or(M)? as usize;
+    if m == 0 || m > MAX_SUITES {
+        return Err(M);
+    }
+    let mut server_suites: Vec<u16> = Vec::with_capacity(m);
+    for _ in 0..m {
+        let code = r.u16().ok_or(M)?;
+        if server_suites.contains(&code) {
+            return Err(M);
+        }
+        server_suites.push(code);
+    }
+    let share_len = r.u16().ok_or(M)? as usize;
+    let share = r.bytes(share_len).ok_or(M)?;
+    let identity_type = r.u8().ok_or(M)?;
+    let identity_len = r.u16().ok_or(M)? as usize;
+    let identity = r.bytes(identity_len).ok_or(M)?;
+    let ext_len = r.u16().ok_or(M)? as usize;
+    let ext = r.bytes(ext_len).ok_or(M)?;
+    let signature = r.rest();
+    if signature.len() != SIGNATURE_LEN || !ext.is_empty() {
+        return Err(M);
+    }
+
+    // Downgrade protection: the chosen suite must be the first suite of the client's
+    // preference list that the server says it supports (the list is signed below).
+    let expected = cfg
+        .suites
+        .iter()
+        .copied()
+        .find(|s| server_suites.contains(&s.code()));
+    let suite = match expected {
+        Some(s) if s.code() == chosen => s,
+        _ => return Err(Error::DowngradeDetected),
+    };
+
+    let eph = hello
+        .ephemerals
+        .iter()
+        .find(|e| e.group == suite.group())
+        .ok_or(Error::Internal)?;
+    if share.len() != suite.group().share_len() {
+        return Err(M);
+    }
+
+    let key_type = suite.key_type();
+    let mut certificate = None;
+    let server_key = match identity_type {
+        IDENTITY_RAW_KEY => {
+            if Some(identity.len()) != identity_key_len(key_type)
+                || (key_type == KeyType::EcdsaP256 && identity[0] != 0x04)
+            {
+                return Err(M);
+            }
+            PublicKey::from_raw(key_type, identity).map_err(|_| M)?
+        }
+        IDENTITY_CERTIFICATE => {
+            let cert = Certificate::parse(identity)?;
+            if cert.public_key().key_type() != key_type {
+                return Err(M);
+            }
+            let key = cert.public_key().clone();
+            certificate = Some(cert);
+            key
+        }
+        _ => return Err(M),
+    };
+
+    let body = &msg[..msg.len() - SIGNATURE_LEN];
+    let th = sha256(&[&hello.bytes, body]);
+    server_key
+        .verify(
+            &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
+            signature,
+            suite.signature_format(),
+        )
+        .map_err(|_| Error::HandshakeSignatureInvalid)?;
+
+    match &cfg.anchor {
+        TrustAnchor::PinnedKey(pin) => {
+            if *pin != server_key {
+                return Err(Error::PinnedKeyMismatch);
+            }
+        }
+        TrustAnchor::PinnedFingerprint(fp) => {
+            if fp != server_key.fingerprint() {
+                return Err(Error::FingerprintMismatch);
+            }
+        }
+        TrustAnchor::Root(root) => {
+            let cert = certificate.as_ref().ok_or(Error::CertificateMissing)?;
+            cert.verify(root, cfg.server_name.as_deref(), cfg.now()?)?;
+        }
+    }
+
+    let shared = eph.agree(share)?;
+    let schedule = key_schedule(&th, &shared)?;
+    Ok(ClientResult {
+        suite,
+        server_key,
+        schedule,
+    })
+}

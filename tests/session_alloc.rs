@@ -1,0 +1,131 @@
+//! Once established, sealing and opening packets never allocate (Rust API and C ABI).
+
+use gamecrypt::ffi::gamecrypt_result as R;
+use gamecrypt::ffi::session::{gamecrypt_session, gamecrypt_session_open, gamecrypt_session_seal};
+use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, TrustAnchor};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator; only counts calls made on this thread.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.with(|c| c.get()) {
+            COUNT.with(|n| n.set(n.get() + 1));
+        }
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.with(|c| c.get()) {
+            COUNT.with(|n| n.set(n.get() + 1));
+        }
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn count_allocations(f: impl FnOnce()) -> u64 {
+    COUNT.with(|n| n.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    COUNT.with(|n| n.get())
+}
+
+#[test]
+fn seal_and_open_do_not_allocate() {
+    // The counter works.
+    assert_eq!(
+        count_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
+        1
+    );
+    for (kt, mode) in [
+        (KeyType::EcdsaP256, Mode::Datagram),
+        (KeyType::Ed25519, Mode::Stream),
+    ] {
+        let key = SigningKey::generate(kt).unwrap();
+        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
+        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+            .unwrap()
+            .build()
+            .unwrap();
+        let c = Session::new_client(ccfg, mode).unwrap();
+        let s = Session::new_server(scfg, mode);
+        let mut buf = vec![0u8; 4096];
+        let n = c.write_handshake(&mut buf).unwrap();
+        s.read_handshake(&buf[..n]).unwrap();
+        let n = s.write_handshake(&mut buf).unwrap();
+        c.read_handshake(&buf[..n]).unwrap();
+        let n = c.write_handshake(&mut buf).unwrap();
+        s.read_handshake(&buf[..n]).unwrap();
+
+        let payload = [0x33u8; 1200];
+        let mut packet = vec![0u8; 1300];
+        let mut plain = vec![0u8; 1300];
+        // Warm up (lazy one-time initialisation in the crypto library is not per packet).
+        let n = c.seal(&payload, &mut packet).unwrap();
+        s.open(&packet[..n], &mut plain).unwrap();
+        let allocations = count_allocations(|| {
+            for _ in 0..1000 {
+                let n = c.seal(&payload, &mut packet).unwrap();
+                let m = s.open(&packet[..n], &mut plain).unwrap();
+                assert_eq!(m, payload.len());
+                let n = s.seal(&payload[..17], &mut packet).unwrap();
+                c.open(&packet[..n], &mut plain).unwrap();
+            }
+        });
+        assert_eq!(allocations, 0, "{kt:?} {mode:?}");
+
+        // The same through the C ABI.
+        let cs = &c as *const Session as *const gamecrypt_session;
+        let ss = &s as *const Session as *const gamecrypt_session;
+        let allocations = count_allocations(|| {
+            for _ in 0..1000 {
+                let mut len = 0;
+                // SAFETY: valid session pointers (a gamecrypt_session handle points at a
+                // Session) and buffers.
+                unsafe {
+                    assert_eq!(
+                        gamecrypt_session_seal(
+                            cs,
+                            payload.as_ptr(),
+                            payload.len(),
+                            packet.as_mut_ptr(),
+                            packet.len(),
+                            &mut len
+                        ),
+                        R::Ok
+                    );
+                    let plen = len;
+                    assert_eq!(
+                        gamecrypt_session_open(
+                            ss,
+                            packet.as_ptr(),
+                            plen,
+                            plain.as_mut_ptr(),
+                            plain.len(),
+                            &mut len
+                        ),
+                        R::Ok
+                    );
+                }
+            }
+        });
+        assert_eq!(allocations, 0, "C ABI {kt:?} {mode:?}");
+    }
+}

@@ -1,0 +1,142 @@
+//! Helpers shared by the session integration tests.
+#![allow(dead_code)]
+
+use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};
+use std::sync::Arc;
+
+pub fn server_config(key: &SigningKey) -> Arc<ServerConfig> {
+    ServerConfig::builder(key.clone()).unwrap().build()
+}
+
+pub fn pinned(key: &SigningKey) -> Arc<ClientConfig> {
+    ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+/// Client and server sessions that trust each other (pinned key).
+pub fn pair(kt: KeyType, mode: Mode) -> (Session, Session, SigningKey) {
+    let key = SigningKey::generate(kt).unwrap();
+    let c = Session::new_client(pinned(&key), mode).unwrap();
+    let s = Session::new_server(server_config(&key), mode);
+    (c, s, key)
+}
+
+/// The three handshake messages of a completed handshake.
+pub struct Transcript {
+    pub client_hello: Vec<u8>,
+    pub server_hello: Vec<u8>,
+    pub client_finished: Vec<u8>,
+}
+
+/// Runs the handshake to completion and checks every state on the way.
+pub fn handshake(c: &Session, s: &Session) -> Transcript {
+    let mut buf = vec![0u8; 4096];
+    assert_eq!(c.state(), State::NeedWrite);
+    assert_eq!(s.state(), State::NeedRead);
+    let n = c.write_handshake(&mut buf).unwrap();
+    let client_hello = buf[..n].to_vec();
+    assert_eq!(c.state(), State::NeedRead);
+    s.read_handshake(&client_hello).unwrap();
+    assert_eq!(s.state(), State::NeedWrite);
+    let n = s.write_handshake(&mut buf).unwrap();
+    let server_hello = buf[..n].to_vec();
+    assert_eq!(s.state(), State::NeedRead);
+    c.read_handshake(&server_hello).unwrap();
+    assert_eq!(c.state(), State::NeedWrite);
+    let n = c.write_handshake(&mut buf).unwrap();
+    let client_finished = buf[..n].to_vec();
+    assert_eq!(c.state(), State::Established);
+    s.read_handshake(&client_finished).unwrap();
+    assert_eq!(s.state(), State::Established);
+    Transcript {
+        client_hello,
+        server_hello,
+        client_finished,
+    }
+}
+
+pub fn established(kt: KeyType, mode: Mode) -> (Session, Session) {
+    let (c, s, _) = pair(kt, mode);
+    handshake(&c, &s);
+    (c, s)
+}
+
+pub fn seal(s: &Session, pt: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; pt.len() + 24];
+    let n = s.seal(pt, &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
+pub fn open(s: &Session, pkt: &[u8]) -> gamecrypt::Result<Vec<u8>> {
+    let mut out = vec![0u8; pkt.len()];
+    let n = s.open(pkt, &mut out)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+pub fn sha256(parts: &[&[u8]]) -> Vec<u8> {
+    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+    }
+    ctx.finish().as_ref().to_vec()
+}
+
+/// Field offsets of a v1 ServerHello (docs/PROTOCOL.md section 6).
+pub struct ShLayout {
+    pub suite: usize,
+    pub suite_count: usize,
+    pub share_len: usize,
+}
+
+pub fn sh_layout(sh: &[u8]) -> ShLayout {
+    let suite = 35;
+    let suite_count = 37;
+    let share_len = suite_count + 1 + 2 * sh[suite_count] as usize;
+    ShLayout {
+        suite,
+        suite_count,
+        share_len,
+    }
+}
+
+/// Replaces the signature of a ServerHello body with a valid one over `client_hello`, as a
+/// malicious server holding `key` would (section 6).
+pub fn sign_server_hello(
+    client_hello: &[u8],
+    body: &[u8],
+    key: &SigningKey,
+    suite: Suite,
+) -> Vec<u8> {
+    let th = sha256(&[client_hello, body]);
+    let mut msg = b"gamecrypt session v1 server signature\x00".to_vec();
+    msg.extend_from_slice(&th);
+    let format = match suite {
+        Suite::P256EcdsaAes256GcmSha256 => SignatureFormat::EcdsaFixed,
+        _ => SignatureFormat::Default,
+    };
+    let mut out = body.to_vec();
+    out.extend(key.sign(&msg, format).unwrap());
+    out
+}
+
+/// A tiny seeded PRNG (xorshift64*) for the simulations.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
