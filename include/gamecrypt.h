@@ -1518,14 +1518,14 @@ bool gamecrypt_constant_time_eq(const uint8_t *a,
 const char *gamecrypt_result_str(uint32_t result);
 
 /**
- * Starts a server configuration with the server's identity key, given as unencrypted
- * PKCS#8 DER (ECDSA P-256 or Ed25519). By default the server accepts every suite its key
- * can sign for. The builder does not keep a pointer to the input.
+ * Starts a server configuration with the server's identity key (ECDSA P-256 or Ed25519; load
+ * or generate it with the gamecrypt_signing_key_* functions). By default the server accepts
+ * every suite its key can sign for. The configuration keeps its own reference to the key:
+ * the caller may free `identity` at any time after this call.
  *
- * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE (not P-256 or Ed25519).
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (not P-256 or Ed25519).
  */
-gamecrypt_result gamecrypt_server_config_builder_new(const uint8_t *identity_pkcs8,
-                                                     size_t identity_pkcs8_len,
+gamecrypt_result gamecrypt_server_config_builder_new(const gamecrypt_signing_key *identity,
                                                      gamecrypt_server_config_builder **out);
 
 /**
@@ -1571,14 +1571,13 @@ void gamecrypt_server_config_builder_free(gamecrypt_server_config_builder *build
 void gamecrypt_server_config_free(gamecrypt_server_config *config);
 
 /**
- * Starts a client configuration that trusts exactly one server key, given as
- * SubjectPublicKeyInfo DER (ECDSA P-256 or Ed25519). Only suites that key can sign for are
- * offered.
+ * Starts a client configuration that trusts exactly one server key (ECDSA P-256 or Ed25519;
+ * load it with the gamecrypt_public_key_* functions). Only suites that key can sign for are
+ * offered. The configuration keeps its own reference: `server_key` may be freed after this.
  *
- * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
  */
-gamecrypt_result gamecrypt_client_config_builder_new_pinned_key(const uint8_t *server_key_spki,
-                                                                size_t server_key_spki_len,
+gamecrypt_result gamecrypt_client_config_builder_new_pinned_key(const gamecrypt_public_key *server_key,
                                                                 gamecrypt_client_config_builder **out);
 
 /**
@@ -1593,14 +1592,13 @@ gamecrypt_result gamecrypt_client_config_builder_new_pinned_fingerprint(const ui
 
 /**
  * Starts a client configuration that trusts any server presenting a valid certificate
- * signed by this root key (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519). Set the
- * expected server name with gamecrypt_client_config_builder_set_server_name(); without it,
- * any name the root certified is accepted.
+ * signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
+ * gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
+ * is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
  *
- * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
  */
-gamecrypt_result gamecrypt_client_config_builder_new_root(const uint8_t *root_key_spki,
-                                                          size_t root_key_spki_len,
+gamecrypt_result gamecrypt_client_config_builder_new_root(const gamecrypt_public_key *root_key,
                                                           gamecrypt_client_config_builder **out);
 
 /**
@@ -1781,15 +1779,14 @@ gamecrypt_result gamecrypt_session_suite(const gamecrypt_session *session,
                                          gamecrypt_suite *out_suite);
 
 /**
- * The server's identity key as SubjectPublicKeyInfo DER (for the client: the key it
- * authenticated). Available when gamecrypt_session_suite() is.
+ * The server's identity public key, as a new public key handle in `*out_key` (the caller
+ * frees it with gamecrypt_public_key_free()). For the client it is the key that the trust
+ * check accepted. Available when gamecrypt_session_suite() is.
  *
- * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL, WRONG_STATE, SESSION_FAILED, SESSION_CLOSED.
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE, SESSION_FAILED, SESSION_CLOSED.
  */
 gamecrypt_result gamecrypt_session_server_public_key(const gamecrypt_session *session,
-                                                     uint8_t *out,
-                                                     size_t out_cap,
-                                                     size_t *out_len);
+                                                     gamecrypt_public_key **out_key);
 
 /**
  * True when `data` starts like a handshake message (first byte 0x01..0x3F), which goes to
@@ -1825,18 +1822,15 @@ size_t gamecrypt_certificate_max_len(void);
 
 /**
  * Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
- * (unencrypted PKCS#8 DER, ECDSA P-256 or Ed25519) certifies the server key
- * (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
+ * (ECDSA P-256 or Ed25519) certifies the server key (ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
  * UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
  * function: run it where the root key lives (offline) and ship the bytes to the server.
  *
- * Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
  * not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
  */
-gamecrypt_result gamecrypt_certificate_issue(const uint8_t *root_pkcs8,
-                                             size_t root_pkcs8_len,
-                                             const uint8_t *server_key_spki,
-                                             size_t server_key_spki_len,
+gamecrypt_result gamecrypt_certificate_issue(const gamecrypt_signing_key *root,
+                                             const gamecrypt_public_key *server_key,
                                              const char *server_name,
                                              uint64_t not_before,
                                              uint64_t not_after,
@@ -1848,15 +1842,14 @@ gamecrypt_result gamecrypt_certificate_issue(const uint8_t *root_pkcs8,
  * Checks a certificate exactly as a root-trusting client does: layout, root signature,
  * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
  *
- * Returns OK, NULL_ARGUMENT, KEY_MALFORMED (root), CERTIFICATE_MALFORMED,
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
  * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
  */
 GAMECRYPT_MUST_USE
 gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
                                               size_t certificate_len,
-                                              const uint8_t *root_key_spki,
-                                              size_t root_key_spki_len,
+                                              const gamecrypt_public_key *root_key,
                                               const char *server_name,
                                               uint64_t now);
 
@@ -1882,15 +1875,14 @@ gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
                                                    size_t *out_len);
 
 /**
- * Reads the server key of a certificate as SubjectPublicKeyInfo DER. Does not verify it.
+ * Reads the server key of a certificate into a new public key handle in `*out_key` (the
+ * caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
  */
 gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
                                                   size_t certificate_len,
-                                                  uint8_t *out,
-                                                  size_t out_cap,
-                                                  size_t *out_len);
+                                                  gamecrypt_public_key **out_key);
 
 /**
  * The library version as a static NUL-terminated string, e.g. "0.1.0". Never NULL, never freed.
