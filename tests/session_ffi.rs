@@ -2,33 +2,69 @@
 //! wrong states, invalid enumerations, certificates and the clock callback.
 
 use gamecrypt::ffi::gamecrypt_result as R;
+use gamecrypt::ffi::keys::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
 use std::ffi::CStr;
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
 
+/// A key pair as C handles (freed on drop), plus its public encodings for comparisons.
 struct Keys {
-    pkcs8: Vec<u8>,
+    sk: *mut gamecrypt_signing_key,
+    pk: *mut gamecrypt_public_key,
     spki: Vec<u8>,
     fingerprint: Vec<u8>,
 }
 
+impl Drop for Keys {
+    fn drop(&mut self) {
+        unsafe {
+            gamecrypt_signing_key_free(self.sk);
+            gamecrypt_public_key_free(self.pk);
+        }
+    }
+}
+
 fn keys(kt: KeyType) -> Keys {
     let k = SigningKey::generate(kt).unwrap();
+    let pkcs8 = k.to_pkcs8_der().unwrap();
+    let spki = k.public_key().spki_der().to_vec();
+    let (mut sk, mut pk) = (null_mut(), null_mut());
+    unsafe {
+        assert_eq!(
+            gamecrypt_signing_key_from_der(pkcs8.as_ptr(), pkcs8.len(), &mut sk),
+            R::Ok
+        );
+        assert_eq!(
+            gamecrypt_public_key_from_spki_der(spki.as_ptr(), spki.len(), &mut pk),
+            R::Ok
+        );
+    }
     Keys {
-        pkcs8: k.to_pkcs8_der().unwrap().to_vec(),
-        spki: k.public_key().spki_der().to_vec(),
+        sk,
+        pk,
+        spki,
         fingerprint: k.public_key().fingerprint().to_vec(),
     }
 }
 
-unsafe fn server_config(k: &Keys, cert: Option<&[u8]>) -> *mut gamecrypt_server_config {
-    let mut b = null_mut();
+/// The SubjectPublicKeyInfo DER of a public key handle, which the test then frees.
+unsafe fn spki_of(pk: *mut gamecrypt_public_key) -> Vec<u8> {
+    let mut der = vec![0u8; 1024];
+    let mut len = 0;
     assert_eq!(
-        gamecrypt_server_config_builder_new(k.pkcs8.as_ptr(), k.pkcs8.len(), &mut b),
+        gamecrypt_public_key_to_spki_der(pk, der.as_mut_ptr(), der.len(), &mut len),
         R::Ok
     );
+    gamecrypt_public_key_free(pk);
+    der.truncate(len);
+    der
+}
+
+unsafe fn server_config(k: &Keys, cert: Option<&[u8]>) -> *mut gamecrypt_server_config {
+    let mut b = null_mut();
+    assert_eq!(gamecrypt_server_config_builder_new(k.sk, &mut b), R::Ok);
     if let Some(c) = cert {
         assert_eq!(
             gamecrypt_server_config_builder_set_certificate(b, c.as_ptr(), c.len()),
@@ -44,7 +80,7 @@ unsafe fn server_config(k: &Keys, cert: Option<&[u8]>) -> *mut gamecrypt_server_
 unsafe fn pinned_client_config(k: &Keys) -> *mut gamecrypt_client_config {
     let mut b = null_mut();
     assert_eq!(
-        gamecrypt_client_config_builder_new_pinned_key(k.spki.as_ptr(), k.spki.len(), &mut b),
+        gamecrypt_client_config_builder_new_pinned_key(k.pk, &mut b),
         R::Ok
     );
     let mut cfg = null_mut();
@@ -151,13 +187,12 @@ fn main_flow_both_suites_both_modes() {
                 assert_eq!(got, suite);
                 assert_eq!(gamecrypt_session_suite(s, &mut got), R::Ok);
                 assert_eq!(got, suite);
-                let mut der = [0u8; 200];
                 let mut len = 0;
-                assert_eq!(
-                    gamecrypt_session_server_public_key(c, der.as_mut_ptr(), der.len(), &mut len),
-                    R::Ok
-                );
-                assert_eq!(&der[..len], &k.spki[..]);
+                let mut pk = null_mut();
+                assert_eq!(gamecrypt_session_server_public_key(c, &mut pk), R::Ok);
+                assert_eq!(spki_of(pk), k.spki);
+                assert_eq!(gamecrypt_session_server_public_key(s, &mut pk), R::Ok);
+                assert_eq!(spki_of(pk), k.spki);
                 for i in 0..20u8 {
                     let p = seal(c, &[i; 30]);
                     assert_eq!(p[0], GAMECRYPT_PACKET_TYPE_DATA);
@@ -196,17 +231,19 @@ fn null_pointers() {
     unsafe {
         let mut b = null_mut();
         assert_eq!(
-            gamecrypt_server_config_builder_new(null(), 5, &mut b),
+            gamecrypt_server_config_builder_new(null(), &mut b),
             R::NullArgument
         );
         assert_eq!(
-            gamecrypt_server_config_builder_new(k.pkcs8.as_ptr(), k.pkcs8.len(), null_mut()),
+            gamecrypt_server_config_builder_new(k.sk, null_mut()),
             R::NullArgument
         );
+        let p384 = keys(KeyType::EcdsaP384);
         assert_eq!(
-            gamecrypt_server_config_builder_new(null(), 0, &mut b),
-            R::KeyMalformed
+            gamecrypt_server_config_builder_new(p384.sk, &mut b),
+            R::WrongKeyType
         );
+        assert!(b.is_null());
         assert_eq!(
             gamecrypt_server_config_builder_set_certificate(null_mut(), null(), 0),
             R::NullArgument
@@ -222,7 +259,7 @@ fn null_pointers() {
         );
         let mut cb = null_mut();
         assert_eq!(
-            gamecrypt_client_config_builder_new_pinned_key(null(), 3, &mut cb),
+            gamecrypt_client_config_builder_new_pinned_key(null(), &mut cb),
             R::NullArgument
         );
         assert_eq!(
@@ -230,7 +267,7 @@ fn null_pointers() {
             R::NullArgument
         );
         assert_eq!(
-            gamecrypt_client_config_builder_new_root(null(), 1, &mut cb),
+            gamecrypt_client_config_builder_new_root(null(), &mut cb),
             R::NullArgument
         );
         assert_eq!(
@@ -293,8 +330,9 @@ fn null_pointers() {
         );
         let mut suite = 0;
         assert_eq!(gamecrypt_session_suite(null(), &mut suite), R::NullArgument);
+        let mut pk = null_mut();
         assert_eq!(
-            gamecrypt_session_server_public_key(null(), buf.as_mut_ptr(), 64, &mut len),
+            gamecrypt_session_server_public_key(null(), &mut pk),
             R::NullArgument
         );
         assert_eq!(
@@ -411,10 +449,9 @@ fn short_buffers_report_the_needed_length() {
         // Nothing consumed, even in stream mode.
         assert_eq!(open(s, &pkt), (R::Ok, pt.to_vec()));
         assert_eq!(
-            gamecrypt_session_server_public_key(c, small.as_mut_ptr(), small.len(), &mut len),
-            R::BufferTooSmall
+            gamecrypt_session_server_public_key(c, null_mut()),
+            R::NullArgument
         );
-        assert_eq!(len, 91);
         assert_eq!(
             gamecrypt_session_close(c, small.as_mut_ptr(), small.len(), &mut len),
             R::BufferTooSmall
@@ -472,10 +509,12 @@ fn wrong_states_invalid_values_and_failed_sessions() {
         );
         let mut suite = 0;
         assert_eq!(gamecrypt_session_suite(c, &mut suite), R::WrongState);
+        let mut pk = null_mut();
         assert_eq!(
-            gamecrypt_session_server_public_key(c, buf.as_mut_ptr(), 64, &mut len),
+            gamecrypt_session_server_public_key(c, &mut pk),
             R::WrongState
         );
+        assert!(pk.is_null());
         assert_eq!(
             gamecrypt_session_read_handshake(c, buf.as_ptr(), 10),
             R::WrongState
@@ -512,10 +551,7 @@ fn wrong_states_invalid_values_and_failed_sessions() {
 
         // Unknown suites and empty lists.
         let mut b = null_mut();
-        assert_eq!(
-            gamecrypt_server_config_builder_new(k.pkcs8.as_ptr(), k.pkcs8.len(), &mut b),
-            R::Ok
-        );
+        assert_eq!(gamecrypt_server_config_builder_new(k.sk, &mut b), R::Ok);
         let bad = [99u32];
         assert_eq!(
             gamecrypt_server_config_builder_set_suites(b, bad.as_ptr(), 1),
@@ -555,8 +591,8 @@ fn wrong_states_invalid_values_and_failed_sessions() {
             R::InvalidLength
         );
         assert_eq!(
-            gamecrypt_client_config_builder_new_pinned_key(b"junk".as_ptr(), 4, &mut cb),
-            R::KeyMalformed
+            gamecrypt_client_config_builder_new_pinned_key(keys(KeyType::EcdsaP384).pk, &mut cb),
+            R::WrongKeyType
         );
         assert!(cb.is_null());
         assert_eq!(
@@ -634,10 +670,8 @@ fn certificates_and_the_clock_callback() {
         let mut tiny = [0u8; 8];
         assert_eq!(
             gamecrypt_certificate_issue(
-                root.pkcs8.as_ptr(),
-                root.pkcs8.len(),
-                server.spki.as_ptr(),
-                server.spki.len(),
+                root.sk,
+                server.pk,
                 c"eu-1".as_ptr(),
                 100,
                 200,
@@ -650,10 +684,8 @@ fn certificates_and_the_clock_callback() {
         assert_eq!(len, 159 + 4);
         assert_eq!(
             gamecrypt_certificate_issue(
-                root.pkcs8.as_ptr(),
-                root.pkcs8.len(),
-                server.spki.as_ptr(),
-                server.spki.len(),
+                root.sk,
+                server.pk,
                 c"eu-1".as_ptr(),
                 200,
                 100,
@@ -665,10 +697,8 @@ fn certificates_and_the_clock_callback() {
         );
         assert_eq!(
             gamecrypt_certificate_issue(
-                root.pkcs8.as_ptr(),
-                root.pkcs8.len(),
-                server.spki.as_ptr(),
-                server.spki.len(),
+                root.sk,
+                server.pk,
                 null(),
                 100,
                 200,
@@ -680,10 +710,8 @@ fn certificates_and_the_clock_callback() {
         );
         assert_eq!(
             gamecrypt_certificate_issue(
-                root.pkcs8.as_ptr(),
-                root.pkcs8.len(),
-                server.spki.as_ptr(),
-                server.spki.len(),
+                root.sk,
+                server.pk,
                 c"eu-1".as_ptr(),
                 100,
                 200,
@@ -698,8 +726,7 @@ fn certificates_and_the_clock_callback() {
             gamecrypt_certificate_verify(
                 cert.as_ptr(),
                 cert.len(),
-                root.spki.as_ptr(),
-                root.spki.len(),
+                root.pk,
                 name.map_or(null(), |n| n.as_ptr()),
                 now,
             )
@@ -710,25 +737,11 @@ fn certificates_and_the_clock_callback() {
         assert_eq!(verify(Some(c"eu-1"), 99), R::CertificateNotYetValid);
         assert_eq!(verify(Some(c"eu-1"), 201), R::CertificateExpired);
         assert_eq!(
-            gamecrypt_certificate_verify(
-                cert.as_ptr(),
-                cert.len(),
-                server.spki.as_ptr(),
-                server.spki.len(),
-                null(),
-                150
-            ),
+            gamecrypt_certificate_verify(cert.as_ptr(), cert.len(), server.pk, null(), 150),
             R::CertificateSignatureInvalid
         );
         assert_eq!(
-            gamecrypt_certificate_verify(
-                cert.as_ptr(),
-                10,
-                root.spki.as_ptr(),
-                root.spki.len(),
-                null(),
-                150
-            ),
+            gamecrypt_certificate_verify(cert.as_ptr(), 10, root.pk, null(), 150),
             R::CertificateMalformed
         );
         let (mut nb, mut na) = (0u64, 0u64);
@@ -753,17 +766,16 @@ fn certificates_and_the_clock_callback() {
             R::Ok
         );
         assert_eq!(&out[..len], b"eu-1");
+        let mut pk = null_mut();
         assert_eq!(
-            gamecrypt_certificate_public_key(
-                cert.as_ptr(),
-                cert.len(),
-                out.as_mut_ptr(),
-                out.len(),
-                &mut len
-            ),
+            gamecrypt_certificate_public_key(cert.as_ptr(), cert.len(), &mut pk),
             R::Ok
         );
-        assert_eq!(&out[..len], &server.spki[..]);
+        assert_eq!(spki_of(pk), server.spki);
+        assert_eq!(
+            gamecrypt_certificate_public_key(cert.as_ptr(), 10, &mut pk),
+            R::CertificateMalformed
+        );
 
         // A root-trusting client with an application clock.
         let scfg = server_config(&server, Some(&cert));
@@ -775,11 +787,7 @@ fn certificates_and_the_clock_callback() {
             let now_box = Box::new(now);
             let mut cb = null_mut();
             assert_eq!(
-                gamecrypt_client_config_builder_new_root(
-                    root.spki.as_ptr(),
-                    root.spki.len(),
-                    &mut cb
-                ),
+                gamecrypt_client_config_builder_new_root(root.pk, &mut cb),
                 R::Ok
             );
             assert_eq!(

@@ -8,8 +8,9 @@
 
 use crate::error::{Error, Result};
 use crate::ffi::gamecrypt_result;
+use crate::ffi::keys::{gamecrypt_public_key, gamecrypt_signing_key};
 use crate::ffi::{ffi_result, input, input_str, out_ptr, panic_boundary, Handle, OutBuf};
-use crate::keys::{PublicKey, SigningKey, FINGERPRINT_LEN};
+use crate::keys::FINGERPRINT_LEN;
 use crate::session::{
     limits, Certificate, ClientConfig, ClientConfigBuilder, Clock, Mode, ServerConfig,
     ServerConfigBuilder, Session, State, Suite, TrustAnchor,
@@ -184,23 +185,22 @@ unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<
 // ---------------------------------------------------------------------------------------
 // Server configuration
 
-/// Starts a server configuration with the server's identity key, given as unencrypted
-/// PKCS#8 DER (ECDSA P-256 or Ed25519). By default the server accepts every suite its key
-/// can sign for. The builder does not keep a pointer to the input.
+/// Starts a server configuration with the server's identity key (ECDSA P-256 or Ed25519; load
+/// or generate it with the gamecrypt_signing_key_* functions). By default the server accepts
+/// every suite its key can sign for. The configuration keeps its own reference to the key:
+/// the caller may free `identity` at any time after this call.
 ///
-/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE (not P-256 or Ed25519).
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (not P-256 or Ed25519).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_server_config_builder_new(
-    identity_pkcs8: *const u8,
-    identity_pkcs8_len: usize,
+    identity: *const gamecrypt_signing_key,
     out: *mut *mut gamecrypt_server_config_builder,
 ) -> gamecrypt_result {
     ffi_result(|| {
         // SAFETY: by the caller's contract (see the header).
         let out = unsafe { out_ptr(out) }?;
         // SAFETY: by the caller's contract.
-        let der = unsafe { input(identity_pkcs8, identity_pkcs8_len) }?;
-        let key = SigningKey::from_pkcs8_der(der)?;
+        let key = unsafe { gamecrypt_signing_key::try_ref(identity) }?.clone();
         let builder = ServerConfig::builder(key)?;
         *out = gamecrypt_server_config_builder::into_raw(builder);
         Ok(())
@@ -298,23 +298,21 @@ fn client_builder(anchor: TrustAnchor) -> Result<*mut gamecrypt_client_config_bu
     ))
 }
 
-/// Starts a client configuration that trusts exactly one server key, given as
-/// SubjectPublicKeyInfo DER (ECDSA P-256 or Ed25519). Only suites that key can sign for are
-/// offered.
+/// Starts a client configuration that trusts exactly one server key (ECDSA P-256 or Ed25519;
+/// load it with the gamecrypt_public_key_* functions). Only suites that key can sign for are
+/// offered. The configuration keeps its own reference: `server_key` may be freed after this.
 ///
-/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_key(
-    server_key_spki: *const u8,
-    server_key_spki_len: usize,
+    server_key: *const gamecrypt_public_key,
     out: *mut *mut gamecrypt_client_config_builder,
 ) -> gamecrypt_result {
     ffi_result(|| {
         // SAFETY: by the caller's contract.
         let out = unsafe { out_ptr(out) }?;
         // SAFETY: by the caller's contract.
-        let der = unsafe { input(server_key_spki, server_key_spki_len) }?;
-        let key = PublicKey::from_spki_der(der)?;
+        let key = unsafe { gamecrypt_public_key::try_ref(server_key) }?.clone();
         *out = client_builder(TrustAnchor::PinnedKey(key))?;
         Ok(())
     })
@@ -342,23 +340,21 @@ pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_fingerprint(
 }
 
 /// Starts a client configuration that trusts any server presenting a valid certificate
-/// signed by this root key (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519). Set the
-/// expected server name with gamecrypt_client_config_builder_set_server_name(); without it,
-/// any name the root certified is accepted.
+/// signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
+/// gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
+/// is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
 ///
-/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE.
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_client_config_builder_new_root(
-    root_key_spki: *const u8,
-    root_key_spki_len: usize,
+    root_key: *const gamecrypt_public_key,
     out: *mut *mut gamecrypt_client_config_builder,
 ) -> gamecrypt_result {
     ffi_result(|| {
         // SAFETY: by the caller's contract.
         let out = unsafe { out_ptr(out) }?;
         // SAFETY: by the caller's contract.
-        let der = unsafe { input(root_key_spki, root_key_spki_len) }?;
-        let key = PublicKey::from_spki_der(der)?;
+        let key = unsafe { gamecrypt_public_key::try_ref(root_key) }?.clone();
         *out = client_builder(TrustAnchor::Root(key))?;
         Ok(())
     })
@@ -715,24 +711,24 @@ pub unsafe extern "C" fn gamecrypt_session_suite(
     })
 }
 
-/// The server's identity key as SubjectPublicKeyInfo DER (for the client: the key it
-/// authenticated). Available when gamecrypt_session_suite() is.
+/// The server's identity public key, as a new public key handle in `*out_key` (the caller
+/// frees it with gamecrypt_public_key_free()). For the client it is the key that the trust
+/// check accepted. Available when gamecrypt_session_suite() is.
 ///
-/// Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL, WRONG_STATE, SESSION_FAILED, SESSION_CLOSED.
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE, SESSION_FAILED, SESSION_CLOSED.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_session_server_public_key(
     session: *const gamecrypt_session,
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
+    out_key: *mut *mut gamecrypt_public_key,
 ) -> gamecrypt_result {
     ffi_result(|| {
         // SAFETY: by the caller's contract.
-        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        let out = unsafe { out_ptr(out_key) }?;
         // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
         let key = s.server_public_key()?;
-        out.write(key.spki_der())
+        *out = gamecrypt_public_key::into_raw(key.clone());
+        Ok(())
     })
 }
 
@@ -787,20 +783,17 @@ pub extern "C" fn gamecrypt_certificate_max_len() -> usize {
 // Certificates
 
 /// Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
-/// (unencrypted PKCS#8 DER, ECDSA P-256 or Ed25519) certifies the server key
-/// (SubjectPublicKeyInfo DER, ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
+/// (ECDSA P-256 or Ed25519) certifies the server key (ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
 /// UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
 /// function: run it where the root key lives (offline) and ship the bytes to the server.
 ///
-/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
 /// not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn gamecrypt_certificate_issue(
-    root_pkcs8: *const u8,
-    root_pkcs8_len: usize,
-    server_key_spki: *const u8,
-    server_key_spki_len: usize,
+    root: *const gamecrypt_signing_key,
+    server_key: *const gamecrypt_public_key,
     server_name: *const c_char,
     not_before: u64,
     not_after: u64,
@@ -810,16 +803,14 @@ pub unsafe extern "C" fn gamecrypt_certificate_issue(
 ) -> gamecrypt_result {
     ffi_result(|| {
         // SAFETY: by the caller's contract.
-        let root = unsafe { input(root_pkcs8, root_pkcs8_len) }?;
+        let root = unsafe { gamecrypt_signing_key::try_ref(root) }?;
         // SAFETY: by the caller's contract.
-        let server = unsafe { input(server_key_spki, server_key_spki_len) }?;
+        let server = unsafe { gamecrypt_public_key::try_ref(server_key) }?;
         // SAFETY: by the caller's contract.
         let name = unsafe { input_str(server_name) }?;
         // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[root, server]) }?;
-        let root = SigningKey::from_pkcs8_der(root)?;
-        let server = PublicKey::from_spki_der(server)?;
-        let cert = Certificate::issue(&root, &server, name, not_before, not_after)?;
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        let cert = Certificate::issue(root, server, name, not_before, not_after)?;
         out.write(cert.as_bytes())
     })
 }
@@ -827,7 +818,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_issue(
 /// Checks a certificate exactly as a root-trusting client does: layout, root signature,
 /// validity at `now` (unix seconds), and the name if `server_name` is not NULL.
 ///
-/// Returns OK, NULL_ARGUMENT, KEY_MALFORMED (root), CERTIFICATE_MALFORMED,
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
 /// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
 /// CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
 #[no_mangle]
@@ -835,8 +826,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_issue(
 pub unsafe extern "C" fn gamecrypt_certificate_verify(
     certificate: *const u8,
     certificate_len: usize,
-    root_key_spki: *const u8,
-    root_key_spki_len: usize,
+    root_key: *const gamecrypt_public_key,
     server_name: *const c_char,
     now: u64,
 ) -> gamecrypt_result {
@@ -844,15 +834,14 @@ pub unsafe extern "C" fn gamecrypt_certificate_verify(
         // SAFETY: by the caller's contract.
         let cert = unsafe { input(certificate, certificate_len) }?;
         // SAFETY: by the caller's contract.
-        let root = unsafe { input(root_key_spki, root_key_spki_len) }?;
+        let root = unsafe { gamecrypt_public_key::try_ref(root_key) }?;
         let name = if server_name.is_null() {
             None
         } else {
             // SAFETY: by the caller's contract.
             Some(unsafe { input_str(server_name) }?)
         };
-        let root = PublicKey::from_spki_der(root)?;
-        Certificate::parse(cert)?.verify(&root, name, now)
+        Certificate::parse(cert)?.verify(root, name, now)
     })
 }
 
@@ -900,23 +889,23 @@ pub unsafe extern "C" fn gamecrypt_certificate_server_name(
     })
 }
 
-/// Reads the server key of a certificate as SubjectPublicKeyInfo DER. Does not verify it.
+/// Reads the server key of a certificate into a new public key handle in `*out_key` (the
+/// caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
 ///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_certificate_public_key(
     certificate: *const u8,
     certificate_len: usize,
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
+    out_key: *mut *mut gamecrypt_public_key,
 ) -> gamecrypt_result {
     ffi_result(|| {
         // SAFETY: by the caller's contract.
-        let bytes = unsafe { input(certificate, certificate_len) }?;
+        let out = unsafe { out_ptr(out_key) }?;
         // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[bytes]) }?;
+        let bytes = unsafe { input(certificate, certificate_len) }?;
         let cert = Certificate::parse(bytes)?;
-        out.write(cert.public_key().spki_der())
+        *out = gamecrypt_public_key::into_raw(cert.public_key().clone());
+        Ok(())
     })
 }
