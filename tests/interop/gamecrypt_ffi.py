@@ -80,15 +80,15 @@ def _sig(name, restype, *argtypes):
 
 
 _sig("gamecrypt_result_str", c_char_p, c_uint32)
-_sig("gamecrypt_server_config_builder_new", R, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_server_config_builder_new", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_server_config_builder_set_certificate", R, c_void_p, u8p, c_size_t)
 _sig("gamecrypt_server_config_builder_set_suites", R, c_void_p, POINTER(c_uint32), c_size_t)
 _sig("gamecrypt_server_config_builder_build", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_server_config_builder_free", None, c_void_p)
 _sig("gamecrypt_server_config_free", None, c_void_p)
-_sig("gamecrypt_client_config_builder_new_pinned_key", R, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_client_config_builder_new_pinned_key", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_client_config_builder_new_pinned_fingerprint", R, u8p, c_size_t, POINTER(c_void_p))
-_sig("gamecrypt_client_config_builder_new_root", R, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_client_config_builder_new_root", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_client_config_builder_set_suites", R, c_void_p, POINTER(c_uint32), c_size_t)
 _sig("gamecrypt_client_config_builder_set_server_name", R, c_void_p, c_char_p)
 _sig("gamecrypt_client_config_builder_set_clock", R, c_void_p, CLOCK_FN, c_void_p)
@@ -105,37 +105,29 @@ _sig("gamecrypt_session_seal", R, c_void_p, u8p, c_size_t, u8p, c_size_t, szp)
 _sig("gamecrypt_session_open", R, c_void_p, u8p, c_size_t, u8p, c_size_t, szp)
 _sig("gamecrypt_session_close", R, c_void_p, u8p, c_size_t, szp)
 _sig("gamecrypt_session_suite", R, c_void_p, POINTER(c_uint32))
-_sig("gamecrypt_session_server_public_key", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_session_server_public_key", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_session_is_handshake_message", c_bool, u8p, c_size_t)
 _sig("gamecrypt_packet_overhead", c_size_t)
 _sig("gamecrypt_session_max_handshake_len", c_size_t)
 _sig(
-    "gamecrypt_certificate_issue", R, u8p, c_size_t, u8p, c_size_t, c_char_p, c_uint64, c_uint64,
-    u8p, c_size_t, szp,
+    "gamecrypt_certificate_issue", R, c_void_p, c_void_p, c_char_p, c_uint64, c_uint64, u8p, c_size_t, szp
 )
-_sig("gamecrypt_certificate_verify", R, u8p, c_size_t, u8p, c_size_t, c_char_p, c_uint64)
+_sig("gamecrypt_certificate_verify", R, u8p, c_size_t, c_void_p, c_char_p, c_uint64)
 _sig("gamecrypt_certificate_validity", R, u8p, c_size_t, POINTER(c_uint64), POINTER(c_uint64))
 _sig("gamecrypt_certificate_server_name", R, u8p, c_size_t, u8p, c_size_t, szp)
-_sig("gamecrypt_certificate_public_key", R, u8p, c_size_t, u8p, c_size_t, szp)
+_sig("gamecrypt_certificate_public_key", R, u8p, c_size_t, POINTER(c_void_p))
 
-# Key generation lives in the keys C ABI, which not every build of this branch exports.
-HAS_KEYGEN = all(
-    hasattr(lib, n)
-    for n in (
-        "gamecrypt_signing_key_generate",
-        "gamecrypt_signing_key_to_pkcs8_der",
-        "gamecrypt_signing_key_public_key",
-        "gamecrypt_public_key_to_spki_der",
-    )
-)
-if HAS_KEYGEN:
-    _sig("gamecrypt_signing_key_generate", R, c_uint32, POINTER(c_void_p))
-    _sig("gamecrypt_signing_key_to_pkcs8_der", R, c_void_p, u8p, c_size_t, szp)
-    _sig("gamecrypt_signing_key_public_key", R, c_void_p, POINTER(c_void_p))
-    _sig("gamecrypt_public_key_to_spki_der", R, c_void_p, u8p, c_size_t, szp)
-    _sig("gamecrypt_signing_key_free", None, c_void_p)
-    _sig("gamecrypt_public_key_free", None, c_void_p)
-
+_sig("gamecrypt_signing_key_generate", R, c_uint32, POINTER(c_void_p))
+_sig("gamecrypt_signing_key_from_der", R, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_signing_key_to_pkcs8_der", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_signing_key_public_key", R, c_void_p, POINTER(c_void_p))
+_sig("gamecrypt_signing_key_free", None, c_void_p)
+_sig("gamecrypt_public_key_from_spki_der", R, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_public_key_from_raw", R, c_uint32, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_public_key_to_spki_der", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_public_key_to_raw", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_public_key_fingerprint", R, c_void_p, u8p, c_size_t)
+_sig("gamecrypt_public_key_free", None, c_void_p)
 
 class GamecryptError(Exception):
     def __init__(self, code: int, where: str = ""):
@@ -198,13 +190,86 @@ class _Handle:
             pass
 
 
+KEY_TYPE_P256 = CONST["GAMECRYPT_KEY_TYPE_ECDSA_P256"]
+KEY_TYPE_ED25519 = CONST["GAMECRYPT_KEY_TYPE_ED25519"]
+
+
+class PublicKey(_Handle):
+    """gamecrypt_public_key handle."""
+
+    _free = staticmethod(lambda p: lib.gamecrypt_public_key_free(p))
+
+    @classmethod
+    def from_spki(cls, der: bytes) -> "PublicKey":
+        out = c_void_p()
+        p, n = _in(der)
+        check(lib.gamecrypt_public_key_from_spki_der(p, n, byref(out)), "public_key_from_spki_der")
+        return cls(out)
+
+    @classmethod
+    def from_raw(cls, key_type: int, raw: bytes) -> "PublicKey":
+        out = c_void_p()
+        p, n = _in(raw)
+        check(lib.gamecrypt_public_key_from_raw(key_type, p, n, byref(out)), "public_key_from_raw")
+        return cls(out)
+
+    def spki(self) -> bytes:
+        return _out(lib.gamecrypt_public_key_to_spki_der, self.ptr, cap=128)
+
+    def raw(self) -> bytes:
+        return _out(lib.gamecrypt_public_key_to_raw, self.ptr, cap=128)
+
+    def fingerprint(self) -> bytes:
+        buf = (c_uint8 * 32)()
+        check(lib.gamecrypt_public_key_fingerprint(self.ptr, ctypes.cast(buf, u8p), 32), "fingerprint")
+        return bytes(buf)
+
+
+class SigningKey(_Handle):
+    """gamecrypt_signing_key handle."""
+
+    _free = staticmethod(lambda p: lib.gamecrypt_signing_key_free(p))
+
+    @classmethod
+    def generate(cls, key_type: int) -> "SigningKey":
+        out = c_void_p()
+        check(lib.gamecrypt_signing_key_generate(key_type, byref(out)), "signing_key_generate")
+        return cls(out)
+
+    @classmethod
+    def from_der(cls, der: bytes) -> "SigningKey":
+        out = c_void_p()
+        p, n = _in(der)
+        check(lib.gamecrypt_signing_key_from_der(p, n, byref(out)), "signing_key_from_der")
+        return cls(out)
+
+    def pkcs8(self) -> bytes:
+        return _out(lib.gamecrypt_signing_key_to_pkcs8_der, self.ptr, cap=256)
+
+    def public_key(self) -> PublicKey:
+        out = c_void_p()
+        check(lib.gamecrypt_signing_key_public_key(self.ptr, byref(out)), "signing_key_public_key")
+        return PublicKey(out)
+
+
+def _signing_key(k) -> SigningKey:
+    """A SigningKey handle, or PKCS#8 DER bytes imported into one."""
+    return k if isinstance(k, SigningKey) else SigningKey.from_der(k)
+
+
+def _public_key(k) -> PublicKey:
+    """A PublicKey handle, or SubjectPublicKeyInfo DER bytes imported into one."""
+    return k if isinstance(k, PublicKey) else PublicKey.from_spki(k)
+
+
 class ServerConfig(_Handle):
     _free = staticmethod(lambda p: lib.gamecrypt_server_config_free(p))
 
-    def __init__(self, identity_pkcs8: bytes, suites=None, certificate: bytes | None = None):
+    def __init__(self, identity, suites=None, certificate: bytes | None = None):
+        """identity: a SigningKey or PKCS#8 DER."""
         b = c_void_p()
-        p, n = _in(identity_pkcs8)
-        check(lib.gamecrypt_server_config_builder_new(p, n, byref(b)), "server_config_builder_new")
+        key = _signing_key(identity)
+        check(lib.gamecrypt_server_config_builder_new(key.ptr, byref(b)), "server_config_builder_new")
         try:
             if suites is not None:
                 arr = (c_uint32 * len(suites))(*suites)
@@ -227,10 +292,14 @@ class ClientConfig(_Handle):
         self._clock = clock  # keep the ctypes callback alive
 
     @classmethod
-    def _build(cls, ctor, anchor: bytes, suites=None, server_name=None, now=None):
+    def _build(cls, ctor, anchor, suites=None, server_name=None, now=None):
         b = c_void_p()
-        p, n = _in(anchor)
-        check(ctor(p, n, byref(b)), ctor.__name__)
+        if ctor is lib.gamecrypt_client_config_builder_new_pinned_fingerprint:
+            p, n = _in(anchor)
+            check(ctor(p, n, byref(b)), ctor.__name__)
+        else:
+            key = _public_key(anchor)
+            check(ctor(key.ptr, byref(b)), ctor.__name__)
         clock = None
         try:
             if suites is not None:
@@ -250,7 +319,8 @@ class ClientConfig(_Handle):
         return cls(out, clock)
 
     @classmethod
-    def pinned_key(cls, spki: bytes, **kw):
+    def pinned_key(cls, spki, **kw):
+        """spki: a PublicKey or SubjectPublicKeyInfo DER."""
         return cls._build(lib.gamecrypt_client_config_builder_new_pinned_key, spki, **kw)
 
     @classmethod
@@ -258,7 +328,8 @@ class ClientConfig(_Handle):
         return cls._build(lib.gamecrypt_client_config_builder_new_pinned_fingerprint, fp, **kw)
 
     @classmethod
-    def root(cls, spki: bytes, **kw):
+    def root(cls, spki, **kw):
+        """spki: a PublicKey or SubjectPublicKeyInfo DER."""
         return cls._build(lib.gamecrypt_client_config_builder_new_root, spki, **kw)
 
 
@@ -309,7 +380,10 @@ class Session(_Handle):
         return s.value
 
     def server_public_key(self) -> bytes:
-        return _out(lib.gamecrypt_session_server_public_key, self.ptr)
+        """The server identity key as SubjectPublicKeyInfo DER."""
+        out = c_void_p()
+        check(lib.gamecrypt_session_server_public_key(self.ptr, byref(out)), "server_public_key")
+        return PublicKey(out).spki()
 
 
 def is_handshake_message(data: bytes) -> bool:
@@ -317,21 +391,22 @@ def is_handshake_message(data: bytes) -> bool:
     return bool(lib.gamecrypt_session_is_handshake_message(p, n))
 
 
-def certificate_issue(root_pkcs8: bytes, server_spki: bytes, name, not_before: int, not_after: int) -> bytes:
+def certificate_issue(root, server_key, name, not_before: int, not_after: int) -> bytes:
+    """root: SigningKey or PKCS#8 DER; server_key: PublicKey or SPKI DER."""
     if isinstance(name, str):
         name = name.encode()
-    rp, rn = _in(root_pkcs8)
-    sp, sn = _in(server_spki)
-    return _out(lib.gamecrypt_certificate_issue, rp, rn, sp, sn, name, not_before, not_after, cap=414)
+    r = _signing_key(root)
+    k = _public_key(server_key)
+    return _out(lib.gamecrypt_certificate_issue, r.ptr, k.ptr, name, not_before, not_after, cap=414)
 
 
-def certificate_verify(cert: bytes, root_spki: bytes, name, now: int) -> int:
-    """Returns the gamecrypt_result code."""
+def certificate_verify(cert: bytes, root, name, now: int) -> int:
+    """root: PublicKey or SPKI DER. Returns the gamecrypt_result code."""
     if isinstance(name, str):
         name = name.encode()
+    k = _public_key(root)
     cp, cn = _in(cert)
-    rp, rn = _in(root_spki)
-    return lib.gamecrypt_certificate_verify(cp, cn, rp, rn, name, now)
+    return lib.gamecrypt_certificate_verify(cp, cn, k.ptr, name, now)
 
 
 def certificate_validity(cert: bytes):
@@ -347,28 +422,14 @@ def certificate_server_name(cert: bytes) -> bytes:
 
 
 def certificate_public_key(cert: bytes) -> bytes:
+    """The certificate's server key as SubjectPublicKeyInfo DER."""
     p, n = _in(cert)
-    return _out(lib.gamecrypt_certificate_public_key, p, n)
-
-
-KEY_TYPE_P256 = 1
-KEY_TYPE_ED25519 = 3
+    out = c_void_p()
+    check(lib.gamecrypt_certificate_public_key(p, n, byref(out)), "certificate_public_key")
+    return PublicKey(out).spki()
 
 
 def generate_signing_key(key_type: int):
-    """(pkcs8_der, spki_der) of a key generated by the library, or None without the keys ABI."""
-    if not HAS_KEYGEN:
-        return None
-    k = c_void_p()
-    check(lib.gamecrypt_signing_key_generate(key_type, byref(k)), "signing_key_generate")
-    try:
-        pkcs8 = _out(lib.gamecrypt_signing_key_to_pkcs8_der, k)
-        pub = c_void_p()
-        check(lib.gamecrypt_signing_key_public_key(k, byref(pub)), "signing_key_public_key")
-        try:
-            spki = _out(lib.gamecrypt_public_key_to_spki_der, pub)
-        finally:
-            lib.gamecrypt_public_key_free(pub)
-    finally:
-        lib.gamecrypt_signing_key_free(k)
-    return pkcs8, spki
+    """(pkcs8_der, spki_der) of a key generated by the library."""
+    k = SigningKey.generate(key_type)
+    return k.pkcs8(), k.public_key().spki()

@@ -109,3 +109,19 @@ def test_nonce_construction():
     n = gc.packet_nonce(iv, pn)
     assert n[:5] == iv[:5]
     assert int.from_bytes(n, "big") == int.from_bytes(iv, "big") ^ pn
+
+
+@pytest.mark.parametrize("kt", [gc.KEY_TYPE_P256, gc.KEY_TYPE_ED25519])
+def test_library_key_encodings_follow_section_3(kt):
+    """Raw form, SPKI prefix and fingerprint of section 3, as the library's keys C ABI writes
+    them, for library-generated and Python-generated keys."""
+    assert ffi.CONST[{gc.KEY_TYPE_P256: "GAMECRYPT_KEY_TYPE_ECDSA_P256", gc.KEY_TYPE_ED25519: "GAMECRYPT_KEY_TYPE_ED25519"}[kt]] == kt
+    lib_key = ffi.SigningKey.generate(kt).public_key()
+    py_pub = serialization.load_der_public_key(lib_key.spki())
+    assert lib_key.raw() == gc.raw_public(py_pub)
+    assert lib_key.spki() == gc.spki_der(py_pub)
+    assert lib_key.fingerprint() == gc.fingerprint(py_pub)
+    py = python_identity(kt)
+    k = ffi.PublicKey.from_raw(kt, py.raw)
+    assert k.spki() == gc.spki_der(py.public)
+    assert k.fingerprint() == gc.fingerprint(py.public)
