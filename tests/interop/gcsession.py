@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import os
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
