@@ -25,11 +25,18 @@ def exchange_data(client: ffi.Session, server: gc.Server) -> None:
         assert client.open(pkt) == back
 
 
+@pytest.mark.parametrize("key_form", ["spki", "raw"])
 @pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
-def test_pinned_key(suite, mode):
+def test_pinned_key(suite, mode, key_form):
+    """The Python server's key exported as SPKI (section 3 prefixes) or raw and imported into
+    a library public key handle for the pin."""
     ident = python_identity(KEY_TYPE[suite])
     server = gc.Server(ident.private, mode=mode)
-    client = ffi.Session.client(ffi.ClientConfig.pinned_key(gc.spki_der(ident.public)), mode)
+    if key_form == "spki":
+        pin = ffi.PublicKey.from_spki(gc.spki_der(ident.public))
+    else:
+        pin = ffi.PublicKey.from_raw(ident.key_type, gc.raw_public(ident.public))
+    client = ffi.Session.client(ffi.ClientConfig.pinned_key(pin), mode)
     lib_handshake_with_py_server(client, server)
     assert client.suite() == suite == server.suite.code
     assert client.server_public_key() == ident.spki
