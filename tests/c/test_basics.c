@@ -70,14 +70,20 @@ static void test_result_str(void) {
         GAMECRYPT_RESULT_CERTIFICATE_MISSING,
     };
     size_t n = sizeof all / sizeof all[0];
+    int distinct = 1;
     for (size_t i = 0; i < n; i++) {
         const char *msg = gamecrypt_result_str((uint32_t)all[i]);
         CHECK(msg != NULL && msg[0] != '\0');
         CHECK(strcmp(msg, "unknown gamecrypt result code") != 0);
         for (size_t j = 0; j < i; j++) {
-            CHECK(strcmp(msg, gamecrypt_result_str((uint32_t)all[j])) != 0);
+            if (strcmp(msg, gamecrypt_result_str((uint32_t)all[j])) == 0) {
+                fprintf(stderr, "codes %d and %d share the message \"%s\"\n", (int)all[j],
+                        (int)all[i], msg);
+                distinct = 0;
+            }
         }
     }
+    CHECK(distinct);
 }
 
 /* A panic inside an export comes back as GAMECRYPT_RESULT_PANIC: nothing is written, the
