@@ -820,6 +820,50 @@ static void test_rejected_keys(void) {
     }
 }
 
+/* A private key whose embedded public key is not its own is KEY_MALFORMED. */
+static void test_embedded_public_key_mismatch(void) {
+    gamecrypt_signing_key *other = generate(GAMECRYPT_KEY_TYPE_ECDSA_P256);
+    gamecrypt_public_key *other_pk = public_of(other);
+    uint8_t other_point[65];
+    size_t len = 0;
+    CHECK_OK(gamecrypt_public_key_to_raw(other_pk, other_point, sizeof other_point, &len));
+    /* openssl's SEC1 and PKCS#8 P-256 keys end with the public point (BIT STRING in [1]). */
+    const char *files[] = {"keys/p256.sec1.der", "keys/p256.pkcs8.der"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t der_len;
+        uint8_t *der = read_fixture(files[i], &der_len);
+        if (der == NULL) {
+            continue;
+        }
+        gamecrypt_signing_key *key = NULL;
+        CHECK_OK(gamecrypt_signing_key_from_der(der, der_len, &key));
+        gamecrypt_signing_key_free(key);
+        CHECK(der[der_len - 65] == 0x04);
+        memcpy(der + der_len - 65, other_point, 65);
+        key = SENTINEL(gamecrypt_signing_key);
+        CHECK_RC(gamecrypt_signing_key_from_der(der, der_len, &key), GAMECRYPT_RESULT_KEY_MALFORMED);
+        CHECK(key == SENTINEL(gamecrypt_signing_key));
+        free(der);
+    }
+    gamecrypt_public_key_free(other_pk);
+    gamecrypt_signing_key_free(other);
+
+    /* RFC 8410 section 10.3: PKCS#8 v2 with attributes and the public key 19bf...66e1. */
+    static const char V2[] =
+        "3072020101300506032b657004220420d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a8"
+        "8f44755842a01f301d060a2a864886f70d01090914310f0c0d437572646c652043686169727381210019bf"
+        "44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1";
+    uint8_t v2[128];
+    size_t v2_len = hex_decode(V2, v2, sizeof v2);
+    gamecrypt_signing_key *key = NULL;
+    CHECK_OK(gamecrypt_signing_key_from_der(v2, v2_len, &key));
+    gamecrypt_signing_key_free(key);
+    v2[v2_len - 1] ^= 1;
+    key = SENTINEL(gamecrypt_signing_key);
+    CHECK_RC(gamecrypt_signing_key_from_der(v2, v2_len, &key), GAMECRYPT_RESULT_KEY_MALFORMED);
+    CHECK(key == SENTINEL(gamecrypt_signing_key));
+}
+
 /* Malformed PEM and DER. */
 static void test_bad_pem_and_der(void) {
     gamecrypt_signing_key *key = SENTINEL(gamecrypt_signing_key);
@@ -911,11 +955,16 @@ static void test_bad_pem_and_der(void) {
                      GAMECRYPT_RESULT_KEY_MALFORMED);
             CHECK_RC(gamecrypt_signing_key_from_der(der, len / 2, &key),
                      GAMECRYPT_RESULT_KEY_MALFORMED);
+            /* A trailing byte after the DER (read_fixture puts a 0 there). */
+            CHECK_RC(gamecrypt_signing_key_from_der(der, len + 1, &key),
+                     GAMECRYPT_RESULT_KEY_MALFORMED);
             free(der);
         }
         uint8_t *spki = read_fixture("keys/p256.spki.der", &len);
         if (spki != NULL) {
             CHECK_RC(gamecrypt_public_key_from_spki_der(spki, len - 1, &pk),
+                     GAMECRYPT_RESULT_KEY_MALFORMED);
+            CHECK_RC(gamecrypt_public_key_from_spki_der(spki, len + 1, &pk),
                      GAMECRYPT_RESULT_KEY_MALFORMED);
             spki[len - 1] ^= 1; /* the point is no longer on the curve */
             CHECK_RC(gamecrypt_public_key_from_spki_der(spki, len, &pk),
@@ -1235,6 +1284,7 @@ int main(void) {
     test_openssl_public_keys_and_signatures();
     test_raw_forms();
     test_rejected_keys();
+    test_embedded_public_key_mismatch();
     test_bad_pem_and_der();
     test_wrong_key_type_and_unknown_format();
     test_output_buffers();
