@@ -981,3 +981,8 @@ pub unsafe extern "C" fn gamecrypt_session_key_generation(
         Ok(())
     })
 }
+
+/// C ABI tests that need crate internals (lowered usage limits).
+#[cfg(test)]
+#[path = "session_hardening_tests.rs"]
+pub(crate) mod hardening_tests;

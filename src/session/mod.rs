@@ -32,6 +32,8 @@ pub(crate) mod transport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hardening;
 
 pub use cert::Certificate;
 pub use config::{
