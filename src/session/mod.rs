@@ -34,6 +34,8 @@ pub(crate) mod transport;
 mod tests;
 #[cfg(test)]
 mod tests_hardening;
+#[cfg(test)]
+mod tests_vectors_hardening;
 
 pub use cert::Certificate;
 pub use config::{

@@ -7,11 +7,11 @@ use super::*;
 use crate::keys::SigningKey;
 use serde_json::{json, Value};
 
-fn hex(b: &[u8]) -> String {
+pub(super) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn unhex(s: &str) -> Vec<u8> {
+pub(super) fn unhex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd hex length");
     (0..s.len())
         .step_by(2)
@@ -33,8 +33,8 @@ struct VectorInput {
     server_scalar: &'static str,
 }
 
-const SERVER_P256_PKCS8: &str = "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042017fe6937d23c94b484f93be202ba82e6a41e379b02eb4e8adc460131f38c7310a14403420004ade362c2aa050c0735a69fee8f4f4fd3ba144b368f94ea6edb386d1579910ec82ef4d586ba8dae2c6331e3601584ac7800620c9e277f65d90f1cc93b6da0d698";
-const SERVER_ED25519_PKCS8: &str = "302e020100300506032b65700422042060729a2459f71f360a4f7804e1df3980fc632a16d3c6b079bcd1b82eaf01720a";
+pub(super) const SERVER_P256_PKCS8: &str = "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042017fe6937d23c94b484f93be202ba82e6a41e379b02eb4e8adc460131f38c7310a14403420004ade362c2aa050c0735a69fee8f4f4fd3ba144b368f94ea6edb386d1579910ec82ef4d586ba8dae2c6331e3601584ac7800620c9e277f65d90f1cc93b6da0d698";
+pub(super) const SERVER_ED25519_PKCS8: &str = "302e020100300506032b65700422042060729a2459f71f360a4f7804e1df3980fc632a16d3c6b079bcd1b82eaf01720a";
 const ROOT_ED25519_PKCS8: &str = "302e020100300506032b6570042204202b6dd71186b8289c7a8246779ea781ba43eef848b486101b2ce234f4348bcac9";
 
 const INPUTS: &[VectorInput] = &[
@@ -110,7 +110,7 @@ fn suite_code_list(suites: &[Suite]) -> Vec<u16> {
 }
 
 /// Builds both configurations and sessions of a vector from its JSON description.
-fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>>) {
+pub(super) fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>>) {
     let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("missing {k}"));
     let server_key = SigningKey::from_pkcs8_der(&unhex(s("server_identity_pkcs8"))).unwrap();
     // The v1 vectors: the server accepts the one classic suite of its key type; vectors
@@ -192,7 +192,7 @@ fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>>) {
     (client, server, cert)
 }
 
-fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
+pub(super) fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
     use aws_lc_rs::hmac;
     hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), msg)
         .as_ref()
