@@ -235,6 +235,16 @@
 #define GAMECRYPT_CERTIFICATE_MAX_LEN 414
 
 /**
+ * First byte of an application data packet under key phase 1 (odd key generations).
+ */
+#define GAMECRYPT_PACKET_TYPE_DATA_PHASE1 65
+
+/**
+ * First byte of an authenticated close packet under key phase 1 (odd key generations).
+ */
+#define GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1 67
+
+/**
  * The result of every fallible gamecrypt function.
  *
  * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
@@ -414,6 +424,19 @@ typedef enum {
    * The server sent no certificate but the client requires one.
    */
   GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
+  /**
+   * A key update is not possible yet (no packet from the peer opened under the current
+   * keys); nothing changed.
+   */
+  GAMECRYPT_RESULT_KEY_UPDATE_BLOCKED = 400,
+  /**
+   * Too many packets failed to authenticate; the session was ended.
+   */
+  GAMECRYPT_RESULT_INTEGRITY_LIMIT_REACHED = 401,
+  /**
+   * The peer closed the session (authenticated close packet); the session is now closed.
+   */
+  GAMECRYPT_RESULT_PEER_CLOSED = 402,
 } gamecrypt_result;
 
 /**
@@ -684,6 +707,18 @@ typedef uint32_t gamecrypt_session_state;
  * The session was closed; every call now returns GAMECRYPT_RESULT_SESSION_CLOSED.
  */
 #define GAMECRYPT_SESSION_STATE_CLOSED 5
+
+/**
+ * Hybrid X25519 + ML-KEM-768 (post-quantum) + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305
+ * (identity key Ed25519). Offered first by default (docs/PROTOCOL.md section 20).
+ */
+#define GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256 3
+
+/**
+ * Hybrid X25519 + ML-KEM-768 (post-quantum) + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM
+ * (identity key ECDSA P-256). Offered second by default.
+ */
+#define GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -1603,7 +1638,7 @@ gamecrypt_result gamecrypt_client_config_builder_new_root(const gamecrypt_public
 
 /**
  * Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
- * Default: P-256 suite, then X25519 suite.
+ * Default: the two hybrid post-quantum suites, then the P-256 suite, then the X25519 suite.
  *
  * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
  * error the builder is unchanged.
@@ -1724,8 +1759,11 @@ gamecrypt_result gamecrypt_session_read_handshake(const gamecrypt_session *sessi
  *
  * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (plaintext above
  * GAMECRYPT_PACKET_MAX_PAYLOAD_LEN), BUFFER_TOO_SMALL (needed length in *out_len),
- * WRONG_STATE, KEY_EXHAUSTED (2^56 packets sent: start a new session), SESSION_FAILED,
- * SESSION_CLOSED. `out` must not overlap `plaintext`.
+ * WRONG_STATE, KEY_EXHAUSTED (2^56 packets sent: start a new session), KEY_UPDATE_BLOCKED
+ * (the key reached its usage limit and the automatic key update waits for a packet from the
+ * peer: nothing was sealed, not fatal), SESSION_FAILED, SESSION_CLOSED. `out` must not
+ * overlap `plaintext`. Near the usage limit this call starts a key update itself (then it
+ * may allocate once).
  */
 gamecrypt_result gamecrypt_session_seal(const gamecrypt_session *session,
                                         const uint8_t *plaintext,
@@ -1742,9 +1780,11 @@ gamecrypt_result gamecrypt_session_seal(const gamecrypt_session *session,
  * Returns OK; NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE:
  * nothing changes. PACKET_MALFORMED, PACKET_TOO_OLD, PACKET_REPLAYED, PACKET_AUTH_FAILED:
  * drop the packet; in datagram mode the session goes on, in stream mode they (and
- * PACKET_OUT_OF_ORDER) are fatal. SESSION_CLOSED: the peer closed the session (the session
- * is now CLOSED), or it was closed before. SESSION_FAILED. On any error `out` holds no
- * plaintext. `out` must not overlap `packet`.
+ * PACKET_OUT_OF_ORDER) are fatal. INTEGRITY_LIMIT_REACHED: too many forged packets, the
+ * session failed. PEER_CLOSED: this packet was the peer's authenticated close (the session
+ * is now CLOSED). SESSION_CLOSED: closed before. SESSION_FAILED. On any error `out` holds
+ * no plaintext. `out` must not overlap `packet`. A packet under the peer's new key phase
+ * moves this session to the new key generation (see gamecrypt_session_update_keys()).
  */
 GAMECRYPT_MUST_USE
 gamecrypt_result gamecrypt_session_open(const gamecrypt_session *session,
@@ -1883,6 +1923,32 @@ gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
 gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
                                                   size_t certificate_len,
                                                   gamecrypt_public_key **out_key);
+
+/**
+ * Starts a key update (docs/PROTOCOL.md section 17): both directions move to the next key
+ * generation without a new handshake; the next sealed packet carries the new key phase and
+ * the peer follows when it opens it. Packets of the previous generation still in flight
+ * are accepted for a while. Either side may call this at any time when ESTABLISHED; the
+ * library also updates automatically before the AEAD usage limit. Counts as a sealing and
+ * an opening call for the thread rules (it takes both locks briefly). May allocate.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (not established), KEY_UPDATE_BLOCKED (no packet
+ * from the peer was opened under the current generation yet, e.g. the previous update is
+ * not confirmed: nothing changes, try again after opening one), SESSION_FAILED,
+ * SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_update_keys(const gamecrypt_session *session);
+
+/**
+ * Writes the current key generation to `*out_generation`: 0 after the handshake, one more
+ * after each key update (started by either side). The key phase bit of sealed packets
+ * (bit 0 of the first byte) is `generation & 1`. Safe from any thread.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (not established), SESSION_FAILED,
+ * SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_key_generation(const gamecrypt_session *session,
+                                                  uint64_t *out_generation);
 
 /**
  * The library version as a static NUL-terminated string, e.g. "0.1.0". Never NULL, never freed.

@@ -112,6 +112,18 @@ pub enum Error {
     KeyExhausted = 325,
     /// The server certificate is required by the trust settings but the server sent none.
     CertificateMissing = 326,
+
+    // ---- 400-449: session hardening (key update, usage limits, close) ----
+    /// A key update is not allowed yet: no packet from the peer has authenticated under the
+    /// current keys (a previous update is not confirmed). Also returned by seal when the
+    /// current key reached its usage limit and cannot be updated yet. Nothing changed; try
+    /// again after a packet from the peer was opened.
+    KeyUpdateBlocked = 400,
+    /// Too many received packets failed to authenticate (AEAD integrity limit); the session
+    /// was ended.
+    IntegrityLimitReached = 401,
+    /// The peer closed the session with an authenticated close packet.
+    PeerClosed = 402,
 }
 
 impl Error {
@@ -159,6 +171,9 @@ impl Error {
         Error::PacketOutOfOrder,
         Error::KeyExhausted,
         Error::CertificateMissing,
+        Error::KeyUpdateBlocked,
+        Error::IntegrityLimitReached,
+        Error::PeerClosed,
     ];
 
     /// The stable numeric code (the value in the C enum).
@@ -216,6 +231,9 @@ impl Error {
             Error::PacketOutOfOrder => "stream mode: the packet arrived out of order or one is missing",
             Error::KeyExhausted => "the packet numbers of this session are used up; start a new session",
             Error::CertificateMissing => "the server sent no certificate but the client requires one",
+            Error::KeyUpdateBlocked => "a key update is not possible yet: wait until a packet from the peer has been opened",
+            Error::IntegrityLimitReached => "too many packets failed to authenticate; the session was ended",
+            Error::PeerClosed => "the peer closed the session",
         }
     }
 }

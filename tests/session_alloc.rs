@@ -129,3 +129,61 @@ fn seal_and_open_do_not_allocate() {
         assert_eq!(allocations, 0, "C ABI {kt:?} {mode:?}");
     }
 }
+
+/// Hybrid suites (default configurations) and sessions after key updates (in flight
+/// across the update, old-phase packets included) seal and open without allocating; only
+/// the key update itself may allocate.
+#[test]
+fn seal_and_open_do_not_allocate_after_key_updates_and_with_hybrid_suites() {
+    for (kt, mode) in [
+        (KeyType::EcdsaP256, Mode::Stream),
+        (KeyType::Ed25519, Mode::Datagram),
+    ] {
+        let key = SigningKey::generate(kt).unwrap();
+        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
+        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+            .unwrap()
+            .build()
+            .unwrap();
+        let c = Session::new_client(ccfg, mode).unwrap();
+        let s = Session::new_server(scfg, mode);
+        let mut buf = vec![0u8; 4096];
+        let n = c.write_handshake(&mut buf).unwrap();
+        s.read_handshake(&buf[..n]).unwrap();
+        let n = s.write_handshake(&mut buf).unwrap();
+        c.read_handshake(&buf[..n]).unwrap();
+        let n = c.write_handshake(&mut buf).unwrap();
+        s.read_handshake(&buf[..n]).unwrap();
+        assert!(c.suite().unwrap().is_post_quantum());
+
+        let payload = [0x44u8; 1200];
+        let mut packet = vec![0u8; 1300];
+        let mut old = vec![0u8; 1300];
+        let mut plain = vec![0u8; 1300];
+        let n = s.seal(&payload, &mut packet).unwrap();
+        c.open(&packet[..n], &mut plain).unwrap();
+        for round in 0..3 {
+            // A packet of the old generation stays in flight across the update.
+            let old_len = s.seal(&payload, &mut old).unwrap();
+            c.update_keys().unwrap();
+            // Sealing the first packet under the new phase does not allocate ...
+            let mut n = 0;
+            let allocations = count_allocations(|| n = c.seal(&payload, &mut packet).unwrap());
+            assert_eq!(allocations, 0, "first new-phase seal, round {round}");
+            assert_eq!(packet[0] & 1, ((round + 1) & 1) as u8);
+            // ... opening it makes the server follow (a key update, which may allocate).
+            s.open(&packet[..n], &mut plain).unwrap();
+            let allocations = count_allocations(|| {
+                c.open(&old[..old_len], &mut plain).unwrap();
+                for _ in 0..300 {
+                    let n = c.seal(&payload, &mut packet).unwrap();
+                    s.open(&packet[..n], &mut plain).unwrap();
+                    let n = s.seal(&payload[..9], &mut packet).unwrap();
+                    c.open(&packet[..n], &mut plain).unwrap();
+                }
+            });
+            assert_eq!(allocations, 0, "{kt:?} {mode:?} round {round}");
+        }
+        assert_eq!(c.key_generation().unwrap(), 3);
+    }
+}

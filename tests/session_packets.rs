@@ -20,8 +20,9 @@ fn every_bit_flip_of_a_sealed_packet_is_rejected_and_harmless() {
             let mut m = pkt.clone();
             m[bit / 8] ^= 1 << (bit % 8);
             let e = open(&s, &m).unwrap_err();
-            let expected: &[Error] = if bit < 8 && m[0] == 0x42 {
-                // Data turned into close: the type byte is authenticated (AAD).
+            let expected: &[Error] = if bit < 8 && (0x40..=0x43).contains(&m[0]) {
+                // Data turned into close or into the other key phase: the type byte is
+                // authenticated (AAD) and the phase selects another key.
                 &[Error::PacketAuthFailed]
             } else if bit < 8 {
                 &[Error::PacketMalformed] // another type byte
@@ -49,12 +50,16 @@ fn every_bit_flip_of_a_sealed_packet_is_rejected_and_harmless() {
 fn reserved_packet_types_are_malformed() {
     let (c, s) = established(KeyType::Ed25519, Mode::Datagram);
     let pkt = seal(&c, b"x");
-    for t in [
-        0x00u8, 0x01, 0x02, 0x03, 0x3f, 0x41, 0x43, 0x44, 0x47, 0x80, 0xff,
-    ] {
+    for t in [0x00u8, 0x01, 0x02, 0x03, 0x3f, 0x44, 0x47, 0x80, 0xff] {
         let mut m = pkt.clone();
         m[0] = t;
         assert_eq!(open(&s, &m), Err(Error::PacketMalformed), "type {t:#x}");
+    }
+    // Key phase 1 types are valid since the key update (they select the next keys).
+    for t in [0x41u8, 0x43] {
+        let mut m = pkt.clone();
+        m[0] = t;
+        assert_eq!(open(&s, &m), Err(Error::PacketAuthFailed), "type {t:#x}");
     }
     assert_eq!(open(&s, &pkt).unwrap(), b"x");
 }

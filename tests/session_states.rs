@@ -196,7 +196,7 @@ fn close_in_every_state() {
             assert_eq!(c.state(), State::Established);
         }
         // ... the real one closes.
-        assert_eq!(open(&c, &close), Err(Error::SessionClosed));
+        assert_eq!(open(&c, &close), Err(Error::PeerClosed));
         assert_eq!(c.state(), State::Closed);
         assert_dead(&c, Error::SessionClosed);
     }
@@ -229,7 +229,13 @@ fn configuration_errors() {
         Error::WrongKeyType
     );
     let b = ServerConfig::builder(p256.clone()).unwrap();
-    assert_eq!(b.build().suites(), &[Suite::P256EcdsaAes256GcmSha256]);
+    assert_eq!(
+        b.build().suites(),
+        &[
+            Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
+            Suite::P256EcdsaAes256GcmSha256
+        ]
+    );
     assert_eq!(
         b.clone()
             .suites(&[Suite::X25519Ed25519ChaCha20Poly1305Sha256])
@@ -266,10 +272,13 @@ fn configuration_errors() {
         Error::WrongKeyType
     );
     let pinned = ClientConfig::builder(TrustAnchor::PinnedKey(p256.public_key().clone())).unwrap();
-    // A pinned P-256 key offers only the P-256 suite ...
+    // A pinned P-256 key offers only the P-256 suites ...
     assert_eq!(
         pinned.build().unwrap().suites(),
-        &[Suite::P256EcdsaAes256GcmSha256]
+        &[
+            Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
+            Suite::P256EcdsaAes256GcmSha256
+        ]
     );
     // ... and cannot be limited to suites it cannot sign for.
     assert_eq!(

@@ -212,6 +212,8 @@ fn both_suites_setup() -> (SigningKey, Arc<ClientConfig>, Arc<ServerConfig>) {
         *key.public_key().fingerprint(),
     ))
     .unwrap()
+    .suites(&classic_suites())
+    .unwrap()
     .build()
     .unwrap();
     assert_eq!(ccfg.suites().len(), 2);

@@ -98,6 +98,13 @@ pub enum gamecrypt_result {
     KeyExhausted = 325,
     /// The server sent no certificate but the client requires one.
     CertificateMissing = 326,
+    /// A key update is not possible yet (no packet from the peer opened under the current
+    /// keys); nothing changed.
+    KeyUpdateBlocked = 400,
+    /// Too many packets failed to authenticate; the session was ended.
+    IntegrityLimitReached = 401,
+    /// The peer closed the session (authenticated close packet); the session is now closed.
+    PeerClosed = 402,
 }
 
 impl From<Error> for gamecrypt_result {
@@ -146,6 +153,9 @@ impl From<Error> for gamecrypt_result {
             Error::PacketOutOfOrder => R::PacketOutOfOrder,
             Error::KeyExhausted => R::KeyExhausted,
             Error::CertificateMissing => R::CertificateMissing,
+            Error::KeyUpdateBlocked => R::KeyUpdateBlocked,
+            Error::IntegrityLimitReached => R::IntegrityLimitReached,
+            Error::PeerClosed => R::PeerClosed,
         }
     }
 }

@@ -361,7 +361,7 @@ pub unsafe extern "C" fn gamecrypt_client_config_builder_new_root(
 }
 
 /// Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
-/// Default: P-256 suite, then X25519 suite.
+/// Default: the two hybrid post-quantum suites, then the P-256 suite, then the X25519 suite.
 ///
 /// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
 /// error the builder is unchanged.
@@ -605,8 +605,11 @@ pub unsafe extern "C" fn gamecrypt_session_read_handshake(
 ///
 /// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (plaintext above
 /// GAMECRYPT_PACKET_MAX_PAYLOAD_LEN), BUFFER_TOO_SMALL (needed length in *out_len),
-/// WRONG_STATE, KEY_EXHAUSTED (2^56 packets sent: start a new session), SESSION_FAILED,
-/// SESSION_CLOSED. `out` must not overlap `plaintext`.
+/// WRONG_STATE, KEY_EXHAUSTED (2^56 packets sent: start a new session), KEY_UPDATE_BLOCKED
+/// (the key reached its usage limit and the automatic key update waits for a packet from the
+/// peer: nothing was sealed, not fatal), SESSION_FAILED, SESSION_CLOSED. `out` must not
+/// overlap `plaintext`. Near the usage limit this call starts a key update itself (then it
+/// may allocate once).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_session_seal(
     session: *const gamecrypt_session,
@@ -638,9 +641,11 @@ pub unsafe extern "C" fn gamecrypt_session_seal(
 /// Returns OK; NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE:
 /// nothing changes. PACKET_MALFORMED, PACKET_TOO_OLD, PACKET_REPLAYED, PACKET_AUTH_FAILED:
 /// drop the packet; in datagram mode the session goes on, in stream mode they (and
-/// PACKET_OUT_OF_ORDER) are fatal. SESSION_CLOSED: the peer closed the session (the session
-/// is now CLOSED), or it was closed before. SESSION_FAILED. On any error `out` holds no
-/// plaintext. `out` must not overlap `packet`.
+/// PACKET_OUT_OF_ORDER) are fatal. INTEGRITY_LIMIT_REACHED: too many forged packets, the
+/// session failed. PEER_CLOSED: this packet was the peer's authenticated close (the session
+/// is now CLOSED). SESSION_CLOSED: closed before. SESSION_FAILED. On any error `out` holds
+/// no plaintext. `out` must not overlap `packet`. A packet under the peer's new key phase
+/// moves this session to the new key generation (see gamecrypt_session_update_keys()).
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn gamecrypt_session_open(
@@ -909,3 +914,75 @@ pub unsafe extern "C" fn gamecrypt_certificate_public_key(
         Ok(())
     })
 }
+
+// ---- Key update, limits, close, post-quantum (HARDEN-A)
+
+/// Hybrid X25519 + ML-KEM-768 (post-quantum) + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305
+/// (identity key Ed25519). Offered first by default (docs/PROTOCOL.md section 20).
+pub const GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256: gamecrypt_suite = 3;
+/// Hybrid X25519 + ML-KEM-768 (post-quantum) + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM
+/// (identity key ECDSA P-256). Offered second by default.
+pub const GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256: gamecrypt_suite = 4;
+/// First byte of an application data packet under key phase 1 (odd key generations).
+pub const GAMECRYPT_PACKET_TYPE_DATA_PHASE1: u8 = 0x41;
+/// First byte of an authenticated close packet under key phase 1 (odd key generations).
+pub const GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1: u8 = 0x43;
+
+const _: () = {
+    assert!(
+        GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256
+            == Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256.code() as u32
+    );
+    assert!(
+        GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256
+            == Suite::X25519MlKem768EcdsaP256Aes256GcmSha256.code() as u32
+    );
+};
+
+/// Starts a key update (docs/PROTOCOL.md section 17): both directions move to the next key
+/// generation without a new handshake; the next sealed packet carries the new key phase and
+/// the peer follows when it opens it. Packets of the previous generation still in flight
+/// are accepted for a while. Either side may call this at any time when ESTABLISHED; the
+/// library also updates automatically before the AEAD usage limit. Counts as a sealing and
+/// an opening call for the thread rules (it takes both locks briefly). May allocate.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE (not established), KEY_UPDATE_BLOCKED (no packet
+/// from the peer was opened under the current generation yet, e.g. the previous update is
+/// not confirmed: nothing changes, try again after opening one), SESSION_FAILED,
+/// SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_update_keys(
+    session: *const gamecrypt_session,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        s.update_keys()
+    })
+}
+
+/// Writes the current key generation to `*out_generation`: 0 after the handshake, one more
+/// after each key update (started by either side). The key phase bit of sealed packets
+/// (bit 0 of the first byte) is `generation & 1`. Safe from any thread.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE (not established), SESSION_FAILED,
+/// SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_key_generation(
+    session: *const gamecrypt_session,
+    out_generation: *mut u64,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out_generation) }?;
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        *out = s.key_generation()?;
+        Ok(())
+    })
+}
+
+/// C ABI tests that need crate internals (lowered usage limits).
+#[cfg(test)]
+#[path = "session_hardening_tests.rs"]
+pub(crate) mod hardening_tests;

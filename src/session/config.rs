@@ -209,7 +209,8 @@ impl fmt::Debug for ClientConfigBuilder {
 }
 
 impl ClientConfigBuilder {
-    /// The suites to offer, most preferred first (default: P-256 suite, then X25519 suite).
+    /// The suites to offer, most preferred first (default: [`Suite::all`], the hybrid
+    /// post-quantum suites first).
     /// Empty or duplicated lists are `InvalidArgument`.
     pub fn suites(mut self, suites: &[Suite]) -> Result<Self> {
         check_suites(suites)?;

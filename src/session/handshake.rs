@@ -4,8 +4,8 @@ use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey};
 use crate::session::cert::Certificate;
 use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
-use crate::session::suite::{identity_key_len, Entropy, Ephemeral, Suite};
-use crate::session::transport::{Keys, IV_LEN, KEY_LEN};
+use crate::session::suite::{identity_key_len, server_exchange, Entropy, Ephemeral, Suite};
+use crate::session::transport::{expand, traffic_keys, Keys};
 use aws_lc_rs::digest;
 use aws_lc_rs::hkdf;
 use zeroize::Zeroizing;
@@ -18,6 +18,9 @@ pub(crate) const MSG_SERVER_HELLO: u8 = 0x02;
 pub(crate) const MSG_CLIENT_FINISHED: u8 = 0x03;
 /// A ClientHello is padded with zero bytes to at least this length (anti-amplification).
 pub(crate) const CLIENT_HELLO_MIN_LEN: usize = 1200;
+/// A ClientHello offering a hybrid suite is padded to at least this length, and a server
+/// chooses a hybrid suite only from a ClientHello this long (section 20.2).
+pub(crate) const CLIENT_HELLO_MIN_LEN_HYBRID: usize = 2048;
 /// No handshake message may be longer than this.
 pub(crate) const MAX_HANDSHAKE_LEN: usize = 4096;
 /// Most suites a hello may list.
@@ -33,8 +36,6 @@ pub(crate) const SERVER_SIGNATURE_CONTEXT: &[u8] = b"gamecrypt session v1 server
 /// HKDF labels (info strings).
 pub(crate) const LABEL_C2S: &[u8] = b"gamecrypt v1 c2s";
 pub(crate) const LABEL_S2C: &[u8] = b"gamecrypt v1 s2c";
-pub(crate) const LABEL_KEY: &[u8] = b"gamecrypt v1 key";
-pub(crate) const LABEL_IV: &[u8] = b"gamecrypt v1 iv";
 
 /// A bounds-checked big-endian reader; every method returns `None` when out of bytes.
 pub(crate) struct Reader<'a> {
@@ -103,20 +104,8 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     out
 }
 
-struct Len(usize);
-impl hkdf::KeyType for Len {
-    fn len(&self) -> usize {
-        self.0
-    }
-}
-
-fn expand(prk: &hkdf::Prk, label: &[u8], out: &mut [u8]) -> Result<()> {
-    prk.expand(&[label], Len(out.len()))?.fill(out)?;
-    Ok(())
-}
-
-/// Every secret of the key schedule. The traffic secrets are shown by the test vectors and
-/// are the input of the key update planned for the next protocol revision.
+/// Every secret of the key schedule. The traffic secrets are the input of the packet
+/// protection and of the key update (section 17); the keys are shown by the test vectors.
 #[allow(dead_code)]
 pub(crate) struct Schedule {
     pub(crate) c2s_secret: Zeroizing<[u8; 32]>,
@@ -125,27 +114,17 @@ pub(crate) struct Schedule {
     pub(crate) s2c: Keys,
 }
 
-/// PRK = HKDF-Extract(salt = transcript hash, IKM = ECDH secret);
-/// c2s/s2c secret = HKDF-Expand(PRK, label, 32); key = Expand(secret, "… key", 32);
-/// iv = Expand(secret, "… iv", 12).
-pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8; 32]) -> Result<Schedule> {
+/// PRK = HKDF-Extract(salt = transcript hash, IKM = shared secret (32 bytes, 64 for the
+/// hybrid group)); c2s/s2c secret = HKDF-Expand(PRK, label, 32); key = Expand(secret,
+/// "… key", 32); iv = Expand(secret, "… iv", 12).
+pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8]) -> Result<Schedule> {
     let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, transcript_hash).extract(shared);
     let mut c2s_secret = Zeroizing::new([0u8; 32]);
     let mut s2c_secret = Zeroizing::new([0u8; 32]);
     expand(&prk, LABEL_C2S, &mut c2s_secret[..])?;
     expand(&prk, LABEL_S2C, &mut s2c_secret[..])?;
-    let traffic = |secret: &[u8; 32]| -> Result<Keys> {
-        let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
-        let mut keys = Keys {
-            key: Zeroizing::new([0u8; KEY_LEN]),
-            iv: Zeroizing::new([0u8; IV_LEN]),
-        };
-        expand(&prk, LABEL_KEY, &mut keys.key[..])?;
-        expand(&prk, LABEL_IV, &mut keys.iv[..])?;
-        Ok(keys)
-    };
-    let c2s = traffic(&c2s_secret)?;
-    let s2c = traffic(&s2c_secret)?;
+    let c2s = traffic_keys(&c2s_secret)?;
+    let s2c = traffic_keys(&s2c_secret)?;
     Ok(Schedule {
         c2s_secret,
         s2c_secret,
@@ -186,8 +165,13 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
         out.extend_from_slice(&e.share);
     }
     put_u16(&mut out, 0); // no extensions in v1
-    if out.len() < CLIENT_HELLO_MIN_LEN {
-        out.resize(CLIENT_HELLO_MIN_LEN, 0);
+    let min_len = if cfg.suites.iter().any(|s| s.is_post_quantum()) {
+        CLIENT_HELLO_MIN_LEN_HYBRID
+    } else {
+        CLIENT_HELLO_MIN_LEN
+    };
+    if out.len() < min_len {
+        out.resize(min_len, 0);
     }
     if out.len() > MAX_HANDSHAKE_LEN {
         return Err(Error::Internal);
@@ -266,10 +250,12 @@ pub(crate) fn server_respond(
     if client_share.len() != suite.group().share_len() {
         return Err(Error::HandshakeMalformed);
     }
+    if suite.is_post_quantum() && client_hello.len() < CLIENT_HELLO_MIN_LEN_HYBRID {
+        return Err(Error::HandshakeMalformed);
+    }
     let mut random = [0u8; RANDOM_LEN];
     ent.fill(&mut random)?;
-    let eph = ent.ephemeral(suite.group())?;
-    let shared = eph.agree(client_share)?;
+    let (server_share, shared) = server_exchange(suite.group(), client_share, ent)?;
 
     let mut sh = Vec::with_capacity(512);
     sh.push(MSG_SERVER_HELLO);
@@ -280,8 +266,8 @@ pub(crate) fn server_respond(
     for s in &cfg.suites {
         sh.extend_from_slice(&s.code().to_be_bytes());
     }
-    put_u16(&mut sh, eph.share.len());
-    sh.extend_from_slice(&eph.share);
+    put_u16(&mut sh, server_share.len());
+    sh.extend_from_slice(&server_share);
     match &cfg.identity {
         Identity::RawKey(raw) => {
             sh.push(IDENTITY_RAW_KEY);
@@ -382,7 +368,7 @@ pub(crate) fn client_process(
         .iter()
         .find(|e| e.group == suite.group())
         .ok_or(Error::Internal)?;
-    if share.len() != suite.group().share_len() {
+    if share.len() != suite.group().server_share_len() {
         return Err(M);
     }
 

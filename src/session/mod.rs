@@ -16,7 +16,12 @@
 //! ```
 //!
 //! A [`Session`] is `Send + Sync`: sealing and opening use separate locks, so one thread may
-//! seal while another opens. Once established, `seal` and `open` do not allocate.
+//! seal while another opens. Once established, `seal` and `open` do not allocate (except
+//! during a key update, which is rare).
+//!
+//! Key update (section 17): either side may call [`Session::update_keys`]; the library also
+//! updates the send keys automatically before the AEAD usage limit (section 18). When both
+//! the receive and the send lock are needed, the receive lock is always taken first.
 
 pub mod cert;
 pub mod config;
@@ -27,6 +32,10 @@ pub(crate) mod transport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hardening;
+#[cfg(test)]
+mod tests_vectors_hardening;
 
 pub use cert::Certificate;
 pub use config::{
@@ -411,15 +420,19 @@ impl Session {
                     Err(e) => return Err(self.fail(Some(&mut hs), e)),
                 };
                 let suite = result.suite;
-                let halves = SendHalf::new(suite, &result.schedule.c2s).and_then(|send| {
-                    Ok((send, RecvHalf::new(suite, &result.schedule.s2c, self.mode)?))
+                let halves = SendHalf::new(suite, &result.schedule.c2s_secret).and_then(|send| {
+                    Ok((
+                        send,
+                        RecvHalf::new(suite, &result.schedule.s2c_secret, self.mode)?,
+                    ))
                 });
                 let (mut send, recv) = match halves {
                     Ok(h) => h,
                     Err(e) => return Err(self.fail(Some(&mut hs), e)),
                 };
                 let mut finished = vec![0u8; transport::OVERHEAD];
-                if let Err(e) = send.seal(handshake::MSG_CLIENT_FINISHED, &[], &mut finished) {
+                if let Err(e) = send.seal_typed(handshake::MSG_CLIENT_FINISHED, &[], &mut finished)
+                {
                     return Err(self.fail(Some(&mut hs), e));
                 }
                 let _ = self.negotiated.set(Negotiated {
@@ -440,8 +453,11 @@ impl Session {
                     Err(e) => return Err(self.fail(Some(&mut hs), e)),
                 };
                 let suite = flight.suite;
-                let halves = SendHalf::new(suite, &flight.schedule.s2c).and_then(|send| {
-                    Ok((send, RecvHalf::new(suite, &flight.schedule.c2s, self.mode)?))
+                let halves = SendHalf::new(suite, &flight.schedule.s2c_secret).and_then(|send| {
+                    Ok((
+                        send,
+                        RecvHalf::new(suite, &flight.schedule.c2s_secret, self.mode)?,
+                    ))
                 });
                 let (send, recv) = match halves {
                     Ok(h) => h,
@@ -496,19 +512,83 @@ impl Session {
         if ptype != handshake::MSG_CLIENT_FINISHED || pn != 0 {
             return Err(Error::HandshakeMalformed);
         }
-        recv.open(msg, pn, &mut []).map(|_| ())
+        // Generation 0, key phase 0 whatever the type byte's low bit.
+        recv.open(msg, 0, pn, &mut []).map(|_| ())
     }
 
     /// Seals `plaintext` into `out` (which needs `plaintext.len() + PACKET_OVERHEAD` bytes)
     /// and returns the packet length. Only when established (else `WrongState`).
     /// `KeyExhausted` once 2^56 packets were sent.
+    ///
+    /// Near the AEAD usage limit of the current key, starts a key update first (section 18);
+    /// `KeyUpdateBlocked` (nothing sealed, not fatal) when the limit is reached and the
+    /// update is not allowed yet (no packet from the peer opened under the current keys).
     pub fn seal(&self, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
         if self.live_state()? != State::Established {
             return Err(Error::WrongState);
         }
-        let mut send = self.send.lock();
-        match send.as_mut() {
-            Some(half) => half.seal(transport::TYPE_DATA, plaintext, out),
+        let mut tried_update = false;
+        loop {
+            let mut send = self.send.lock();
+            let Some(half) = send.as_mut() else {
+                return Err(self.live_state().err().unwrap_or(Error::WrongState));
+            };
+            half.check(plaintext.len(), out.len())?;
+            if half.wants_update(plaintext.len()) && !tried_update {
+                // The update needs the receive lock, which is taken before the send lock.
+                drop(send);
+                tried_update = true;
+                match self.update_keys() {
+                    Ok(()) | Err(Error::KeyUpdateBlocked) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            if half.over_limit(plaintext.len()) {
+                return Err(Error::KeyUpdateBlocked);
+            }
+            return half.seal(0, plaintext, out);
+        }
+    }
+
+    /// Starts a key update (docs/PROTOCOL.md section 17): both directions move to the next
+    /// key generation; the next sealed packet carries the new key phase. Only when
+    /// established (else `WrongState`). `KeyUpdateBlocked` (nothing changes) until a packet
+    /// from the peer has been opened under the current generation, e.g. while a previous
+    /// update is not confirmed yet.
+    pub fn update_keys(&self) -> Result<()> {
+        if self.live_state()? != State::Established {
+            return Err(Error::WrongState);
+        }
+        let mut recv_guard = self.recv.lock();
+        let mut send_guard = self.send.lock();
+        let (Some(recv), Some(send)) = (recv_guard.as_mut(), send_guard.as_mut()) else {
+            return Err(self.live_state().err().unwrap_or(Error::WrongState));
+        };
+        if !recv.confirmed() {
+            return Err(Error::KeyUpdateBlocked);
+        }
+        let result = if recv.generation() != send.generation() {
+            Err(Error::Internal)
+        } else {
+            recv.rotate().and_then(|()| send.update())
+        };
+        if let Err(e) = result {
+            *recv_guard = None;
+            *send_guard = None;
+            drop((recv_guard, send_guard));
+            return Err(self.fail(None, e));
+        }
+        Ok(())
+    }
+
+    /// The current key generation (0 after the handshake, + 1 per key update; the key phase
+    /// bit of sealed packets is its lowest bit). Only when established (else `WrongState`).
+    pub fn key_generation(&self) -> Result<u64> {
+        if self.live_state()? != State::Established {
+            return Err(Error::WrongState);
+        }
+        match self.send.lock().as_ref() {
+            Some(half) => Ok(half.generation()),
             None => Err(self.live_state().err().unwrap_or(Error::WrongState)),
         }
     }
@@ -518,8 +598,10 @@ impl Session {
     ///
     /// Errors: `PacketMalformed`, `PacketTooOld`, `PacketReplayed`, `PacketOutOfOrder`
     /// (stream), `PacketAuthFailed`. In datagram mode they only drop the packet; in stream
-    /// mode they are fatal. `BufferTooSmall` is never fatal. An authenticated close packet
-    /// from the peer closes the session and returns `SessionClosed`.
+    /// mode they are fatal. `BufferTooSmall` is never fatal. `IntegrityLimitReached` (too
+    /// many forgeries) is always fatal. An authenticated close packet from the peer closes
+    /// the session and returns `PeerClosed`. A packet under the peer's new key phase moves
+    /// this side to the new key generation too (section 17.4).
     pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
         if self.live_state()? != State::Established {
             return Err(Error::WrongState);
@@ -529,21 +611,36 @@ impl Session {
             return Err(self.live_state().err().unwrap_or(Error::WrongState));
         };
         let result = transport::parse_header(packet).and_then(|(ptype, pn)| {
-            if ptype != transport::TYPE_DATA && ptype != transport::TYPE_CLOSE {
+            if !(transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&ptype) {
                 return Err(Error::PacketMalformed);
             }
-            recv.open(packet, pn, out).map(|n| (ptype, n))
+            let (n, opened) = recv.open(packet, ptype & 1, pn, out)?;
+            if opened == transport::Opened::Next {
+                // The peer started an update: our send side follows (lock order recv, send).
+                let mut send = self.send.lock();
+                let half = send.as_mut().ok_or(Error::Internal)?;
+                if half.generation() + 1 != recv.generation() {
+                    return Err(Error::Internal);
+                }
+                half.update()?;
+            }
+            Ok((ptype, n))
         });
         match result {
-            Ok((transport::TYPE_CLOSE, _)) => {
+            Ok((ptype, _)) if ptype & !1 == transport::TYPE_CLOSE => {
                 *guard = None;
                 drop(guard);
                 self.set_state(State::Closed);
                 *self.send.lock() = None;
-                Err(Error::SessionClosed)
+                Err(Error::PeerClosed)
             }
             Ok((_, n)) => Ok(n),
             Err(Error::BufferTooSmall) => Err(Error::BufferTooSmall),
+            Err(e @ (Error::IntegrityLimitReached | Error::Internal)) => {
+                *guard = None;
+                drop(guard);
+                Err(self.fail(None, e))
+            }
             Err(e) if self.mode == Mode::Stream => {
                 *guard = None;
                 drop(guard);
@@ -563,7 +660,7 @@ impl Session {
         if state == State::Established {
             let mut send = self.send.lock();
             if let Some(half) = send.as_mut() {
-                match half.seal(transport::TYPE_CLOSE, &[], out) {
+                match half.seal(1, &[], out) {
                     Ok(n) => written = n,
                     Err(Error::KeyExhausted) => {}
                     Err(e) => return Err(e),
@@ -576,6 +673,24 @@ impl Session {
         *self.send.lock() = None;
         *self.recv.lock() = None;
         Ok(written)
+    }
+
+    /// Test hook: replaces the usage limits of this session (confidentiality limit of the
+    /// send key in units, `None` for none; integrity limit in failed opens).
+    #[cfg(test)]
+    pub(crate) fn set_limits_for_test(&self, confidentiality: Option<u64>, integrity: u64) {
+        if let Some(r) = self.recv.lock().as_mut() {
+            r.set_integrity_limit(integrity);
+        }
+        if let Some(s) = self.send.lock().as_mut() {
+            s.set_confidentiality_limit(confidentiality);
+        }
+    }
+
+    /// Test hook: is the previous generation's receive key still kept?
+    #[cfg(test)]
+    pub(crate) fn keeps_previous_key(&self) -> bool {
+        self.recv.lock().as_ref().is_some_and(|r| r.has_previous())
     }
 
     /// Test hook: pretends that `pn` packets were already sent.

@@ -26,6 +26,11 @@ impl ReplayWindow {
         }
     }
 
+    /// The highest packet number marked so far (0 before any).
+    pub(crate) fn top(&self) -> u64 {
+        self.top
+    }
+
     fn slot(pn: u64) -> (usize, u64) {
         (((pn >> 6) as usize) & (BLOCKS - 1), 1u64 << (pn & 63))
     }

@@ -7,11 +7,11 @@ use super::*;
 use crate::keys::SigningKey;
 use serde_json::{json, Value};
 
-fn hex(b: &[u8]) -> String {
+pub(super) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn unhex(s: &str) -> Vec<u8> {
+pub(super) fn unhex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd hex length");
     (0..s.len())
         .step_by(2)
@@ -33,8 +33,8 @@ struct VectorInput {
     server_scalar: &'static str,
 }
 
-const SERVER_P256_PKCS8: &str = "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042017fe6937d23c94b484f93be202ba82e6a41e379b02eb4e8adc460131f38c7310a14403420004ade362c2aa050c0735a69fee8f4f4fd3ba144b368f94ea6edb386d1579910ec82ef4d586ba8dae2c6331e3601584ac7800620c9e277f65d90f1cc93b6da0d698";
-const SERVER_ED25519_PKCS8: &str = "302e020100300506032b65700422042060729a2459f71f360a4f7804e1df3980fc632a16d3c6b079bcd1b82eaf01720a";
+pub(super) const SERVER_P256_PKCS8: &str = "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042017fe6937d23c94b484f93be202ba82e6a41e379b02eb4e8adc460131f38c7310a14403420004ade362c2aa050c0735a69fee8f4f4fd3ba144b368f94ea6edb386d1579910ec82ef4d586ba8dae2c6331e3601584ac7800620c9e277f65d90f1cc93b6da0d698";
+pub(super) const SERVER_ED25519_PKCS8: &str = "302e020100300506032b65700422042060729a2459f71f360a4f7804e1df3980fc632a16d3c6b079bcd1b82eaf01720a";
 const ROOT_ED25519_PKCS8: &str = "302e020100300506032b6570042204202b6dd71186b8289c7a8246779ea781ba43eef848b486101b2ce234f4348bcac9";
 
 const INPUTS: &[VectorInput] = &[
@@ -110,10 +110,26 @@ fn suite_code_list(suites: &[Suite]) -> Vec<u16> {
 }
 
 /// Builds both configurations and sessions of a vector from its JSON description.
-fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>>) {
+pub(super) fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>>) {
     let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("missing {k}"));
     let server_key = SigningKey::from_pkcs8_der(&unhex(s("server_identity_pkcs8"))).unwrap();
-    let mut server_builder = ServerConfig::builder(server_key.clone()).unwrap();
+    // The v1 vectors: the server accepts the one classic suite of its key type; vectors
+    // with "server_suites" (session_v1_hardening.json) list them.
+    let server_suites: Vec<Suite> = match v["server_suites"].as_array() {
+        Some(codes) => codes
+            .iter()
+            .map(|c| Suite::from_code(c.as_u64().unwrap() as u16).unwrap())
+            .collect(),
+        None => Suite::all()
+            .iter()
+            .copied()
+            .filter(|s| !s.is_post_quantum() && s.key_type() == server_key.key_type())
+            .collect(),
+    };
+    let mut server_builder = ServerConfig::builder(server_key.clone())
+        .unwrap()
+        .suites(&server_suites)
+        .unwrap();
     let mut cert = None;
     if v["root_pkcs8"].is_string() {
         let root = SigningKey::from_pkcs8_der(&unhex(s("root_pkcs8"))).unwrap();
@@ -176,7 +192,7 @@ fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>>) {
     (client, server, cert)
 }
 
-fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
+pub(super) fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
     use aws_lc_rs::hmac;
     hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), msg)
         .as_ref()
@@ -270,7 +286,7 @@ fn generate_session_vectors() {
             .1;
         let shared = ecdh(group, &unhex(scalar), server_share);
         let prk = hmac_sha256(&th, &shared);
-        let sched = key_schedule(&th, shared.as_slice().try_into().unwrap()).unwrap();
+        let sched = key_schedule(&th, &shared).unwrap();
 
         let mut packets = Vec::new();
         for (dir, pt) in vector_packets() {
@@ -399,7 +415,7 @@ fn session_vectors_are_reproduced() {
             if p["type"] == "close" {
                 let n = sender.close(&mut buf).unwrap();
                 assert_eq!(hex(&buf[..n]), hex(&packet), "close packet");
-                assert_eq!(receiver.open(&packet, &mut pt), Err(Error::SessionClosed));
+                assert_eq!(receiver.open(&packet, &mut pt), Err(Error::PeerClosed));
             } else {
                 let n = sender.seal(&plaintext, &mut buf).unwrap();
                 assert_eq!(hex(&buf[..n]), hex(&packet), "{dir} packet");
@@ -486,11 +502,25 @@ fn server_hello_sizes_match_the_specification() {
         let root = SigningKey::generate(crate::keys::KeyType::Ed25519).unwrap();
         let cert = Certificate::issue(&root, key.public_key(), "abc", 0, 10).unwrap();
         for (with_cert, expected) in [(false, raw_len), (true, cert_len + 3)] {
-            let mut b = ServerConfig::builder(key.clone()).unwrap();
+            let classic: Vec<Suite> = Suite::all()
+                .iter()
+                .copied()
+                .filter(|s| !s.is_post_quantum())
+                .collect();
+            let mut b = ServerConfig::builder(key.clone())
+                .unwrap()
+                .suites(&[classic[if kt == crate::keys::KeyType::EcdsaP256 {
+                    0
+                } else {
+                    1
+                }]])
+                .unwrap();
             if with_cert {
                 b = b.certificate(cert.as_bytes()).unwrap();
             }
             let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+                .unwrap()
+                .suites(&classic)
                 .unwrap()
                 .build()
                 .unwrap();

@@ -1,18 +1,21 @@
-//! Packet protection after the handshake: header, nonce, seal and open.
+//! Packet protection after the handshake: header, nonce, seal and open, key update and usage
+//! limits (docs/PROTOCOL.md sections 10, 17 and 18).
 //!
 //! Packet = header (8 bytes: type byte, 56-bit big-endian packet number) || ciphertext ||
 //! 16-byte tag. AAD = the header. Nonce = IV XOR the packet number as a 96-bit big-endian
-//! integer. Nothing here allocates.
+//! integer. Sealing and opening do not allocate; a key update does (new AEAD keys).
 
 use crate::error::{Error, Result};
-use crate::session::replay::ReplayWindow;
+use crate::session::replay::{ReplayWindow, WINDOW};
 use crate::session::suite::Suite;
 use crate::session::Mode;
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
+use aws_lc_rs::hkdf;
 use zeroize::Zeroizing;
 
 pub(crate) const KEY_LEN: usize = 32;
 pub(crate) const IV_LEN: usize = 12;
+pub(crate) const SECRET_LEN: usize = 32;
 pub(crate) const HEADER_LEN: usize = 8;
 pub(crate) const TAG_LEN: usize = 16;
 pub(crate) const OVERHEAD: usize = HEADER_LEN + TAG_LEN;
@@ -21,15 +24,93 @@ pub(crate) const MAX_PAYLOAD_LEN: usize = 1 << 24;
 /// Largest packet number (56 bits).
 pub(crate) const MAX_PACKET_NUMBER: u64 = (1 << 56) - 1;
 
-/// Type byte of an application data packet (key phase 0).
+/// Type byte of an application data packet (key phase 0; | 1 for phase 1).
 pub(crate) const TYPE_DATA: u8 = 0x40;
-/// Type byte of an authenticated close packet (key phase 0).
+/// Type byte of an authenticated close packet (key phase 0; | 1 for phase 1).
 pub(crate) const TYPE_CLOSE: u8 = 0x42;
 
-/// One direction's AEAD key and IV.
+/// HKDF labels (info strings) of the traffic keys and of the key update.
+pub(crate) const LABEL_KEY: &[u8] = b"gamecrypt v1 key";
+pub(crate) const LABEL_IV: &[u8] = b"gamecrypt v1 iv";
+pub(crate) const LABEL_KEY_UPDATE: &[u8] = b"gamecrypt v1 key update";
+
+/// AES-256-GCM confidentiality limit in units (packets of up to 64 KiB) per send key
+/// (RFC 9001 section 6.6).
+pub(crate) const AES_GCM_CONFIDENTIALITY_LIMIT: u64 = 1 << 23;
+/// AES-256-GCM integrity limit: failed opens per session (RFC 9001 section 6.6).
+pub(crate) const AES_GCM_INTEGRITY_LIMIT: u64 = 1 << 52;
+/// ChaCha20-Poly1305 integrity limit: failed opens per session (RFC 9001 section 6.6).
+pub(crate) const CHACHA20_POLY1305_INTEGRITY_LIMIT: u64 = 1 << 36;
+/// Bytes of plaintext per usage unit.
+const UNIT_LEN: usize = 1 << 16;
+
+/// The usage limits of one suite (docs/PROTOCOL.md section 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Units a send key may protect (`None`: no limit below the packet-number space).
+    pub(crate) confidentiality: Option<u64>,
+    /// Failed authentications tolerated per session.
+    pub(crate) integrity: u64,
+}
+
+impl Limits {
+    pub(crate) fn for_suite(suite: Suite) -> Limits {
+        if suite.aead() == &aws_lc_rs::aead::AES_256_GCM {
+            Limits {
+                confidentiality: Some(AES_GCM_CONFIDENTIALITY_LIMIT),
+                integrity: AES_GCM_INTEGRITY_LIMIT,
+            }
+        } else {
+            Limits {
+                confidentiality: None,
+                integrity: CHACHA20_POLY1305_INTEGRITY_LIMIT,
+            }
+        }
+    }
+}
+
+/// Usage units of a packet with `len` plaintext bytes: max(1, ceil(len / 65536)).
+pub(crate) fn units(len: usize) -> u64 {
+    (len.div_ceil(UNIT_LEN)).max(1) as u64
+}
+
+/// One direction's AEAD key and IV (test vectors and the key schedule).
 pub(crate) struct Keys {
     pub(crate) key: Zeroizing<[u8; KEY_LEN]>,
     pub(crate) iv: Zeroizing<[u8; IV_LEN]>,
+}
+
+struct Len(usize);
+impl hkdf::KeyType for Len {
+    fn len(&self) -> usize {
+        self.0
+    }
+}
+
+/// HKDF-Expand(prk, label, out.len()).
+pub(crate) fn expand(prk: &hkdf::Prk, label: &[u8], out: &mut [u8]) -> Result<()> {
+    prk.expand(&[label], Len(out.len()))?.fill(out)?;
+    Ok(())
+}
+
+/// key = Expand(secret, "gamecrypt v1 key", 32), iv = Expand(secret, "gamecrypt v1 iv", 12).
+pub(crate) fn traffic_keys(secret: &[u8; SECRET_LEN]) -> Result<Keys> {
+    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
+    let mut keys = Keys {
+        key: Zeroizing::new([0u8; KEY_LEN]),
+        iv: Zeroizing::new([0u8; IV_LEN]),
+    };
+    expand(&prk, LABEL_KEY, &mut keys.key[..])?;
+    expand(&prk, LABEL_IV, &mut keys.iv[..])?;
+    Ok(keys)
+}
+
+/// The next generation's traffic secret: Expand(secret, "gamecrypt v1 key update", 32).
+pub(crate) fn next_secret(secret: &[u8; SECRET_LEN]) -> Result<Zeroizing<[u8; SECRET_LEN]>> {
+    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
+    let mut out = Zeroizing::new([0u8; SECRET_LEN]);
+    expand(&prk, LABEL_KEY_UPDATE, &mut out[..])?;
+    Ok(out)
 }
 
 fn nonce(iv: &[u8; IV_LEN], pn: u64) -> Nonce {
@@ -56,45 +137,139 @@ pub(crate) fn parse_header(packet: &[u8]) -> Result<(u8, u64)> {
     Ok((packet[0], u64::from_be_bytes(pn)))
 }
 
-/// The sending half: key, IV and the next packet number.
-pub(crate) struct SendHalf {
+/// The AEAD key and IV of one generation and direction.
+struct PacketKey {
     key: LessSafeKey,
     iv: Zeroizing<[u8; IV_LEN]>,
-    next_pn: u64,
 }
 
-impl SendHalf {
-    pub(crate) fn new(suite: Suite, keys: &Keys) -> Result<SendHalf> {
-        Ok(SendHalf {
+impl PacketKey {
+    fn new(suite: Suite, secret: &[u8; SECRET_LEN]) -> Result<PacketKey> {
+        let keys = traffic_keys(secret)?;
+        Ok(PacketKey {
             key: LessSafeKey::new(UnboundKey::new(suite.aead(), &keys.key[..])?),
-            iv: keys.iv.clone(),
-            next_pn: 0,
+            iv: keys.iv,
         })
     }
 
-    /// Seals `plaintext` as a packet of type `ptype` into `out`; returns the packet length.
-    pub(crate) fn seal(&mut self, ptype: u8, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
-        if plaintext.len() > MAX_PAYLOAD_LEN {
+    /// Opens `packet` (header already parsed) into `out` (exactly the plaintext length).
+    /// On failure `out` is zeroed.
+    fn open(&self, packet: &[u8], pn: u64, out: &mut [u8]) -> Result<()> {
+        let (hdr, rest) = packet.split_at(HEADER_LEN);
+        let (ct, tag) = rest.split_at(out.len());
+        if self
+            .key
+            .open_separate_gather(nonce(&self.iv, pn), Aad::from(hdr), ct, tag, out)
+            .is_err()
+        {
+            out.fill(0);
+            return Err(Error::PacketAuthFailed);
+        }
+        Ok(())
+    }
+}
+
+/// The sending half: the current generation's secret and key, the packet number (shared by
+/// every generation) and the usage of the current key.
+pub(crate) struct SendHalf {
+    suite: Suite,
+    secret: Zeroizing<[u8; SECRET_LEN]>,
+    key: PacketKey,
+    generation: u64,
+    next_pn: u64,
+    used: u64,
+    limits: Limits,
+}
+
+impl SendHalf {
+    /// The send half of generation 0 from the direction's traffic secret (section 9).
+    pub(crate) fn new(suite: Suite, secret: &[u8; SECRET_LEN]) -> Result<SendHalf> {
+        Ok(SendHalf {
+            suite,
+            secret: Zeroizing::new(*secret),
+            key: PacketKey::new(suite, secret)?,
+            generation: 0,
+            next_pn: 0,
+            used: 0,
+            limits: Limits::for_suite(suite),
+        })
+    }
+
+    /// Moves to the next generation; the old secret and key are erased.
+    pub(crate) fn update(&mut self) -> Result<()> {
+        let secret = next_secret(&self.secret)?;
+        self.key = PacketKey::new(self.suite, &secret)?;
+        self.secret = secret;
+        self.generation += 1;
+        self.used = 0;
+        Ok(())
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Checks what `seal` would refuse before anything changes: `InvalidLength`,
+    /// `BufferTooSmall`, `KeyExhausted`.
+    pub(crate) fn check(&self, plaintext_len: usize, out_len: usize) -> Result<()> {
+        if plaintext_len > MAX_PAYLOAD_LEN {
             return Err(Error::InvalidLength);
         }
-        let total = plaintext.len() + OVERHEAD;
-        if out.len() < total {
+        if out_len < plaintext_len + OVERHEAD {
             return Err(Error::BufferTooSmall);
         }
-        let pn = self.next_pn;
-        if pn > MAX_PACKET_NUMBER {
+        if self.next_pn > MAX_PACKET_NUMBER {
             return Err(Error::KeyExhausted);
         }
+        Ok(())
+    }
+
+    /// Would a data packet of `len` bytes pass the update threshold (3/4 of the limit)?
+    pub(crate) fn wants_update(&self, len: usize) -> bool {
+        match self.limits.confidentiality {
+            Some(c) => self.used + units(len) > c - c / 4,
+            None => false,
+        }
+    }
+
+    /// Would a data packet of `len` bytes exceed the confidentiality limit?
+    pub(crate) fn over_limit(&self, len: usize) -> bool {
+        match self.limits.confidentiality {
+            Some(c) => self.used + units(len) > c,
+            None => false,
+        }
+    }
+
+    /// Seals a data (`kind` 0) or close (`kind` 1) packet with the current generation's
+    /// key phase. Does not apply the usage limits (the session does).
+    pub(crate) fn seal(&mut self, kind: u8, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
+        let ptype = TYPE_DATA | (kind << 1) | (self.generation & 1) as u8;
+        self.seal_typed(ptype, plaintext, out)
+    }
+
+    /// Seals `plaintext` as a packet of type `ptype` into `out`; returns the packet length.
+    pub(crate) fn seal_typed(
+        &mut self,
+        ptype: u8,
+        plaintext: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize> {
+        self.check(plaintext.len(), out.len())?;
+        let total = plaintext.len() + OVERHEAD;
+        let pn = self.next_pn;
         let hdr = header(ptype, pn);
         let (head, rest) = out[..total].split_at_mut(HEADER_LEN);
         let (body, tag_out) = rest.split_at_mut(plaintext.len());
         head.copy_from_slice(&hdr);
         body.copy_from_slice(plaintext);
-        let tag =
-            self.key
-                .seal_in_place_separate_tag(nonce(&self.iv, pn), Aad::from(&hdr), body)?;
+        let tag = self.key.key.seal_in_place_separate_tag(
+            nonce(&self.key.iv, pn),
+            Aad::from(&hdr),
+            body,
+        )?;
         tag_out.copy_from_slice(tag.as_ref());
         self.next_pn = pn + 1;
+        self.used = self.used.saturating_add(units(plaintext.len()));
         Ok(total)
     }
 
@@ -107,6 +282,11 @@ impl SendHalf {
     pub(crate) fn set_next_packet_number(&mut self, pn: u64) {
         self.next_pn = pn;
     }
+
+    #[cfg(test)]
+    pub(crate) fn set_confidentiality_limit(&mut self, limit: Option<u64>) {
+        self.limits.confidentiality = limit;
+    }
 }
 
 #[allow(clippy::large_enum_variant)] // one per session, kept inline: no allocation
@@ -115,18 +295,49 @@ enum Replay {
     Stream { next: u64 },
 }
 
-/// The receiving half: key, IV and the replay state.
+/// Which receive key opened a packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Opened {
+    /// The current generation.
+    Current,
+    /// A late packet of the previous generation.
+    Previous,
+    /// The peer started an update: the receive side moved to the next generation (the
+    /// caller must move the send side too).
+    Next,
+}
+
+/// The receiving half: keys of the current, next and (for a while) previous generation,
+/// the replay state and the forgery counter.
 pub(crate) struct RecvHalf {
-    key: LessSafeKey,
-    iv: Zeroizing<[u8; IV_LEN]>,
+    suite: Suite,
+    generation: u64,
+    current: PacketKey,
+    next: PacketKey,
+    previous: Option<PacketKey>,
+    /// Secret of generation + 1 (to derive generation + 2).
+    next_secret: Zeroizing<[u8; SECRET_LEN]>,
+    /// Lowest packet number authenticated under the current generation.
+    low: Option<u64>,
+    failures: u64,
+    integrity_limit: u64,
     replay: Replay,
 }
 
 impl RecvHalf {
-    pub(crate) fn new(suite: Suite, keys: &Keys, mode: Mode) -> Result<RecvHalf> {
+    /// The receive half of generation 0 from the direction's traffic secret (section 9).
+    pub(crate) fn new(suite: Suite, secret: &[u8; SECRET_LEN], mode: Mode) -> Result<RecvHalf> {
+        let next_secret = next_secret(secret)?;
         Ok(RecvHalf {
-            key: LessSafeKey::new(UnboundKey::new(suite.aead(), &keys.key[..])?),
-            iv: keys.iv.clone(),
+            suite,
+            generation: 0,
+            current: PacketKey::new(suite, secret)?,
+            next: PacketKey::new(suite, &next_secret)?,
+            previous: None,
+            next_secret,
+            low: None,
+            failures: 0,
+            integrity_limit: Limits::for_suite(suite).integrity,
             replay: match mode {
                 Mode::Datagram => Replay::Window(ReplayWindow::new()),
                 Mode::Stream => Replay::Stream { next: 0 },
@@ -134,10 +345,50 @@ impl RecvHalf {
         })
     }
 
-    /// Opens a packet whose header was parsed by [`parse_header`] into `out`; returns the
-    /// plaintext length. Replay checks come before decryption; the replay state changes only
-    /// after the packet authenticated. On failure `out` holds no plaintext.
-    pub(crate) fn open(&mut self, packet: &[u8], pn: u64, out: &mut [u8]) -> Result<usize> {
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Has a packet from the peer authenticated under the current generation?
+    pub(crate) fn confirmed(&self) -> bool {
+        self.low.is_some()
+    }
+
+    /// Is the previous generation's key still kept?
+    #[cfg(test)]
+    pub(crate) fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_integrity_limit(&mut self, limit: u64) {
+        self.integrity_limit = limit;
+    }
+
+    /// Moves to the next generation (section 17.3 step 2).
+    pub(crate) fn rotate(&mut self) -> Result<()> {
+        let secret = next_secret(&self.next_secret)?;
+        let new_next = PacketKey::new(self.suite, &secret)?;
+        let old_next = std::mem::replace(&mut self.next, new_next);
+        self.previous = Some(std::mem::replace(&mut self.current, old_next));
+        self.next_secret = secret;
+        self.generation += 1;
+        self.low = None;
+        Ok(())
+    }
+
+    /// Opens a packet whose header was parsed by [`parse_header`] into `out`; `phase` is the
+    /// key phase bit of its type byte. Returns the plaintext length and which key opened it.
+    /// Replay checks come before decryption; the replay state changes only after the packet
+    /// authenticated. On failure `out` holds no plaintext. `IntegrityLimitReached` when the
+    /// forgery count reaches the limit.
+    pub(crate) fn open(
+        &mut self,
+        packet: &[u8],
+        phase: u8,
+        pn: u64,
+        out: &mut [u8],
+    ) -> Result<(usize, Opened)> {
         let n = packet.len() - OVERHEAD;
         if out.len() < n {
             return Err(Error::BufferTooSmall);
@@ -153,21 +404,70 @@ impl RecvHalf {
                 }
             }
         }
-        let (hdr, rest) = packet.split_at(HEADER_LEN);
-        let (ct, tag) = rest.split_at(n);
         let out = &mut out[..n];
-        if self
-            .key
-            .open_separate_gather(nonce(&self.iv, pn), Aad::from(hdr), ct, tag, out)
-            .is_err()
-        {
-            out.fill(0);
-            return Err(Error::PacketAuthFailed);
+        // Candidate keys (section 17.4), at most two, in order.
+        let candidates: [Option<Opened>; 2] = if u64::from(phase) == self.generation & 1 {
+            [Some(Opened::Current), None]
+        } else {
+            match self.low {
+                Some(low) if pn > low => [Some(Opened::Next), None],
+                Some(_) => {
+                    if self.previous.is_none() {
+                        return Err(Error::PacketTooOld);
+                    }
+                    [Some(Opened::Previous), None]
+                }
+                None if self.previous.is_some() => [Some(Opened::Previous), Some(Opened::Next)],
+                None => [Some(Opened::Next), None],
+            }
+        };
+        let mut opened = None;
+        for which in candidates.into_iter().flatten() {
+            let key = match which {
+                Opened::Current => Some(&self.current),
+                Opened::Next => Some(&self.next),
+                Opened::Previous => self.previous.as_ref(),
+            };
+            let Some(key) = key else { continue };
+            if key.open(packet, pn, out).is_ok() {
+                opened = Some(which);
+                break;
+            }
+            self.failures = self.failures.saturating_add(1);
+            if self.failures >= self.integrity_limit {
+                return Err(Error::IntegrityLimitReached);
+            }
         }
+        let Some(which) = opened else {
+            return Err(Error::PacketAuthFailed);
+        };
         match &mut self.replay {
             Replay::Window(w) => w.mark(pn),
             Replay::Stream { next } => *next = pn + 1,
         }
-        Ok(n)
+        match which {
+            Opened::Current => self.low = Some(self.low.map_or(pn, |l| l.min(pn))),
+            Opened::Previous => {}
+            Opened::Next => {
+                self.rotate()?;
+                self.low = Some(pn);
+            }
+        }
+        self.discard_previous();
+        Ok((n, which))
+    }
+
+    /// Erases the previous generation's key once it cannot open anything new.
+    fn discard_previous(&mut self) {
+        let (Some(low), Some(_)) = (self.low, &self.previous) else {
+            return;
+        };
+        let done = match &self.replay {
+            Replay::Stream { .. } => true,
+            Replay::Window(w) => w.top() + 1 - low >= WINDOW,
+        };
+        if done {
+            self.previous = None;
+        }
     }
 }

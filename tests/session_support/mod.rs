@@ -5,12 +5,34 @@ use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};
 use std::sync::Arc;
 
-pub fn server_config(key: &SigningKey) -> Arc<ServerConfig> {
-    ServerConfig::builder(key.clone()).unwrap().build()
+/// The classic (v1, non-hybrid) suites, in default preference order.
+pub fn classic_suites() -> Vec<Suite> {
+    Suite::all()
+        .iter()
+        .copied()
+        .filter(|s| !s.is_post_quantum())
+        .collect()
 }
 
+/// A server accepting the classic suite of its key type (the hybrid suites have their own
+/// tests: tests/session_hardening.rs).
+pub fn server_config(key: &SigningKey) -> Arc<ServerConfig> {
+    let suites: Vec<Suite> = classic_suites()
+        .into_iter()
+        .filter(|s| s.key_type() == key.key_type())
+        .collect();
+    ServerConfig::builder(key.clone())
+        .unwrap()
+        .suites(&suites)
+        .unwrap()
+        .build()
+}
+
+/// A client pinning `key` and offering the classic suites.
 pub fn pinned(key: &SigningKey) -> Arc<ClientConfig> {
     ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .unwrap()
+        .suites(&classic_suites())
         .unwrap()
         .build()
         .unwrap()
