@@ -235,6 +235,36 @@
 #define GAMECRYPT_CERTIFICATE_MAX_LEN 414
 
 /**
+ * Longest client token.
+ */
+#define CLIENT_TOKEN_MAX_LEN 1024
+
+/**
+ * Length of a retry secret.
+ */
+#define RETRY_SECRET_LEN 32
+
+/**
+ * Longest client address (opaque bytes chosen by the application, e.g. a sockaddr).
+ */
+#define CLIENT_ADDRESS_MAX_LEN 128
+
+/**
+ * Length of the Retry messages this implementation sends.
+ */
+#define RETRY_LEN ((((1 + 2) + 32) + 1) + COOKIE_LEN)
+
+/**
+ * Default length of a time slot: a cookie is valid in its slot and the next one.
+ */
+#define DEFAULT_RETRY_PERIOD_SECS 10
+
+/**
+ * Longest allowed time slot.
+ */
+#define MAX_RETRY_PERIOD_SECS 3600
+
+/**
  * The result of every fallible gamecrypt function.
  *
  * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
@@ -414,6 +444,26 @@ typedef enum {
    * The server sent no certificate but the client requires one.
    */
   GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
+  /**
+   * The server requires client authentication (a client signing key) and none was given.
+   */
+  GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED = 450,
+  /**
+   * The client's public key or signature is invalid.
+   */
+  GAMECRYPT_RESULT_CLIENT_AUTH_INVALID = 451,
+  /**
+   * The server requires a client token and none was given.
+   */
+  GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED = 452,
+  /**
+   * The server application rejected the session.
+   */
+  GAMECRYPT_RESULT_SESSION_REJECTED = 453,
+  /**
+   * The ClientHello carries no valid retry cookie for this client address.
+   */
+  GAMECRYPT_RESULT_RETRY_COOKIE_INVALID = 454,
 } gamecrypt_result;
 
 /**

@@ -112,6 +112,18 @@ pub enum Error {
     KeyExhausted = 325,
     /// The server certificate is required by the trust settings but the server sent none.
     CertificateMissing = 326,
+
+    // ---- 450-499: session hardening: client authentication and retry cookies ----
+    /// The server requires a client signature (client authentication) and none was given.
+    ClientAuthRequired = 450,
+    /// The client's authentication (its public key or its signature) is invalid.
+    ClientAuthInvalid = 451,
+    /// The server requires a client token (login ticket) and none was given.
+    ClientTokenRequired = 452,
+    /// The server application rejected the session after reading the client's credentials.
+    SessionRejected = 453,
+    /// The ClientHello carries no valid retry cookie for this client address.
+    RetryCookieInvalid = 454,
 }
 
 impl Error {
@@ -159,6 +171,11 @@ impl Error {
         Error::PacketOutOfOrder,
         Error::KeyExhausted,
         Error::CertificateMissing,
+        Error::ClientAuthRequired,
+        Error::ClientAuthInvalid,
+        Error::ClientTokenRequired,
+        Error::SessionRejected,
+        Error::RetryCookieInvalid,
     ];
 
     /// The stable numeric code (the value in the C enum).
@@ -216,6 +233,11 @@ impl Error {
             Error::PacketOutOfOrder => "stream mode: the packet arrived out of order or one is missing",
             Error::KeyExhausted => "the packet numbers of this session are used up; start a new session",
             Error::CertificateMissing => "the server sent no certificate but the client requires one",
+            Error::ClientAuthRequired => "the server requires client authentication (a client signing key) and none was given",
+            Error::ClientAuthInvalid => "the client's public key or signature is invalid",
+            Error::ClientTokenRequired => "the server requires a client token and none was given",
+            Error::SessionRejected => "the server application rejected the session",
+            Error::RetryCookieInvalid => "the ClientHello carries no valid retry cookie for this client address",
         }
     }
 }

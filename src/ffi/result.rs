@@ -98,6 +98,16 @@ pub enum gamecrypt_result {
     KeyExhausted = 325,
     /// The server sent no certificate but the client requires one.
     CertificateMissing = 326,
+    /// The server requires client authentication (a client signing key) and none was given.
+    ClientAuthRequired = 450,
+    /// The client's public key or signature is invalid.
+    ClientAuthInvalid = 451,
+    /// The server requires a client token and none was given.
+    ClientTokenRequired = 452,
+    /// The server application rejected the session.
+    SessionRejected = 453,
+    /// The ClientHello carries no valid retry cookie for this client address.
+    RetryCookieInvalid = 454,
 }
 
 impl From<Error> for gamecrypt_result {
@@ -146,6 +156,11 @@ impl From<Error> for gamecrypt_result {
             Error::PacketOutOfOrder => R::PacketOutOfOrder,
             Error::KeyExhausted => R::KeyExhausted,
             Error::CertificateMissing => R::CertificateMissing,
+            Error::ClientAuthRequired => R::ClientAuthRequired,
+            Error::ClientAuthInvalid => R::ClientAuthInvalid,
+            Error::ClientTokenRequired => R::ClientTokenRequired,
+            Error::SessionRejected => R::SessionRejected,
+            Error::RetryCookieInvalid => R::RetryCookieInvalid,
         }
     }
 }

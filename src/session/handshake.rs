@@ -3,7 +3,9 @@
 use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey};
 use crate::session::cert::Certificate;
+use crate::session::clientauth::ClientAuthRequest;
 use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
+use crate::session::retry;
 use crate::session::suite::{identity_key_len, Entropy, Ephemeral, Suite};
 use crate::session::transport::{Keys, IV_LEN, KEY_LEN};
 use aws_lc_rs::digest;
@@ -70,6 +72,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
+    pub(crate) fn rest_len(&self) -> usize {
+        self.buf.len()
+    }
 }
 
 fn put_u16(out: &mut Vec<u8>, v: usize) {
@@ -77,7 +82,7 @@ fn put_u16(out: &mut Vec<u8>, v: usize) {
 }
 
 /// Parses an extension block (u16 type, u16 length, data)*; duplicates are malformed.
-fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
+pub(crate) fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
     let mut r = Reader::new(block);
     let mut out: Vec<(u16, &[u8])> = Vec::new();
     while !r.is_empty() {
@@ -158,6 +163,30 @@ pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8; 32]) -> Res
 pub(crate) struct ClientHello {
     pub(crate) bytes: Vec<u8>,
     pub(crate) ephemerals: Vec<Ephemeral>,
+    /// Length of the core: every byte before the extension-block length.
+    pub(crate) core_len: usize,
+}
+
+impl ClientHello {
+    /// SHA-256 of the core (what a retry cookie binds).
+    pub(crate) fn core_hash(&self) -> [u8; 32] {
+        retry::client_hello_core_hash(&self.bytes, self.core_len)
+    }
+
+    /// The same core with this extension block, padded again (section 22.3).
+    pub(crate) fn with_extensions(&self, ext: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(CLIENT_HELLO_MIN_LEN);
+        out.extend_from_slice(&self.bytes[..self.core_len]);
+        put_u16(&mut out, ext.len());
+        out.extend_from_slice(ext);
+        if out.len() < CLIENT_HELLO_MIN_LEN {
+            out.resize(CLIENT_HELLO_MIN_LEN, 0);
+        }
+        if out.len() > MAX_HANDSHAKE_LEN {
+            return Err(Error::HandshakeMalformed);
+        }
+        Ok(out)
+    }
 }
 
 /// Builds the ClientHello: randomness first, then one ephemeral key per distinct group, in
@@ -185,24 +214,27 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
         put_u16(&mut out, e.share.len());
         out.extend_from_slice(&e.share);
     }
-    put_u16(&mut out, 0); // no extensions in v1
-    if out.len() < CLIENT_HELLO_MIN_LEN {
-        out.resize(CLIENT_HELLO_MIN_LEN, 0);
-    }
-    if out.len() > MAX_HANDSHAKE_LEN {
-        return Err(Error::Internal);
-    }
-    Ok(ClientHello {
+    let core_len = out.len();
+    let mut hello = ClientHello {
         bytes: out,
         ephemerals,
-    })
+        core_len,
+    };
+    hello.bytes = hello
+        .with_extensions(&[]) // no extensions in the first ClientHello
+        .map_err(|_| Error::Internal)?;
+    Ok(hello)
 }
 
-struct ParsedClientHello<'a> {
-    offers: Vec<(u16, &'a [u8])>,
+pub(crate) struct ParsedClientHello<'a> {
+    pub(crate) offers: Vec<(u16, &'a [u8])>,
+    /// Length of the core: every byte before the extension-block length.
+    pub(crate) core_len: usize,
+    pub(crate) extensions: Vec<(u16, &'a [u8])>,
 }
 
-fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
+/// Section 4, server checks 1-4 (no cryptography).
+pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
     const M: Error = Error::HandshakeMalformed;
     let mut r = Reader::new(msg);
     if r.u8() != Some(MSG_CLIENT_HELLO) {
@@ -229,14 +261,19 @@ fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
         }
         offers.push((code, share));
     }
+    let core_len = msg.len() - r.rest_len();
     let ext_len = r.u16().ok_or(M)? as usize;
-    // Extensions: none defined in v1; well-formed unknown ones are ignored (they are signed
-    // as part of the transcript).
-    parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
+    // Extensions: well-formed unknown ones are ignored (they are signed as part of the
+    // transcript); the cookie (section 22) is checked by the caller.
+    let extensions = parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
     if r.rest().iter().any(|&b| b != 0) {
         return Err(M);
     }
-    Ok(ParsedClientHello { offers })
+    Ok(ParsedClientHello {
+        offers,
+        core_len,
+        extensions,
+    })
 }
 
 /// What the server has after reading a ClientHello.
@@ -251,9 +288,25 @@ pub(crate) struct ServerFlight {
 pub(crate) fn server_respond(
     cfg: &ServerConfig,
     client_hello: &[u8],
+    client_address: Option<&[u8]>,
     ent: &mut dyn Entropy,
 ) -> Result<ServerFlight> {
     let ch = parse_client_hello(client_hello)?;
+    if let Some(state) = cfg.retry.as_deref() {
+        // Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is
+        // valid for the client's address (checked before any ECDH or signature).
+        let addr = client_address.ok_or(Error::RetryCookieInvalid)?;
+        let ch_hash = retry::client_hello_core_hash(client_hello, ch.core_len);
+        let cookie = ch
+            .extensions
+            .iter()
+            .find(|(t, _)| *t == retry::EXT_COOKIE)
+            .ok_or(Error::RetryCookieInvalid)?
+            .1;
+        if !state.verify_cookie(cfg.now()?, addr, &ch_hash, cookie)? {
+            return Err(Error::RetryCookieInvalid);
+        }
+    }
     let (suite, client_share) = ch
         .offers
         .iter()
@@ -294,7 +347,9 @@ pub(crate) fn server_respond(
             sh.extend_from_slice(c.as_bytes());
         }
     }
-    put_u16(&mut sh, 0); // no extensions in v1
+    let ext = cfg.client_auth.extension(); // empty unless client auth is configured
+    put_u16(&mut sh, ext.len());
+    sh.extend_from_slice(&ext);
     let th = sha256(&[client_hello, &sh]);
     let signature = cfg.key.sign(
         &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
@@ -317,6 +372,7 @@ pub(crate) fn server_respond(
 
 /// What the client has after accepting a ServerHello.
 pub(crate) struct ClientResult {
+    pub(crate) auth_request: ClientAuthRequest,
     pub(crate) suite: Suite,
     pub(crate) server_key: PublicKey,
     pub(crate) schedule: Schedule,
@@ -361,9 +417,11 @@ pub(crate) fn client_process(
     let ext_len = r.u16().ok_or(M)? as usize;
     let ext = r.bytes(ext_len).ok_or(M)?;
     let signature = r.rest();
-    if signature.len() != SIGNATURE_LEN || !ext.is_empty() {
+    if signature.len() != SIGNATURE_LEN {
         return Err(M);
     }
+    // The only ServerHello extension is the client authentication request (section 21.2).
+    let auth_request = ClientAuthRequest::from_extensions(&parse_extensions(ext).ok_or(M)?)?;
 
     // Downgrade protection: the chosen suite must be the first suite of the client's
     // preference list that the server says it supports (the list is signed below).
@@ -439,6 +497,7 @@ pub(crate) fn client_process(
     let shared = eph.agree(share)?;
     let schedule = key_schedule(&th, &shared)?;
     Ok(ClientResult {
+        auth_request,
         suite,
         server_key,
         schedule,
