@@ -130,7 +130,8 @@ fn signature_and_token_reach_the_server_and_data_flows_after_accept() {
 #[test]
 fn missing_required_credentials_fail_at_the_client_with_their_code() {
     let key = SigningKey::generate(KeyType::Ed25519).unwrap();
-    let cases: [(M, M, Option<&SigningKey>, Option<&[u8]>, Error); 3] = [
+    type Case<'a> = (M, M, Option<&'a SigningKey>, Option<&'a [u8]>, Error);
+    let cases: [Case; 3] = [
         (
             M::Required,
             M::None,
