@@ -551,7 +551,10 @@ typedef struct gamecrypt_public_key gamecrypt_public_key;
 
 /**
  * An immutable server configuration, shareable by any number of sessions and threads.
- * Free with gamecrypt_server_config_free() (sessions keep their own reference).
+ * Free with gamecrypt_server_config_free() (sessions keep their own reference). Its only
+ * mutable part is the retry secret, behind a read-write lock:
+ * gamecrypt_server_config_check_client_hello() and the rotate calls may run on any threads
+ * at the same time.
  */
 typedef struct gamecrypt_server_config gamecrypt_server_config;
 

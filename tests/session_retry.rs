@@ -486,3 +486,26 @@ fn checks_and_rotations_from_many_threads() {
         RetryAction::Accept
     );
 }
+
+#[test]
+fn a_late_first_client_hello_does_not_break_the_server_session() {
+    let e = env();
+    let (client, ch1, _retry, ch2) = retried(&e, ADDR);
+    let server = Session::new_server_for_address(e.server.clone(), Mode::Datagram, ADDR).unwrap();
+    server.read_handshake(&ch2).unwrap();
+    let sh = write(&server);
+    // Routed by address to the existing session: ignored, nothing changes.
+    assert_eq!(server.read_handshake(&ch1), Err(Error::WrongState));
+    assert_eq!(server.read_handshake(&ch2), Err(Error::PacketReplayed));
+    assert_eq!(server.state(), State::NeedRead);
+    client.read_handshake(&sh).unwrap();
+    let fin = write(&client);
+    server.read_handshake(&fin).unwrap();
+    assert_eq!(server.state(), State::Established);
+    // Another client's ClientHello is still fatal (section 12).
+    let (_c2, other, _, _) = retried(&e, ADDR);
+    let s2 = Session::new_server_for_address(e.server.clone(), Mode::Datagram, ADDR).unwrap();
+    s2.read_handshake(&ch2).unwrap();
+    write(&s2);
+    assert_eq!(s2.read_handshake(&other), Err(Error::HandshakeMalformed));
+}

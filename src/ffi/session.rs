@@ -1,7 +1,8 @@
 //! C ABI for the secure session: configurations, sessions and certificates.
 //!
 //! Thread rules (also in the header): configurations are immutable once built and may be
-//! shared by any number of sessions and threads. A session may be used from two threads at
+//! shared by any number of sessions and threads (a server configuration's retry secret
+//! rotates behind a read-write lock; checks and rotations may run on any threads). A session may be used from two threads at
 //! once when one only seals (and closes) and the other only opens; every other combination
 //! is also memory-safe (all state is locked) but the handshake calls are meant for one
 //! thread. Freeing a handle while another thread uses it is never allowed.
@@ -103,7 +104,10 @@ impl Handle for gamecrypt_server_config_builder {
 }
 
 /// An immutable server configuration, shareable by any number of sessions and threads.
-/// Free with gamecrypt_server_config_free() (sessions keep their own reference).
+/// Free with gamecrypt_server_config_free() (sessions keep their own reference). Its only
+/// mutable part is the retry secret, behind a read-write lock:
+/// gamecrypt_server_config_check_client_hello() and the rotate calls may run on any threads
+/// at the same time.
 #[derive(Debug)]
 pub struct gamecrypt_server_config {
     _private: [u8; 0],

@@ -279,6 +279,8 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
 /// What the server has after reading a ClientHello.
 pub(crate) struct ServerFlight {
     pub(crate) server_hello: Vec<u8>,
+    /// SHA-256 of the ClientHello core (what a retry cookie binds).
+    pub(crate) client_hello_core: [u8; 32],
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
 }
@@ -364,6 +366,7 @@ pub(crate) fn server_respond(
     }
     let schedule = key_schedule(&th, &shared)?;
     Ok(ServerFlight {
+        client_hello_core: retry::client_hello_core_hash(client_hello, ch.core_len),
         server_hello: sh,
         suite,
         schedule,

@@ -190,6 +190,8 @@ enum Handshake {
         /// Kept only when client authentication is configured (the client signs it).
         client_hello: Vec<u8>,
         client_hello_hash: [u8; 32],
+        /// SHA-256 of the answered ClientHello's core (section 22.1).
+        client_hello_core: [u8; 32],
         written: bool,
         send: SendHalf,
         recv: RecvHalf,
@@ -566,6 +568,7 @@ impl Session {
                     server_hello: flight.server_hello,
                     client_hello,
                     client_hello_hash: handshake::sha256(&[msg]),
+                    client_hello_core: flight.client_hello_core,
                     written: false,
                     send,
                     recv,
@@ -578,14 +581,24 @@ impl Session {
                 server_hello,
                 client_hello,
                 client_hello_hash,
+                client_hello_core,
                 written: true,
                 recv,
                 ..
             } => {
-                if msg.first() == Some(&handshake::MSG_CLIENT_HELLO)
-                    && handshake::sha256(&[msg]) == *client_hello_hash
-                {
-                    return Err(Error::PacketReplayed);
+                if msg.first() == Some(&handshake::MSG_CLIENT_HELLO) {
+                    if handshake::sha256(&[msg]) == *client_hello_hash {
+                        return Err(Error::PacketReplayed);
+                    }
+                    // A late copy of the first ClientHello of a Retry exchange (same core,
+                    // no cookie) is ignored (section 22.5).
+                    if let (Some(_), Ok(ch)) =
+                        (cfg.retry.as_ref(), handshake::parse_client_hello(msg))
+                    {
+                        if retry::client_hello_core_hash(msg, ch.core_len) == *client_hello_core {
+                            return Err(Error::WrongState);
+                        }
+                    }
                 }
                 let auth = cfg.client_auth;
                 if auth.is_none() {
