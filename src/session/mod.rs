@@ -15,6 +15,12 @@
 //!   seal / open  <========== packets ==========>  seal / open
 //! ```
 //!
+//! With client authentication (docs/PROTOCOL.md section 21) the server stops in
+//! `NEED_ACCEPT` after the ClientFinished until [`Session::accept`] or [`Session::reject`].
+//! With retry cookies (section 22) a UDP server first runs
+//! [`ServerConfig::check_client_hello`] statelessly and creates sessions with
+//! [`Session::new_server_for_address`]; a client that reads a Retry writes a new ClientHello.
+//!
 //! A [`Session`] is `Send + Sync`: sealing and opening use separate locks, so one thread may
 //! seal while another opens. Once established, `seal` and `open` do not allocate.
 
