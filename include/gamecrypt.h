@@ -245,6 +245,67 @@
 #define GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1 67
 
 /**
+ * First byte of a Retry message (server to client, stateless).
+ */
+#define GAMECRYPT_SESSION_MESSAGE_RETRY 4
+
+/**
+ * Length of the Retry messages gamecrypt servers send (a buffer of this size always
+ * suffices for gamecrypt_server_config_check_client_hello()).
+ */
+#define GAMECRYPT_RETRY_LEN 76
+
+/**
+ * Length of a retry secret.
+ */
+#define GAMECRYPT_RETRY_SECRET_LEN 32
+
+/**
+ * Longest client address accepted by the retry functions (opaque bytes, e.g. a sockaddr).
+ */
+#define GAMECRYPT_CLIENT_ADDRESS_MAX_LEN 128
+
+/**
+ * Longest client token.
+ */
+#define GAMECRYPT_CLIENT_TOKEN_MAX_LEN 1024
+
+/**
+ * Default retry time slot in seconds (a cookie lives one to two slots).
+ */
+#define GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS 10
+
+/**
+ * Longest client token.
+ */
+#define CLIENT_TOKEN_MAX_LEN 1024
+
+/**
+ * Length of a retry secret.
+ */
+#define RETRY_SECRET_LEN 32
+
+/**
+ * Longest client address (opaque bytes chosen by the application, e.g. a sockaddr).
+ */
+#define CLIENT_ADDRESS_MAX_LEN 128
+
+/**
+ * Length of the Retry messages this implementation sends.
+ */
+#define RETRY_LEN ((((1 + 2) + 32) + 1) + COOKIE_LEN)
+
+/**
+ * Default length of a time slot: a cookie is valid in its slot and the next one.
+ */
+#define DEFAULT_RETRY_PERIOD_SECS 10
+
+/**
+ * Longest allowed time slot.
+ */
+#define MAX_RETRY_PERIOD_SECS 3600
+
+/**
  * The result of every fallible gamecrypt function.
  *
  * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
@@ -437,6 +498,26 @@ typedef enum {
    * The peer closed the session (authenticated close packet); the session is now closed.
    */
   GAMECRYPT_RESULT_PEER_CLOSED = 402,
+  /**
+   * The server requires client authentication (a client signing key) and none was given.
+   */
+  GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED = 450,
+  /**
+   * The client's public key or signature is invalid.
+   */
+  GAMECRYPT_RESULT_CLIENT_AUTH_INVALID = 451,
+  /**
+   * The server requires a client token and none was given.
+   */
+  GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED = 452,
+  /**
+   * The server application rejected the session.
+   */
+  GAMECRYPT_RESULT_SESSION_REJECTED = 453,
+  /**
+   * The ClientHello carries no valid retry cookie for this client address.
+   */
+  GAMECRYPT_RESULT_RETRY_COOKIE_INVALID = 454,
 } gamecrypt_result;
 
 /**
@@ -493,7 +574,10 @@ typedef struct gamecrypt_public_key gamecrypt_public_key;
 
 /**
  * An immutable server configuration, shareable by any number of sessions and threads.
- * Free with gamecrypt_server_config_free() (sessions keep their own reference).
+ * Free with gamecrypt_server_config_free() (sessions keep their own reference). Its only
+ * mutable part is the retry secret, behind a read-write lock:
+ * gamecrypt_server_config_check_client_hello() and the rotate calls may run on any threads
+ * at the same time.
  */
 typedef struct gamecrypt_server_config gamecrypt_server_config;
 
@@ -583,6 +667,17 @@ typedef uint32_t gamecrypt_session_mode;
  * Where a session is (one of `GAMECRYPT_SESSION_STATE_*`).
  */
 typedef uint32_t gamecrypt_session_state;
+
+/**
+ * Whether a server asks for a client credential (one of `GAMECRYPT_CLIENT_AUTH_*`).
+ */
+typedef uint32_t gamecrypt_client_auth_mode;
+
+/**
+ * What to do with a datagram checked by gamecrypt_server_config_check_client_hello() (one
+ * of `GAMECRYPT_RETRY_ACTION_*`).
+ */
+typedef uint32_t gamecrypt_retry_action;
 
 /**
  * AES-256-GCM: the recommended default (hardware-accelerated on desktop, console and most
@@ -719,6 +814,45 @@ typedef uint32_t gamecrypt_session_state;
  * (identity key ECDSA P-256). Offered second by default.
  */
 #define GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256 4
+
+/**
+ * Not asked (the default; protocol v1 behaviour when both credentials are NONE).
+ */
+#define GAMECRYPT_CLIENT_AUTH_NONE 0
+
+/**
+ * Asked; a client that has it sends it, a client without it may still connect.
+ */
+#define GAMECRYPT_CLIENT_AUTH_OPTIONAL 1
+
+/**
+ * Required; a client without it fails the handshake.
+ */
+#define GAMECRYPT_CLIENT_AUTH_REQUIRED 2
+
+/**
+ * Server with client authentication: the ClientFinished was verified. Read the client's
+ * credentials (gamecrypt_session_client_public_key(), gamecrypt_session_client_token()), then
+ * call gamecrypt_session_accept() or gamecrypt_session_reject(). Nothing is sealed or opened
+ * before the accept.
+ */
+#define GAMECRYPT_SESSION_STATE_NEED_ACCEPT 6
+
+/**
+ * Create a session with gamecrypt_session_new_server_for_address() for this address and pass
+ * it the datagram with gamecrypt_session_read_handshake().
+ */
+#define GAMECRYPT_RETRY_ACTION_ACCEPT 1
+
+/**
+ * Send the `*out_len` bytes written to `out_retry` back to the address, create nothing.
+ */
+#define GAMECRYPT_RETRY_ACTION_SEND_RETRY 2
+
+/**
+ * Ignore the datagram.
+ */
+#define GAMECRYPT_RETRY_ACTION_DROP 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -1745,7 +1879,12 @@ gamecrypt_result gamecrypt_session_write_handshake(const gamecrypt_session *sess
  * HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
  * CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
- * PACKET_AUTH_FAILED (bad ClientFinished). Afterwards: SESSION_FAILED, SESSION_CLOSED.
+ * PACKET_AUTH_FAILED (bad ClientFinished), and with client authentication or retry
+ * (docs/PROTOCOL.md sections 21, 22): CLIENT_AUTH_REQUIRED, CLIENT_TOKEN_REQUIRED,
+ * CLIENT_AUTH_INVALID, RETRY_COOKIE_INVALID. Afterwards: SESSION_FAILED, SESSION_CLOSED.
+ * A client that reads a Retry (first byte 0x04) goes back to NEED_WRITE: write and send its
+ * new ClientHello; a second Retry in the same session is WRONG_STATE (ignore it). A server
+ * with client authentication goes to NEED_ACCEPT after the ClientFinished.
  */
 GAMECRYPT_MUST_USE
 gamecrypt_result gamecrypt_session_read_handshake(const gamecrypt_session *session,
@@ -1949,6 +2088,224 @@ gamecrypt_result gamecrypt_session_update_keys(const gamecrypt_session *session)
  */
 gamecrypt_result gamecrypt_session_key_generation(const gamecrypt_session *session,
                                                   uint64_t *out_generation);
+
+/**
+ * Asks clients for a signature with their own key (`signature`) and/or an opaque token
+ * (`token`), each one of `GAMECRYPT_CLIENT_AUTH_*` (docs/PROTOCOL.md section 21). With any
+ * request, a server session stops in state NEED_ACCEPT after the ClientFinished until the
+ * application calls gamecrypt_session_accept() or gamecrypt_session_reject(). Default: NONE,
+ * NONE.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode; the builder is unchanged).
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_client_auth(gamecrypt_server_config_builder *builder,
+                                                                 gamecrypt_client_auth_mode signature,
+                                                                 gamecrypt_client_auth_mode token);
+
+/**
+ * Turns on stateless retry cookies for UDP servers (docs/PROTOCOL.md section 22) with time
+ * slots of `period_secs` seconds (1..=3600; GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS is a good
+ * choice; 0 turns retry off). A cookie is valid in its slot and the next one. The first call
+ * draws a random secret; configurations built from this builder share it until one rotates.
+ * With retry on, check every datagram from an unknown address with
+ * gamecrypt_server_config_check_client_hello() and create sessions with
+ * gamecrypt_session_new_server_for_address().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or below half the rotation
+ * interval), RANDOM_FAILED. On error the builder is unchanged.
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_retry(gamecrypt_server_config_builder *builder,
+                                                           uint64_t period_secs);
+
+/**
+ * Rotates the retry secret automatically every `interval_secs` seconds (at least two
+ * periods; 0 = only by gamecrypt_server_config_rotate_retry_secret(), the default). Do not
+ * use it when several processes share a secret set with
+ * gamecrypt_server_config_builder_set_retry_secret().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off, or the interval is shorter than
+ * two periods).
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_retry_rotation(gamecrypt_server_config_builder *builder,
+                                                                    uint64_t interval_secs);
+
+/**
+ * Sets the initial retry secret (GAMECRYPT_RETRY_SECRET_LEN bytes, e.g. shared by the server
+ * processes behind one address). Retry must be on. The bytes are copied.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_retry_secret(gamecrypt_server_config_builder *builder,
+                                                                  const uint8_t *secret,
+                                                                  size_t secret_len);
+
+/**
+ * Makes retry time slots use `clock(ctx)` (unix seconds) instead of the system clock. Same
+ * rules as gamecrypt_client_config_builder_set_clock(): `clock` must be thread-safe (it is
+ * called from every thread that checks datagrams) and `ctx` must outlive every
+ * configuration and session built from this builder. NULL goes back to the system clock.
+ *
+ * Returns OK, NULL_ARGUMENT (builder).
+ */
+gamecrypt_result gamecrypt_server_config_builder_set_clock(gamecrypt_server_config_builder *builder,
+                                                           gamecrypt_clock_fn clock,
+                                                           void *ctx);
+
+/**
+ * Decides statelessly what to do with a datagram from an address that has no session yet
+ * (docs/PROTOCOL.md section 22.4). `client_address` is any stable byte string identifying
+ * the sender (e.g. its sockaddr bytes; 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN bytes).
+ * `*out_action` receives one of `GAMECRYPT_RETRY_ACTION_*`: ACCEPT (create the session),
+ * SEND_RETRY (send the `*out_len` bytes written to `out_retry`; they are fewer than the
+ * datagram's), DROP. `*out_len` is 0 for ACCEPT and DROP. Costs no ECDH and no signature and
+ * keeps no state per client, so it is safe against floods of spoofed ClientHellos. Without
+ * retry on the configuration, every well-formed ClientHello is ACCEPT.
+ *
+ * Thread rules: may run on any number of threads at once, also concurrently with
+ * gamecrypt_server_config_rotate_retry_secret() (the secret is behind a read-write lock).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address length), BUFFER_TOO_SMALL (only for
+ * SEND_RETRY: needed length in *out_len, GAMECRYPT_RETRY_LEN always suffices; *out_action is
+ * not written), RANDOM_FAILED (automatic rotation).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_server_config_check_client_hello(const gamecrypt_server_config *config,
+                                                            const uint8_t *client_address,
+                                                            size_t client_address_len,
+                                                            const uint8_t *datagram,
+                                                            size_t datagram_len,
+                                                            uint8_t *out_retry,
+                                                            size_t out_cap,
+                                                            size_t *out_len,
+                                                            gamecrypt_retry_action *out_action);
+
+/**
+ * Rotates the retry secret now: a new random secret becomes current; cookies made with the
+ * previous current secret stay valid until they expire; the secret before that is erased.
+ * Call it e.g. every few minutes, or use gamecrypt_server_config_builder_set_retry_rotation().
+ * Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_server_config_rotate_retry_secret(const gamecrypt_server_config *config);
+
+/**
+ * Like gamecrypt_server_config_rotate_retry_secret() with a given secret of
+ * GAMECRYPT_RETRY_SECRET_LEN bytes (for server processes that share cookies). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
+ */
+gamecrypt_result gamecrypt_server_config_rotate_retry_secret_to(const gamecrypt_server_config *config,
+                                                                const uint8_t *secret,
+                                                                size_t secret_len);
+
+/**
+ * Creates a server session for the client at `client_address` (the bytes given to
+ * gamecrypt_server_config_check_client_hello(); 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN). With
+ * retry on, the session answers only a ClientHello with a valid cookie for this address
+ * (else its read fails with RETRY_COOKIE_INVALID); without retry it is the same as
+ * gamecrypt_session_new_server(). The session keeps its own reference to the configuration.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode), INVALID_LENGTH (address).
+ */
+gamecrypt_result gamecrypt_session_new_server_for_address(const gamecrypt_server_config *config,
+                                                          gamecrypt_session_mode mode,
+                                                          const uint8_t *client_address,
+                                                          size_t client_address_len,
+                                                          gamecrypt_session **out);
+
+/**
+ * Gives the client its own key (ECDSA P-256 or Ed25519) for servers that ask for client
+ * authentication: it signs the handshake transcript only when a server asks, and its public
+ * key travels encrypted. The configuration keeps its own reference: `client_key` may be
+ * freed after this call.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_client_key(gamecrypt_client_config_builder *builder,
+                                                                const gamecrypt_signing_key *client_key);
+
+/**
+ * Gives the client an opaque token (e.g. a login ticket from the game's backend,
+ * 1..=GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes, copied) that it sends encrypted, inside its
+ * ClientFinished, to servers that ask for one.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_token(gamecrypt_client_config_builder *builder,
+                                                           const uint8_t *token,
+                                                           size_t token_len);
+
+/**
+ * Server with client authentication, in state NEED_ACCEPT or later: the client's public key,
+ * proven by its signature over the handshake transcript, as a new public key handle in
+ * `*out_key` (free it with gamecrypt_public_key_free()); compare e.g.
+ * gamecrypt_public_key_fingerprint() with your account database. When the client sent no
+ * signature (optional mode) the call succeeds and writes NULL.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (earlier, a client session, or no client
+ * authentication configured), SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_client_public_key(const gamecrypt_session *session,
+                                                     gamecrypt_public_key **out_key);
+
+/**
+ * Server with client authentication, in state NEED_ACCEPT or later: copies the client's
+ * token exactly as sent (at most GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes) to `out`. When the
+ * client sent no token, succeeds with `*out_len` = 0.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE,
+ * SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_client_token(const gamecrypt_session *session,
+                                                uint8_t *out,
+                                                size_t out_cap,
+                                                size_t *out_len);
+
+/**
+ * Server in state NEED_ACCEPT: accepts the client; the session becomes ESTABLISHED and data
+ * flows (open the client's data packets that arrived meanwhile now, or drop them).
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (not in NEED_ACCEPT; nothing changes),
+ * SESSION_FAILED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_accept(const gamecrypt_session *session);
+
+/**
+ * Server in state NEED_ACCEPT: rejects the client. Writes an authenticated close packet
+ * (GAMECRYPT_PACKET_OVERHEAD bytes) to `out`; send it so that the client stops at once (its
+ * gamecrypt_session_open() returns PEER_CLOSED), or do not, and the client only sees
+ * silence. The session then fails for good, its keys are erased, and every later call
+ * returns SESSION_REJECTED.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len; nothing changes),
+ * WRONG_STATE (not in NEED_ACCEPT; nothing changes), SESSION_FAILED, SESSION_REJECTED,
+ * SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_reject(const gamecrypt_session *session,
+                                          uint8_t *out,
+                                          size_t out_cap,
+                                          size_t *out_len);
+
+/**
+ * GAMECRYPT_RETRY_LEN as a function.
+ */
+size_t gamecrypt_retry_len(void);
+
+/**
+ * GAMECRYPT_RETRY_SECRET_LEN as a function.
+ */
+size_t gamecrypt_retry_secret_len(void);
+
+/**
+ * GAMECRYPT_CLIENT_ADDRESS_MAX_LEN as a function.
+ */
+size_t gamecrypt_client_address_max_len(void);
+
+/**
+ * GAMECRYPT_CLIENT_TOKEN_MAX_LEN as a function.
+ */
+size_t gamecrypt_client_token_max_len(void);
 
 /**
  * The library version as a static NUL-terminated string, e.g. "0.1.0". Never NULL, never freed.

@@ -124,6 +124,17 @@ pub enum Error {
     IntegrityLimitReached = 401,
     /// The peer closed the session with an authenticated close packet.
     PeerClosed = 402,
+    // ---- 450-499: session hardening: client authentication and retry cookies ----
+    /// The server requires a client signature (client authentication) and none was given.
+    ClientAuthRequired = 450,
+    /// The client's authentication (its public key or its signature) is invalid.
+    ClientAuthInvalid = 451,
+    /// The server requires a client token (login ticket) and none was given.
+    ClientTokenRequired = 452,
+    /// The server application rejected the session after reading the client's credentials.
+    SessionRejected = 453,
+    /// The ClientHello carries no valid retry cookie for this client address.
+    RetryCookieInvalid = 454,
 }
 
 impl Error {
@@ -174,6 +185,11 @@ impl Error {
         Error::KeyUpdateBlocked,
         Error::IntegrityLimitReached,
         Error::PeerClosed,
+        Error::ClientAuthRequired,
+        Error::ClientAuthInvalid,
+        Error::ClientTokenRequired,
+        Error::SessionRejected,
+        Error::RetryCookieInvalid,
     ];
 
     /// The stable numeric code (the value in the C enum).
@@ -234,6 +250,11 @@ impl Error {
             Error::KeyUpdateBlocked => "a key update is not possible yet: wait until a packet from the peer has been opened",
             Error::IntegrityLimitReached => "too many packets failed to authenticate; the session was ended",
             Error::PeerClosed => "the peer closed the session",
+            Error::ClientAuthRequired => "the server requires client authentication (a client signing key) and none was given",
+            Error::ClientAuthInvalid => "the client's public key or signature is invalid",
+            Error::ClientTokenRequired => "the server requires a client token and none was given",
+            Error::SessionRejected => "the server application rejected the session",
+            Error::RetryCookieInvalid => "the ClientHello carries no valid retry cookie for this client address",
         }
     }
 }

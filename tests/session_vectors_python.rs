@@ -70,3 +70,35 @@ fn python_recomputes_the_hardening_vectors() {
         "{stdout}"
     );
 }
+
+/// The client authentication and retry vectors (`tests/vectors/check_vectors_clientauth.py`,
+/// written from docs/PROTOCOL.md sections 21 and 22).
+#[test]
+fn python_recomputes_the_clientauth_and_retry_vectors() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let probe = Command::new("python3")
+        .args(["-c", "import cryptography"])
+        .output();
+    match probe {
+        Ok(o) if o.status.success() => {}
+        _ => {
+            eprintln!("SKIPPED: python3 with the cryptography package is not available");
+            return;
+        }
+    }
+    let out = Command::new("python3")
+        .arg(format!("{dir}/tests/vectors/check_vectors_clientauth.py"))
+        .arg(format!("{dir}/tests/vectors/session_v1_clientauth.json"))
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "check_vectors_clientauth.py failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("all 2 client authentication and retry vectors match the specification"),
+        "{stdout}"
+    );
+}

@@ -105,6 +105,16 @@ pub enum gamecrypt_result {
     IntegrityLimitReached = 401,
     /// The peer closed the session (authenticated close packet); the session is now closed.
     PeerClosed = 402,
+    /// The server requires client authentication (a client signing key) and none was given.
+    ClientAuthRequired = 450,
+    /// The client's public key or signature is invalid.
+    ClientAuthInvalid = 451,
+    /// The server requires a client token and none was given.
+    ClientTokenRequired = 452,
+    /// The server application rejected the session.
+    SessionRejected = 453,
+    /// The ClientHello carries no valid retry cookie for this client address.
+    RetryCookieInvalid = 454,
 }
 
 impl From<Error> for gamecrypt_result {
@@ -156,6 +166,11 @@ impl From<Error> for gamecrypt_result {
             Error::KeyUpdateBlocked => R::KeyUpdateBlocked,
             Error::IntegrityLimitReached => R::IntegrityLimitReached,
             Error::PeerClosed => R::PeerClosed,
+            Error::ClientAuthRequired => R::ClientAuthRequired,
+            Error::ClientAuthInvalid => R::ClientAuthInvalid,
+            Error::ClientTokenRequired => R::ClientTokenRequired,
+            Error::SessionRejected => R::SessionRejected,
+            Error::RetryCookieInvalid => R::RetryCookieInvalid,
         }
     }
 }

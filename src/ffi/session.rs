@@ -1,7 +1,8 @@
 //! C ABI for the secure session: configurations, sessions and certificates.
 //!
 //! Thread rules (also in the header): configurations are immutable once built and may be
-//! shared by any number of sessions and threads. A session may be used from two threads at
+//! shared by any number of sessions and threads (a server configuration's retry secret
+//! rotates behind a read-write lock; checks and rotations may run on any threads). A session may be used from two threads at
 //! once when one only seals (and closes) and the other only opens; every other combination
 //! is also memory-safe (all state is locked) but the handshake calls are meant for one
 //! thread. Freeing a handle while another thread uses it is never allowed.
@@ -12,8 +13,9 @@ use crate::ffi::keys::{gamecrypt_public_key, gamecrypt_signing_key};
 use crate::ffi::{ffi_result, input, input_str, out_ptr, panic_boundary, Handle, OutBuf};
 use crate::keys::FINGERPRINT_LEN;
 use crate::session::{
-    limits, Certificate, ClientConfig, ClientConfigBuilder, Clock, Mode, ServerConfig,
-    ServerConfigBuilder, Session, State, Suite, TrustAnchor,
+    limits, Certificate, ClientAuthMode, ClientAuthRequest, ClientConfig, ClientConfigBuilder,
+    Clock, Mode, RetryAction, ServerConfig, ServerConfigBuilder, Session, State, Suite,
+    TrustAnchor,
 };
 use std::os::raw::{c_char, c_void};
 use std::sync::Arc;
@@ -102,7 +104,10 @@ impl Handle for gamecrypt_server_config_builder {
 }
 
 /// An immutable server configuration, shareable by any number of sessions and threads.
-/// Free with gamecrypt_server_config_free() (sessions keep their own reference).
+/// Free with gamecrypt_server_config_free() (sessions keep their own reference). Its only
+/// mutable part is the retry secret, behind a read-write lock:
+/// gamecrypt_server_config_check_client_hello() and the rotate calls may run on any threads
+/// at the same time.
 #[derive(Debug)]
 pub struct gamecrypt_server_config {
     _private: [u8; 0],
@@ -582,7 +587,12 @@ pub unsafe extern "C" fn gamecrypt_session_write_handshake(
 /// HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
 /// CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
 /// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
-/// PACKET_AUTH_FAILED (bad ClientFinished). Afterwards: SESSION_FAILED, SESSION_CLOSED.
+/// PACKET_AUTH_FAILED (bad ClientFinished), and with client authentication or retry
+/// (docs/PROTOCOL.md sections 21, 22): CLIENT_AUTH_REQUIRED, CLIENT_TOKEN_REQUIRED,
+/// CLIENT_AUTH_INVALID, RETRY_COOKIE_INVALID. Afterwards: SESSION_FAILED, SESSION_CLOSED.
+/// A client that reads a Retry (first byte 0x04) goes back to NEED_WRITE: write and send its
+/// new ClientHello; a second Retry in the same session is WRONG_STATE (ignore it). A server
+/// with client authentication goes to NEED_ACCEPT after the ClientFinished.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn gamecrypt_session_read_handshake(
@@ -982,7 +992,454 @@ pub unsafe extern "C" fn gamecrypt_session_key_generation(
     })
 }
 
+// ---- Client authentication and retry (HARDEN-B)
+
+/// Whether a server asks for a client credential (one of `GAMECRYPT_CLIENT_AUTH_*`).
+pub type gamecrypt_client_auth_mode = u32;
+/// Not asked (the default; protocol v1 behaviour when both credentials are NONE).
+pub const GAMECRYPT_CLIENT_AUTH_NONE: gamecrypt_client_auth_mode = 0;
+/// Asked; a client that has it sends it, a client without it may still connect.
+pub const GAMECRYPT_CLIENT_AUTH_OPTIONAL: gamecrypt_client_auth_mode = 1;
+/// Required; a client without it fails the handshake.
+pub const GAMECRYPT_CLIENT_AUTH_REQUIRED: gamecrypt_client_auth_mode = 2;
+
+/// Server with client authentication: the ClientFinished was verified. Read the client's
+/// credentials (gamecrypt_session_client_public_key(), gamecrypt_session_client_token()), then
+/// call gamecrypt_session_accept() or gamecrypt_session_reject(). Nothing is sealed or opened
+/// before the accept.
+pub const GAMECRYPT_SESSION_STATE_NEED_ACCEPT: gamecrypt_session_state = 6;
+
+/// What to do with a datagram checked by gamecrypt_server_config_check_client_hello() (one
+/// of `GAMECRYPT_RETRY_ACTION_*`).
+pub type gamecrypt_retry_action = u32;
+/// Create a session with gamecrypt_session_new_server_for_address() for this address and pass
+/// it the datagram with gamecrypt_session_read_handshake().
+pub const GAMECRYPT_RETRY_ACTION_ACCEPT: gamecrypt_retry_action = 1;
+/// Send the `*out_len` bytes written to `out_retry` back to the address, create nothing.
+pub const GAMECRYPT_RETRY_ACTION_SEND_RETRY: gamecrypt_retry_action = 2;
+/// Ignore the datagram.
+pub const GAMECRYPT_RETRY_ACTION_DROP: gamecrypt_retry_action = 3;
+
+/// First byte of a Retry message (server to client, stateless).
+pub const GAMECRYPT_SESSION_MESSAGE_RETRY: u8 = 0x04;
+/// Length of the Retry messages gamecrypt servers send (a buffer of this size always
+/// suffices for gamecrypt_server_config_check_client_hello()).
+pub const GAMECRYPT_RETRY_LEN: usize = 76;
+/// Length of a retry secret.
+pub const GAMECRYPT_RETRY_SECRET_LEN: usize = 32;
+/// Longest client address accepted by the retry functions (opaque bytes, e.g. a sockaddr).
+pub const GAMECRYPT_CLIENT_ADDRESS_MAX_LEN: usize = 128;
+/// Longest client token.
+pub const GAMECRYPT_CLIENT_TOKEN_MAX_LEN: usize = 1024;
+/// Default retry time slot in seconds (a cookie lives one to two slots).
+pub const GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS: u64 = 10;
+
+const _: () = {
+    assert!(GAMECRYPT_RETRY_LEN == limits::RETRY_LEN);
+    assert!(GAMECRYPT_RETRY_SECRET_LEN == limits::RETRY_SECRET_LEN);
+    assert!(GAMECRYPT_CLIENT_ADDRESS_MAX_LEN == limits::CLIENT_ADDRESS_MAX_LEN);
+    assert!(GAMECRYPT_CLIENT_TOKEN_MAX_LEN == limits::CLIENT_TOKEN_MAX_LEN);
+    assert!(GAMECRYPT_SESSION_MESSAGE_RETRY == crate::session::retry::MSG_RETRY);
+    assert!(
+        GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS == crate::session::retry::DEFAULT_RETRY_PERIOD_SECS
+    );
+};
+
+/// Asks clients for a signature with their own key (`signature`) and/or an opaque token
+/// (`token`), each one of `GAMECRYPT_CLIENT_AUTH_*` (docs/PROTOCOL.md section 21). With any
+/// request, a server session stops in state NEED_ACCEPT after the ClientFinished until the
+/// application calls gamecrypt_session_accept() or gamecrypt_session_reject(). Default: NONE,
+/// NONE.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode; the builder is unchanged).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_client_auth(
+    builder: *mut gamecrypt_server_config_builder,
+    signature: gamecrypt_client_auth_mode,
+    token: gamecrypt_client_auth_mode,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        let request = ClientAuthRequest {
+            signature: ClientAuthMode::from_code(signature)?,
+            token: ClientAuthMode::from_code(token)?,
+        };
+        *b = b.clone().client_auth(request);
+        Ok(())
+    })
+}
+
 /// C ABI tests that need crate internals (lowered usage limits).
 #[cfg(test)]
 #[path = "session_hardening_tests.rs"]
 pub(crate) mod hardening_tests;
+
+/// Turns on stateless retry cookies for UDP servers (docs/PROTOCOL.md section 22) with time
+/// slots of `period_secs` seconds (1..=3600; GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS is a good
+/// choice; 0 turns retry off). A cookie is valid in its slot and the next one. The first call
+/// draws a random secret; configurations built from this builder share it until one rotates.
+/// With retry on, check every datagram from an unknown address with
+/// gamecrypt_server_config_check_client_hello() and create sessions with
+/// gamecrypt_session_new_server_for_address().
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or below half the rotation
+/// interval), RANDOM_FAILED. On error the builder is unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry(
+    builder: *mut gamecrypt_server_config_builder,
+    period_secs: u64,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        *b = b.clone().retry(period_secs)?;
+        Ok(())
+    })
+}
+
+/// Rotates the retry secret automatically every `interval_secs` seconds (at least two
+/// periods; 0 = only by gamecrypt_server_config_rotate_retry_secret(), the default). Do not
+/// use it when several processes share a secret set with
+/// gamecrypt_server_config_builder_set_retry_secret().
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off, or the interval is shorter than
+/// two periods).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry_rotation(
+    builder: *mut gamecrypt_server_config_builder,
+    interval_secs: u64,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        *b = b.clone().retry_rotation_interval(interval_secs)?;
+        Ok(())
+    })
+}
+
+/// Sets the initial retry secret (GAMECRYPT_RETRY_SECRET_LEN bytes, e.g. shared by the server
+/// processes behind one address). Retry must be on. The bytes are copied.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry_secret(
+    builder: *mut gamecrypt_server_config_builder,
+    secret: *const u8,
+    secret_len: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let secret = unsafe { input(secret, secret_len) }?;
+        *b = b.clone().retry_secret(secret)?;
+        Ok(())
+    })
+}
+
+/// Makes retry time slots use `clock(ctx)` (unix seconds) instead of the system clock. Same
+/// rules as gamecrypt_client_config_builder_set_clock(): `clock` must be thread-safe (it is
+/// called from every thread that checks datagrams) and `ctx` must outlive every
+/// configuration and session built from this builder. NULL goes back to the system clock.
+///
+/// Returns OK, NULL_ARGUMENT (builder).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_builder_set_clock(
+    builder: *mut gamecrypt_server_config_builder,
+    clock: gamecrypt_clock_fn,
+    ctx: *mut c_void,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
+        let clock: Option<Clock> = clock.map(|f| {
+            let c = CClock { f, ctx };
+            let clock: Clock = Arc::new(move || {
+                let c = &c;
+                // SAFETY: the caller promised a valid, thread-safe function and context.
+                unsafe { (c.f)(c.ctx) }
+            });
+            clock
+        });
+        *b = b.clone().clock_option(clock);
+        Ok(())
+    })
+}
+
+/// Decides statelessly what to do with a datagram from an address that has no session yet
+/// (docs/PROTOCOL.md section 22.4). `client_address` is any stable byte string identifying
+/// the sender (e.g. its sockaddr bytes; 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN bytes).
+/// `*out_action` receives one of `GAMECRYPT_RETRY_ACTION_*`: ACCEPT (create the session),
+/// SEND_RETRY (send the `*out_len` bytes written to `out_retry`; they are fewer than the
+/// datagram's), DROP. `*out_len` is 0 for ACCEPT and DROP. Costs no ECDH and no signature and
+/// keeps no state per client, so it is safe against floods of spoofed ClientHellos. Without
+/// retry on the configuration, every well-formed ClientHello is ACCEPT.
+///
+/// Thread rules: may run on any number of threads at once, also concurrently with
+/// gamecrypt_server_config_rotate_retry_secret() (the secret is behind a read-write lock).
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address length), BUFFER_TOO_SMALL (only for
+/// SEND_RETRY: needed length in *out_len, GAMECRYPT_RETRY_LEN always suffices; *out_action is
+/// not written), RANDOM_FAILED (automatic rotation).
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn gamecrypt_server_config_check_client_hello(
+    config: *const gamecrypt_server_config,
+    client_address: *const u8,
+    client_address_len: usize,
+    datagram: *const u8,
+    datagram_len: usize,
+    out_retry: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    out_action: *mut gamecrypt_retry_action,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let action_out = unsafe { out_ptr(out_action) }?;
+        // SAFETY: by the caller's contract.
+        let cfg = unsafe { gamecrypt_server_config::try_ref(config) }?;
+        // SAFETY: by the caller's contract.
+        let addr = unsafe { input(client_address, client_address_len) }?;
+        // SAFETY: by the caller's contract.
+        let dgram = unsafe { input(datagram, datagram_len) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out_retry, out_cap, out_len, &[addr, dgram]) }?;
+        let action = cfg.check_client_hello(addr, dgram)?;
+        match &action {
+            RetryAction::SendRetry(msg) => out.write(msg)?,
+            _ => out.write(&[])?,
+        }
+        *action_out = action.code();
+        Ok(())
+    })
+}
+
+/// Rotates the retry secret now: a new random secret becomes current; cookies made with the
+/// previous current secret stay valid until they expire; the secret before that is erased.
+/// Call it e.g. every few minutes, or use gamecrypt_server_config_builder_set_retry_rotation().
+/// Thread-safe.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off), RANDOM_FAILED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_rotate_retry_secret(
+    config: *const gamecrypt_server_config,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let cfg = unsafe { gamecrypt_server_config::try_ref(config) }?;
+        cfg.rotate_retry_secret()
+    })
+}
+
+/// Like gamecrypt_server_config_rotate_retry_secret() with a given secret of
+/// GAMECRYPT_RETRY_SECRET_LEN bytes (for server processes that share cookies). Thread-safe.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_server_config_rotate_retry_secret_to(
+    config: *const gamecrypt_server_config,
+    secret: *const u8,
+    secret_len: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let cfg = unsafe { gamecrypt_server_config::try_ref(config) }?;
+        // SAFETY: by the caller's contract.
+        let secret = unsafe { input(secret, secret_len) }?;
+        cfg.rotate_retry_secret_to(secret)
+    })
+}
+
+/// Creates a server session for the client at `client_address` (the bytes given to
+/// gamecrypt_server_config_check_client_hello(); 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN). With
+/// retry on, the session answers only a ClientHello with a valid cookie for this address
+/// (else its read fails with RETRY_COOKIE_INVALID); without retry it is the same as
+/// gamecrypt_session_new_server(). The session keeps its own reference to the configuration.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode), INVALID_LENGTH (address).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_new_server_for_address(
+    config: *const gamecrypt_server_config,
+    mode: gamecrypt_session_mode,
+    client_address: *const u8,
+    client_address_len: usize,
+    out: *mut *mut gamecrypt_session,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out) }?;
+        // SAFETY: by the caller's contract.
+        let config = unsafe { gamecrypt_server_config::try_ref(config) }?;
+        // SAFETY: by the caller's contract.
+        let addr = unsafe { input(client_address, client_address_len) }?;
+        let mode = Mode::from_code(mode)?;
+        let session = Session::new_server_for_address(config.clone(), mode, addr)?;
+        *out = gamecrypt_session::into_raw(session);
+        Ok(())
+    })
+}
+
+/// Gives the client its own key (ECDSA P-256 or Ed25519) for servers that ask for client
+/// authentication: it signs the handshake transcript only when a server asks, and its public
+/// key travels encrypted. The configuration keeps its own reference: `client_key` may be
+/// freed after this call.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_set_client_key(
+    builder: *mut gamecrypt_client_config_builder,
+    client_key: *const gamecrypt_signing_key,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let key = unsafe { gamecrypt_signing_key::try_ref(client_key) }?.clone();
+        *b = b.clone().client_key(key)?;
+        Ok(())
+    })
+}
+
+/// Gives the client an opaque token (e.g. a login ticket from the game's backend,
+/// 1..=GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes, copied) that it sends encrypted, inside its
+/// ClientFinished, to servers that ask for one.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_set_token(
+    builder: *mut gamecrypt_client_config_builder,
+    token: *const u8,
+    token_len: usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
+        // SAFETY: by the caller's contract.
+        let token = unsafe { input(token, token_len) }?;
+        *b = b.clone().token(token)?;
+        Ok(())
+    })
+}
+
+/// Server with client authentication, in state NEED_ACCEPT or later: the client's public key,
+/// proven by its signature over the handshake transcript, as a new public key handle in
+/// `*out_key` (free it with gamecrypt_public_key_free()); compare e.g.
+/// gamecrypt_public_key_fingerprint() with your account database. When the client sent no
+/// signature (optional mode) the call succeeds and writes NULL.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE (earlier, a client session, or no client
+/// authentication configured), SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_client_public_key(
+    session: *const gamecrypt_session,
+    out_key: *mut *mut gamecrypt_public_key,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let out = unsafe { out_ptr(out_key) }?;
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        *out = match s.client_public_key()? {
+            Some(key) => gamecrypt_public_key::into_raw(key),
+            None => std::ptr::null_mut(),
+        };
+        Ok(())
+    })
+}
+
+/// Server with client authentication, in state NEED_ACCEPT or later: copies the client's
+/// token exactly as sent (at most GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes) to `out`. When the
+/// client sent no token, succeeds with `*out_len` = 0.
+///
+/// Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE,
+/// SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_client_token(
+    session: *const gamecrypt_session,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        match s.client_token()? {
+            Some(t) => out.write(&t),
+            None => out.write(&[]),
+        }
+    })
+}
+
+/// Server in state NEED_ACCEPT: accepts the client; the session becomes ESTABLISHED and data
+/// flows (open the client's data packets that arrived meanwhile now, or drop them).
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE (not in NEED_ACCEPT; nothing changes),
+/// SESSION_FAILED, SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_accept(
+    session: *const gamecrypt_session,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        s.accept()
+    })
+}
+
+/// Server in state NEED_ACCEPT: rejects the client. Writes an authenticated close packet
+/// (GAMECRYPT_PACKET_OVERHEAD bytes) to `out`; send it so that the client stops at once (its
+/// gamecrypt_session_open() returns PEER_CLOSED), or do not, and the client only sees
+/// silence. The session then fails for good, its keys are erased, and every later call
+/// returns SESSION_REJECTED.
+///
+/// Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len; nothing changes),
+/// WRONG_STATE (not in NEED_ACCEPT; nothing changes), SESSION_FAILED, SESSION_REJECTED,
+/// SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_reject(
+    session: *const gamecrypt_session,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        // SAFETY: by the caller's contract.
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
+        let needed = match s.state() {
+            State::NeedAccept => GAMECRYPT_PACKET_OVERHEAD,
+            _ => 0,
+        };
+        out.write_with(needed, |buf| s.reject(buf))
+    })
+}
+
+/// GAMECRYPT_RETRY_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_retry_len() -> usize {
+    GAMECRYPT_RETRY_LEN
+}
+
+/// GAMECRYPT_RETRY_SECRET_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_retry_secret_len() -> usize {
+    GAMECRYPT_RETRY_SECRET_LEN
+}
+
+/// GAMECRYPT_CLIENT_ADDRESS_MAX_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_client_address_max_len() -> usize {
+    GAMECRYPT_CLIENT_ADDRESS_MAX_LEN
+}
+
+/// GAMECRYPT_CLIENT_TOKEN_MAX_LEN as a function.
+#[no_mangle]
+pub extern "C" fn gamecrypt_client_token_max_len() -> usize {
+    GAMECRYPT_CLIENT_TOKEN_MAX_LEN
+}

@@ -3,9 +3,14 @@
 use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey, SigningKey, FINGERPRINT_LEN};
 use crate::session::cert::Certificate;
+use crate::session::clientauth::{ClientAuthRequest, CLIENT_TOKEN_MAX_LEN};
+use crate::session::retry::{
+    self, RetryAction, RetryState, MAX_RETRY_PERIOD_SECS, RETRY_SECRET_LEN,
+};
 use crate::session::suite::{identity_key_len, Suite};
 use std::fmt;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// Returns the current time in unix seconds. Must be safe to call from any thread.
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -26,6 +31,21 @@ fn check_identity_type(kt: KeyType) -> Result<()> {
     identity_key_len(kt).map(|_| ()).ok_or(Error::WrongKeyType)
 }
 
+/// The system clock in unix seconds.
+pub(crate) fn system_now() -> Result<u64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| Error::Internal)
+}
+
+fn now_with(clock: Option<&Clock>) -> Result<u64> {
+    match clock {
+        Some(clock) => Ok(clock()),
+        None => system_now(),
+    }
+}
+
 /// What the server sends as its identity: its raw public key, or a certificate.
 #[derive(Clone, Debug)]
 pub(crate) enum Identity {
@@ -39,6 +59,9 @@ pub struct ServerConfig {
     pub(crate) key: SigningKey,
     pub(crate) identity: Identity,
     pub(crate) suites: Vec<Suite>,
+    pub(crate) client_auth: ClientAuthRequest,
+    pub(crate) retry: Option<Arc<RetryState>>,
+    pub(crate) clock: Option<Clock>,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -47,6 +70,9 @@ impl fmt::Debug for ServerConfig {
             .field("key", &self.key)
             .field("identity", &self.identity)
             .field("suites", &self.suites)
+            .field("client_auth", &self.client_auth)
+            .field("retry", &self.retry)
+            .field("custom_clock", &self.clock.is_some())
             .finish()
     }
 }
@@ -65,7 +91,60 @@ impl ServerConfig {
             key: identity,
             certificate: None,
             suites,
+            client_auth: ClientAuthRequest::default(),
+            retry: None,
+            clock: None,
         })
+    }
+
+    /// What this server asks of its clients.
+    pub fn client_auth(&self) -> ClientAuthRequest {
+        self.client_auth
+    }
+
+    /// The retry time slot in seconds, when stateless retry is on.
+    pub fn retry_period(&self) -> Option<u64> {
+        self.retry.as_ref().map(|r| r.period())
+    }
+
+    /// The current time: the configured clock, else the system clock.
+    pub(crate) fn now(&self) -> Result<u64> {
+        now_with(self.clock.as_ref())
+    }
+
+    /// Decides statelessly what to do with a datagram from `client_address` (opaque bytes
+    /// identifying the sender, e.g. its sockaddr; 1..=128 bytes, else `InvalidLength`) that
+    /// may be a ClientHello (docs/PROTOCOL.md section 22.4). Costs at most a SHA-256 and two
+    /// HMACs: no ECDH, no signature, no allocation of session state. Without retry, every
+    /// well-formed ClientHello is `Accept`. Safe to call from any number of threads.
+    pub fn check_client_hello(
+        &self,
+        client_address: &[u8],
+        datagram: &[u8],
+    ) -> Result<RetryAction> {
+        retry::check(
+            self.retry.as_deref(),
+            || self.now(),
+            client_address,
+            datagram,
+        )
+    }
+
+    /// Rotates the retry secret: a new random secret becomes current, the current one stays
+    /// valid for the cookies it already made until they expire, the one before is erased.
+    /// `InvalidArgument` when retry is off; `RandomFailed`.
+    pub fn rotate_retry_secret(&self) -> Result<()> {
+        let r = self.retry.as_ref().ok_or(Error::InvalidArgument)?;
+        r.rotate(None, None)
+    }
+
+    /// Like [`ServerConfig::rotate_retry_secret`] with a given 32-byte secret (`InvalidLength`
+    /// otherwise), so that several server processes behind one address share cookies.
+    pub fn rotate_retry_secret_to(&self, secret: &[u8]) -> Result<()> {
+        let r = self.retry.as_ref().ok_or(Error::InvalidArgument)?;
+        let secret: &[u8; RETRY_SECRET_LEN] =
+            secret.try_into().map_err(|_| Error::InvalidLength)?;
+        r.rotate(Some(secret), None)
     }
 
     /// The suites this server accepts.
@@ -79,12 +158,45 @@ impl ServerConfig {
     }
 }
 
+/// Stateless retry settings of a builder.
+#[derive(Clone)]
+struct RetrySettings {
+    period: u64,
+    rotation_interval: u64,
+    secret: Zeroizing<[u8; RETRY_SECRET_LEN]>,
+}
+
+impl fmt::Debug for RetrySettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetrySettings")
+            .field("period", &self.period)
+            .field("rotation_interval", &self.rotation_interval)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builder for [`ServerConfig`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServerConfigBuilder {
     key: SigningKey,
     certificate: Option<Certificate>,
     suites: Vec<Suite>,
+    client_auth: ClientAuthRequest,
+    retry: Option<RetrySettings>,
+    clock: Option<Clock>,
+}
+
+impl fmt::Debug for ServerConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerConfigBuilder")
+            .field("key", &self.key)
+            .field("certificate", &self.certificate)
+            .field("suites", &self.suites)
+            .field("client_auth", &self.client_auth)
+            .field("retry", &self.retry)
+            .field("custom_clock", &self.clock.is_some())
+            .finish()
+    }
 }
 
 impl ServerConfigBuilder {
@@ -111,16 +223,102 @@ impl ServerConfigBuilder {
         Ok(self)
     }
 
+    /// Asks clients for a signature and/or a token (docs/PROTOCOL.md section 21). With any
+    /// request, a server session stops in `NeedAccept` after the ClientFinished until the
+    /// application calls [`crate::session::Session::accept`] or `reject`. Default: nothing
+    /// (protocol v1 behaviour).
+    pub fn client_auth(mut self, request: ClientAuthRequest) -> Self {
+        self.client_auth = request;
+        self
+    }
+
+    /// Turns on stateless retry cookies (section 22) with time slots of `period_secs`
+    /// (1..=3600, else `InvalidArgument`; 0 turns retry off): a cookie is valid in its slot
+    /// and the next one, so for `period_secs` to `2 * period_secs` seconds. The first call
+    /// draws a random secret (`RandomFailed`); configurations built from this builder share
+    /// it until one rotates. Sessions of a retry-enabled configuration must be created with
+    /// [`crate::session::Session::new_server_for_address`].
+    pub fn retry(mut self, period_secs: u64) -> Result<Self> {
+        if period_secs == 0 {
+            self.retry = None;
+            return Ok(self);
+        }
+        if period_secs > MAX_RETRY_PERIOD_SECS {
+            return Err(Error::InvalidArgument);
+        }
+        match &mut self.retry {
+            Some(r) => {
+                if r.rotation_interval != 0 && r.rotation_interval < 2 * period_secs {
+                    return Err(Error::InvalidArgument);
+                }
+                r.period = period_secs;
+            }
+            None => {
+                let mut secret = Zeroizing::new([0u8; RETRY_SECRET_LEN]);
+                aws_lc_rs::rand::fill(&mut secret[..]).map_err(|_| Error::RandomFailed)?;
+                self.retry = Some(RetrySettings {
+                    period: period_secs,
+                    rotation_interval: 0,
+                    secret,
+                });
+            }
+        }
+        Ok(self)
+    }
+
+    /// Rotates the retry secret automatically every `interval_secs` (0: only by
+    /// [`ServerConfig::rotate_retry_secret`], the default). Must be at least two periods
+    /// (`InvalidArgument`); retry must be on (`InvalidArgument`).
+    pub fn retry_rotation_interval(mut self, interval_secs: u64) -> Result<Self> {
+        let r = self.retry.as_mut().ok_or(Error::InvalidArgument)?;
+        if interval_secs != 0 && interval_secs < 2 * r.period {
+            return Err(Error::InvalidArgument);
+        }
+        r.rotation_interval = interval_secs;
+        Ok(self)
+    }
+
+    /// Sets the initial 32-byte retry secret (`InvalidLength` otherwise), e.g. shared by the
+    /// server processes behind one address. Retry must be on (`InvalidArgument`).
+    pub fn retry_secret(mut self, secret: &[u8]) -> Result<Self> {
+        let r = self.retry.as_mut().ok_or(Error::InvalidArgument)?;
+        let secret: [u8; RETRY_SECRET_LEN] = secret.try_into().map_err(|_| Error::InvalidLength)?;
+        r.secret = Zeroizing::new(secret);
+        Ok(self)
+    }
+
+    /// Uses this clock (unix seconds) for retry time slots instead of the system clock.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Sets or removes the custom clock.
+    pub(crate) fn clock_option(mut self, clock: Option<Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
     /// Freezes the configuration.
     pub fn build(&self) -> Arc<ServerConfig> {
         let identity = match &self.certificate {
             Some(c) => Identity::Certificate(c.clone()),
             None => Identity::RawKey(self.key.public_key().raw().unwrap_or_default().to_vec()),
         };
+        let retry = self.retry.as_ref().map(|r| {
+            Arc::new(RetryState::from_settings(
+                r.period,
+                r.rotation_interval,
+                &r.secret,
+            ))
+        });
         Arc::new(ServerConfig {
             key: self.key.clone(),
             identity,
             suites: self.suites.clone(),
+            client_auth: self.client_auth,
+            retry,
+            clock: self.clock.clone(),
         })
     }
 }
@@ -143,6 +341,8 @@ pub struct ClientConfig {
     pub(crate) suites: Vec<Suite>,
     pub(crate) server_name: Option<String>,
     pub(crate) clock: Option<Clock>,
+    pub(crate) client_key: Option<SigningKey>,
+    pub(crate) token: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -152,6 +352,8 @@ impl fmt::Debug for ClientConfig {
             .field("suites", &self.suites)
             .field("server_name", &self.server_name)
             .field("custom_clock", &self.clock.is_some())
+            .field("client_key", &self.client_key)
+            .field("token_len", &self.token.as_ref().map(|t| t.len()))
             .finish()
     }
 }
@@ -169,6 +371,8 @@ impl ClientConfig {
             suites: Suite::all().to_vec(),
             server_name: None,
             clock: None,
+            client_key: None,
+            token: None,
         })
     }
 
@@ -179,13 +383,7 @@ impl ClientConfig {
 
     /// The current time for certificate checks: the configured clock, else the system clock.
     pub(crate) fn now(&self) -> Result<u64> {
-        match &self.clock {
-            Some(clock) => Ok(clock()),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .map_err(|_| Error::Internal),
-        }
+        now_with(self.clock.as_ref())
     }
 }
 
@@ -196,6 +394,8 @@ pub struct ClientConfigBuilder {
     suites: Vec<Suite>,
     server_name: Option<String>,
     clock: Option<Clock>,
+    client_key: Option<SigningKey>,
+    token: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl fmt::Debug for ClientConfigBuilder {
@@ -204,11 +404,32 @@ impl fmt::Debug for ClientConfigBuilder {
             .field("anchor", &self.anchor)
             .field("suites", &self.suites)
             .field("server_name", &self.server_name)
+            .field("client_key", &self.client_key)
+            .field("token_len", &self.token.as_ref().map(|t| t.len()))
             .finish()
     }
 }
 
 impl ClientConfigBuilder {
+    /// The client's own key (ECDSA P-256 or Ed25519, else `WrongKeyType`) for servers that
+    /// ask for client authentication (docs/PROTOCOL.md section 21). It signs the transcript
+    /// only when a server asks; the public key is sent encrypted.
+    pub fn client_key(mut self, key: SigningKey) -> Result<Self> {
+        check_identity_type(key.key_type())?;
+        self.client_key = Some(key);
+        Ok(self)
+    }
+
+    /// An opaque token (a login ticket from the game's backend, 1..=1024 bytes, else
+    /// `InvalidLength`) sent encrypted to servers that ask for one.
+    pub fn token(mut self, token: &[u8]) -> Result<Self> {
+        if token.is_empty() || token.len() > CLIENT_TOKEN_MAX_LEN {
+            return Err(Error::InvalidLength);
+        }
+        self.token = Some(Zeroizing::new(token.to_vec()));
+        Ok(self)
+    }
+
     /// The suites to offer, most preferred first (default: [`Suite::all`], the hybrid
     /// post-quantum suites first).
     /// Empty or duplicated lists are `InvalidArgument`.
@@ -264,6 +485,8 @@ impl ClientConfigBuilder {
             suites,
             server_name: self.server_name.clone(),
             clock: self.clock.clone(),
+            client_key: self.client_key.clone(),
+            token: self.token.clone(),
         }))
     }
 }

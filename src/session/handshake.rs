@@ -3,7 +3,9 @@
 use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey};
 use crate::session::cert::Certificate;
+use crate::session::clientauth::ClientAuthRequest;
 use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
+use crate::session::retry;
 use crate::session::suite::{identity_key_len, server_exchange, Entropy, Ephemeral, Suite};
 use crate::session::transport::{expand, traffic_keys, Keys};
 use aws_lc_rs::digest;
@@ -71,6 +73,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
+    pub(crate) fn rest_len(&self) -> usize {
+        self.buf.len()
+    }
 }
 
 fn put_u16(out: &mut Vec<u8>, v: usize) {
@@ -78,7 +83,7 @@ fn put_u16(out: &mut Vec<u8>, v: usize) {
 }
 
 /// Parses an extension block (u16 type, u16 length, data)*; duplicates are malformed.
-fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
+pub(crate) fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
     let mut r = Reader::new(block);
     let mut out: Vec<(u16, &[u8])> = Vec::new();
     while !r.is_empty() {
@@ -137,6 +142,33 @@ pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8]) -> Result<
 pub(crate) struct ClientHello {
     pub(crate) bytes: Vec<u8>,
     pub(crate) ephemerals: Vec<Ephemeral>,
+    /// Length of the core: every byte before the extension-block length.
+    pub(crate) core_len: usize,
+    /// The padded minimum length: larger when a hybrid post-quantum suite is offered
+    /// (section 20), so that the ServerHello stays smaller than the ClientHello.
+    pub(crate) min_len: usize,
+}
+
+impl ClientHello {
+    /// SHA-256 of the core (what a retry cookie binds).
+    pub(crate) fn core_hash(&self) -> [u8; 32] {
+        retry::client_hello_core_hash(&self.bytes, self.core_len)
+    }
+
+    /// The same core with this extension block, padded again (section 22.3).
+    pub(crate) fn with_extensions(&self, ext: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.min_len);
+        out.extend_from_slice(&self.bytes[..self.core_len]);
+        put_u16(&mut out, ext.len());
+        out.extend_from_slice(ext);
+        if out.len() < self.min_len {
+            out.resize(self.min_len, 0);
+        }
+        if out.len() > MAX_HANDSHAKE_LEN {
+            return Err(Error::HandshakeMalformed);
+        }
+        Ok(out)
+    }
 }
 
 /// Builds the ClientHello: randomness first, then one ephemeral key per distinct group, in
@@ -164,29 +196,33 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
         put_u16(&mut out, e.share.len());
         out.extend_from_slice(&e.share);
     }
-    put_u16(&mut out, 0); // no extensions in v1
     let min_len = if cfg.suites.iter().any(|s| s.is_post_quantum()) {
         CLIENT_HELLO_MIN_LEN_HYBRID
     } else {
         CLIENT_HELLO_MIN_LEN
     };
-    if out.len() < min_len {
-        out.resize(min_len, 0);
-    }
-    if out.len() > MAX_HANDSHAKE_LEN {
-        return Err(Error::Internal);
-    }
-    Ok(ClientHello {
+    let core_len = out.len();
+    let mut hello = ClientHello {
         bytes: out,
         ephemerals,
-    })
+        core_len,
+        min_len,
+    };
+    hello.bytes = hello
+        .with_extensions(&[]) // no extensions in the first ClientHello
+        .map_err(|_| Error::Internal)?;
+    Ok(hello)
 }
 
-struct ParsedClientHello<'a> {
-    offers: Vec<(u16, &'a [u8])>,
+pub(crate) struct ParsedClientHello<'a> {
+    pub(crate) offers: Vec<(u16, &'a [u8])>,
+    /// Length of the core: every byte before the extension-block length.
+    pub(crate) core_len: usize,
+    pub(crate) extensions: Vec<(u16, &'a [u8])>,
 }
 
-fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
+/// Section 4, server checks 1-4 (no cryptography).
+pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
     const M: Error = Error::HandshakeMalformed;
     let mut r = Reader::new(msg);
     if r.u8() != Some(MSG_CLIENT_HELLO) {
@@ -213,19 +249,26 @@ fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
         }
         offers.push((code, share));
     }
+    let core_len = msg.len() - r.rest_len();
     let ext_len = r.u16().ok_or(M)? as usize;
-    // Extensions: none defined in v1; well-formed unknown ones are ignored (they are signed
-    // as part of the transcript).
-    parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
+    // Extensions: well-formed unknown ones are ignored (they are signed as part of the
+    // transcript); the cookie (section 22) is checked by the caller.
+    let extensions = parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
     if r.rest().iter().any(|&b| b != 0) {
         return Err(M);
     }
-    Ok(ParsedClientHello { offers })
+    Ok(ParsedClientHello {
+        offers,
+        core_len,
+        extensions,
+    })
 }
 
 /// What the server has after reading a ClientHello.
 pub(crate) struct ServerFlight {
     pub(crate) server_hello: Vec<u8>,
+    /// SHA-256 of the ClientHello core (what a retry cookie binds).
+    pub(crate) client_hello_core: [u8; 32],
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
 }
@@ -235,9 +278,25 @@ pub(crate) struct ServerFlight {
 pub(crate) fn server_respond(
     cfg: &ServerConfig,
     client_hello: &[u8],
+    client_address: Option<&[u8]>,
     ent: &mut dyn Entropy,
 ) -> Result<ServerFlight> {
     let ch = parse_client_hello(client_hello)?;
+    if let Some(state) = cfg.retry.as_deref() {
+        // Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is
+        // valid for the client's address (checked before any ECDH or signature).
+        let addr = client_address.ok_or(Error::RetryCookieInvalid)?;
+        let ch_hash = retry::client_hello_core_hash(client_hello, ch.core_len);
+        let cookie = ch
+            .extensions
+            .iter()
+            .find(|(t, _)| *t == retry::EXT_COOKIE)
+            .ok_or(Error::RetryCookieInvalid)?
+            .1;
+        if !state.verify_cookie(cfg.now()?, addr, &ch_hash, cookie)? {
+            return Err(Error::RetryCookieInvalid);
+        }
+    }
     let (suite, client_share) = ch
         .offers
         .iter()
@@ -280,7 +339,9 @@ pub(crate) fn server_respond(
             sh.extend_from_slice(c.as_bytes());
         }
     }
-    put_u16(&mut sh, 0); // no extensions in v1
+    let ext = cfg.client_auth.extension(); // empty unless client auth is configured
+    put_u16(&mut sh, ext.len());
+    sh.extend_from_slice(&ext);
     let th = sha256(&[client_hello, &sh]);
     let signature = cfg.key.sign(
         &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
@@ -295,6 +356,7 @@ pub(crate) fn server_respond(
     }
     let schedule = key_schedule(&th, &shared)?;
     Ok(ServerFlight {
+        client_hello_core: retry::client_hello_core_hash(client_hello, ch.core_len),
         server_hello: sh,
         suite,
         schedule,
@@ -303,6 +365,7 @@ pub(crate) fn server_respond(
 
 /// What the client has after accepting a ServerHello.
 pub(crate) struct ClientResult {
+    pub(crate) auth_request: ClientAuthRequest,
     pub(crate) suite: Suite,
     pub(crate) server_key: PublicKey,
     pub(crate) schedule: Schedule,
@@ -347,9 +410,11 @@ pub(crate) fn client_process(
     let ext_len = r.u16().ok_or(M)? as usize;
     let ext = r.bytes(ext_len).ok_or(M)?;
     let signature = r.rest();
-    if signature.len() != SIGNATURE_LEN || !ext.is_empty() {
+    if signature.len() != SIGNATURE_LEN {
         return Err(M);
     }
+    // The only ServerHello extension is the client authentication request (section 21.2).
+    let auth_request = ClientAuthRequest::from_extensions(&parse_extensions(ext).ok_or(M)?)?;
 
     // Downgrade protection: the chosen suite must be the first suite of the client's
     // preference list that the server says it supports (the list is signed below).
@@ -425,6 +490,7 @@ pub(crate) fn client_process(
     let shared = eph.agree(share)?;
     let schedule = key_schedule(&th, &shared)?;
     Ok(ClientResult {
+        auth_request,
         suite,
         server_key,
         schedule,

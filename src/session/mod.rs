@@ -15,6 +15,12 @@
 //!   seal / open  <========== packets ==========>  seal / open
 //! ```
 //!
+//! With client authentication (docs/PROTOCOL.md section 21) the server stops in
+//! `NEED_ACCEPT` after the ClientFinished until [`Session::accept`] or [`Session::reject`].
+//! With retry cookies (section 22) a UDP server first runs
+//! [`ServerConfig::check_client_hello`] statelessly and creates sessions with
+//! [`Session::new_server_for_address`]; a client that reads a Retry writes a new ClientHello.
+//!
 //! A [`Session`] is `Send + Sync`: sealing and opening use separate locks, so one thread may
 //! seal while another opens. Once established, `seal` and `open` do not allocate (except
 //! during a key update, which is rare).
@@ -24,31 +30,38 @@
 //! the receive and the send lock are needed, the receive lock is always taken first.
 
 pub mod cert;
+pub mod clientauth;
 pub mod config;
 pub(crate) mod handshake;
 pub(crate) mod replay;
+pub mod retry;
 pub mod suite;
 pub(crate) mod transport;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_clientauth;
+#[cfg(test)]
 mod tests_hardening;
 #[cfg(test)]
 mod tests_vectors_hardening;
 
 pub use cert::Certificate;
+pub use clientauth::{ClientAuthMode, ClientAuthRequest};
 pub use config::{
     ClientConfig, ClientConfigBuilder, Clock, ServerConfig, ServerConfigBuilder, TrustAnchor,
 };
+pub use retry::RetryAction;
 pub use suite::Suite;
 
 use crate::error::{Error, Result};
 use crate::keys::PublicKey;
+use clientauth::ClientCredentials;
 use handshake::ClientHello;
 use parking_lot::Mutex;
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 use suite::{Entropy, SystemEntropy};
 use transport::{RecvHalf, SendHalf};
@@ -98,6 +111,10 @@ pub enum State {
     /// The session was closed (locally or by an authenticated close from the peer); every
     /// call now returns `SessionClosed`.
     Closed,
+    /// Server with client authentication: the ClientFinished was verified; read the client's
+    /// key and token, then call [`Session::accept`] or [`Session::reject`]. No data is sealed
+    /// or opened before `accept`.
+    NeedAccept,
 }
 
 impl State {
@@ -109,6 +126,7 @@ impl State {
             State::Established => 3,
             State::Failed => 4,
             State::Closed => 5,
+            State::NeedAccept => 6,
         }
     }
 
@@ -118,6 +136,7 @@ impl State {
             2 => State::NeedRead,
             3 => State::Established,
             5 => State::Closed,
+            6 => State::NeedAccept,
             _ => State::Failed,
         }
     }
@@ -148,6 +167,14 @@ pub mod limits {
     pub const REPLAY_WINDOW: u64 = super::replay::WINDOW;
     /// The largest certificate.
     pub const CERTIFICATE_MAX_LEN: usize = super::cert::CERT_MAX_LEN;
+    /// The longest client token.
+    pub const CLIENT_TOKEN_MAX_LEN: usize = super::clientauth::CLIENT_TOKEN_MAX_LEN;
+    /// Length of the Retry messages this implementation sends.
+    pub const RETRY_LEN: usize = super::retry::RETRY_LEN;
+    /// Length of a retry secret.
+    pub const RETRY_SECRET_LEN: usize = super::retry::RETRY_SECRET_LEN;
+    /// Longest client address given to the retry check.
+    pub const CLIENT_ADDRESS_MAX_LEN: usize = super::retry::CLIENT_ADDRESS_MAX_LEN;
 }
 
 enum Handshake {
@@ -156,6 +183,8 @@ enum Handshake {
         cfg: Arc<ClientConfig>,
         hello: ClientHello,
         written: bool,
+        /// A Retry was followed (at most one per session).
+        retried: bool,
     },
     /// Client that accepted the ServerHello and must send its Finished.
     ClientFinished {
@@ -167,15 +196,23 @@ enum Handshake {
     ServerStart {
         cfg: Arc<ServerConfig>,
         entropy: Box<dyn Entropy + Send>,
+        client_address: Option<Vec<u8>>,
     },
     /// Server that answered and waits for the client's Finished.
     ServerHello {
+        cfg: Arc<ServerConfig>,
         server_hello: Vec<u8>,
+        /// Kept only when client authentication is configured (the client signs it).
+        client_hello: Vec<u8>,
         client_hello_hash: [u8; 32],
+        /// SHA-256 of the answered ClientHello's core (section 22.1).
+        client_hello_core: [u8; 32],
         written: bool,
         send: SendHalf,
         recv: RecvHalf,
     },
+    /// Server that verified the client's credentials and waits for the application.
+    ServerAccept { send: SendHalf, recv: RecvHalf },
     /// Established, failed or closed.
     Done,
 }
@@ -194,6 +231,8 @@ pub struct Session {
     send: Mutex<Option<SendHalf>>,
     recv: Mutex<Option<RecvHalf>>,
     negotiated: OnceLock<Negotiated>,
+    client_credentials: OnceLock<ClientCredentials>,
+    rejected: AtomicBool,
 }
 
 impl fmt::Debug for Session {
@@ -227,18 +266,40 @@ impl Session {
                 cfg: config,
                 hello,
                 written: false,
+                retried: false,
             },
         ))
     }
 
-    /// A server session waiting for a ClientHello.
+    /// A server session waiting for a ClientHello. A configuration with retry cookies needs
+    /// [`Session::new_server_for_address`] instead (this session would fail every ClientHello
+    /// with `RetryCookieInvalid`).
     pub fn new_server(config: Arc<ServerConfig>, mode: Mode) -> Session {
-        Self::new_server_with(config, mode, Box::new(SystemEntropy))
+        Self::new_server_with(config, mode, None, Box::new(SystemEntropy))
+    }
+
+    /// A server session for the client at `client_address` (the same opaque bytes that
+    /// were given to [`ServerConfig::check_client_hello`]; 1..=128 bytes, else
+    /// `InvalidLength`). With retry cookies on, the session answers only a ClientHello whose
+    /// cookie is valid for this address.
+    pub fn new_server_for_address(
+        config: Arc<ServerConfig>,
+        mode: Mode,
+        client_address: &[u8],
+    ) -> Result<Session> {
+        retry::check_address(client_address)?;
+        Ok(Self::new_server_with(
+            config,
+            mode,
+            Some(client_address.to_vec()),
+            Box::new(SystemEntropy),
+        ))
     }
 
     pub(crate) fn new_server_with(
         config: Arc<ServerConfig>,
         mode: Mode,
+        client_address: Option<Vec<u8>>,
         entropy: Box<dyn Entropy + Send>,
     ) -> Session {
         Self::with(
@@ -248,6 +309,7 @@ impl Session {
             Handshake::ServerStart {
                 cfg: config,
                 entropy,
+                client_address,
             },
         )
     }
@@ -261,6 +323,8 @@ impl Session {
             send: Mutex::new(None),
             recv: Mutex::new(None),
             negotiated: OnceLock::new(),
+            client_credentials: OnceLock::new(),
+            rejected: AtomicBool::new(false),
         }
     }
 
@@ -286,6 +350,7 @@ impl Session {
     /// `Err(SessionFailed)` / `Err(SessionClosed)` for a dead session, else the state.
     fn live_state(&self) -> Result<State> {
         match self.state() {
+            State::Failed if self.rejected.load(Ordering::Acquire) => Err(Error::SessionRejected),
             State::Failed => Err(Error::SessionFailed),
             State::Closed => Err(Error::SessionClosed),
             s => Ok(s),
@@ -411,9 +476,37 @@ impl Session {
         let mut hs = self.handshake.lock();
         match &mut *hs {
             Handshake::ClientHello {
+                hello,
+                written,
+                retried,
+                ..
+            } if *written && msg.first() == Some(&retry::MSG_RETRY) => {
+                if *retried {
+                    return Err(Error::WrongState); // at most one Retry per session
+                }
+                let rebuilt = retry::parse_retry(msg, &hello.core_hash()).and_then(|cookie| {
+                    let mut ext = Vec::with_capacity(4 + cookie.len());
+                    ext.extend_from_slice(&retry::EXT_COOKIE.to_be_bytes());
+                    ext.extend_from_slice(&(cookie.len() as u16).to_be_bytes());
+                    ext.extend_from_slice(cookie);
+                    hello.with_extensions(&ext)
+                });
+                match rebuilt {
+                    Ok(bytes) => {
+                        hello.bytes = bytes;
+                        *written = false;
+                        *retried = true;
+                        self.set_state(State::NeedWrite);
+                        Ok(())
+                    }
+                    Err(e) => Err(self.fail(Some(&mut hs), e)),
+                }
+            }
+            Handshake::ClientHello {
                 cfg,
                 hello,
                 written: true,
+                ..
             } => {
                 let result = match handshake::client_process(cfg, hello, msg) {
                     Ok(r) => r,
@@ -430,8 +523,19 @@ impl Session {
                     Ok(h) => h,
                     Err(e) => return Err(self.fail(Some(&mut hs), e)),
                 };
-                let mut finished = vec![0u8; transport::OVERHEAD];
-                if let Err(e) = send.seal_typed(handshake::MSG_CLIENT_FINISHED, &[], &mut finished)
+                let plaintext = match clientauth::build_finished_plaintext(
+                    &result.auth_request,
+                    cfg.client_key.as_ref(),
+                    cfg.token.as_deref().map(|t| t.as_slice()),
+                    &hello.bytes,
+                    msg,
+                ) {
+                    Ok(p) => zeroize::Zeroizing::new(p),
+                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                };
+                let mut finished = vec![0u8; plaintext.len() + transport::OVERHEAD];
+                if let Err(e) =
+                    send.seal_typed(handshake::MSG_CLIENT_FINISHED, &plaintext, &mut finished)
                 {
                     return Err(self.fail(Some(&mut hs), e));
                 }
@@ -447,8 +551,17 @@ impl Session {
                 self.set_state(State::NeedWrite);
                 Ok(())
             }
-            Handshake::ServerStart { cfg, entropy } => {
-                let flight = match handshake::server_respond(cfg, msg, entropy.as_mut()) {
+            Handshake::ServerStart {
+                cfg,
+                entropy,
+                client_address,
+            } => {
+                let flight = match handshake::server_respond(
+                    cfg,
+                    msg,
+                    client_address.as_deref(),
+                    entropy.as_mut(),
+                ) {
                     Ok(f) => f,
                     Err(e) => return Err(self.fail(Some(&mut hs), e)),
                 };
@@ -467,9 +580,17 @@ impl Session {
                     suite,
                     server_key: cfg.public_key().clone(),
                 });
+                let client_hello = if cfg.client_auth.is_none() {
+                    Vec::new()
+                } else {
+                    msg.to_vec()
+                };
                 *hs = Handshake::ServerHello {
+                    cfg: cfg.clone(),
                     server_hello: flight.server_hello,
+                    client_hello,
                     client_hello_hash: handshake::sha256(&[msg]),
+                    client_hello_core: flight.client_hello_core,
                     written: false,
                     send,
                     recv,
@@ -478,25 +599,59 @@ impl Session {
                 Ok(())
             }
             Handshake::ServerHello {
+                cfg,
+                server_hello,
+                client_hello,
                 client_hello_hash,
+                client_hello_core,
                 written: true,
                 recv,
                 ..
             } => {
-                if msg.first() == Some(&handshake::MSG_CLIENT_HELLO)
-                    && handshake::sha256(&[msg]) == *client_hello_hash
-                {
-                    return Err(Error::PacketReplayed);
+                if msg.first() == Some(&handshake::MSG_CLIENT_HELLO) {
+                    if handshake::sha256(&[msg]) == *client_hello_hash {
+                        return Err(Error::PacketReplayed);
+                    }
+                    // A late copy of the first ClientHello of a Retry exchange (same core,
+                    // no cookie) is ignored (section 22.5).
+                    if let (Some(_), Ok(ch)) =
+                        (cfg.retry.as_ref(), handshake::parse_client_hello(msg))
+                    {
+                        if retry::client_hello_core_hash(msg, ch.core_len) == *client_hello_core {
+                            return Err(Error::WrongState);
+                        }
+                    }
                 }
-                if let Err(e) = Self::check_finished(recv, msg) {
-                    return Err(self.fail(Some(&mut hs), e));
+                let auth = cfg.client_auth;
+                if auth.is_none() {
+                    if let Err(e) = Self::check_finished(recv, msg) {
+                        return Err(self.fail(Some(&mut hs), e));
+                    }
+                } else {
+                    match Self::check_authenticated_finished(
+                        recv,
+                        msg,
+                        &auth,
+                        client_hello,
+                        server_hello,
+                    ) {
+                        Ok(creds) => {
+                            let _ = self.client_credentials.set(creds);
+                        }
+                        Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                    }
                 }
                 let Handshake::ServerHello { send, recv, .. } =
                     std::mem::replace(&mut *hs, Handshake::Done)
                 else {
                     return Err(Error::Internal);
                 };
-                self.establish(send, recv);
+                if auth.is_none() {
+                    self.establish(send, recv);
+                } else {
+                    *hs = Handshake::ServerAccept { send, recv };
+                    self.set_state(State::NeedAccept);
+                }
                 Ok(())
             }
             _ => Err(Error::WrongState),
@@ -514,6 +669,85 @@ impl Session {
         }
         // Generation 0, key phase 0 whatever the type byte's low bit.
         recv.open(msg, 0, pn, &mut []).map(|_| ())
+    }
+
+    /// ClientFinished with client authentication (section 21.4): a sealed packet number 0
+    /// whose plaintext holds the requested token and signature.
+    fn check_authenticated_finished(
+        recv: &mut RecvHalf,
+        msg: &[u8],
+        auth: &ClientAuthRequest,
+        client_hello: &[u8],
+        server_hello: &[u8],
+    ) -> Result<ClientCredentials> {
+        if msg.len() < transport::OVERHEAD
+            || msg.len() > transport::OVERHEAD + clientauth::MAX_FINISHED_PLAINTEXT
+        {
+            return Err(Error::HandshakeMalformed);
+        }
+        let (ptype, pn) = transport::parse_header(msg).map_err(|_| Error::HandshakeMalformed)?;
+        if ptype != handshake::MSG_CLIENT_FINISHED || pn != 0 {
+            return Err(Error::HandshakeMalformed);
+        }
+        let mut pt = zeroize::Zeroizing::new(vec![0u8; msg.len() - transport::OVERHEAD]);
+        recv.open(msg, 0, pn, &mut pt)?; // generation 0, key phase 0
+        clientauth::check_finished_plaintext(auth, &pt, client_hello, server_hello)
+    }
+
+    /// Server in `NeedAccept`: the application accepts the client; the session becomes
+    /// `Established`. Else `WrongState` (nothing changes), `SessionFailed`, `SessionClosed`.
+    pub fn accept(&self) -> Result<()> {
+        self.live_state()?;
+        let mut hs = self.handshake.lock();
+        if !matches!(&*hs, Handshake::ServerAccept { .. }) {
+            return Err(Error::WrongState);
+        }
+        let Handshake::ServerAccept { send, recv } = std::mem::replace(&mut *hs, Handshake::Done)
+        else {
+            return Err(Error::Internal);
+        };
+        self.establish(send, recv);
+        Ok(())
+    }
+
+    /// Server in `NeedAccept`: the application rejects the client. Writes an authenticated
+    /// close packet (`PACKET_OVERHEAD` bytes, s2c packet number 0) into `out` that the
+    /// application may send so that the client stops at once (it sees `PeerClosed`), and
+    /// returns its length. The session then fails for good: its keys are erased and every
+    /// later call returns `SessionRejected`. Else `WrongState`; a short buffer is
+    /// `BufferTooSmall`; neither changes anything.
+    pub fn reject(&self, out: &mut [u8]) -> Result<usize> {
+        self.live_state()?;
+        let mut hs = self.handshake.lock();
+        let Handshake::ServerAccept { send, .. } = &mut *hs else {
+            return Err(Error::WrongState);
+        };
+        let n = send.seal(1, &[], out)?; // kind 1: close
+        self.rejected.store(true, Ordering::Release);
+        let _ = self.fail(Some(&mut hs), Error::SessionRejected);
+        Ok(n)
+    }
+
+    fn credentials(&self) -> Result<&ClientCredentials> {
+        self.live_state()?;
+        if self.role != Role::Server {
+            return Err(Error::WrongState);
+        }
+        self.client_credentials.get().ok_or(Error::WrongState)
+    }
+
+    /// Server with client authentication, from `NeedAccept` on: the client's public key,
+    /// authenticated by its signature over the transcript, or `None` when the client sent
+    /// no signature (optional mode). Before (or on a client, or without client
+    /// authentication): `WrongState`.
+    pub fn client_public_key(&self) -> Result<Option<PublicKey>> {
+        Ok(self.credentials()?.key.clone())
+    }
+
+    /// Server with client authentication, from `NeedAccept` on: the client's token as it
+    /// was sent (1..=1024 bytes), or `None`. Errors as for [`Session::client_public_key`].
+    pub fn client_token(&self) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+        Ok(self.credentials()?.token.clone())
     }
 
     /// Seals `plaintext` into `out` (which needs `plaintext.len() + PACKET_OVERHEAD` bytes)

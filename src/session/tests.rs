@@ -187,6 +187,7 @@ pub(super) fn sessions_from_json(v: &Value) -> (Session, Session, Option<Vec<u8>
     let server = Session::new_server_with(
         server_cfg,
         Mode::Datagram,
+        None,
         Box::new(FixedEntropy::new(server_entropy)),
     );
     (client, server, cert)

@@ -200,7 +200,8 @@ fn hybrid_sessions(v: &Value) -> (Session, Session) {
     assert!(ce.is_used_up());
     let mut se = s("server_random");
     se.extend(s("server_x25519_scalar"));
-    let server = Session::new_server_with(scfg, Mode::Datagram, Box::new(FixedEntropy::new(se)));
+    let server =
+        Session::new_server_with(scfg, Mode::Datagram, None, Box::new(FixedEntropy::new(se)));
     (client, server)
 }
 
