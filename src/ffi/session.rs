@@ -175,7 +175,8 @@ unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<
         return Err(Error::NullArgument);
     }
     if count > 64 {
-        return Err(Error::InvalidLength);
+        // More entries than suites exist: some repeat or are unknown, as the header says.
+        return Err(Error::InvalidArgument);
     }
     // SAFETY: non-NULL, count checked, validity by the caller's contract.
     let codes = unsafe { std::slice::from_raw_parts(ptr, count) };
