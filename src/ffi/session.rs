@@ -836,6 +836,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_verify(
         let cert = unsafe { input(certificate, certificate_len) }?;
         // SAFETY: by the caller's contract.
         let root = unsafe { gamecrypt_public_key::try_ref(root_key) }?;
+        crate::session::suite::identity_key_len(root.key_type()).ok_or(Error::WrongKeyType)?;
         let name = if server_name.is_null() {
             None
         } else {
