@@ -845,6 +845,13 @@ static void test_certificate_issue_errors(void) {
     CHECK_OK(gamecrypt_certificate_issue(root, p256_pub, long_name, 0, UINT64_MAX, cert,
                                          sizeof cert, &len));
     CHECK(len == GAMECRYPT_CERTIFICATE_MAX_LEN);
+    /* Only P-256 and Ed25519 roots can have signed it. */
+    CHECK_RC(gamecrypt_certificate_verify(cert, len, p384_pub, NULL, NB),
+             GAMECRYPT_RESULT_WRONG_KEY_TYPE);
+    CHECK_RC(gamecrypt_certificate_verify(cert, len, rsa_pub, NULL, NB),
+             GAMECRYPT_RESULT_WRONG_KEY_TYPE);
+    CHECK_RC(gamecrypt_certificate_server_name(NULL, 0, NULL, 0, &len),
+             GAMECRYPT_RESULT_CERTIFICATE_MALFORMED);
     gamecrypt_public_key_free(p256_pub);
 
     gamecrypt_public_key_free(rsa_pub);
@@ -1019,6 +1026,12 @@ static void test_server_config_errors(void) {
     CHECK_RC(gamecrypt_server_config_builder_set_suites(b, wide, 1), R_INVALID);
     CHECK_RC(gamecrypt_server_config_builder_set_suites(b, twice, 2), R_INVALID);
     CHECK_RC(gamecrypt_server_config_builder_set_suites(b, unknown_after, 2), R_INVALID);
+    gamecrypt_suite many[65];
+    for (size_t k = 0; k < 65; k++) {
+        many[k] = k % 2 ? SUITE_P256 : 7;
+    }
+    CHECK_RC(gamecrypt_server_config_builder_set_suites(b, many, 65), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_suites(b, many, 3), R_INVALID);
     CHECK_RC(gamecrypt_server_config_builder_set_suites(b, x, 1),
              GAMECRYPT_RESULT_WRONG_KEY_TYPE);
     CHECK_OK(gamecrypt_server_config_builder_set_suites(b, one, 1));
@@ -1119,6 +1132,12 @@ static void test_client_config_errors(void) {
     CHECK_RC(gamecrypt_client_config_builder_set_suites(b, three, 1), R_INVALID);
     CHECK_RC(gamecrypt_client_config_builder_set_suites(b, twice, 2), R_INVALID);
     CHECK_RC(gamecrypt_client_config_builder_set_suites(b, unknown_after, 2), R_INVALID);
+    gamecrypt_suite many[65];
+    for (size_t k = 0; k < 65; k++) {
+        many[k] = k % 2 ? SUITE_P256 : SUITE_X25519;
+    }
+    CHECK_RC(gamecrypt_client_config_builder_set_suites(b, many, 65), R_INVALID);
+    CHECK_RC(gamecrypt_client_config_builder_set_suites(b, many, 3), R_INVALID);
     CHECK_RC(gamecrypt_client_config_builder_set_server_name(b, NAME), R_INVALID);
     CHECK_RC(gamecrypt_client_config_builder_set_server_name(NULL, NAME), R_NULL);
     CHECK_RC(gamecrypt_client_config_builder_set_clock(NULL, clock_cb, NULL), R_NULL);
