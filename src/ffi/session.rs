@@ -180,7 +180,8 @@ unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<
         return Err(Error::NullArgument);
     }
     if count > 64 {
-        return Err(Error::InvalidLength);
+        // More entries than suites exist: some repeat or are unknown, as the header says.
+        return Err(Error::InvalidArgument);
     }
     // SAFETY: non-NULL, count checked, validity by the caller's contract.
     let codes = unsafe { std::slice::from_raw_parts(ptr, count) };
@@ -850,6 +851,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_verify(
         let cert = unsafe { input(certificate, certificate_len) }?;
         // SAFETY: by the caller's contract.
         let root = unsafe { gamecrypt_public_key::try_ref(root_key) }?;
+        crate::session::suite::identity_key_len(root.key_type()).ok_or(Error::WrongKeyType)?;
         let name = if server_name.is_null() {
             None
         } else {
