@@ -80,7 +80,7 @@ impl Certificate {
     /// a pure function of its inputs). Both keys must be ECDSA P-256 or Ed25519.
     ///
     /// Errors: `WrongKeyType` for another key type, `InvalidLength` for an empty name or one
-    /// longer than 255 bytes, `InvalidArgument` when `not_before > not_after`.
+    /// longer than 255 bytes, `InvalidArgument` when `not_before > not_after` or the name holds a NUL byte.
     pub fn issue(
         root: &SigningKey,
         server_key: &PublicKey,
@@ -92,6 +92,9 @@ impl Certificate {
         let server_type = key_type_code(server_key.key_type())?;
         if name.is_empty() || name.len() > 255 {
             return Err(Error::InvalidLength);
+        }
+        if name.contains('\0') {
+            return Err(Error::InvalidArgument);
         }
         if not_before > not_after {
             return Err(Error::InvalidArgument);
@@ -149,6 +152,9 @@ impl Certificate {
             return None;
         }
         let name = std::str::from_utf8(r.bytes(name_len)?).ok()?.to_owned();
+        if name.contains('\0') {
+            return None;
+        }
         let root_key_type = key_type_from_code(r.u8()?)?;
         let mut root_key_id = [0u8; ROOT_KEY_ID_LEN];
         root_key_id.copy_from_slice(r.bytes(ROOT_KEY_ID_LEN)?);
@@ -301,6 +307,19 @@ mod tests {
         assert_eq!(
             Certificate::issue(&root, p384.public_key(), "x", 0, 1).unwrap_err(),
             Error::WrongKeyType
+        );
+        // A NUL byte could never match a name given as a C string: refused both ways.
+        assert_eq!(
+            Certificate::issue(&root, pk, "eu\0west", 0, 1).unwrap_err(),
+            Error::InvalidArgument
+        );
+        let cert = Certificate::issue(&root, pk, "eu-west", 0, 1).unwrap();
+        let mut bytes = cert.as_bytes().to_vec();
+        let at = bytes.windows(7).position(|w| w == b"eu-west").unwrap();
+        bytes[at + 2] = 0;
+        assert_eq!(
+            Certificate::parse(&bytes).unwrap_err(),
+            Error::CertificateMalformed
         );
     }
 
