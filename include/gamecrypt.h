@@ -11,6 +11,10 @@
  *  - Input buffers are (pointer, length) pairs; (NULL, 0) is a valid empty buffer.
  *  - Outputs come last and are written only on success. An output buffer that is too small gives
  *    GAMECRYPT_RESULT_BUFFER_TOO_SMALL, writes the needed length to *out_len and nothing else.
+ *    One exception: when sealing or opening fails after it started (a packet or box that does
+ *    not authenticate), the output buffer may have been wiped with zeros; it never holds
+ *    unauthenticated plaintext, and *out_len is not written.
+ *  - Input and output buffers must not overlap (GAMECRYPT_RESULT_INVALID_ARGUMENT).
  *  - No function ever lets a Rust panic reach the caller: it returns GAMECRYPT_RESULT_PANIC.
  *  - Secret material is zeroed when its handle is freed.
  */
