@@ -32,6 +32,7 @@ use aws_lc_rs::{agreement, digest, hkdf, rand, signature};
 use gamecrypt::ffi::gamecrypt_result;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, TrustAnchor};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::os::raw::c_void;
@@ -431,29 +432,64 @@ fn calibrate(case: &mut dyn Case, target: Duration) -> u64 {
     }
 }
 
-/// Runs a group of cases with interleaved batches; one `Stat` per case.
-fn measure(s: &Settings, cases: &mut [&mut dyn Case]) -> Vec<Stat> {
+/// The per-batch figures of a group of cases: `per_op[case][round][batch]` in ns.
+struct Group {
+    stats: Vec<Stat>,
+    per_op: Vec<Vec<Vec<f64>>>,
+}
+
+impl Group {
+    /// Median over every (round, batch) of `time(num) / time(den)`, where `time` sums the
+    /// listed cases of that batch. Batches of one index ran back to back, so this ratio is
+    /// less sensitive to load changing during the run than a ratio of two medians.
+    fn paired_ratio(&self, num: &[usize], den: &[usize]) -> f64 {
+        let mut ratios = Vec::new();
+        for r in 0..self.per_op[0].len() {
+            for b in 0..self.per_op[0][r].len() {
+                let sum =
+                    |cases: &[usize]| cases.iter().map(|&c| self.per_op[c][r][b]).sum::<f64>();
+                ratios.push(sum(num) / sum(den));
+            }
+        }
+        median(&mut ratios)
+    }
+
+    /// Largest spread of the group's cases.
+    fn spread(&self) -> f64 {
+        self.stats.iter().map(|x| x.spread).fold(1.0, f64::max)
+    }
+}
+
+/// Runs a group of cases with interleaved batches: round after round, batch index after
+/// batch index, one batch of every case in turn.
+fn measure(s: &Settings, cases: &mut [&mut dyn Case]) -> Group {
     let ns: Vec<u64> = cases
         .iter_mut()
         .map(|c| calibrate(&mut **c, s.batch))
         .collect();
-    let mut rounds: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); s.rounds]; cases.len()];
-    let mut best = vec![f64::INFINITY; cases.len()];
-    for r in 0..s.rounds {
+    let mut per_op: Vec<Vec<Vec<f64>>> = vec![Vec::new(); cases.len()];
+    for _ in 0..s.rounds {
+        for case in per_op.iter_mut() {
+            case.push(Vec::with_capacity(s.batches));
+        }
         for _ in 0..s.batches {
             for (i, c) in cases.iter_mut().enumerate() {
                 let t = c.run(ns[i]);
-                let per_op = t.as_secs_f64() * 1e9 / ns[i] as f64;
-                best[i] = best[i].min(per_op);
-                rounds[i][r].push(per_op);
+                if let Some(round) = per_op[i].last_mut() {
+                    round.push(t.as_secs_f64() * 1e9 / ns[i] as f64);
+                }
             }
         }
     }
-    rounds
-        .into_iter()
-        .zip(best)
-        .map(|(mut per_round, best)| {
-            let mut meds: Vec<f64> = per_round.iter_mut().map(|v| median(v)).collect();
+    let stats = per_op
+        .iter()
+        .map(|per_round| {
+            let best = per_round
+                .iter()
+                .flatten()
+                .cloned()
+                .fold(f64::INFINITY, f64::min);
+            let mut meds: Vec<f64> = per_round.iter().map(|v| median(&mut v.clone())).collect();
             let lo = meds.iter().cloned().fold(f64::INFINITY, f64::min);
             let hi = meds.iter().cloned().fold(0.0, f64::max);
             Stat {
@@ -462,7 +498,8 @@ fn measure(s: &Settings, cases: &mut [&mut dyn Case]) -> Vec<Stat> {
                 spread: hi / lo,
             }
         })
-        .collect()
+        .collect();
+    Group { stats, per_op }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -837,6 +874,81 @@ impl Case for GcOpen {
                 };
                 if r != gamecrypt_result::Ok {
                     panic!("open: {r:?}");
+                }
+            }
+            total += t.elapsed();
+            black_box(&out);
+            left -= k as u64;
+        }
+        total
+    }
+}
+
+/// An established pair made with the safe Rust API (no C ABI), for the overhead breakdown.
+fn rust_pair(suite: SuiteId) -> (Session, Session) {
+    let key = SigningKey::generate(suite.key_type()).expect("key");
+    let server_cfg = ServerConfig::builder(key.clone()).expect("config").build();
+    let client_cfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .expect("config")
+        .build()
+        .expect("config");
+    let c = Session::new_client(client_cfg, Mode::Datagram).expect("client");
+    let s = Session::new_server(server_cfg, Mode::Datagram);
+    let mut buf = [0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN];
+    let n = c.write_handshake(&mut buf).expect("hello");
+    s.read_handshake(&buf[..n]).expect("hello");
+    let n = s.write_handshake(&mut buf).expect("server hello");
+    c.read_handshake(&buf[..n]).expect("server hello");
+    let n = c.write_handshake(&mut buf).expect("finished");
+    s.read_handshake(&buf[..n]).expect("finished");
+    (c, s)
+}
+
+/// `Session::seal` (Rust API), laid out like `GcSeal`.
+struct RustSeal {
+    client: Session,
+    bufs: TwoBuffers,
+}
+
+impl Case for RustSeal {
+    fn run(&mut self, n: u64) -> Duration {
+        let (pt, out) = self.bufs.split();
+        let t = Instant::now();
+        for _ in 0..n {
+            if let Err(e) = self.client.seal(pt, out) {
+                panic!("seal: {e:?}");
+            }
+        }
+        let e = t.elapsed();
+        black_box(&out);
+        e
+    }
+}
+
+/// `Session::open` (Rust API) of packets sealed just before, chunked like `GcOpen`.
+struct RustOpen {
+    client: Session,
+    server: Session,
+    plaintext: Vec<u8>,
+    bufs: TwoBuffers,
+}
+
+impl Case for RustOpen {
+    fn run(&mut self, n: u64) -> Duration {
+        let pkt = self.plaintext.len() + GAMECRYPT_PACKET_OVERHEAD;
+        let (chunk, out) = self.bufs.split();
+        let per_chunk = (chunk.len() / pkt) as u64;
+        let mut total = Duration::ZERO;
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(per_chunk) as usize;
+            for slot in chunk.chunks_exact_mut(pkt).take(k) {
+                self.client.seal(&self.plaintext, slot).expect("seal");
+            }
+            let t = Instant::now();
+            for p in chunk.chunks_exact(pkt).take(k) {
+                if let Err(e) = self.server.open(p, out) {
+                    panic!("open: {e:?}");
                 }
             }
             total += t.elapsed();
@@ -1492,7 +1604,9 @@ fn main() {
     // 1. Throughput.
     println!("\n## 1. Packet protection through the C ABI vs raw aws-lc-rs (datagram mode, 8-byte AAD)\n");
     println!(
-        "ns per packet; % raw = raw time / gamecrypt time (100% = as fast as raw aws-lc-rs).\n"
+        "ns per packet (median of round medians); % raw = raw time / gamecrypt time, median over \
+         the back-to-back batch pairs (100% = as fast as raw aws-lc-rs); spread = largest \
+         max/min round median of the row.\n"
     );
     println!("| AEAD | payload B | gc seal | raw seal | seal % raw | gc open | raw open | open % raw | gc seal MB/s | gc open MB/s | max spread |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -1506,8 +1620,8 @@ fn main() {
             };
             let mut go = GcOpen::new(cfg, size);
             let mut ro = RawOpen::new(*suite, size);
-            let st = measure(&s, &mut [&mut gs, &mut rs, &mut go, &mut ro]);
-            let spread = st.iter().map(|x| x.spread).fold(1.0, f64::max);
+            let g = measure(&s, &mut [&mut gs, &mut rs, &mut go, &mut ro]);
+            let st = &g.stats;
             let mbps = |ns: f64| size as f64 / ns * 1e3;
             println!(
                 "| {} | {} | {:.0} | {:.0} | {:.1}% | {:.0} | {:.0} | {:.1}% | {:.0} | {:.0} | {:.2} |",
@@ -1515,13 +1629,13 @@ fn main() {
                 size,
                 st[0].median,
                 st[1].median,
-                st[1].median / st[0].median * 100.0,
+                g.paired_ratio(&[1], &[0]) * 100.0,
                 st[2].median,
                 st[3].median,
-                st[3].median / st[2].median * 100.0,
+                g.paired_ratio(&[3], &[2]) * 100.0,
                 mbps(st[0].median),
                 mbps(st[2].median),
-                spread
+                g.spread()
             );
             notes.push(format!(
                 "- {} {} B, fastest batch: gc seal {:.0}, raw seal {:.0}, gc open {:.0}, raw open {:.0} ns",
@@ -1535,6 +1649,59 @@ fn main() {
         }
     }
     print_notes(&mut notes);
+
+    // 1b. Where the per-packet overhead goes, at the smallest size.
+    let size = 64;
+    println!(
+        "\n### Per-packet overhead at {size} bytes: C ABI vs the safe Rust API vs raw aws-lc-rs\n"
+    );
+    println!("| AEAD | op | C ABI ns | Rust API ns | raw ns | C ABI - Rust API | Rust API - raw |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (suite, cfg) in &configs {
+        let mut gs = GcSeal::new(cfg, size);
+        let mut bufs = TwoBuffers::new(
+            size,
+            size + GAMECRYPT_PACKET_OVERHEAD,
+            GAMECRYPT_PACKET_HEADER_LEN,
+        );
+        bufs.split().0.fill(0x5a);
+        let (c, _) = rust_pair(*suite);
+        let mut rseal = RustSeal { client: c, bufs };
+        let mut raws = RawSeal {
+            key: raw_key(*suite),
+            buf: vec![0x5a; size],
+            ctr: 0,
+        };
+        let mut go = GcOpen::new(cfg, size);
+        let (c, srv) = rust_pair(*suite);
+        let pkt = size + GAMECRYPT_PACKET_OVERHEAD;
+        let mut ropen = RustOpen {
+            client: c,
+            server: srv,
+            plaintext: vec![0x5a; size],
+            bufs: TwoBuffers::new((CHUNK_BYTES / pkt).max(1) * pkt, size, 0),
+        };
+        let mut rawo = RawOpen::new(*suite, size);
+        let g = measure(
+            &s,
+            &mut [
+                &mut gs, &mut rseal, &mut raws, &mut go, &mut ropen, &mut rawo,
+            ],
+        );
+        let st = &g.stats;
+        for (op, i) in [("seal", 0), ("open", 3)] {
+            println!(
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                suite.aead_label(),
+                op,
+                st[i].median,
+                st[i + 1].median,
+                st[i + 2].median,
+                st[i].median - st[i + 1].median,
+                st[i + 1].median - st[i + 2].median
+            );
+        }
+    }
 
     // 2. Allocations.
     println!("\n## 2. Heap allocations per steady-state operation (1200-byte payloads, C ABI)\n");
@@ -1643,8 +1810,8 @@ fn main() {
         };
         let mut raw_s = RawSide::new(*suite, true);
         let mut raw_c = RawSide::new(*suite, false);
-        let st = measure(&s, &mut [&mut sv, &mut full, &mut raw_s, &mut raw_c]);
-        let spread = st.iter().map(|x| x.spread).fold(1.0, f64::max);
+        let g = measure(&s, &mut [&mut sv, &mut full, &mut raw_s, &mut raw_c]);
+        let st = &g.stats;
         let us = |ns: f64| ns / 1000.0;
         let per_s = |ns: f64| 1e9 / ns;
         let raw_full = st[2].median + st[3].median;
@@ -1655,13 +1822,13 @@ fn main() {
             per_s(st[0].median),
             us(st[2].median),
             per_s(st[2].median),
-            st[2].median / st[0].median * 100.0,
+            g.paired_ratio(&[2], &[0]) * 100.0,
             us(st[1].median),
             per_s(st[1].median),
             us(raw_full),
             per_s(raw_full),
-            raw_full / st[1].median * 100.0,
-            spread
+            g.paired_ratio(&[2, 3], &[1]) * 100.0,
+            g.spread()
         );
         notes.push(format!(
             "- {}, fastest batch: gc server {}, gc full {}, raw server {}, raw client {}",
