@@ -347,7 +347,7 @@ fn heap() -> Heap {
 // ---------------------------------------------------------------------------------------
 // Settings and statistics
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Settings {
     /// Target measured time of one batch.
     batch: Duration,
@@ -359,10 +359,16 @@ struct Settings {
     sessions: usize,
     /// Operations for the allocation counts.
     alloc_ops: usize,
+    /// Which report sections to run (`GAMECRYPT_BENCH_SECTIONS`, e.g. "13"; default all).
+    sections: String,
     smoke: bool,
 }
 
 impl Settings {
+    fn section(&self, n: char) -> bool {
+        self.sections.contains(n)
+    }
+
     fn from_env(bench: bool) -> Settings {
         let var = |name: &str, default: u64| -> u64 {
             std::env::var(name)
@@ -377,6 +383,7 @@ impl Settings {
                 rounds: 1,
                 sessions: 20,
                 alloc_ops: 100,
+                sections: "1234".into(),
                 smoke: true,
             };
         }
@@ -386,6 +393,7 @@ impl Settings {
             rounds: var("GAMECRYPT_BENCH_ROUNDS", 3).max(1) as usize,
             sessions: var("GAMECRYPT_BENCH_SESSIONS", 1000).max(1) as usize,
             alloc_ops: var("GAMECRYPT_BENCH_ALLOC_OPS", 10_000).max(1) as usize,
+            sections: std::env::var("GAMECRYPT_BENCH_SECTIONS").unwrap_or_else(|_| "1234".into()),
             smoke: false,
         }
     }
@@ -1601,29 +1609,30 @@ fn main() {
     let sizes: &[usize] = &[64, 256, 1200, 16384];
     let mut notes: Vec<String> = Vec::new();
 
-    // 1. Throughput.
-    println!("\n## 1. Packet protection through the C ABI vs raw aws-lc-rs (datagram mode, 8-byte AAD)\n");
-    println!(
+    if s.section('1') {
+        // 1. Throughput.
+        println!("\n## 1. Packet protection through the C ABI vs raw aws-lc-rs (datagram mode, 8-byte AAD)\n");
+        println!(
         "ns per packet (median of round medians); % raw = raw time / gamecrypt time, median over \
          the back-to-back batch pairs (100% = as fast as raw aws-lc-rs); spread = largest \
          max/min round median of the row.\n"
     );
-    println!("| AEAD | payload B | gc seal | raw seal | seal % raw | gc open | raw open | open % raw | gc seal MB/s | gc open MB/s | max spread |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (suite, cfg) in &configs {
-        for &size in sizes {
-            let mut gs = GcSeal::new(cfg, size);
-            let mut rs = RawSeal {
-                key: raw_key(*suite),
-                buf: vec![0x5a; size],
-                ctr: 0,
-            };
-            let mut go = GcOpen::new(cfg, size);
-            let mut ro = RawOpen::new(*suite, size);
-            let g = measure(&s, &mut [&mut gs, &mut rs, &mut go, &mut ro]);
-            let st = &g.stats;
-            let mbps = |ns: f64| size as f64 / ns * 1e3;
-            println!(
+        println!("| AEAD | payload B | gc seal | raw seal | seal % raw | gc open | raw open | open % raw | gc seal MB/s | gc open MB/s | max spread |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (suite, cfg) in &configs {
+            for &size in sizes {
+                let mut gs = GcSeal::new(cfg, size);
+                let mut rs = RawSeal {
+                    key: raw_key(*suite),
+                    buf: vec![0x5a; size],
+                    ctr: 0,
+                };
+                let mut go = GcOpen::new(cfg, size);
+                let mut ro = RawOpen::new(*suite, size);
+                let g = measure(&s, &mut [&mut gs, &mut rs, &mut go, &mut ro]);
+                let st = &g.stats;
+                let mbps = |ns: f64| size as f64 / ns * 1e3;
+                println!(
                 "| {} | {} | {:.0} | {:.0} | {:.1}% | {:.0} | {:.0} | {:.1}% | {:.0} | {:.0} | {:.2} |",
                 suite.aead_label(),
                 size,
@@ -1637,7 +1646,7 @@ fn main() {
                 mbps(st[2].median),
                 g.spread()
             );
-            notes.push(format!(
+                notes.push(format!(
                 "- {} {} B, fastest batch: gc seal {:.0}, raw seal {:.0}, gc open {:.0}, raw open {:.0} ns",
                 suite.aead_label(),
                 size,
@@ -1646,135 +1655,143 @@ fn main() {
                 st[2].best,
                 st[3].best
             ));
+            }
         }
-    }
-    print_notes(&mut notes);
+        print_notes(&mut notes);
 
-    // 1b. Where the per-packet overhead goes, at the smallest size.
-    let size = 64;
-    println!(
+        // 1b. Where the per-packet overhead goes, at the smallest size.
+        let size = 64;
+        println!(
         "\n### Per-packet overhead at {size} bytes: C ABI vs the safe Rust API vs raw aws-lc-rs\n"
     );
-    println!("| AEAD | op | C ABI ns | Rust API ns | raw ns | C ABI - Rust API | Rust API - raw |");
-    println!("|---|---|---:|---:|---:|---:|---:|");
-    for (suite, cfg) in &configs {
-        let mut gs = GcSeal::new(cfg, size);
-        let mut bufs = TwoBuffers::new(
-            size,
-            size + GAMECRYPT_PACKET_OVERHEAD,
-            GAMECRYPT_PACKET_HEADER_LEN,
+        println!(
+            "| AEAD | op | C ABI ns | Rust API ns | raw ns | C ABI - Rust API | Rust API - raw |"
         );
-        bufs.split().0.fill(0x5a);
-        let (c, _) = rust_pair(*suite);
-        let mut rseal = RustSeal { client: c, bufs };
-        let mut raws = RawSeal {
-            key: raw_key(*suite),
-            buf: vec![0x5a; size],
-            ctr: 0,
-        };
-        let mut go = GcOpen::new(cfg, size);
-        let (c, srv) = rust_pair(*suite);
-        let pkt = size + GAMECRYPT_PACKET_OVERHEAD;
-        let mut ropen = RustOpen {
-            client: c,
-            server: srv,
-            plaintext: vec![0x5a; size],
-            bufs: TwoBuffers::new((CHUNK_BYTES / pkt).max(1) * pkt, size, 0),
-        };
-        let mut rawo = RawOpen::new(*suite, size);
-        let g = measure(
-            &s,
-            &mut [
-                &mut gs, &mut rseal, &mut raws, &mut go, &mut ropen, &mut rawo,
-            ],
-        );
-        let st = &g.stats;
-        for (op, i) in [("seal", 0), ("open", 3)] {
-            println!(
-                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
-                suite.aead_label(),
-                op,
-                st[i].median,
-                st[i + 1].median,
-                st[i + 2].median,
-                st[i].median - st[i + 1].median,
-                st[i + 1].median - st[i + 2].median
+        println!("|---|---|---:|---:|---:|---:|---:|");
+        for (suite, cfg) in &configs {
+            let mut gs = GcSeal::new(cfg, size);
+            let mut bufs = TwoBuffers::new(
+                size,
+                size + GAMECRYPT_PACKET_OVERHEAD,
+                GAMECRYPT_PACKET_HEADER_LEN,
             );
+            bufs.split().0.fill(0x5a);
+            let (c, _) = rust_pair(*suite);
+            let mut rseal = RustSeal { client: c, bufs };
+            let mut raws = RawSeal {
+                key: raw_key(*suite),
+                buf: vec![0x5a; size],
+                ctr: 0,
+            };
+            let mut go = GcOpen::new(cfg, size);
+            let (c, srv) = rust_pair(*suite);
+            let pkt = size + GAMECRYPT_PACKET_OVERHEAD;
+            let mut ropen = RustOpen {
+                client: c,
+                server: srv,
+                plaintext: vec![0x5a; size],
+                bufs: TwoBuffers::new((CHUNK_BYTES / pkt).max(1) * pkt, size, 0),
+            };
+            let mut rawo = RawOpen::new(*suite, size);
+            let g = measure(
+                &s,
+                &mut [
+                    &mut gs, &mut rseal, &mut raws, &mut go, &mut ropen, &mut rawo,
+                ],
+            );
+            let st = &g.stats;
+            for (op, i) in [("seal", 0), ("open", 3)] {
+                println!(
+                    "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                    suite.aead_label(),
+                    op,
+                    st[i].median,
+                    st[i + 1].median,
+                    st[i + 2].median,
+                    st[i].median - st[i + 1].median,
+                    st[i + 1].median - st[i + 2].median
+                );
+            }
         }
     }
 
-    // 2. Allocations.
-    println!("\n## 2. Heap allocations per steady-state operation (1200-byte payloads, C ABI)\n");
-    println!(
+    if s.section('2') {
+        // 2. Allocations.
+        println!(
+            "\n## 2. Heap allocations per steady-state operation (1200-byte payloads, C ABI)\n"
+        );
+        println!(
         "Rust = calls into the global allocator; all = calls to malloc/calloc/realloc/memalign by \
          anyone in the process (Rust and aws-lc C code).\n"
     );
-    println!("| suite | seal: Rust | seal: all | open: Rust | open: all | handshake client: Rust / all | handshake server: Rust / all |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    for (suite, cfg) in &configs {
-        let a = count_allocs(&s, cfg);
+        println!("| suite | seal: Rust | seal: all | open: Rust | open: all | handshake client: Rust / all | handshake server: Rust / all |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        for (suite, cfg) in &configs {
+            let a = count_allocs(&s, cfg);
+            println!(
+                "| {} | {} | {} | {} | {} | {:.1} / {:.1} | {:.1} / {:.1} |",
+                suite.label(),
+                a.seal_rust,
+                a.seal_all,
+                a.open_rust,
+                a.open_all,
+                a.hs_client.0,
+                a.hs_client.1,
+                a.hs_server.0,
+                a.hs_server.1
+            );
+        }
         println!(
-            "| {} | {} | {} | {} | {} | {:.1} / {:.1} | {:.1} / {:.1} |",
-            suite.label(),
-            a.seal_rust,
-            a.seal_all,
-            a.open_rust,
-            a.open_all,
-            a.hs_client.0,
-            a.hs_client.1,
-            a.hs_server.0,
-            a.hs_server.1
+            "\n(counted over {} seals and {} opens per suite, after a 100-packet warm-up)",
+            s.alloc_ops, s.alloc_ops
         );
     }
-    println!(
-        "\n(counted over {} seals and {} opens per suite, after a 100-packet warm-up)",
-        s.alloc_ops, s.alloc_ops
-    );
 
-    // 3. Memory.
-    println!(
-        "\n## 3. Heap bytes per established session ({} pairs per suite)\n",
-        s.sessions
-    );
-    println!(
+    if s.section('3') {
+        // 3. Memory.
+        println!(
+            "\n## 3. Heap bytes per established session ({} pairs per suite)\n",
+            s.sessions
+        );
+        println!(
         "chunk bytes = what glibc charges: usable block size + 8-byte header (mallinfo2 agrees); \
          C share = all - Rust.\n"
     );
-    println!("| suite | side | Rust requested B | Rust blocks | Rust chunk B | all chunk B | all blocks | C (aws-lc) chunk B | mallinfo2 B |");
-    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-    for (suite, cfg) in &configs {
-        let m = memory_per_session(&s, cfg);
-        for (side, x) in [("client", m.client), ("server", m.server)] {
+        println!("| suite | side | Rust requested B | Rust blocks | Rust chunk B | all chunk B | all blocks | C (aws-lc) chunk B | mallinfo2 B |");
+        println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (suite, cfg) in &configs {
+            let m = memory_per_session(&s, cfg);
+            for (side, x) in [("client", m.client), ("server", m.server)] {
+                println!(
+                    "| {} | {} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} |",
+                    suite.label(),
+                    side,
+                    x.rust_requested,
+                    x.rust_blocks,
+                    x.rust_chunk,
+                    x.all_chunk,
+                    x.all_blocks,
+                    x.all_chunk - x.rust_chunk,
+                    x.mallinfo
+                );
+            }
+            let avg = (m.client.all_chunk + m.server.all_chunk) / 2.0;
             println!(
-                "| {} | {} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} |",
+                "| {} | **average** | {:.0} | | | **{:.0}** | | | |",
                 suite.label(),
-                side,
-                x.rust_requested,
-                x.rust_blocks,
-                x.rust_chunk,
-                x.all_chunk,
-                x.all_blocks,
-                x.all_chunk - x.rust_chunk,
-                x.mallinfo
+                (m.client.rust_requested + m.server.rust_requested) / 2.0,
+                avg
             );
+            notes.push(format!(
+                "- {}: heap left after freeing every session: {:.1} B per pair",
+                suite.label(),
+                m.residue
+            ));
         }
-        let avg = (m.client.all_chunk + m.server.all_chunk) / 2.0;
-        println!(
-            "| {} | **average** | {:.0} | | | **{:.0}** | | | |",
-            suite.label(),
-            (m.client.rust_requested + m.server.rust_requested) / 2.0,
-            avg
-        );
-        notes.push(format!(
-            "- {}: heap left after freeing every session: {:.1} B per pair",
-            suite.label(),
-            m.residue
-        ));
-    }
-    print_notes(&mut notes);
-    for suite in SuiteId::ALL {
-        let k = memory_per_aead_key(suite, s.sessions);
-        println!(
+        print_notes(&mut notes);
+        for suite in SuiteId::ALL {
+            let k = memory_per_aead_key(suite, s.sessions);
+            println!(
             "one aws-lc-rs LessSafeKey ({}): Rust {:.0} B in {:.2} blocks; all heap {:.0} B chunk in {:.2} blocks \
              (EVP_AEAD_CTX via OPENSSL_malloc)",
             suite.aead_label(),
@@ -1783,39 +1800,43 @@ fn main() {
             k.all_chunk,
             k.all_blocks
         );
+        }
+        println!(
+            "size_of: Session {} B, LessSafeKey {} B, UnboundKey {} B, PublicKey {} B",
+            std::mem::size_of::<gamecrypt::session::Session>(),
+            std::mem::size_of::<LessSafeKey>(),
+            std::mem::size_of::<UnboundKey>(),
+            std::mem::size_of::<gamecrypt::keys::PublicKey>()
+        );
     }
-    println!(
-        "size_of: Session {} B, LessSafeKey {} B, UnboundKey {} B, PublicKey {} B",
-        std::mem::size_of::<gamecrypt::session::Session>(),
-        std::mem::size_of::<LessSafeKey>(),
-        std::mem::size_of::<UnboundKey>(),
-        std::mem::size_of::<gamecrypt::keys::PublicKey>()
-    );
 
-    // 4. Handshakes.
-    println!("\n## 4. Handshakes per second, one core (C ABI, raw-key identity, datagram mode)\n");
-    println!(
-        "server = server work only (new session, read ClientHello, write ServerHello, read \
+    if s.section('4') {
+        // 4. Handshakes.
+        println!(
+            "\n## 4. Handshakes per second, one core (C ABI, raw-key identity, datagram mode)\n"
+        );
+        println!(
+            "server = server work only (new session, read ClientHello, write ServerHello, read \
          ClientFinished, free) with client messages made outside the timed part; full = both \
          sides; raw = aws-lc-rs primitives of one side, no encoding (keygen, ECDH, sign or verify, \
          SHA-256, HKDF, 2 AEAD keys, Finished).\n"
-    );
-    println!("| suite | gc server us | gc server /s | raw server us | raw server /s | gc server % raw | gc full us | gc full /s | raw client+server us | raw full /s | full % raw | max spread |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (suite, cfg) in &configs {
-        let mut sv = ServerHandshake { cfg };
-        let mut full = FullHandshake {
-            cfg,
-            buf: vec![0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN],
-        };
-        let mut raw_s = RawSide::new(*suite, true);
-        let mut raw_c = RawSide::new(*suite, false);
-        let g = measure(&s, &mut [&mut sv, &mut full, &mut raw_s, &mut raw_c]);
-        let st = &g.stats;
-        let us = |ns: f64| ns / 1000.0;
-        let per_s = |ns: f64| 1e9 / ns;
-        let raw_full = st[2].median + st[3].median;
-        println!(
+        );
+        println!("| suite | gc server us | gc server /s | raw server us | raw server /s | gc server % raw | gc full us | gc full /s | raw client+server us | raw full /s | full % raw | max spread |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (suite, cfg) in &configs {
+            let mut sv = ServerHandshake { cfg };
+            let mut full = FullHandshake {
+                cfg,
+                buf: vec![0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN],
+            };
+            let mut raw_s = RawSide::new(*suite, true);
+            let mut raw_c = RawSide::new(*suite, false);
+            let g = measure(&s, &mut [&mut sv, &mut full, &mut raw_s, &mut raw_c]);
+            let st = &g.stats;
+            let us = |ns: f64| ns / 1000.0;
+            let per_s = |ns: f64| 1e9 / ns;
+            let raw_full = st[2].median + st[3].median;
+            println!(
             "| {} | {:.1} | {:.0} | {:.1} | {:.0} | {:.1}% | {:.1} | {:.0} | {:.1} | {:.0} | {:.1}% | {:.2} |",
             suite.label(),
             us(st[0].median),
@@ -1830,16 +1851,17 @@ fn main() {
             g.paired_ratio(&[2, 3], &[1]) * 100.0,
             g.spread()
         );
-        notes.push(format!(
-            "- {}, fastest batch: gc server {}, gc full {}, raw server {}, raw client {}",
-            suite.label(),
-            fmt_ns(st[0].best),
-            fmt_ns(st[1].best),
-            fmt_ns(st[2].best),
-            fmt_ns(st[3].best)
-        ));
+            notes.push(format!(
+                "- {}, fastest batch: gc server {}, gc full {}, raw server {}, raw client {}",
+                suite.label(),
+                fmt_ns(st[0].best),
+                fmt_ns(st[1].best),
+                fmt_ns(st[2].best),
+                fmt_ns(st[3].best)
+            ));
+        }
+        print_notes(&mut notes);
     }
-    print_notes(&mut notes);
 
     println!("\nload average at end: {}", loadavg());
     println!("total run time: {:.0} s", started.elapsed().as_secs_f64());

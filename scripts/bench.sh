@@ -8,7 +8,8 @@
 #
 # The report is also saved to target/bench/session-<UTC time>.md.
 # Knobs (environment): GAMECRYPT_BENCH_BATCH_MS (100), GAMECRYPT_BENCH_BATCHES (5),
-# GAMECRYPT_BENCH_ROUNDS (3), GAMECRYPT_BENCH_SESSIONS (1000), GAMECRYPT_BENCH_ALLOC_OPS (10000).
+# GAMECRYPT_BENCH_ROUNDS (3), GAMECRYPT_BENCH_SESSIONS (1000), GAMECRYPT_BENCH_ALLOC_OPS (10000),
+# GAMECRYPT_BENCH_SECTIONS (1234: 1 packets, 2 allocations, 3 memory, 4 handshakes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
