@@ -18,6 +18,9 @@ report="target/bench/session-$(date -u +%Y%m%dT%H%M%SZ).md"
 
 # Build first, so that compiling does not overlap the measurements.
 cargo bench --bench session --no-run --quiet
-cargo bench --bench session --quiet | tee "$report"
+{
+    echo "source: git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benches Cargo.toml || echo ' + local changes'); $(rustc --version)"
+    cargo bench --bench session --quiet
+} | tee "$report"
 echo
 echo "report saved to $report"
