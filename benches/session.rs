@@ -89,7 +89,7 @@ impl Counters {
         self.allocs.fetch_add(1, Relaxed);
         self.blocks.fetch_add(1, Relaxed);
         // SAFETY: a live block returned by glibc (caller's contract).
-        let usable = unsafe { libc::malloc_usable_size(ptr) };
+        let usable = unsafe { usable_size(ptr) };
         self.chunk_bytes.fetch_add(usable as i64 + 8, Relaxed);
         self.requested.fetch_add(requested as i64, Relaxed);
     }
@@ -103,7 +103,7 @@ impl Counters {
         self.frees.fetch_add(1, Relaxed);
         self.blocks.fetch_sub(1, Relaxed);
         // SAFETY: a live block (caller's contract).
-        let usable = unsafe { libc::malloc_usable_size(ptr) };
+        let usable = unsafe { usable_size(ptr) };
         self.chunk_bytes.fetch_sub(usable as i64 + 8, Relaxed);
         self.requested.fetch_sub(requested as i64, Relaxed);
     }
@@ -190,128 +190,160 @@ unsafe impl GlobalAlloc for CountingAlloc {
 #[global_allocator]
 static GLOBAL: CountingAlloc = CountingAlloc;
 
-// The C heap interposer. An executable that defines `malloc` and friends replaces glibc's for
-// the whole process (glibc supports this, see "Replacing malloc" in its manual); these
-// forward to glibc's own implementation, exported as `__libc_*`, so behaviour is unchanged.
-extern "C" {
-    fn __libc_malloc(size: usize) -> *mut c_void;
-    fn __libc_calloc(n: usize, size: usize) -> *mut c_void;
-    fn __libc_realloc(ptr: *mut c_void, size: usize) -> *mut c_void;
-    fn __libc_free(ptr: *mut c_void);
-    fn __libc_memalign(align: usize, size: usize) -> *mut c_void;
-}
-
-/// Interposed `malloc` (counts into `ALL`).
+/// The usable size glibc gave a block (0 where that cannot be asked).
 ///
 /// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
-    // SAFETY: glibc's malloc.
-    let p = unsafe { __libc_malloc(size) };
-    // SAFETY: NULL or a fresh block.
-    unsafe { ALL.added(p, size) };
-    p
-}
-
-/// Interposed `calloc`.
-///
-/// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn calloc(n: usize, size: usize) -> *mut c_void {
-    // SAFETY: glibc's calloc.
-    let p = unsafe { __libc_calloc(n, size) };
-    // SAFETY: NULL or a fresh block.
-    unsafe { ALL.added(p, n.saturating_mul(size)) };
-    p
-}
-
-/// Interposed `realloc` (a free of the old block plus an allocation of the new one).
-///
-/// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
-    let tracking = TRACK.load(Relaxed);
-    let old_usable = if ptr.is_null() || !tracking {
-        0
-    } else {
-        // SAFETY: `ptr` is a live block (the caller's contract for realloc).
+/// `ptr` is a live heap block.
+unsafe fn usable_size(ptr: *mut c_void) -> usize {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: a live block (the caller's contract).
         unsafe { libc::malloc_usable_size(ptr) }
-    };
-    // SAFETY: glibc's realloc.
-    let p = unsafe { __libc_realloc(ptr, size) };
-    if !tracking || (p.is_null() && size != 0) {
-        return p; // failed: the old block is unchanged
     }
-    if !ptr.is_null() {
-        ALL.frees.fetch_add(1, Relaxed);
-        ALL.blocks.fetch_sub(1, Relaxed);
-        ALL.chunk_bytes.fetch_sub(old_usable as i64 + 8, Relaxed);
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = ptr;
+        0
     }
-    // SAFETY: NULL (realloc(ptr, 0) freed the block) or a live block.
-    unsafe { ALL.added(p, size) };
-    p
 }
 
-/// Interposed `free`.
-///
-/// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn free(ptr: *mut c_void) {
-    // SAFETY: `ptr` is NULL or live (the caller's contract for free).
-    unsafe { ALL.removed(ptr, 0) };
-    // SAFETY: glibc's free.
-    unsafe { __libc_free(ptr) }
-}
+/// Whether the C heap (aws-lc's allocations) is counted: only with glibc, whose allocator the
+/// interposer below forwards to. Elsewhere the "all" and `mallinfo2` columns stay 0.
+const C_HEAP_COUNTED: bool = cfg!(all(target_os = "linux", target_env = "gnu"));
 
-/// Interposed `posix_memalign` (Rust's `System` uses it for alignments above 16).
-///
-/// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn posix_memalign(out: *mut *mut c_void, align: usize, size: usize) -> i32 {
-    if align < std::mem::size_of::<usize>() || !align.is_power_of_two() {
-        return libc::EINVAL;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod interposer {
+    // The C heap interposer. An executable that defines `malloc` and friends replaces glibc's for
+    // the whole process (glibc supports this, see "Replacing malloc" in its manual); these
+    // forward to glibc's own implementation, exported as `__libc_*`, so behaviour is unchanged.
+    use super::{ALL, TRACK};
+    use std::os::raw::c_void;
+    use std::sync::atomic::Ordering::Relaxed;
+
+    extern "C" {
+        fn __libc_malloc(size: usize) -> *mut c_void;
+        fn __libc_calloc(n: usize, size: usize) -> *mut c_void;
+        fn __libc_realloc(ptr: *mut c_void, size: usize) -> *mut c_void;
+        fn __libc_free(ptr: *mut c_void);
+        fn __libc_memalign(align: usize, size: usize) -> *mut c_void;
     }
-    // SAFETY: glibc's memalign with a valid alignment.
-    let p = unsafe { __libc_memalign(align, size) };
-    if p.is_null() {
-        return libc::ENOMEM;
+
+    /// Interposed `malloc` (counts into `ALL`).
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
+        // SAFETY: glibc's malloc.
+        let p = unsafe { __libc_malloc(size) };
+        // SAFETY: NULL or a fresh block.
+        unsafe { ALL.added(p, size) };
+        p
     }
-    // SAFETY: a fresh block.
-    unsafe { ALL.added(p, size) };
-    // SAFETY: `out` is writable (the caller's contract for posix_memalign).
-    unsafe { *out = p };
-    0
-}
 
-/// Interposed `aligned_alloc`.
-///
-/// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn aligned_alloc(align: usize, size: usize) -> *mut c_void {
-    // SAFETY: glibc's memalign.
-    let p = unsafe { __libc_memalign(align, size) };
-    // SAFETY: NULL or a fresh block.
-    unsafe { ALL.added(p, size) };
-    p
-}
+    /// Interposed `calloc`.
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn calloc(n: usize, size: usize) -> *mut c_void {
+        // SAFETY: glibc's calloc.
+        let p = unsafe { __libc_calloc(n, size) };
+        // SAFETY: NULL or a fresh block.
+        unsafe { ALL.added(p, n.saturating_mul(size)) };
+        p
+    }
 
-/// Interposed `memalign`.
-///
-/// # Safety
-/// The contract of the C function of the same name.
-#[no_mangle]
-pub unsafe extern "C" fn memalign(align: usize, size: usize) -> *mut c_void {
-    // SAFETY: glibc's memalign.
-    let p = unsafe { __libc_memalign(align, size) };
-    // SAFETY: NULL or a fresh block.
-    unsafe { ALL.added(p, size) };
-    p
+    /// Interposed `realloc` (a free of the old block plus an allocation of the new one).
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
+        let tracking = TRACK.load(Relaxed);
+        let old_usable = if ptr.is_null() || !tracking {
+            0
+        } else {
+            // SAFETY: `ptr` is a live block (the caller's contract for realloc).
+            unsafe { libc::malloc_usable_size(ptr) }
+        };
+        // SAFETY: glibc's realloc.
+        let p = unsafe { __libc_realloc(ptr, size) };
+        if !tracking || (p.is_null() && size != 0) {
+            return p; // failed: the old block is unchanged
+        }
+        if !ptr.is_null() {
+            ALL.frees.fetch_add(1, Relaxed);
+            ALL.blocks.fetch_sub(1, Relaxed);
+            ALL.chunk_bytes.fetch_sub(old_usable as i64 + 8, Relaxed);
+        }
+        // SAFETY: NULL (realloc(ptr, 0) freed the block) or a live block.
+        unsafe { ALL.added(p, size) };
+        p
+    }
+
+    /// Interposed `free`.
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn free(ptr: *mut c_void) {
+        // SAFETY: `ptr` is NULL or live (the caller's contract for free).
+        unsafe { ALL.removed(ptr, 0) };
+        // SAFETY: glibc's free.
+        unsafe { __libc_free(ptr) }
+    }
+
+    /// Interposed `posix_memalign` (Rust's `System` uses it for alignments above 16).
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn posix_memalign(
+        out: *mut *mut c_void,
+        align: usize,
+        size: usize,
+    ) -> i32 {
+        if align < std::mem::size_of::<usize>() || !align.is_power_of_two() {
+            return libc::EINVAL;
+        }
+        // SAFETY: glibc's memalign with a valid alignment.
+        let p = unsafe { __libc_memalign(align, size) };
+        if p.is_null() {
+            return libc::ENOMEM;
+        }
+        // SAFETY: a fresh block.
+        unsafe { ALL.added(p, size) };
+        // SAFETY: `out` is writable (the caller's contract for posix_memalign).
+        unsafe { *out = p };
+        0
+    }
+
+    /// Interposed `aligned_alloc`.
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn aligned_alloc(align: usize, size: usize) -> *mut c_void {
+        // SAFETY: glibc's memalign.
+        let p = unsafe { __libc_memalign(align, size) };
+        // SAFETY: NULL or a fresh block.
+        unsafe { ALL.added(p, size) };
+        p
+    }
+
+    /// Interposed `memalign`.
+    ///
+    /// # Safety
+    /// The contract of the C function of the same name.
+    #[no_mangle]
+    pub unsafe extern "C" fn memalign(align: usize, size: usize) -> *mut c_void {
+        // SAFETY: glibc's memalign.
+        let p = unsafe { __libc_memalign(align, size) };
+        // SAFETY: NULL or a fresh block.
+        unsafe { ALL.added(p, size) };
+        p
+    }
 }
 
 /// Rust, all-heap and glibc (`mallinfo2`: in-use bytes of every arena plus mmapped blocks)
@@ -335,12 +367,18 @@ impl std::ops::Sub for Heap {
 }
 
 fn heap() -> Heap {
-    // SAFETY: mallinfo2 has no preconditions.
-    let mi = unsafe { libc::mallinfo2() };
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    let mallinfo = {
+        // SAFETY: mallinfo2 has no preconditions.
+        let mi = unsafe { libc::mallinfo2() };
+        (mi.uordblks + mi.hblkhd) as i64
+    };
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let mallinfo = 0;
     Heap {
         rust: RUST.snapshot(),
         all: ALL.snapshot(),
-        mallinfo: (mi.uordblks + mi.hblkhd) as i64,
+        mallinfo,
     }
 }
 
@@ -1594,6 +1632,9 @@ fn main() {
     }
     println!("machine: {}", machine());
     println!("load average at start: {}", loadavg());
+    if !C_HEAP_COUNTED {
+        println!("note: not glibc: C heap blocks (aws-lc) are not counted on this platform");
+    }
     println!(
         "method: batches of ~{} ms measured time, {} batches per case per round, {} interleaved rounds; \
          figure = median of round medians (best = fastest batch; spread = max/min round median)",
