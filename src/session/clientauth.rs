@@ -102,10 +102,20 @@ impl ClientAuthRequest {
 }
 
 /// What the server learned from an authenticated ClientFinished.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct ClientCredentials {
     pub(crate) key: Option<PublicKey>,
     pub(crate) token: Option<Zeroizing<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is a bearer credential: show only its length.
+        f.debug_struct("ClientCredentials")
+            .field("key", &self.key)
+            .field("token_len", &self.token.as_ref().map(|t| t.len()))
+            .finish()
+    }
 }
 
 /// The 70-byte message the client signs: context || SHA-256(CH || SH || plaintext before
@@ -238,4 +248,21 @@ pub(crate) fn check_finished_plaintext(
         creds.key = Some(key);
     }
     Ok(creds)
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let creds = ClientCredentials {
+            key: None,
+            token: Some(Zeroizing::new(b"SECRET-LOGIN-TICKET".to_vec())),
+        };
+        let text = format!("{creds:?}");
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(!text.contains("83, 69, 67"), "{text}"); // the bytes as a list
+        assert!(text.contains("token_len: Some(19)"), "{text}");
+    }
 }
