@@ -37,6 +37,138 @@
 
 
 /**
+ * AEAD key length in bytes (both algorithms).
+ */
+#define GAMECRYPT_AEAD_KEY_LEN 32
+
+/**
+ * AEAD nonce length in bytes (both algorithms).
+ */
+#define GAMECRYPT_AEAD_NONCE_LEN 12
+
+/**
+ * AEAD tag length in bytes (both algorithms).
+ */
+#define GAMECRYPT_AEAD_TAG_LEN 16
+
+/**
+ * Bytes a key box adds to its plaintext (8-byte header + nonce + tag): a box of an n-byte
+ * plaintext is n + 36 bytes.
+ */
+#define GAMECRYPT_BOX_OVERHEAD 36
+
+/**
+ * Bytes a password box adds to its plaintext (28-byte header with PBKDF2 salt and iteration
+ * count + nonce + tag): a password box of an n-byte plaintext is n + 56 bytes.
+ */
+#define GAMECRYPT_PASSWORD_BOX_OVERHEAD 56
+
+/**
+ * Length of the PBKDF2 salt in a password box, and the shortest salt
+ * gamecrypt_aead_key_from_password() accepts.
+ */
+#define GAMECRYPT_PASSWORD_SALT_LEN 16
+
+/**
+ * The largest PBKDF2 iteration count of a password box: sealing with more is
+ * INVALID_ARGUMENT, opening a box that claims more is BOX_UNSUPPORTED (so a hostile file
+ * cannot make the game spin).
+ */
+#define GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS 10000000
+
+/**
+ * Length of a public key fingerprint (SHA-256 of its SubjectPublicKeyInfo DER).
+ * Same as `gamecrypt_public_key_fingerprint_len()`.
+ */
+#define GAMECRYPT_FINGERPRINT_LEN 32
+
+/**
+ * Raw Ed25519 public key. Same as `gamecrypt_public_key_raw_len(GAMECRYPT_KEY_TYPE_ED25519)`.
+ */
+#define GAMECRYPT_ED25519_PUBLIC_KEY_LEN 32
+
+/**
+ * Uncompressed P-256 point (0x04 || x || y).
+ * Same as `gamecrypt_public_key_raw_len(GAMECRYPT_KEY_TYPE_ECDSA_P256)`.
+ */
+#define GAMECRYPT_P256_PUBLIC_KEY_LEN 65
+
+/**
+ * Compressed P-256 point (0x02 or 0x03 || x).
+ * Same as `gamecrypt_public_key_raw_compressed_len(GAMECRYPT_KEY_TYPE_ECDSA_P256)`.
+ */
+#define GAMECRYPT_P256_COMPRESSED_PUBLIC_KEY_LEN 33
+
+/**
+ * Uncompressed P-384 point. Same as `gamecrypt_public_key_raw_len(GAMECRYPT_KEY_TYPE_ECDSA_P384)`.
+ */
+#define GAMECRYPT_P384_PUBLIC_KEY_LEN 97
+
+/**
+ * Compressed P-384 point.
+ * Same as `gamecrypt_public_key_raw_compressed_len(GAMECRYPT_KEY_TYPE_ECDSA_P384)`.
+ */
+#define GAMECRYPT_P384_COMPRESSED_PUBLIC_KEY_LEN 49
+
+/**
+ * Ed25519 signature (always exactly this long).
+ * Same as `gamecrypt_signature_max_len(GAMECRYPT_KEY_TYPE_ED25519, GAMECRYPT_SIGNATURE_DEFAULT)`.
+ */
+#define GAMECRYPT_ED25519_SIGNATURE_LEN 64
+
+/**
+ * P-256 signature in `GAMECRYPT_SIGNATURE_ECDSA_FIXED` form (always exactly this long).
+ */
+#define GAMECRYPT_P256_FIXED_SIGNATURE_LEN 64
+
+/**
+ * P-384 signature in `GAMECRYPT_SIGNATURE_ECDSA_FIXED` form (always exactly this long).
+ */
+#define GAMECRYPT_P384_FIXED_SIGNATURE_LEN 96
+
+/**
+ * Largest P-256 signature in `GAMECRYPT_SIGNATURE_ECDSA_DER` form (they vary in length).
+ */
+#define GAMECRYPT_P256_MAX_DER_SIGNATURE_LEN 72
+
+/**
+ * Largest P-384 signature in `GAMECRYPT_SIGNATURE_ECDSA_DER` form (they vary in length).
+ */
+#define GAMECRYPT_P384_MAX_DER_SIGNATURE_LEN 104
+
+/**
+ * Largest signature of any supported key (RSA-8192): a buffer this large always fits.
+ * Same as `gamecrypt_signature_max_len_any()`.
+ */
+#define GAMECRYPT_MAX_SIGNATURE_LEN 1024
+
+/**
+ * Length of a SHA-256 digest, HMAC-SHA256 tag and HKDF-SHA256 PRK, in bytes.
+ */
+#define GAMECRYPT_SHA256_LEN 32
+
+/**
+ * Length of a SHA-384 digest, HMAC-SHA384 tag and HKDF-SHA384 PRK, in bytes.
+ */
+#define GAMECRYPT_SHA384_LEN 48
+
+/**
+ * Length of a SHA-512 digest, HMAC-SHA512 tag and HKDF-SHA512 PRK, in bytes.
+ */
+#define GAMECRYPT_SHA512_LEN 64
+
+/**
+ * The longest digest of any `gamecrypt_hash`: a buffer this size fits every digest and tag.
+ */
+#define GAMECRYPT_HASH_MAX_LEN 64
+
+/**
+ * PBKDF2-HMAC-SHA256 iteration count recommended for new password-derived keys (600 000,
+ * the OWASP Password Storage Cheat Sheet figure). Takes roughly 0.1-0.5 s on a desktop CPU.
+ */
+#define GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS 600000
+
+/**
  * Header of a sealed packet: 1 type byte + 56-bit big-endian packet number.
  */
 #define GAMECRYPT_PACKET_HEADER_LEN 8
@@ -101,66 +233,6 @@
  * The largest server certificate.
  */
 #define GAMECRYPT_CERTIFICATE_MAX_LEN 414
-
-/**
- * Size of an Ed25519 public key and of each half of a P-256 signature.
- */
-#define ED25519_PUBLIC_KEY_LEN 32
-
-/**
- * Uncompressed X9.62 P-256 point (0x04 || x || y).
- */
-#define P256_PUBLIC_KEY_LEN 65
-
-/**
- * Compressed X9.62 P-256 point (0x02/0x03 || x).
- */
-#define P256_COMPRESSED_PUBLIC_KEY_LEN 33
-
-/**
- * Uncompressed X9.62 P-384 point.
- */
-#define P384_PUBLIC_KEY_LEN 97
-
-/**
- * Compressed X9.62 P-384 point.
- */
-#define P384_COMPRESSED_PUBLIC_KEY_LEN 49
-
-/**
- * Ed25519 signature.
- */
-#define ED25519_SIGNATURE_LEN 64
-
-/**
- * ECDSA P-256 signature in fixed r||s (IEEE P1363) form.
- */
-#define P256_FIXED_SIGNATURE_LEN 64
-
-/**
- * ECDSA P-384 signature in fixed r||s (IEEE P1363) form.
- */
-#define P384_FIXED_SIGNATURE_LEN 96
-
-/**
- * Largest ECDSA P-256 signature in DER form.
- */
-#define P256_MAX_DER_SIGNATURE_LEN 72
-
-/**
- * Largest ECDSA P-384 signature in DER form.
- */
-#define P384_MAX_DER_SIGNATURE_LEN 104
-
-/**
- * Largest signature of any supported key (RSA-8192).
- */
-#define MAX_SIGNATURE_LEN 1024
-
-/**
- * SHA-256 fingerprint of a public key's SubjectPublicKeyInfo DER.
- */
-#define FINGERPRINT_LEN 32
 
 /**
  * The result of every fallible gamecrypt function.
@@ -246,6 +318,14 @@ typedef enum {
    * The streaming context was already finished.
    */
   GAMECRYPT_RESULT_CONTEXT_FINISHED = 203,
+  /**
+   * The MAC (HMAC tag) does not match the key and data.
+   */
+  GAMECRYPT_RESULT_MAC_INVALID = 204,
+  /**
+   * The sealed box was made for another algorithm or kind of key (key or password).
+   */
+  GAMECRYPT_RESULT_BOX_KEY_MISMATCH = 205,
   /**
    * This call is not allowed in the session's current state.
    */
@@ -337,6 +417,15 @@ typedef enum {
 } gamecrypt_result;
 
 /**
+ * A symmetric key for sealed boxes and raw AEAD (AES-256-GCM or ChaCha20-Poly1305).
+ *
+ * Made by gamecrypt_aead_key_from_bytes(), gamecrypt_aead_key_generate() or
+ * gamecrypt_aead_key_from_password(); freed by gamecrypt_aead_key_free(), which zeroes the key.
+ * Immutable: one key may seal and open from many threads at once.
+ */
+typedef struct gamecrypt_aead_key gamecrypt_aead_key;
+
+/**
  * An immutable client configuration, shareable by any number of sessions and threads.
  * Free with gamecrypt_client_config_free() (sessions keep their own reference).
  */
@@ -347,6 +436,37 @@ typedef struct gamecrypt_client_config gamecrypt_client_config;
  * gamecrypt_client_config_builder_free().
  */
 typedef struct gamecrypt_client_config_builder gamecrypt_client_config_builder;
+
+/**
+ * A streaming hash (like Godot's HashingContext), for data fed in pieces (a big file).
+ *
+ * Create with gamecrypt_hash_context_new(), feed with gamecrypt_hash_context_update(), get the
+ * digest once with gamecrypt_hash_context_finish(), free with gamecrypt_hash_context_free().
+ * Not thread-safe: use one context from one thread at a time (it may move between threads).
+ */
+typedef struct gamecrypt_hash_context gamecrypt_hash_context;
+
+/**
+ * A streaming HMAC, for data fed in pieces.
+ *
+ * Create with gamecrypt_hmac_context_new(), feed with gamecrypt_hmac_context_update(), end
+ * once with gamecrypt_hmac_context_finish() or gamecrypt_hmac_context_verify(), free with
+ * gamecrypt_hmac_context_free() (which zeroes the key state). Not thread-safe: use one context
+ * from one thread at a time (it may move between threads).
+ */
+typedef struct gamecrypt_hmac_context gamecrypt_hmac_context;
+
+/**
+ * A public key that verifies signatures: ECDSA P-256, ECDSA P-384, Ed25519 or RSA.
+ *
+ * Created by `gamecrypt_public_key_from_spki_der()`, `gamecrypt_public_key_from_pem()`,
+ * `gamecrypt_public_key_from_raw()` or `gamecrypt_signing_key_public_key()`; freed exactly
+ * once with `gamecrypt_public_key_free()`.
+ *
+ * Thread rules: immutable; one handle may be used by any number of threads at the same time.
+ * Only the free must not race with other uses of the handle.
+ */
+typedef struct gamecrypt_public_key gamecrypt_public_key;
 
 /**
  * An immutable server configuration, shareable by any number of sessions and threads.
@@ -364,6 +484,43 @@ typedef struct gamecrypt_server_config_builder gamecrypt_server_config_builder;
  * One secure session (client or server side). Free with gamecrypt_session_free().
  */
 typedef struct gamecrypt_session gamecrypt_session;
+
+/**
+ * A private key that signs: ECDSA P-256, ECDSA P-384, Ed25519 or RSA.
+ *
+ * Created by `gamecrypt_signing_key_generate()`, `gamecrypt_signing_key_from_der()` or
+ * `gamecrypt_signing_key_from_pem()`; freed exactly once with `gamecrypt_signing_key_free()`,
+ * which zeroes the key material.
+ *
+ * Thread rules: the key never changes after creation, so one handle may be used by any
+ * number of threads at the same time (sign, export, ...). Only the free must not race with
+ * other uses of the handle.
+ */
+typedef struct gamecrypt_signing_key gamecrypt_signing_key;
+
+/**
+ * An AEAD algorithm: one of the `GAMECRYPT_AEAD_*` constants. Always chosen explicitly; 0 and
+ * unknown values are INVALID_ARGUMENT.
+ */
+typedef uint32_t gamecrypt_aead;
+
+/**
+ * A key type: one of the `GAMECRYPT_KEY_TYPE_*` constants. Any other value is
+ * `GAMECRYPT_RESULT_INVALID_ARGUMENT`.
+ */
+typedef uint32_t gamecrypt_key_type;
+
+/**
+ * A signature encoding: one of the `GAMECRYPT_SIGNATURE_*` constants. Any other value is
+ * `GAMECRYPT_RESULT_INVALID_ARGUMENT`; a format that does not fit the key's type is
+ * `GAMECRYPT_RESULT_WRONG_KEY_TYPE`.
+ */
+typedef uint32_t gamecrypt_signature_format;
+
+/**
+ * A hash function, for hashing, HMAC and HKDF: one of the `GAMECRYPT_HASH_*` constants.
+ */
+typedef uint32_t gamecrypt_hash;
 
 /**
  * A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
@@ -385,6 +542,79 @@ typedef uint32_t gamecrypt_session_mode;
  * Where a session is (one of `GAMECRYPT_SESSION_STATE_*`).
  */
 typedef uint32_t gamecrypt_session_state;
+
+/**
+ * AES-256-GCM: the recommended default (hardware-accelerated on desktop, console and most
+ * mobile CPUs). Also the algorithm byte `1` in a box header.
+ */
+#define GAMECRYPT_AEAD_AES_256_GCM 1
+
+/**
+ * ChaCha20-Poly1305: for CPUs without AES instructions. Also the algorithm byte `2` in a box
+ * header.
+ */
+#define GAMECRYPT_AEAD_CHACHA20_POLY1305 2
+
+/**
+ * ECDSA on NIST P-256 with SHA-256: the default choice.
+ */
+#define GAMECRYPT_KEY_TYPE_ECDSA_P256 1
+
+/**
+ * ECDSA on NIST P-384 with SHA-384.
+ */
+#define GAMECRYPT_KEY_TYPE_ECDSA_P384 2
+
+/**
+ * Ed25519.
+ */
+#define GAMECRYPT_KEY_TYPE_ED25519 3
+
+/**
+ * RSA, 2048 to 8192 bits: import, sign and verify only (no generation, no raw form).
+ */
+#define GAMECRYPT_KEY_TYPE_RSA 4
+
+/**
+ * The key's natural format: DER for ECDSA, the only format for Ed25519, PKCS#1 v1.5 with
+ * SHA-256 for RSA.
+ */
+#define GAMECRYPT_SIGNATURE_DEFAULT 0
+
+/**
+ * ECDSA only: ASN.1 DER `SEQUENCE { r, s }`, variable length (what OpenSSL writes).
+ */
+#define GAMECRYPT_SIGNATURE_ECDSA_DER 1
+
+/**
+ * ECDSA only: fixed-length `r || s` (IEEE P1363, what JWS and WebCrypto use).
+ */
+#define GAMECRYPT_SIGNATURE_ECDSA_FIXED 2
+
+/**
+ * RSA only: PKCS#1 v1.5 with SHA-256.
+ */
+#define GAMECRYPT_SIGNATURE_RSA_PKCS1_SHA256 3
+
+/**
+ * RSA only: PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+ */
+#define GAMECRYPT_SIGNATURE_RSA_PSS_SHA256 4
+
+/**
+ * SHA-256 (32-byte digest). The usual choice.
+ */
+#define GAMECRYPT_HASH_SHA256 1
+
+/**
+ * SHA-384 (48-byte digest).
+ */
+#define GAMECRYPT_HASH_SHA384 2
+
+/**
+ * SHA-512 (64-byte digest).
+ */
+#define GAMECRYPT_HASH_SHA512 3
 
 /**
  * ECDH P-256 + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM (the default; identity key ECDSA P-256).
@@ -440,6 +670,825 @@ typedef uint32_t gamecrypt_session_state;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * GAMECRYPT_AEAD_KEY_LEN (32).
+ */
+size_t gamecrypt_aead_key_len(void);
+
+/**
+ * GAMECRYPT_AEAD_NONCE_LEN (12).
+ */
+size_t gamecrypt_aead_nonce_len(void);
+
+/**
+ * GAMECRYPT_AEAD_TAG_LEN (16).
+ */
+size_t gamecrypt_aead_tag_len(void);
+
+/**
+ * GAMECRYPT_BOX_OVERHEAD (36): a key box is this much longer than its plaintext.
+ */
+size_t gamecrypt_box_overhead(void);
+
+/**
+ * GAMECRYPT_PASSWORD_BOX_OVERHEAD (56): a password box is this much longer than its
+ * plaintext.
+ */
+size_t gamecrypt_password_box_overhead(void);
+
+/**
+ * GAMECRYPT_PASSWORD_SALT_LEN (16).
+ */
+size_t gamecrypt_password_salt_len(void);
+
+/**
+ * GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS (10 000 000).
+ */
+uint32_t gamecrypt_password_box_max_iterations(void);
+
+/**
+ * Makes a key for `alg` from `key[0..key_len]` (exactly GAMECRYPT_AEAD_KEY_LEN bytes, which
+ * are copied; the caller should zero its copy) and writes it to `*out`.
+ *
+ * The caller owns the key and frees it with gamecrypt_aead_key_free().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`), INVALID_LENGTH (`key_len` is
+ * not 32).
+ */
+gamecrypt_result gamecrypt_aead_key_from_bytes(gamecrypt_aead alg,
+                                               const uint8_t *key,
+                                               size_t key_len,
+                                               gamecrypt_aead_key **out);
+
+/**
+ * Makes a fresh random key for `alg` and writes it to `*out`.
+ *
+ * The key cannot be exported: it suits data that lives only as long as the process (a
+ * temporary cache). To keep a key across runs, make GAMECRYPT_AEAD_KEY_LEN bytes with
+ * gamecrypt_random_bytes(), store them safely and use gamecrypt_aead_key_from_bytes().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_aead_key_generate(gamecrypt_aead alg, gamecrypt_aead_key **out);
+
+/**
+ * Derives a key for `alg` from a password: PBKDF2-HMAC-SHA256(password, salt, iterations,
+ * 32 bytes), and writes it to `*out`.
+ *
+ * The caller must store the salt (random, at least GAMECRYPT_PASSWORD_SALT_LEN bytes) and the
+ * iteration count (GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS for new data) to make the same key
+ * again. gamecrypt_box_seal_with_password() does all that for you and is usually the better
+ * choice; this function suits sealing many boxes with one password-derived key. Takes time in
+ * proportion to `iterations`: call it off the main thread.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, empty password, `iterations`
+ * 0), INVALID_LENGTH (salt shorter than 16 bytes).
+ */
+gamecrypt_result gamecrypt_aead_key_from_password(gamecrypt_aead alg,
+                                                  const uint8_t *password,
+                                                  size_t password_len,
+                                                  const uint8_t *salt,
+                                                  size_t salt_len,
+                                                  uint32_t iterations,
+                                                  gamecrypt_aead_key **out);
+
+/**
+ * The algorithm of `key` (a `GAMECRYPT_AEAD_*` constant), or 0 if `key` is NULL.
+ */
+gamecrypt_aead gamecrypt_aead_key_algorithm(const gamecrypt_aead_key *key);
+
+/**
+ * Frees a key; its key material is zeroed. NULL is ignored. No other thread may be using the
+ * key.
+ */
+void gamecrypt_aead_key_free(gamecrypt_aead_key *key);
+
+/**
+ * Seals `plaintext` into a self-describing box (header || random nonce || ciphertext || tag;
+ * see docs/FORMATS.md) and writes it to `out`.
+ *
+ * The box is exactly `plaintext_len + GAMECRYPT_BOX_OVERHEAD` bytes. `ad` (associated data,
+ * may be empty) is authenticated but not stored: give the same bytes to
+ * gamecrypt_aead_key_open() (e.g. the save slot name, so a box cannot be moved to another
+ * slot). The nonce is random; one key should seal at most 2^32 boxes. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`out` overlaps an input), INVALID_LENGTH
+ * (plaintext over 2^36 - 32 bytes), BUFFER_TOO_SMALL (needed length in `*out_len`),
+ * RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_aead_key_seal(const gamecrypt_aead_key *key,
+                                         const uint8_t *plaintext,
+                                         size_t plaintext_len,
+                                         const uint8_t *ad,
+                                         size_t ad_len,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Opens a box made by gamecrypt_aead_key_seal() with this key and the same `ad`, and writes
+ * the plaintext (`box_len - GAMECRYPT_BOX_OVERHEAD` bytes) to `out`.
+ *
+ * Nothing is written unless the box is authentic. `out` must not overlap the box. Thread-safe.
+ *
+ * Returns OK; OPEN_FAILED (wrong key, wrong `ad`, or the box was changed); BOX_MALFORMED
+ * (truncated, or not a gamecrypt box); BOX_UNSUPPORTED (unknown version or algorithm);
+ * BOX_KEY_MISMATCH (a box of the other algorithm, e.g. a ChaCha20-Poly1305 box given to an
+ * AES-256-GCM key, or a password box); BUFFER_TOO_SMALL (needed length in `*out_len`);
+ * NULL_ARGUMENT; INVALID_ARGUMENT (`out` overlaps an input).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_aead_key_open(const gamecrypt_aead_key *key,
+                                         const uint8_t *sealed,
+                                         size_t sealed_len,
+                                         const uint8_t *ad,
+                                         size_t ad_len,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Seals `plaintext` with a password into a password box, whose header also stores a fresh
+ * random PBKDF2 salt and `iterations`, so gamecrypt_box_open_with_password() needs only the
+ * password (and `ad`). Writes `plaintext_len + GAMECRYPT_PASSWORD_BOX_OVERHEAD` bytes to `out`.
+ *
+ * The key is PBKDF2-HMAC-SHA256(password, salt, iterations, 32 bytes); use
+ * GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS (600 000). Every call runs PBKDF2, so it takes as
+ * long as one password check: call it off the main thread. `ad` as for
+ * gamecrypt_aead_key_seal(). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, empty password, `iterations` 0
+ * or above GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS, `out` overlaps an input), INVALID_LENGTH,
+ * BUFFER_TOO_SMALL (needed length in `*out_len`, checked before any PBKDF2 work),
+ * RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_box_seal_with_password(gamecrypt_aead alg,
+                                                  const uint8_t *password,
+                                                  size_t password_len,
+                                                  uint32_t iterations,
+                                                  const uint8_t *plaintext,
+                                                  size_t plaintext_len,
+                                                  const uint8_t *ad,
+                                                  size_t ad_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Opens a password box made by gamecrypt_box_seal_with_password() with the same password and
+ * `ad`, and writes the plaintext (`box_len - GAMECRYPT_PASSWORD_BOX_OVERHEAD` bytes) to `out`.
+ *
+ * Runs PBKDF2 with the count stored in the box, which is at most
+ * GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS (a box claiming more is refused before any work).
+ * Nothing is written unless the box is authentic. Thread-safe.
+ *
+ * Returns OK; OPEN_FAILED (wrong password, wrong `ad`, or the box was changed);
+ * BOX_MALFORMED (truncated, not a gamecrypt box, iteration count 0); BOX_UNSUPPORTED (unknown
+ * version or algorithm, iteration count above the bound); BOX_KEY_MISMATCH (a key box, which
+ * needs gamecrypt_aead_key_open()); BUFFER_TOO_SMALL (needed length in `*out_len`, checked
+ * before any PBKDF2 work); INVALID_ARGUMENT (empty password, `out` overlaps an input);
+ * NULL_ARGUMENT.
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_box_open_with_password(const uint8_t *password,
+                                                  size_t password_len,
+                                                  const uint8_t *sealed,
+                                                  size_t sealed_len,
+                                                  const uint8_t *ad,
+                                                  size_t ad_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Raw AEAD open, for data sealed by another system: `ciphertext_and_tag` is the ciphertext
+ * followed by the 16-byte tag, with the explicit 12-byte `nonce` and associated data `ad`.
+ * Writes the plaintext (`ciphertext_and_tag_len - 16` bytes) to `out`.
+ *
+ * Nothing is written unless the data is authentic. For gamecrypt's own data use boxes
+ * (gamecrypt_aead_key_open()). Thread-safe.
+ *
+ * Returns OK, OPEN_FAILED (does not authenticate, or shorter than a tag), INVALID_LENGTH
+ * (`nonce_len` is not 12), BUFFER_TOO_SMALL (needed length in `*out_len`), NULL_ARGUMENT,
+ * INVALID_ARGUMENT (`out` overlaps an input).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_aead_key_open_with_nonce(const gamecrypt_aead_key *key,
+                                                    const uint8_t *nonce,
+                                                    size_t nonce_len,
+                                                    const uint8_t *ad,
+                                                    size_t ad_len,
+                                                    const uint8_t *ciphertext_and_tag,
+                                                    size_t ciphertext_and_tag_len,
+                                                    uint8_t *out,
+                                                    size_t out_cap,
+                                                    size_t *out_len);
+
+/**
+ * DANGEROUS: raw AEAD seal with a nonce that the caller chooses. Writes `ciphertext || tag`
+ * (`plaintext_len + 16` bytes) to `out`.
+ *
+ * **Never use the same nonce twice with the same key.** A repeated nonce reveals the XOR of
+ * the two plaintexts and, for both AES-GCM and ChaCha20-Poly1305, lets an attacker forge new
+ * messages under that key. Only use this to produce data for another system whose protocol
+ * fixes the nonce (e.g. a counter you are sure never repeats). For data at rest, use
+ * gamecrypt_aead_key_seal(), which picks a random nonce and needs no care. Thread-safe.
+ *
+ * Returns OK, INVALID_LENGTH (`nonce_len` is not 12, or plaintext too long),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`), NULL_ARGUMENT, INVALID_ARGUMENT (`out`
+ * overlaps an input).
+ */
+gamecrypt_result gamecrypt_aead_key_seal_with_nonce_dangerous(const gamecrypt_aead_key *key,
+                                                              const uint8_t *nonce,
+                                                              size_t nonce_len,
+                                                              const uint8_t *ad,
+                                                              size_t ad_len,
+                                                              const uint8_t *plaintext,
+                                                              size_t plaintext_len,
+                                                              uint8_t *out,
+                                                              size_t out_cap,
+                                                              size_t *out_len);
+
+/**
+ * `GAMECRYPT_FINGERPRINT_LEN`, for languages that cannot read macros.
+ */
+size_t gamecrypt_public_key_fingerprint_len(void);
+
+/**
+ * Length of the raw public key of `key_type`: the uncompressed point for ECDSA
+ * (`GAMECRYPT_P256_PUBLIC_KEY_LEN`, `GAMECRYPT_P384_PUBLIC_KEY_LEN`), 32 for Ed25519.
+ * Returns 0 for RSA (no raw form) and for unknown types.
+ */
+size_t gamecrypt_public_key_raw_len(gamecrypt_key_type key_type);
+
+/**
+ * Length of the compressed point of an ECDSA `key_type`
+ * (`GAMECRYPT_P256_COMPRESSED_PUBLIC_KEY_LEN`, `GAMECRYPT_P384_COMPRESSED_PUBLIC_KEY_LEN`).
+ * Returns 0 for the other types (they have no compressed form) and for unknown types.
+ */
+size_t gamecrypt_public_key_raw_compressed_len(gamecrypt_key_type key_type);
+
+/**
+ * The largest signature a key of `key_type` makes in `format` (exact for Ed25519 and
+ * `GAMECRYPT_SIGNATURE_ECDSA_FIXED`; for RSA the largest supported modulus, 1024 bytes: use
+ * `gamecrypt_signing_key_max_signature_len()` for the exact size of one key). Returns 0 for
+ * unknown values and for a format that does not fit the type.
+ */
+size_t gamecrypt_signature_max_len(gamecrypt_key_type key_type, gamecrypt_signature_format format);
+
+/**
+ * `GAMECRYPT_MAX_SIGNATURE_LEN`: a buffer of this size holds any gamecrypt signature.
+ */
+size_t gamecrypt_signature_max_len_any(void);
+
+/**
+ * Generates a new signing key of `key_type` (ECDSA P-256, ECDSA P-384 or Ed25519) from the
+ * system random generator and stores its handle in `*out`.
+ *
+ * The caller owns the new handle and frees it with `gamecrypt_signing_key_free()`.
+ * Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT` (out is NULL), `INVALID_ARGUMENT` (unknown
+ * key type), `UNSUPPORTED_ALGORITHM` (RSA: import RSA keys instead), `RANDOM_FAILED`.
+ */
+gamecrypt_result gamecrypt_signing_key_generate(gamecrypt_key_type key_type,
+                                                gamecrypt_signing_key **out);
+
+/**
+ * Imports an unencrypted private key in DER and stores its handle in `*out`. The encoding is
+ * detected: PKCS#8 `PrivateKeyInfo` v1 or v2 (`openssl genpkey`) of ECDSA P-256/P-384,
+ * Ed25519 or RSA; SEC1 `ECPrivateKey` (`openssl ec`, Godot's `CryptoKey`); PKCS#1
+ * `RSAPrivateKey`.
+ *
+ * `der` is only read during the call. The caller owns the new handle.
+ * Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not such a key, or its
+ * embedded public key does not match); `UNSUPPORTED_ALGORITHM` (another algorithm or curve,
+ * e.g. secp256k1, P-521, X25519); `KEY_REJECTED` (RSA below 2048 or above 8192 bits).
+ */
+gamecrypt_result gamecrypt_signing_key_from_der(const uint8_t *der,
+                                                size_t der_len,
+                                                gamecrypt_signing_key **out);
+
+/**
+ * Imports the first `PRIVATE KEY` (PKCS#8), `EC PRIVATE KEY` (SEC1) or `RSA PRIVATE KEY`
+ * (PKCS#1) block of a PEM text and stores its handle in `*out`.
+ *
+ * `pem` is `pem_len` bytes of text; it need not be NUL-terminated (a terminating NUL inside
+ * `pem_len` is ignored). Text before, between and after blocks is skipped, lines may end in
+ * LF or CRLF, and other blocks (e.g. `EC PARAMETERS`) are skipped. At most 1 MiB
+ * (1048576 bytes). The caller owns the new handle. Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `PEM_MALFORMED` (no such block, a block
+ * without END line, bad base64); `KEY_REJECTED` (an encrypted key: `ENCRYPTED PRIVATE KEY`
+ * or `Proc-Type: 4,ENCRYPTED`; decrypt it first, or RSA of an unsupported size);
+ * `INVALID_LENGTH` (text over 1 MiB); and the codes of `gamecrypt_signing_key_from_der()`
+ * (`KEY_MALFORMED` also when the content does not match the label).
+ */
+gamecrypt_result gamecrypt_signing_key_from_pem(const char *pem,
+                                                size_t pem_len,
+                                                gamecrypt_signing_key **out);
+
+/**
+ * Exports `key` as unencrypted PKCS#8 v1 DER (for every key type), into
+ * `(out, out_cap, out_len)`. Call with `out_cap` 0 to learn the length.
+ *
+ * The output is the private key: protect it and wipe it after use (gamecrypt wipes its own
+ * copy). Safe to call from any thread, also while others use `key`.
+ *
+ * Returns `GAMECRYPT_RESULT_OK` with the length in `*out_len`; `BUFFER_TOO_SMALL` with the
+ * needed length in `*out_len`; `NULL_ARGUMENT`; `INTERNAL`.
+ */
+gamecrypt_result gamecrypt_signing_key_to_pkcs8_der(const gamecrypt_signing_key *key,
+                                                    uint8_t *out,
+                                                    size_t out_cap,
+                                                    size_t *out_len);
+
+/**
+ * Exports `key` as a PEM `PRIVATE KEY` block (PKCS#8 v1): ASCII text with 64-column lines,
+ * LF line endings and a final newline, into `(out, out_cap, out_len)`.
+ *
+ * No NUL terminator is written: `*out_len` is the length of the text. (To get a C string,
+ * pass a buffer one byte larger and set `out[*out_len] = 0` yourself.) Call with `out_cap` 0
+ * to learn the length. The output is the private key: protect it and wipe it after use.
+ * Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed length in `*out_len`;
+ * `NULL_ARGUMENT`; `INTERNAL`.
+ */
+gamecrypt_result gamecrypt_signing_key_to_pkcs8_pem(const gamecrypt_signing_key *key,
+                                                    char *out,
+                                                    size_t out_cap,
+                                                    size_t *out_len);
+
+/**
+ * Stores a new handle to the public key of `key` in `*out_public`.
+ *
+ * The new handle is independent of `key` (either may be freed first); the caller owns it and
+ * frees it with `gamecrypt_public_key_free()`. Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK` or `NULL_ARGUMENT`.
+ */
+gamecrypt_result gamecrypt_signing_key_public_key(const gamecrypt_signing_key *key,
+                                                  gamecrypt_public_key **out_public);
+
+/**
+ * Stores the type of `key` (a `GAMECRYPT_KEY_TYPE_*` value) in `*out_type`.
+ *
+ * Returns `GAMECRYPT_RESULT_OK` or `NULL_ARGUMENT`. Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_signing_key_type(const gamecrypt_signing_key *key,
+                                            gamecrypt_key_type *out_type);
+
+/**
+ * Stores in `*out_len` the output capacity `gamecrypt_signing_key_sign()` needs for `key` in
+ * `format`: the exact length for Ed25519, RSA and `ECDSA_FIXED`, the largest possible for
+ * `ECDSA_DER` (whose signatures vary by a few bytes).
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown format);
+ * `WRONG_KEY_TYPE` (the format does not fit the key). Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_signing_key_max_signature_len(const gamecrypt_signing_key *key,
+                                                         gamecrypt_signature_format format,
+                                                         size_t *out_len);
+
+/**
+ * Signs the `msg_len` bytes at `msg` with `key` in `format` and writes the signature to
+ * `(out, out_cap, out_len)`.
+ *
+ * The message is hashed inside (SHA-256 for P-256 and RSA, SHA-384 for P-384; Ed25519 signs
+ * the message itself); pass the message, not a digest. `out_cap` must be at least
+ * `gamecrypt_signing_key_max_signature_len()` (`GAMECRYPT_MAX_SIGNATURE_LEN` always fits),
+ * even though a DER signature may come out a few bytes shorter: `*out_len` is its actual
+ * length. ECDSA and RSA-PSS signatures are randomized. `out` must not overlap `msg`.
+ * Safe to call from any thread, also with the same key at the same time.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed capacity in `*out_len`;
+ * `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown format, or `out` overlaps `msg`);
+ * `WRONG_KEY_TYPE` (the format does not fit the key); `INTERNAL`.
+ */
+gamecrypt_result gamecrypt_signing_key_sign(const gamecrypt_signing_key *key,
+                                            const uint8_t *msg,
+                                            size_t msg_len,
+                                            gamecrypt_signature_format format,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * Frees a signing key and zeroes its key material. NULL is ignored.
+ *
+ * Call it exactly once per handle, after every other use of the handle (in every thread) has
+ * returned.
+ */
+void gamecrypt_signing_key_free(gamecrypt_signing_key *key);
+
+/**
+ * Imports a SubjectPublicKeyInfo DER (what `openssl pkey -pubout -outform DER` writes) and
+ * stores its handle in `*out`: ECDSA P-256/P-384 (uncompressed or compressed point),
+ * Ed25519, or RSA (`rsaEncryption`, 2048 to 8192 bits).
+ *
+ * The caller owns the new handle and frees it with `gamecrypt_public_key_free()`.
+ * Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not a valid
+ * SubjectPublicKeyInfo, or a point not on the curve); `UNSUPPORTED_ALGORITHM` (another
+ * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size).
+ */
+gamecrypt_result gamecrypt_public_key_from_spki_der(const uint8_t *der,
+                                                    size_t der_len,
+                                                    gamecrypt_public_key **out);
+
+/**
+ * Imports the first `PUBLIC KEY` (SubjectPublicKeyInfo) or `RSA PUBLIC KEY` (PKCS#1) block
+ * of a PEM text and stores its handle in `*out`.
+ *
+ * `pem` is `pem_len` bytes of text, not necessarily NUL-terminated; other text and blocks are
+ * skipped; at most 1 MiB. The caller owns the new handle. Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `PEM_MALFORMED` (no such block, bad
+ * base64); `INVALID_LENGTH` (text over 1 MiB); and the codes of
+ * `gamecrypt_public_key_from_spki_der()`.
+ */
+gamecrypt_result gamecrypt_public_key_from_pem(const char *pem,
+                                               size_t pem_len,
+                                               gamecrypt_public_key **out);
+
+/**
+ * Imports a raw public key of `key_type` and stores its handle in `*out`: an X9.62 point for
+ * ECDSA (P-256: 65 bytes uncompressed or 33 compressed; P-384: 97 or 49), 32 bytes for
+ * Ed25519.
+ *
+ * The caller owns the new handle. Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown key type);
+ * `KEY_MALFORMED` (wrong length for the type, or not a point on the curve);
+ * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo).
+ */
+gamecrypt_result gamecrypt_public_key_from_raw(gamecrypt_key_type key_type,
+                                               const uint8_t *raw,
+                                               size_t raw_len,
+                                               gamecrypt_public_key **out);
+
+/**
+ * Writes `key` as SubjectPublicKeyInfo DER (canonical: uncompressed point) to
+ * `(out, out_cap, out_len)`. Call with `out_cap` 0 to learn the length.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed length in `*out_len`;
+ * `NULL_ARGUMENT`. Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_public_key_to_spki_der(const gamecrypt_public_key *key,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Writes `key` as a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo; 64-column lines, LF line
+ * endings, final newline) to `(out, out_cap, out_len)`.
+ *
+ * No NUL terminator is written: `*out_len` is the length of the text. Call with `out_cap` 0
+ * to learn the length. Safe to call from any thread.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed length in `*out_len`;
+ * `NULL_ARGUMENT`.
+ */
+gamecrypt_result gamecrypt_public_key_to_pem(const gamecrypt_public_key *key,
+                                             char *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
+
+/**
+ * Writes the raw form of `key` to `(out, out_cap, out_len)`: the uncompressed X9.62 point for
+ * ECDSA (65 or 97 bytes), 32 bytes for Ed25519. See `gamecrypt_public_key_raw_len()`.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed length in `*out_len`;
+ * `NULL_ARGUMENT`; `UNSUPPORTED_FORMAT` (RSA has no raw form). Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_public_key_to_raw(const gamecrypt_public_key *key,
+                                             uint8_t *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
+
+/**
+ * Writes the compressed X9.62 point of an ECDSA `key` (33 or 49 bytes) to
+ * `(out, out_cap, out_len)`. See `gamecrypt_public_key_raw_compressed_len()`.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed length in `*out_len`;
+ * `NULL_ARGUMENT`; `UNSUPPORTED_FORMAT` (Ed25519 and RSA keys). Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_public_key_to_raw_compressed(const gamecrypt_public_key *key,
+                                                        uint8_t *out,
+                                                        size_t out_cap,
+                                                        size_t *out_len);
+
+/**
+ * Writes the fingerprint of `key`, SHA-256 of its SubjectPublicKeyInfo DER
+ * (`GAMECRYPT_FINGERPRINT_LEN` = 32 bytes), to `out`, which has room for `out_cap` bytes.
+ *
+ * It equals `openssl pkey -pubin -outform DER | openssl dgst -sha256`, and is the same
+ * whichever form (raw, compressed, SPKI, PEM) the key was imported from.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` (`out_cap` below 32, nothing written);
+ * `NULL_ARGUMENT`. Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_public_key_fingerprint(const gamecrypt_public_key *key,
+                                                  uint8_t *out,
+                                                  size_t out_cap);
+
+/**
+ * Verifies that `sig` (`sig_len` bytes) is a signature by `key` over the `msg_len` bytes at
+ * `msg`, in `format` (`GAMECRYPT_SIGNATURE_DEFAULT` is the key's natural format).
+ *
+ * Only `GAMECRYPT_RESULT_OK` means the signature is valid. Safe to call from any thread,
+ * also with the same key at the same time.
+ *
+ * Returns `GAMECRYPT_RESULT_OK`; `SIGNATURE_INVALID` (the signature does not verify: wrong
+ * key, altered message, altered or truncated signature); `NULL_ARGUMENT`; `INVALID_ARGUMENT`
+ * (unknown format); `WRONG_KEY_TYPE` (the format does not fit the key).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_public_key_verify(const gamecrypt_public_key *key,
+                                             const uint8_t *msg,
+                                             size_t msg_len,
+                                             const uint8_t *sig,
+                                             size_t sig_len,
+                                             gamecrypt_signature_format format);
+
+/**
+ * Stores the type of `key` (a `GAMECRYPT_KEY_TYPE_*` value) in `*out_type`.
+ *
+ * Returns `GAMECRYPT_RESULT_OK` or `NULL_ARGUMENT`. Safe to call from any thread.
+ */
+gamecrypt_result gamecrypt_public_key_type(const gamecrypt_public_key *key,
+                                           gamecrypt_key_type *out_type);
+
+/**
+ * Frees a public key. NULL is ignored.
+ *
+ * Call it exactly once per handle, after every other use of the handle has returned.
+ */
+void gamecrypt_public_key_free(gamecrypt_public_key *key);
+
+/**
+ * Fills `out[0..len]` with cryptographically secure random bytes (aws-lc's DRBG, seeded by the
+ * operating system). Use it for keys, salts and tokens.
+ *
+ * `(NULL, 0)` does nothing. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT (`out` NULL with `len` > 0), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_random_bytes(uint8_t *out, size_t len);
+
+/**
+ * The digest length of `alg` in bytes (32, 48 or 64), or 0 for an unknown algorithm. This is
+ * also its HMAC tag length and HKDF PRK length.
+ */
+size_t gamecrypt_hash_len(gamecrypt_hash alg);
+
+/**
+ * Hashes `data[0..data_len]` with `alg` in one call and writes the digest to `out`.
+ *
+ * `out_cap` must be at least gamecrypt_hash_len(alg); `*out_len` receives the digest length.
+ * Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps `data`),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`).
+ */
+gamecrypt_result gamecrypt_hash_digest(gamecrypt_hash alg,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       uint8_t *out,
+                                       size_t out_cap,
+                                       size_t *out_len);
+
+/**
+ * Starts a streaming hash with `alg` and writes the new context to `*out`.
+ *
+ * The caller owns the context and frees it with gamecrypt_hash_context_free().
+ *
+ * Returns OK, NULL_ARGUMENT (`out` NULL), INVALID_ARGUMENT (unknown `alg`).
+ */
+gamecrypt_result gamecrypt_hash_context_new(gamecrypt_hash alg, gamecrypt_hash_context **out);
+
+/**
+ * Feeds `data[0..data_len]` into the hash. May be called any number of times.
+ *
+ * Returns OK, NULL_ARGUMENT, CONTEXT_FINISHED (gamecrypt_hash_context_finish() was called).
+ */
+gamecrypt_result gamecrypt_hash_context_update(gamecrypt_hash_context *ctx,
+                                               const uint8_t *data,
+                                               size_t data_len);
+
+/**
+ * Finishes the hash and writes the digest (gamecrypt_hash_len(alg) bytes) to `out`.
+ *
+ * After success the context is spent: any further update/finish gives CONTEXT_FINISHED (free
+ * it, or make a new one). A too-small buffer does not finish the context, so the call can be
+ * retried with a bigger one.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in `*out_len`),
+ * CONTEXT_FINISHED.
+ */
+gamecrypt_result gamecrypt_hash_context_finish(gamecrypt_hash_context *ctx,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Frees a hash context. NULL is ignored. The context must not be used afterwards.
+ */
+void gamecrypt_hash_context_free(gamecrypt_hash_context *ctx);
+
+/**
+ * Computes HMAC-`alg`(`key`, `data`) (RFC 2104) and writes the tag (gamecrypt_hash_len(alg)
+ * bytes) to `out`.
+ *
+ * Any key length is accepted, including empty; use at least gamecrypt_hash_len(alg) random
+ * bytes. To check a tag, use gamecrypt_hmac_verify(), never memcmp. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`).
+ */
+gamecrypt_result gamecrypt_hmac_sign(gamecrypt_hash alg,
+                                     const uint8_t *key,
+                                     size_t key_len,
+                                     const uint8_t *data,
+                                     size_t data_len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Checks an HMAC tag in constant time.
+ *
+ * Only a full-length tag (gamecrypt_hash_len(alg) bytes) can verify: a tag of any other
+ * length, including a truncated prefix of the right tag, gives MAC_INVALID. Thread-safe.
+ *
+ * Returns OK (the tag is right), MAC_INVALID (it is not), NULL_ARGUMENT, INVALID_ARGUMENT
+ * (unknown `alg`).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_hmac_verify(gamecrypt_hash alg,
+                                       const uint8_t *key,
+                                       size_t key_len,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       const uint8_t *tag,
+                                       size_t tag_len);
+
+/**
+ * Starts a streaming HMAC with `alg` and `key[0..key_len]` (copied) and writes the new
+ * context to `*out`.
+ *
+ * The caller owns the context and frees it with gamecrypt_hmac_context_free().
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`).
+ */
+gamecrypt_result gamecrypt_hmac_context_new(gamecrypt_hash alg,
+                                            const uint8_t *key,
+                                            size_t key_len,
+                                            gamecrypt_hmac_context **out);
+
+/**
+ * Feeds `data[0..data_len]` into the HMAC. May be called any number of times.
+ *
+ * Returns OK, NULL_ARGUMENT, CONTEXT_FINISHED (finish or verify was called).
+ */
+gamecrypt_result gamecrypt_hmac_context_update(gamecrypt_hmac_context *ctx,
+                                               const uint8_t *data,
+                                               size_t data_len);
+
+/**
+ * Finishes the HMAC and writes the tag (gamecrypt_hash_len(alg) bytes) to `out`.
+ *
+ * After success the context is spent (further calls give CONTEXT_FINISHED). A too-small
+ * buffer does not finish the context.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in `*out_len`),
+ * CONTEXT_FINISHED.
+ */
+gamecrypt_result gamecrypt_hmac_context_finish(gamecrypt_hmac_context *ctx,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Finishes the HMAC and checks `tag[0..tag_len]` in constant time (full-length tags only, as
+ * for gamecrypt_hmac_verify()). The context is spent afterwards, whatever the outcome.
+ *
+ * Returns OK (the tag is right), MAC_INVALID, NULL_ARGUMENT, CONTEXT_FINISHED.
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_hmac_context_verify(gamecrypt_hmac_context *ctx,
+                                               const uint8_t *tag,
+                                               size_t tag_len);
+
+/**
+ * Frees an HMAC context (its key state is zeroed). NULL is ignored.
+ */
+void gamecrypt_hmac_context_free(gamecrypt_hmac_context *ctx);
+
+/**
+ * The longest output HKDF-Expand with `alg` can give: 255 * gamecrypt_hash_len(alg) bytes
+ * (8160 for SHA-256), or 0 for an unknown algorithm.
+ */
+size_t gamecrypt_hkdf_max_output_len(gamecrypt_hash alg);
+
+/**
+ * HKDF-Extract (RFC 5869 §2.2): PRK = HMAC-`alg`(salt, ikm), written to `out`
+ * (gamecrypt_hash_len(alg) bytes; secret: zero it after use).
+ *
+ * An empty salt means a string of zeros (RFC 5869). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * BUFFER_TOO_SMALL (needed length in `*out_len`).
+ */
+gamecrypt_result gamecrypt_hkdf_extract(gamecrypt_hash alg,
+                                        const uint8_t *salt,
+                                        size_t salt_len,
+                                        const uint8_t *ikm,
+                                        size_t ikm_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * HKDF-Expand (RFC 5869 §2.3): fills exactly `out[0..out_len]` from `prk` and `info`.
+ *
+ * `prk_len` must be at least gamecrypt_hash_len(alg) and at most 64 (a PRK from
+ * gamecrypt_hkdf_extract() fits). `out_len` must be 1 to gamecrypt_hkdf_max_output_len(alg).
+ * Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * INVALID_LENGTH (`prk_len` or `out_len` out of range).
+ */
+gamecrypt_result gamecrypt_hkdf_expand(gamecrypt_hash alg,
+                                       const uint8_t *prk,
+                                       size_t prk_len,
+                                       const uint8_t *info,
+                                       size_t info_len,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+/**
+ * HKDF extract-then-expand in one call (the usual way to turn a shared secret into keys):
+ * fills exactly `out[0..out_len]`.
+ *
+ * `out_len` must be 1 to gamecrypt_hkdf_max_output_len(alg). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, or `out` overlaps an input),
+ * INVALID_LENGTH (`out_len` out of range).
+ */
+gamecrypt_result gamecrypt_hkdf_derive(gamecrypt_hash alg,
+                                       const uint8_t *salt,
+                                       size_t salt_len,
+                                       const uint8_t *ikm,
+                                       size_t ikm_len,
+                                       const uint8_t *info,
+                                       size_t info_len,
+                                       uint8_t *out,
+                                       size_t out_len);
+
+/**
+ * The recommended PBKDF2-HMAC-SHA256 iteration count for new data
+ * (GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS, 600 000).
+ */
+uint32_t gamecrypt_pbkdf2_recommended_iterations(void);
+
+/**
+ * PBKDF2-HMAC-SHA256 (RFC 8018): fills exactly `out[0..out_len]` with a key derived from
+ * `password` and `salt`.
+ *
+ * Use a random salt of at least 16 bytes per password, store it with the data, and
+ * GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS for new data. The time taken grows with
+ * `iterations`: call it off the main thread. To encrypt with a password, prefer
+ * gamecrypt_box_seal_with_password(), which handles salt and count. Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`iterations` 0, or `out` overlaps an input),
+ * INVALID_LENGTH (`out_len` 0).
+ */
+gamecrypt_result gamecrypt_pbkdf2_sha256_derive(const uint8_t *password,
+                                                size_t password_len,
+                                                const uint8_t *salt,
+                                                size_t salt_len,
+                                                uint32_t iterations,
+                                                uint8_t *out,
+                                                size_t out_len);
+
+/**
+ * Compares `a[0..a_len]` and `b[0..b_len]` in time that depends on the lengths but not on the
+ * contents (for secrets such as tokens; for HMAC tags use gamecrypt_hmac_verify()).
+ *
+ * Returns true only when the lengths are equal and all bytes are equal. Different lengths are
+ * unequal. A NULL pointer with a non-zero length gives false. Thread-safe.
+ */
+GAMECRYPT_MUST_USE
+bool gamecrypt_constant_time_eq(const uint8_t *a,
+                                size_t a_len,
+                                const uint8_t *b,
+                                size_t b_len);
 
 /**
  * A static, NUL-terminated English description of a `gamecrypt_result` value.

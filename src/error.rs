@@ -60,6 +60,12 @@ pub enum Error {
     BoxUnsupported = 202,
     /// The streaming context was already finished and cannot be used again.
     ContextFinished = 203,
+    /// The MAC (HMAC tag) does not match the key and data.
+    MacInvalid = 204,
+    /// The sealed box was made for another kind of key: another AEAD algorithm (a
+    /// ChaCha20-Poly1305 box given to an AES-256-GCM key, or the reverse), or a password box
+    /// given to a key (or the reverse).
+    BoxKeyMismatch = 205,
 
     // ---- 300-399: secure session ----
     /// This call is not allowed in the session's current state (a step out of order).
@@ -129,6 +135,8 @@ impl Error {
         Error::BoxMalformed,
         Error::BoxUnsupported,
         Error::ContextFinished,
+        Error::MacInvalid,
+        Error::BoxKeyMismatch,
         Error::WrongState,
         Error::HandshakeMalformed,
         Error::UnsupportedVersion,
@@ -184,6 +192,8 @@ impl Error {
             Error::BoxMalformed => "the sealed box is truncated or is not a gamecrypt box",
             Error::BoxUnsupported => "the sealed box uses an unknown version or algorithm",
             Error::ContextFinished => "the streaming context was already finished",
+            Error::MacInvalid => "the MAC does not match the key and data",
+            Error::BoxKeyMismatch => "the sealed box was made for another algorithm or kind of key (key or password)",
             Error::WrongState => "this call is not allowed in the session's current state",
             Error::HandshakeMalformed => "a handshake message is malformed",
             Error::UnsupportedVersion => "the peer uses an unsupported protocol version",

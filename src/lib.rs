@@ -7,9 +7,14 @@
 #![warn(missing_debug_implementations)]
 
 pub mod aead;
+/// cbindgen:ignore
+pub(crate) mod der;
 pub mod error;
 pub mod ffi;
+/// cbindgen:ignore
 pub mod keys;
+/// cbindgen:ignore
+pub(crate) mod pem;
 pub mod primitives;
 pub mod session;
 

@@ -1,1 +1,1212 @@
-//! C ABI for the aead module (in progress).
+//! C ABI for AEAD keys, sealed boxes and password boxes. Byte layout: `docs/FORMATS.md`.
+
+use super::{ffi_result, gamecrypt_result, input, out_ptr, panic_boundary, Handle, OutBuf};
+use crate::aead::{self as core_aead, AeadAlgorithm, AeadKey, BoxInfo};
+use crate::error::Error;
+
+/// An AEAD algorithm: one of the `GAMECRYPT_AEAD_*` constants. Always chosen explicitly; 0 and
+/// unknown values are INVALID_ARGUMENT.
+pub type gamecrypt_aead = u32;
+
+/// AES-256-GCM: the recommended default (hardware-accelerated on desktop, console and most
+/// mobile CPUs). Also the algorithm byte `1` in a box header.
+pub const GAMECRYPT_AEAD_AES_256_GCM: gamecrypt_aead = 1;
+/// ChaCha20-Poly1305: for CPUs without AES instructions. Also the algorithm byte `2` in a box
+/// header.
+pub const GAMECRYPT_AEAD_CHACHA20_POLY1305: gamecrypt_aead = 2;
+
+/// AEAD key length in bytes (both algorithms).
+pub const GAMECRYPT_AEAD_KEY_LEN: usize = 32;
+/// AEAD nonce length in bytes (both algorithms).
+pub const GAMECRYPT_AEAD_NONCE_LEN: usize = 12;
+/// AEAD tag length in bytes (both algorithms).
+pub const GAMECRYPT_AEAD_TAG_LEN: usize = 16;
+/// Bytes a key box adds to its plaintext (8-byte header + nonce + tag): a box of an n-byte
+/// plaintext is n + 36 bytes.
+pub const GAMECRYPT_BOX_OVERHEAD: usize = 36;
+/// Bytes a password box adds to its plaintext (28-byte header with PBKDF2 salt and iteration
+/// count + nonce + tag): a password box of an n-byte plaintext is n + 56 bytes.
+pub const GAMECRYPT_PASSWORD_BOX_OVERHEAD: usize = 56;
+/// Length of the PBKDF2 salt in a password box, and the shortest salt
+/// gamecrypt_aead_key_from_password() accepts.
+pub const GAMECRYPT_PASSWORD_SALT_LEN: usize = 16;
+/// The largest PBKDF2 iteration count of a password box: sealing with more is
+/// INVALID_ARGUMENT, opening a box that claims more is BOX_UNSUPPORTED (so a hostile file
+/// cannot make the game spin).
+pub const GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS: u32 = 10_000_000;
+
+// The header constants are literals (cbindgen cannot evaluate paths); they must equal the core.
+const _: () = assert!(GAMECRYPT_AEAD_KEY_LEN == core_aead::KEY_LEN);
+const _: () = assert!(GAMECRYPT_AEAD_NONCE_LEN == core_aead::NONCE_LEN);
+const _: () = assert!(GAMECRYPT_AEAD_TAG_LEN == core_aead::TAG_LEN);
+const _: () = assert!(GAMECRYPT_BOX_OVERHEAD == core_aead::BOX_OVERHEAD);
+const _: () = assert!(GAMECRYPT_PASSWORD_BOX_OVERHEAD == core_aead::PASSWORD_BOX_OVERHEAD);
+const _: () = assert!(GAMECRYPT_PASSWORD_SALT_LEN == core_aead::PASSWORD_SALT_LEN);
+const _: () =
+    assert!(GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS == core_aead::PASSWORD_BOX_MAX_ITERATIONS);
+const _: () = assert!(GAMECRYPT_AEAD_AES_256_GCM == AeadAlgorithm::Aes256Gcm as u32);
+const _: () = assert!(GAMECRYPT_AEAD_CHACHA20_POLY1305 == AeadAlgorithm::ChaCha20Poly1305 as u32);
+
+/// A symmetric key for sealed boxes and raw AEAD (AES-256-GCM or ChaCha20-Poly1305).
+///
+/// Made by gamecrypt_aead_key_from_bytes(), gamecrypt_aead_key_generate() or
+/// gamecrypt_aead_key_from_password(); freed by gamecrypt_aead_key_free(), which zeroes the key.
+/// Immutable: one key may seal and open from many threads at once.
+#[derive(Debug)]
+pub struct gamecrypt_aead_key {
+    _private: [u8; 0],
+}
+
+impl Handle for gamecrypt_aead_key {
+    type Inner = AeadKey;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+// ---------------------------------------------------------------------------------------------
+
+/// GAMECRYPT_AEAD_KEY_LEN (32).
+#[no_mangle]
+pub extern "C" fn gamecrypt_aead_key_len() -> usize {
+    panic_boundary(GAMECRYPT_AEAD_KEY_LEN, || GAMECRYPT_AEAD_KEY_LEN)
+}
+
+/// GAMECRYPT_AEAD_NONCE_LEN (12).
+#[no_mangle]
+pub extern "C" fn gamecrypt_aead_nonce_len() -> usize {
+    panic_boundary(GAMECRYPT_AEAD_NONCE_LEN, || GAMECRYPT_AEAD_NONCE_LEN)
+}
+
+/// GAMECRYPT_AEAD_TAG_LEN (16).
+#[no_mangle]
+pub extern "C" fn gamecrypt_aead_tag_len() -> usize {
+    panic_boundary(GAMECRYPT_AEAD_TAG_LEN, || GAMECRYPT_AEAD_TAG_LEN)
+}
+
+/// GAMECRYPT_BOX_OVERHEAD (36): a key box is this much longer than its plaintext.
+#[no_mangle]
+pub extern "C" fn gamecrypt_box_overhead() -> usize {
+    panic_boundary(GAMECRYPT_BOX_OVERHEAD, || GAMECRYPT_BOX_OVERHEAD)
+}
+
+/// GAMECRYPT_PASSWORD_BOX_OVERHEAD (56): a password box is this much longer than its
+/// plaintext.
+#[no_mangle]
+pub extern "C" fn gamecrypt_password_box_overhead() -> usize {
+    panic_boundary(GAMECRYPT_PASSWORD_BOX_OVERHEAD, || {
+        GAMECRYPT_PASSWORD_BOX_OVERHEAD
+    })
+}
+
+/// GAMECRYPT_PASSWORD_SALT_LEN (16).
+#[no_mangle]
+pub extern "C" fn gamecrypt_password_salt_len() -> usize {
+    panic_boundary(GAMECRYPT_PASSWORD_SALT_LEN, || GAMECRYPT_PASSWORD_SALT_LEN)
+}
+
+/// GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS (10 000 000).
+#[no_mangle]
+pub extern "C" fn gamecrypt_password_box_max_iterations() -> u32 {
+    panic_boundary(GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS, || {
+        GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+/// Makes a key for `alg` from `key[0..key_len]` (exactly GAMECRYPT_AEAD_KEY_LEN bytes, which
+/// are copied; the caller should zero its copy) and writes it to `*out`.
+///
+/// The caller owns the key and frees it with gamecrypt_aead_key_free().
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`), INVALID_LENGTH (`key_len` is
+/// not 32).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_from_bytes(
+    alg: gamecrypt_aead,
+    key: *const u8,
+    key_len: usize,
+    out: *mut *mut gamecrypt_aead_key,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: a non-NULL `out` is writable; `key` is readable.
+        let out = unsafe { out_ptr(out) }?;
+        let key = unsafe { input(key, key_len) }?;
+        let alg = AeadAlgorithm::from_code(alg)?;
+        *out = gamecrypt_aead_key::into_raw(AeadKey::from_bytes(alg, key)?);
+        Ok(())
+    })
+}
+
+/// Makes a fresh random key for `alg` and writes it to `*out`.
+///
+/// The key cannot be exported: it suits data that lives only as long as the process (a
+/// temporary cache). To keep a key across runs, make GAMECRYPT_AEAD_KEY_LEN bytes with
+/// gamecrypt_random_bytes(), store them safely and use gamecrypt_aead_key_from_bytes().
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`), RANDOM_FAILED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_generate(
+    alg: gamecrypt_aead,
+    out: *mut *mut gamecrypt_aead_key,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: a non-NULL `out` is writable.
+        let out = unsafe { out_ptr(out) }?;
+        let alg = AeadAlgorithm::from_code(alg)?;
+        *out = gamecrypt_aead_key::into_raw(AeadKey::generate(alg)?);
+        Ok(())
+    })
+}
+
+/// Derives a key for `alg` from a password: PBKDF2-HMAC-SHA256(password, salt, iterations,
+/// 32 bytes), and writes it to `*out`.
+///
+/// The caller must store the salt (random, at least GAMECRYPT_PASSWORD_SALT_LEN bytes) and the
+/// iteration count (GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS for new data) to make the same key
+/// again. gamecrypt_box_seal_with_password() does all that for you and is usually the better
+/// choice; this function suits sealing many boxes with one password-derived key. Takes time in
+/// proportion to `iterations`: call it off the main thread.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, empty password, `iterations`
+/// 0), INVALID_LENGTH (salt shorter than 16 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_from_password(
+    alg: gamecrypt_aead,
+    password: *const u8,
+    password_len: usize,
+    salt: *const u8,
+    salt_len: usize,
+    iterations: u32,
+    out: *mut *mut gamecrypt_aead_key,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: a non-NULL `out` is writable; the inputs are readable.
+        let out = unsafe { out_ptr(out) }?;
+        let password = unsafe { input(password, password_len) }?;
+        let salt = unsafe { input(salt, salt_len) }?;
+        let alg = AeadAlgorithm::from_code(alg)?;
+        let key = AeadKey::from_password(alg, password, salt, iterations)?;
+        *out = gamecrypt_aead_key::into_raw(key);
+        Ok(())
+    })
+}
+
+/// The algorithm of `key` (a `GAMECRYPT_AEAD_*` constant), or 0 if `key` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_algorithm(
+    key: *const gamecrypt_aead_key,
+) -> gamecrypt_aead {
+    panic_boundary(0, || {
+        // SAFETY: `key` is NULL or a live key.
+        match unsafe { gamecrypt_aead_key::try_ref(key) } {
+            Ok(key) => key.algorithm() as u32,
+            Err(_) => 0,
+        }
+    })
+}
+
+/// Frees a key; its key material is zeroed. NULL is ignored. No other thread may be using the
+/// key.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_free(key: *mut gamecrypt_aead_key) {
+    panic_boundary((), || {
+        // SAFETY: `key` is NULL or a key from a gamecrypt_aead_key constructor, freed once.
+        unsafe { gamecrypt_aead_key::free(key) }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boxes
+// ---------------------------------------------------------------------------------------------
+
+/// Seals `plaintext` into a self-describing box (header || random nonce || ciphertext || tag;
+/// see docs/FORMATS.md) and writes it to `out`.
+///
+/// The box is exactly `plaintext_len + GAMECRYPT_BOX_OVERHEAD` bytes. `ad` (associated data,
+/// may be empty) is authenticated but not stored: give the same bytes to
+/// gamecrypt_aead_key_open() (e.g. the save slot name, so a box cannot be moved to another
+/// slot). The nonce is random; one key should seal at most 2^32 boxes. Thread-safe.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`out` overlaps an input), INVALID_LENGTH
+/// (plaintext over 2^36 - 32 bytes), BUFFER_TOO_SMALL (needed length in `*out_len`),
+/// RANDOM_FAILED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_seal(
+    key: *const gamecrypt_aead_key,
+    plaintext: *const u8,
+    plaintext_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: `key` is NULL or a live key; the inputs are readable, the outputs writable.
+        let key = unsafe { gamecrypt_aead_key::try_ref(key) }?;
+        let plaintext = unsafe { input(plaintext, plaintext_len) }?;
+        let ad = unsafe { input(ad, ad_len) }?;
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[plaintext, ad]) }?;
+        let len = core_aead::box_len(plaintext.len())?;
+        out.write_with(len, |buf| key.seal_into(plaintext, ad, buf))
+    })
+}
+
+/// Opens a box made by gamecrypt_aead_key_seal() with this key and the same `ad`, and writes
+/// the plaintext (`box_len - GAMECRYPT_BOX_OVERHEAD` bytes) to `out`.
+///
+/// Nothing is written unless the box is authentic. `out` must not overlap the box. Thread-safe.
+///
+/// Returns OK; OPEN_FAILED (wrong key, wrong `ad`, or the box was changed); BOX_MALFORMED
+/// (truncated, or not a gamecrypt box); BOX_UNSUPPORTED (unknown version or algorithm);
+/// BOX_KEY_MISMATCH (a box of the other algorithm, e.g. a ChaCha20-Poly1305 box given to an
+/// AES-256-GCM key, or a password box); BUFFER_TOO_SMALL (needed length in `*out_len`);
+/// NULL_ARGUMENT; INVALID_ARGUMENT (`out` overlaps an input).
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_open(
+    key: *const gamecrypt_aead_key,
+    sealed: *const u8,
+    sealed_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: `key` is NULL or a live key; the inputs are readable, the outputs writable.
+        let key = unsafe { gamecrypt_aead_key::try_ref(key) }?;
+        let sealed = unsafe { input(sealed, sealed_len) }?;
+        let ad = unsafe { input(ad, ad_len) }?;
+        let mut out = unsafe { OutBuf::new(out, out_cap, out_len, &[sealed, ad]) }?;
+        let info = BoxInfo::parse(sealed)?;
+        key.check_box(&info)?;
+        out.reserve(info.plaintext_len)?;
+        let plaintext = key.open(sealed, ad)?;
+        out.write(&plaintext)
+    })
+}
+
+/// Seals `plaintext` with a password into a password box, whose header also stores a fresh
+/// random PBKDF2 salt and `iterations`, so gamecrypt_box_open_with_password() needs only the
+/// password (and `ad`). Writes `plaintext_len + GAMECRYPT_PASSWORD_BOX_OVERHEAD` bytes to `out`.
+///
+/// The key is PBKDF2-HMAC-SHA256(password, salt, iterations, 32 bytes); use
+/// GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS (600 000). Every call runs PBKDF2, so it takes as
+/// long as one password check: call it off the main thread. `ad` as for
+/// gamecrypt_aead_key_seal(). Thread-safe.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown `alg`, empty password, `iterations` 0
+/// or above GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS, `out` overlaps an input), INVALID_LENGTH,
+/// BUFFER_TOO_SMALL (needed length in `*out_len`, checked before any PBKDF2 work),
+/// RANDOM_FAILED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_box_seal_with_password(
+    alg: gamecrypt_aead,
+    password: *const u8,
+    password_len: usize,
+    iterations: u32,
+    plaintext: *const u8,
+    plaintext_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: the inputs are readable, the outputs writable.
+        let password = unsafe { input(password, password_len) }?;
+        let plaintext = unsafe { input(plaintext, plaintext_len) }?;
+        let ad = unsafe { input(ad, ad_len) }?;
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[password, plaintext, ad]) }?;
+        let alg = AeadAlgorithm::from_code(alg)?;
+        core_aead::check_password_args(password, iterations)?;
+        let len = core_aead::password_box_len(plaintext.len())?;
+        out.write_with(len, |buf| {
+            core_aead::seal_with_password_into(alg, password, iterations, plaintext, ad, buf)
+        })
+    })
+}
+
+/// Opens a password box made by gamecrypt_box_seal_with_password() with the same password and
+/// `ad`, and writes the plaintext (`box_len - GAMECRYPT_PASSWORD_BOX_OVERHEAD` bytes) to `out`.
+///
+/// Runs PBKDF2 with the count stored in the box, which is at most
+/// GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS (a box claiming more is refused before any work).
+/// Nothing is written unless the box is authentic. Thread-safe.
+///
+/// Returns OK; OPEN_FAILED (wrong password, wrong `ad`, or the box was changed);
+/// BOX_MALFORMED (truncated, not a gamecrypt box, iteration count 0); BOX_UNSUPPORTED (unknown
+/// version or algorithm, iteration count above the bound); BOX_KEY_MISMATCH (a key box, which
+/// needs gamecrypt_aead_key_open()); BUFFER_TOO_SMALL (needed length in `*out_len`, checked
+/// before any PBKDF2 work); INVALID_ARGUMENT (empty password, `out` overlaps an input);
+/// NULL_ARGUMENT.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_box_open_with_password(
+    password: *const u8,
+    password_len: usize,
+    sealed: *const u8,
+    sealed_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: the inputs are readable, the outputs writable.
+        let password = unsafe { input(password, password_len) }?;
+        let sealed = unsafe { input(sealed, sealed_len) }?;
+        let ad = unsafe { input(ad, ad_len) }?;
+        let mut out = unsafe { OutBuf::new(out, out_cap, out_len, &[password, sealed, ad]) }?;
+        let info = BoxInfo::parse(sealed)?;
+        core_aead::check_password_box(&info)?;
+        if password.is_empty() {
+            return Err(Error::InvalidArgument);
+        }
+        out.reserve(info.plaintext_len)?;
+        let plaintext = core_aead::open_with_password(password, sealed, ad)?;
+        out.write(&plaintext)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw AEAD
+// ---------------------------------------------------------------------------------------------
+
+/// Raw AEAD open, for data sealed by another system: `ciphertext_and_tag` is the ciphertext
+/// followed by the 16-byte tag, with the explicit 12-byte `nonce` and associated data `ad`.
+/// Writes the plaintext (`ciphertext_and_tag_len - 16` bytes) to `out`.
+///
+/// Nothing is written unless the data is authentic. For gamecrypt's own data use boxes
+/// (gamecrypt_aead_key_open()). Thread-safe.
+///
+/// Returns OK, OPEN_FAILED (does not authenticate, or shorter than a tag), INVALID_LENGTH
+/// (`nonce_len` is not 12), BUFFER_TOO_SMALL (needed length in `*out_len`), NULL_ARGUMENT,
+/// INVALID_ARGUMENT (`out` overlaps an input).
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_open_with_nonce(
+    key: *const gamecrypt_aead_key,
+    nonce: *const u8,
+    nonce_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    ciphertext_and_tag: *const u8,
+    ciphertext_and_tag_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: `key` is NULL or a live key; the inputs are readable, the outputs writable.
+        let key = unsafe { gamecrypt_aead_key::try_ref(key) }?;
+        let nonce = unsafe { input(nonce, nonce_len) }?;
+        let ad = unsafe { input(ad, ad_len) }?;
+        let ct = unsafe { input(ciphertext_and_tag, ciphertext_and_tag_len) }?;
+        let mut out = unsafe { OutBuf::new(out, out_cap, out_len, &[nonce, ad, ct]) }?;
+        if nonce.len() != GAMECRYPT_AEAD_NONCE_LEN {
+            return Err(Error::InvalidLength);
+        }
+        let needed = ct
+            .len()
+            .checked_sub(GAMECRYPT_AEAD_TAG_LEN)
+            .ok_or(Error::OpenFailed)?;
+        out.reserve(needed)?;
+        let plaintext = key.open_with_nonce(nonce, ad, ct)?;
+        out.write(&plaintext)
+    })
+}
+
+/// DANGEROUS: raw AEAD seal with a nonce that the caller chooses. Writes `ciphertext || tag`
+/// (`plaintext_len + 16` bytes) to `out`.
+///
+/// **Never use the same nonce twice with the same key.** A repeated nonce reveals the XOR of
+/// the two plaintexts and, for both AES-GCM and ChaCha20-Poly1305, lets an attacker forge new
+/// messages under that key. Only use this to produce data for another system whose protocol
+/// fixes the nonce (e.g. a counter you are sure never repeats). For data at rest, use
+/// gamecrypt_aead_key_seal(), which picks a random nonce and needs no care. Thread-safe.
+///
+/// Returns OK, INVALID_LENGTH (`nonce_len` is not 12, or plaintext too long),
+/// BUFFER_TOO_SMALL (needed length in `*out_len`), NULL_ARGUMENT, INVALID_ARGUMENT (`out`
+/// overlaps an input).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_aead_key_seal_with_nonce_dangerous(
+    key: *const gamecrypt_aead_key,
+    nonce: *const u8,
+    nonce_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    plaintext: *const u8,
+    plaintext_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: `key` is NULL or a live key; the inputs are readable, the outputs writable.
+        let key = unsafe { gamecrypt_aead_key::try_ref(key) }?;
+        let nonce = unsafe { input(nonce, nonce_len) }?;
+        let ad = unsafe { input(ad, ad_len) }?;
+        let plaintext = unsafe { input(plaintext, plaintext_len) }?;
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[nonce, ad, plaintext]) }?;
+        if nonce.len() != GAMECRYPT_AEAD_NONCE_LEN {
+            return Err(Error::InvalidLength);
+        }
+        let len = AeadKey::raw_sealed_len(plaintext.len())?;
+        out.write_with(len, |buf| {
+            key.seal_with_nonce_dangerous_into(nonce, ad, plaintext, buf)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gamecrypt_result as R;
+    use std::ptr::{null, null_mut};
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn key(alg: gamecrypt_aead, bytes: &[u8]) -> *mut gamecrypt_aead_key {
+        let mut k = null_mut();
+        assert_eq!(
+            unsafe { gamecrypt_aead_key_from_bytes(alg, bytes.as_ptr(), bytes.len(), &mut k) },
+            R::Ok
+        );
+        k
+    }
+
+    fn seal(k: *const gamecrypt_aead_key, pt: &[u8], ad: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; pt.len() + GAMECRYPT_BOX_OVERHEAD];
+        let mut len = 0;
+        let r = unsafe {
+            gamecrypt_aead_key_seal(
+                k,
+                pt.as_ptr(),
+                pt.len(),
+                ad.as_ptr(),
+                ad.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        assert_eq!(r, R::Ok);
+        assert_eq!(len, out.len());
+        out
+    }
+
+    /// Opens into a buffer pre-filled with 0xCC; returns the result, the plaintext, and whether
+    /// the rest of the buffer is untouched.
+    fn open(k: *const gamecrypt_aead_key, sealed: &[u8], ad: &[u8]) -> (gamecrypt_result, Vec<u8>) {
+        let mut out = vec![0xCCu8; sealed.len() + 8];
+        let mut len = 12345usize;
+        let r = unsafe {
+            gamecrypt_aead_key_open(
+                k,
+                sealed.as_ptr(),
+                sealed.len(),
+                ad.as_ptr(),
+                ad.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        if r == R::Ok {
+            assert!(out[len..].iter().all(|&b| b == 0xCC));
+            out.truncate(len);
+        } else {
+            assert!(
+                out.iter().all(|&b| b == 0xCC),
+                "{r:?}: output written on failure"
+            );
+            if r != R::BufferTooSmall {
+                assert_eq!(len, 12345, "{r:?}: out_len written on failure");
+            }
+        }
+        (r, out)
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(gamecrypt_aead_key_len(), 32);
+        assert_eq!(gamecrypt_aead_nonce_len(), 12);
+        assert_eq!(gamecrypt_aead_tag_len(), 16);
+        assert_eq!(gamecrypt_box_overhead(), 36);
+        assert_eq!(gamecrypt_password_box_overhead(), 56);
+        assert_eq!(gamecrypt_password_salt_len(), 16);
+        assert_eq!(gamecrypt_password_box_max_iterations(), 10_000_000);
+    }
+
+    #[test]
+    fn key_constructors() {
+        unsafe {
+            let bytes = [7u8; 32];
+            let mut k = null_mut();
+            assert_eq!(
+                gamecrypt_aead_key_from_bytes(1, bytes.as_ptr(), 32, null_mut()),
+                R::NullArgument
+            );
+            for bad_alg in [0, 3, u32::MAX] {
+                assert_eq!(
+                    gamecrypt_aead_key_from_bytes(bad_alg, bytes.as_ptr(), 32, &mut k),
+                    R::InvalidArgument
+                );
+                assert_eq!(
+                    gamecrypt_aead_key_generate(bad_alg, &mut k),
+                    R::InvalidArgument
+                );
+                assert_eq!(
+                    gamecrypt_aead_key_from_password(
+                        bad_alg,
+                        b"pw".as_ptr(),
+                        2,
+                        bytes.as_ptr(),
+                        16,
+                        1,
+                        &mut k
+                    ),
+                    R::InvalidArgument
+                );
+            }
+            assert_eq!(
+                gamecrypt_aead_key_from_bytes(1, bytes.as_ptr(), 31, &mut k),
+                R::InvalidLength
+            );
+            assert_eq!(
+                gamecrypt_aead_key_from_bytes(1, bytes.as_ptr(), 0, &mut k),
+                R::InvalidLength
+            );
+            assert_eq!(
+                gamecrypt_aead_key_from_bytes(1, null(), 32, &mut k),
+                R::NullArgument
+            );
+            assert_eq!(gamecrypt_aead_key_generate(1, null_mut()), R::NullArgument);
+            let pw = b"password";
+            assert_eq!(
+                gamecrypt_aead_key_from_password(1, pw.as_ptr(), 0, bytes.as_ptr(), 16, 1, &mut k),
+                R::InvalidArgument
+            );
+            assert_eq!(
+                gamecrypt_aead_key_from_password(1, pw.as_ptr(), 8, bytes.as_ptr(), 16, 0, &mut k),
+                R::InvalidArgument
+            );
+            assert_eq!(
+                gamecrypt_aead_key_from_password(1, pw.as_ptr(), 8, bytes.as_ptr(), 15, 1, &mut k),
+                R::InvalidLength
+            );
+            assert_eq!(
+                gamecrypt_aead_key_from_password(1, pw.as_ptr(), 8, null(), 16, 1, &mut k),
+                R::NullArgument
+            );
+            assert!(k.is_null(), "no handle written on failure");
+
+            assert_eq!(gamecrypt_aead_key_algorithm(null()), 0);
+            for alg in [GAMECRYPT_AEAD_AES_256_GCM, GAMECRYPT_AEAD_CHACHA20_POLY1305] {
+                let mut a = null_mut();
+                let mut b = null_mut();
+                let mut c = null_mut();
+                assert_eq!(
+                    gamecrypt_aead_key_from_bytes(alg, bytes.as_ptr(), 32, &mut a),
+                    R::Ok
+                );
+                assert_eq!(gamecrypt_aead_key_generate(alg, &mut b), R::Ok);
+                assert_eq!(
+                    gamecrypt_aead_key_from_password(
+                        alg,
+                        pw.as_ptr(),
+                        8,
+                        bytes.as_ptr(),
+                        16,
+                        100,
+                        &mut c
+                    ),
+                    R::Ok
+                );
+                for k in [a, b, c] {
+                    assert_eq!(gamecrypt_aead_key_algorithm(k), alg);
+                    let sealed = seal(k, b"data", b"");
+                    assert_eq!(open(k, &sealed, b""), (R::Ok, b"data".to_vec()));
+                    gamecrypt_aead_key_free(k);
+                }
+            }
+            gamecrypt_aead_key_free(null_mut());
+        }
+    }
+
+    #[test]
+    fn seal_open_buffers_and_errors() {
+        unsafe {
+            let k = key(GAMECRYPT_AEAD_AES_256_GCM, &[1u8; 32]);
+            // (NULL, 0) plaintext and ad.
+            let mut out = [0u8; 64];
+            let mut len = 0;
+            assert_eq!(
+                gamecrypt_aead_key_seal(k, null(), 0, null(), 0, out.as_mut_ptr(), 64, &mut len),
+                R::Ok
+            );
+            assert_eq!(len, GAMECRYPT_BOX_OVERHEAD);
+            assert_eq!(open(k, &out[..len], b""), (R::Ok, vec![]));
+            // Size query and too-small buffer for seal.
+            let mut len = 0;
+            assert_eq!(
+                gamecrypt_aead_key_seal(
+                    k,
+                    b"hello".as_ptr(),
+                    5,
+                    null(),
+                    0,
+                    null_mut(),
+                    0,
+                    &mut len
+                ),
+                R::BufferTooSmall
+            );
+            assert_eq!(len, 41);
+            let mut small = [0x5Au8; 40];
+            assert_eq!(
+                gamecrypt_aead_key_seal(
+                    k,
+                    b"hello".as_ptr(),
+                    5,
+                    null(),
+                    0,
+                    small.as_mut_ptr(),
+                    40,
+                    &mut len
+                ),
+                R::BufferTooSmall
+            );
+            assert_eq!(len, 41);
+            assert_eq!(small, [0x5Au8; 40]);
+            // NULLs.
+            assert_eq!(
+                gamecrypt_aead_key_seal(
+                    null(),
+                    b"hello".as_ptr(),
+                    5,
+                    null(),
+                    0,
+                    out.as_mut_ptr(),
+                    64,
+                    &mut len
+                ),
+                R::NullArgument
+            );
+            assert_eq!(
+                gamecrypt_aead_key_seal(k, null(), 5, null(), 0, out.as_mut_ptr(), 64, &mut len),
+                R::NullArgument
+            );
+            assert_eq!(
+                gamecrypt_aead_key_seal(
+                    k,
+                    b"hello".as_ptr(),
+                    5,
+                    null(),
+                    2,
+                    out.as_mut_ptr(),
+                    64,
+                    &mut len
+                ),
+                R::NullArgument
+            );
+            assert_eq!(
+                gamecrypt_aead_key_seal(
+                    k,
+                    b"hello".as_ptr(),
+                    5,
+                    null(),
+                    0,
+                    out.as_mut_ptr(),
+                    64,
+                    null_mut()
+                ),
+                R::NullArgument
+            );
+            // In-place (overlapping) is refused.
+            let p = out.as_mut_ptr();
+            assert_eq!(
+                gamecrypt_aead_key_seal(k, p, 5, null(), 0, p, 64, &mut len),
+                R::InvalidArgument
+            );
+
+            let sealed = seal(k, b"hello", b"slot-1");
+            // Open: size query, too small, right.
+            let mut len = 0;
+            assert_eq!(
+                gamecrypt_aead_key_open(
+                    k,
+                    sealed.as_ptr(),
+                    sealed.len(),
+                    b"slot-1".as_ptr(),
+                    6,
+                    null_mut(),
+                    0,
+                    &mut len
+                ),
+                R::BufferTooSmall
+            );
+            assert_eq!(len, 5);
+            let mut small = [0x5Au8; 4];
+            assert_eq!(
+                gamecrypt_aead_key_open(
+                    k,
+                    sealed.as_ptr(),
+                    sealed.len(),
+                    b"slot-1".as_ptr(),
+                    6,
+                    small.as_mut_ptr(),
+                    4,
+                    &mut len
+                ),
+                R::BufferTooSmall
+            );
+            assert_eq!(small, [0x5Au8; 4]);
+            assert_eq!(open(k, &sealed, b"slot-1"), (R::Ok, b"hello".to_vec()));
+            // Wrong ad, wrong key, wrong algorithm, password box.
+            assert_eq!(open(k, &sealed, b"slot-2").0, R::OpenFailed);
+            assert_eq!(open(k, &sealed, b"").0, R::OpenFailed);
+            let other = key(GAMECRYPT_AEAD_AES_256_GCM, &[2u8; 32]);
+            assert_eq!(open(other, &sealed, b"slot-1").0, R::OpenFailed);
+            let chacha = key(GAMECRYPT_AEAD_CHACHA20_POLY1305, &[1u8; 32]);
+            assert_eq!(open(chacha, &sealed, b"slot-1").0, R::BoxKeyMismatch);
+            assert_eq!(open(k, &seal(chacha, b"x", b""), b"").0, R::BoxKeyMismatch);
+            // Truncated, garbage, empty.
+            for n in 0..GAMECRYPT_BOX_OVERHEAD {
+                assert_eq!(open(k, &sealed[..n], b"slot-1").0, R::BoxMalformed, "{n}");
+            }
+            assert_eq!(
+                open(k, &sealed[..sealed.len() - 1], b"slot-1").0,
+                R::OpenFailed
+            );
+            assert_eq!(
+                gamecrypt_aead_key_open(k, null(), 0, null(), 0, out.as_mut_ptr(), 64, &mut len),
+                R::BoxMalformed
+            );
+            assert_eq!(open(k, &[0u8; 50], b"").0, R::BoxMalformed);
+            let mut v9 = sealed.clone();
+            v9[4] = 9;
+            assert_eq!(open(k, &v9, b"slot-1").0, R::BoxUnsupported);
+            // NULLs.
+            assert_eq!(
+                gamecrypt_aead_key_open(
+                    null(),
+                    sealed.as_ptr(),
+                    sealed.len(),
+                    null(),
+                    0,
+                    out.as_mut_ptr(),
+                    64,
+                    &mut len
+                ),
+                R::NullArgument
+            );
+            assert_eq!(
+                gamecrypt_aead_key_open(k, null(), 40, null(), 0, out.as_mut_ptr(), 64, &mut len),
+                R::NullArgument
+            );
+            gamecrypt_aead_key_free(k);
+            gamecrypt_aead_key_free(other);
+            gamecrypt_aead_key_free(chacha);
+        }
+    }
+
+    #[test]
+    fn every_bit_flip_is_rejected_through_the_c_abi() {
+        for alg in [GAMECRYPT_AEAD_AES_256_GCM, GAMECRYPT_AEAD_CHACHA20_POLY1305] {
+            let k = key(alg, &[3u8; 32]);
+            let sealed = seal(k, b"save", b"ad");
+            for bit in 0..sealed.len() * 8 {
+                let mut bad = sealed.clone();
+                bad[bit / 8] ^= 1 << (bit % 8);
+                let (r, _) = open(k, &bad, b"ad");
+                let want = match bit / 8 {
+                    0..=3 => R::BoxMalformed,
+                    4..=7 => R::BoxUnsupported,
+                    _ => R::OpenFailed,
+                };
+                assert_eq!(r, want, "alg {alg} bit {bit}");
+            }
+            unsafe { gamecrypt_aead_key_free(k) };
+        }
+    }
+
+    fn seal_pw(alg: gamecrypt_aead, pw: &[u8], iterations: u32, pt: &[u8], ad: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; pt.len() + GAMECRYPT_PASSWORD_BOX_OVERHEAD];
+        let mut len = 0;
+        let r = unsafe {
+            gamecrypt_box_seal_with_password(
+                alg,
+                pw.as_ptr(),
+                pw.len(),
+                iterations,
+                pt.as_ptr(),
+                pt.len(),
+                ad.as_ptr(),
+                ad.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        assert_eq!(r, R::Ok);
+        assert_eq!(len, out.len());
+        out
+    }
+
+    fn open_pw(pw: &[u8], sealed: &[u8], ad: &[u8]) -> (gamecrypt_result, Vec<u8>) {
+        let mut out = vec![0xCCu8; sealed.len()];
+        let mut len = 999usize;
+        let r = unsafe {
+            gamecrypt_box_open_with_password(
+                pw.as_ptr(),
+                pw.len(),
+                sealed.as_ptr(),
+                sealed.len(),
+                ad.as_ptr(),
+                ad.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            )
+        };
+        if r == R::Ok {
+            out.truncate(len);
+        } else {
+            assert!(
+                out.iter().all(|&b| b == 0xCC),
+                "{r:?}: output written on failure"
+            );
+            assert_eq!(len, 999);
+        }
+        (r, out)
+    }
+
+    #[test]
+    fn password_boxes() {
+        unsafe {
+            for alg in [GAMECRYPT_AEAD_AES_256_GCM, GAMECRYPT_AEAD_CHACHA20_POLY1305] {
+                let sealed = seal_pw(alg, b"hunter2", 1000, b"progress: 42%", b"slot-3");
+                assert_eq!(
+                    open_pw(b"hunter2", &sealed, b"slot-3"),
+                    (R::Ok, b"progress: 42%".to_vec())
+                );
+                assert_eq!(open_pw(b"hunter3", &sealed, b"slot-3").0, R::OpenFailed);
+                assert_eq!(open_pw(b"hunter2", &sealed, b"slot-4").0, R::OpenFailed);
+                assert_eq!(open_pw(b"", &sealed, b"slot-3").0, R::InvalidArgument);
+                for n in 0..GAMECRYPT_PASSWORD_BOX_OVERHEAD {
+                    assert_eq!(
+                        open_pw(b"hunter2", &sealed[..n], b"slot-3").0,
+                        R::BoxMalformed
+                    );
+                }
+                // A key box is not a password box, and the reverse.
+                let k = key(alg, &[4u8; 32]);
+                assert_eq!(
+                    open_pw(b"hunter2", &seal(k, b"x", b""), b"").0,
+                    R::BoxKeyMismatch
+                );
+                assert_eq!(open(k, &sealed, b"slot-3").0, R::BoxKeyMismatch);
+                gamecrypt_aead_key_free(k);
+            }
+            // Seal argument errors.
+            let mut out = [0u8; 128];
+            let mut len = 0;
+            let pw = b"pw";
+            let s = |alg, pw: &[u8], it, out: *mut u8, cap, len: *mut usize| {
+                gamecrypt_box_seal_with_password(
+                    alg,
+                    pw.as_ptr(),
+                    pw.len(),
+                    it,
+                    b"x".as_ptr(),
+                    1,
+                    null(),
+                    0,
+                    out,
+                    cap,
+                    len,
+                )
+            };
+            assert_eq!(
+                s(0, pw, 1, out.as_mut_ptr(), 128, &mut len),
+                R::InvalidArgument
+            );
+            assert_eq!(
+                s(1, b"", 1, out.as_mut_ptr(), 128, &mut len),
+                R::InvalidArgument
+            );
+            assert_eq!(
+                s(1, pw, 0, out.as_mut_ptr(), 128, &mut len),
+                R::InvalidArgument
+            );
+            assert_eq!(
+                s(1, pw, 10_000_001, out.as_mut_ptr(), 128, &mut len),
+                R::InvalidArgument
+            );
+            assert_eq!(
+                s(1, pw, 1, out.as_mut_ptr(), 128, null_mut()),
+                R::NullArgument
+            );
+            assert_eq!(
+                gamecrypt_box_seal_with_password(
+                    1,
+                    null(),
+                    2,
+                    1,
+                    null(),
+                    0,
+                    null(),
+                    0,
+                    out.as_mut_ptr(),
+                    128,
+                    &mut len
+                ),
+                R::NullArgument
+            );
+            // Size queries come before any PBKDF2 work, even at the iteration bound.
+            let t = std::time::Instant::now();
+            let mut len = 0;
+            assert_eq!(
+                s(1, pw, 10_000_000, null_mut(), 0, &mut len),
+                R::BufferTooSmall
+            );
+            assert_eq!(len, 1 + GAMECRYPT_PASSWORD_BOX_OVERHEAD);
+            let mut slow = seal_pw(1, pw, 1, b"x", b"");
+            slow[8..12].copy_from_slice(&10_000_000u32.to_be_bytes());
+            let mut len = 0;
+            assert_eq!(
+                gamecrypt_box_open_with_password(
+                    pw.as_ptr(),
+                    2,
+                    slow.as_ptr(),
+                    slow.len(),
+                    null(),
+                    0,
+                    null_mut(),
+                    0,
+                    &mut len
+                ),
+                R::BufferTooSmall
+            );
+            assert_eq!(len, 1);
+            // Above the bound: refused without work.
+            slow[8..12].copy_from_slice(&u32::MAX.to_be_bytes());
+            assert_eq!(open_pw(pw, &slow, b"").0, R::BoxUnsupported);
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(1),
+                "{:?}",
+                t.elapsed()
+            );
+        }
+    }
+
+    // RFC 8439 §2.8.2.
+    #[test]
+    fn raw_aead() {
+        unsafe {
+            let k = key(
+                GAMECRYPT_AEAD_CHACHA20_POLY1305,
+                &hex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"),
+            );
+            let nonce = hex("070000004041424344454647");
+            let aad = hex("50515253c0c1c2c3c4c5c6c7");
+            let pt: &[u8] = b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
+            let mut ct = hex("d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116");
+            ct.extend_from_slice(&hex("1ae10b594f09e26a7e902ecbd0600691"));
+
+            let mut out = vec![0u8; 200];
+            let mut len = 0;
+            let r = gamecrypt_aead_key_seal_with_nonce_dangerous(
+                k,
+                nonce.as_ptr(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                pt.as_ptr(),
+                pt.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            );
+            assert_eq!(r, R::Ok);
+            assert_eq!(&out[..len], &ct[..]);
+            let r = gamecrypt_aead_key_open_with_nonce(
+                k,
+                nonce.as_ptr(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                ct.as_ptr(),
+                ct.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+            );
+            assert_eq!(r, R::Ok);
+            assert_eq!(&out[..len], pt);
+
+            // Size queries.
+            let r = gamecrypt_aead_key_open_with_nonce(
+                k,
+                nonce.as_ptr(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                ct.as_ptr(),
+                ct.len(),
+                null_mut(),
+                0,
+                &mut len,
+            );
+            assert_eq!((r, len), (R::BufferTooSmall, pt.len()));
+            let r = gamecrypt_aead_key_seal_with_nonce_dangerous(
+                k,
+                nonce.as_ptr(),
+                12,
+                null(),
+                0,
+                pt.as_ptr(),
+                pt.len(),
+                null_mut(),
+                0,
+                &mut len,
+            );
+            assert_eq!((r, len), (R::BufferTooSmall, pt.len() + 16));
+
+            // Errors; the output stays untouched.
+            let mut out = vec![0xCCu8; 200];
+            let mut len = 7usize;
+            for n in [0usize, 8, 11, 13, 16] {
+                let nn = vec![0u8; n];
+                let r = gamecrypt_aead_key_open_with_nonce(
+                    k,
+                    nn.as_ptr(),
+                    n,
+                    null(),
+                    0,
+                    ct.as_ptr(),
+                    ct.len(),
+                    out.as_mut_ptr(),
+                    200,
+                    &mut len,
+                );
+                assert_eq!(r, R::InvalidLength);
+                let r = gamecrypt_aead_key_seal_with_nonce_dangerous(
+                    k,
+                    nn.as_ptr(),
+                    n,
+                    null(),
+                    0,
+                    pt.as_ptr(),
+                    pt.len(),
+                    out.as_mut_ptr(),
+                    200,
+                    &mut len,
+                );
+                assert_eq!(r, R::InvalidLength);
+            }
+            let r = gamecrypt_aead_key_open_with_nonce(
+                k,
+                nonce.as_ptr(),
+                12,
+                null(),
+                0,
+                ct.as_ptr(),
+                ct.len(),
+                out.as_mut_ptr(),
+                200,
+                &mut len,
+            );
+            assert_eq!(r, R::OpenFailed, "wrong ad");
+            let r = gamecrypt_aead_key_open_with_nonce(
+                k,
+                nonce.as_ptr(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                ct.as_ptr(),
+                15,
+                out.as_mut_ptr(),
+                200,
+                &mut len,
+            );
+            assert_eq!(r, R::OpenFailed, "shorter than a tag");
+            let r = gamecrypt_aead_key_open_with_nonce(
+                k,
+                nonce.as_ptr(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                null(),
+                0,
+                out.as_mut_ptr(),
+                200,
+                &mut len,
+            );
+            assert_eq!(r, R::OpenFailed, "empty");
+            let r = gamecrypt_aead_key_open_with_nonce(
+                k,
+                null(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                ct.as_ptr(),
+                ct.len(),
+                out.as_mut_ptr(),
+                200,
+                &mut len,
+            );
+            assert_eq!(r, R::NullArgument);
+            let r = gamecrypt_aead_key_open_with_nonce(
+                null(),
+                nonce.as_ptr(),
+                12,
+                aad.as_ptr(),
+                aad.len(),
+                ct.as_ptr(),
+                ct.len(),
+                out.as_mut_ptr(),
+                200,
+                &mut len,
+            );
+            assert_eq!(r, R::NullArgument);
+            assert!(out.iter().all(|&b| b == 0xCC));
+            assert_eq!(len, 7);
+            gamecrypt_aead_key_free(k);
+        }
+    }
+
+    #[test]
+    fn one_key_many_threads() {
+        let k = key(GAMECRYPT_AEAD_AES_256_GCM, &[8u8; 32]) as usize;
+        let threads: Vec<_> = (0..4u8)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let k = k as *const gamecrypt_aead_key;
+                    for j in 0..100u8 {
+                        let sealed = seal(k, &[i, j], &[i]);
+                        assert_eq!(open(k, &sealed, &[i]), (R::Ok, vec![i, j]));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        unsafe { gamecrypt_aead_key_free(k as *mut gamecrypt_aead_key) };
+    }
+}

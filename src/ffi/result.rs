@@ -50,6 +50,10 @@ pub enum gamecrypt_result {
     BoxUnsupported = 202,
     /// The streaming context was already finished.
     ContextFinished = 203,
+    /// The MAC (HMAC tag) does not match the key and data.
+    MacInvalid = 204,
+    /// The sealed box was made for another algorithm or kind of key (key or password).
+    BoxKeyMismatch = 205,
     /// This call is not allowed in the session's current state.
     WrongState = 300,
     /// A handshake message is malformed.
@@ -118,6 +122,8 @@ impl From<Error> for gamecrypt_result {
             Error::BoxMalformed => R::BoxMalformed,
             Error::BoxUnsupported => R::BoxUnsupported,
             Error::ContextFinished => R::ContextFinished,
+            Error::MacInvalid => R::MacInvalid,
+            Error::BoxKeyMismatch => R::BoxKeyMismatch,
             Error::WrongState => R::WrongState,
             Error::HandshakeMalformed => R::HandshakeMalformed,
             Error::UnsupportedVersion => R::UnsupportedVersion,

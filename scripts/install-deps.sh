@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the test suites need on a bare Debian machine with the Rust toolchain.
+# Idempotent and quick when everything is already there.
+set -euo pipefail
+
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -e /usr/lib/x86_64-linux-gnu/libasan.so.8 ] || ls /usr/lib/gcc/*/*/libasan.so >/dev/null 2>&1 || missing+=(libasan8)
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The interoperability peer is written against the `cryptography` package.
+if ! python3 -c 'import cryptography, pytest' >/dev/null 2>&1; then
+    echo "installing Python packages: cryptography pytest"
+    python3 -m pip install --quiet --disable-pip-version-check "cryptography>=42" pytest \
+        || python3 -m pip install --quiet --break-system-packages "cryptography>=42" pytest
+fi
+
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt || true
