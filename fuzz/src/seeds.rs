@@ -216,7 +216,9 @@ fn session_client_hello() -> Vec<Vec<u8>> {
         ],
         &[(0x1234, b"unknown extension"), (7, b"")],
     ));
-    hellos.push(client_hello(&[(0x0002, &[0u8; 32][..])], &[]));
+    for share in x25519_edge_shares() {
+        hellos.push(client_hello(&[(0x0002, &share[..])], &[]));
+    }
     hellos.push(client_hello(&[(0x0001, &[4u8; 65][..])], &[]));
     for (s, _) in f.servers.iter().enumerate() {
         for ch in &hellos {
@@ -227,13 +229,40 @@ fn session_client_hello() -> Vec<Vec<u8>> {
     out
 }
 
+/// X25519 shares at the edges of RFC 7748: small order (0, 1, p - 1, p + 1, with and without
+/// the ignored top bit), non-canonical (p + 2, i.e. 2), and 9 with the top bit set.
+fn x25519_edge_shares() -> Vec<[u8; 32]> {
+    let mut out = Vec::new();
+    for low in [0x00u8, 0x01, 0xec, 0xee, 0xef, 0x09] {
+        let fill = if low >= 0xec { 0xff } else { 0x00 };
+        let mut s = [fill; 32];
+        s[0] = low;
+        s[31] = if low >= 0xec { 0x7f } else { 0x00 };
+        out.push(s);
+        s[31] |= 0x80;
+        out.push(s);
+    }
+    out
+}
+
 fn session_server_hello() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for pair in 0..PAIRS.len() {
         let fl = fixtures::flight(pair, Mode::Datagram);
         let sh = &fl.server_hello;
         out.push(cat(&[&[pair as u8], sh]));
-        out.push(cat(&[&[pair as u8 | 0x40], &sh[..sh.len() - 64]]));
+        let body = &sh[..sh.len() - 64];
+        out.push(cat(&[&[pair as u8 | 0x40], body]));
+        // The same body with edge-case X25519 shares (PROTOCOL.md section 6 layout: the share
+        // follows the suite list).
+        let share_at = 38 + 2 * usize::from(body[37]) + 2;
+        if body[share_at - 2..share_at] == [0, 32] {
+            for share in x25519_edge_shares() {
+                let mut b = body.to_vec();
+                b[share_at..share_at + 32].copy_from_slice(&share);
+                out.push(cat(&[&[pair as u8 | 0x40], &b]));
+            }
+        }
     }
     out
 }
