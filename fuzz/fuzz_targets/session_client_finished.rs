@@ -1,0 +1,82 @@
+//! A server that answered an honest ClientHello reading an arbitrary ClientFinished
+//! (PROTOCOL.md sections 10.1 and 12).
+//!
+//! Input: a byte choosing the pair (`fixtures::PAIRS`, low 3 bits) and the mode (bit 7); a
+//! byte choosing what to send: 0 = arbitrary bytes (the rest of the input), 1 = the honest
+//! ClientFinished edited by the fuzzer, 2 = the ClientHello edited by the fuzzer.
+//!
+//! Expected: the honest ClientFinished establishes the session (and both sides then exchange
+//! packets); an exact copy of the ClientHello is `PacketReplayed` and changes nothing; anything
+//! else fails the session with `HandshakeMalformed` (not 24 bytes, not type 3, packet number
+//! not 0) or `PacketAuthFailed`.
+#![no_main]
+
+use gamecrypt::session::{Mode, Session, State};
+use gamecrypt::Error;
+use gamecrypt_fuzz::fixtures::{self, Flight};
+use gamecrypt_fuzz::mutate::apply_edits;
+use gamecrypt_fuzz::Input;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(init: gamecrypt_fuzz::init("session_client_finished"), |data: &[u8]| {
+    let mut input = Input::new(data);
+    let sel = input.u8();
+    let mode = if sel & 0x80 == 0 { Mode::Datagram } else { Mode::Stream };
+    let fl = fixtures::flight(usize::from(sel & 7), mode);
+    let msg = match input.u8() % 3 {
+        0 => input.rest().to_vec(),
+        1 => {
+            let mut m = fl.client_finished.clone();
+            apply_edits(&mut m, &mut input);
+            m
+        }
+        _ => {
+            let mut m = fl.client_hello.clone();
+            apply_edits(&mut m, &mut input);
+            m
+        }
+    };
+
+    let got = fl.server.read_handshake(&msg);
+    if msg == fl.client_hello {
+        assert_eq!(got, Err(Error::PacketReplayed));
+        assert_eq!(fl.server.state(), State::NeedRead);
+        fl.server
+            .read_handshake(&fl.client_finished)
+            .expect("the honest ClientFinished after a retransmitted ClientHello");
+        exchange(&fl);
+    } else if msg == fl.client_finished {
+        assert_eq!(got, Ok(()));
+        exchange(&fl);
+    } else {
+        let expected = if msg.len() != 24 || msg[..8] != [3, 0, 0, 0, 0, 0, 0, 0] {
+            Error::HandshakeMalformed
+        } else {
+            Error::PacketAuthFailed
+        };
+        assert_eq!(got, Err(expected));
+        assert_eq!(fl.server.state(), State::Failed);
+        assert_eq!(fl.server.read_handshake(&fl.client_finished), Err(Error::SessionFailed));
+        let mut out = [0u8; 64];
+        assert_eq!(fl.server.seal(b"x", &mut out), Err(Error::SessionFailed));
+    }
+});
+
+/// Both directions work once established; a late duplicate ClientFinished is `WrongState`.
+fn exchange(fl: &Flight) {
+    assert_eq!(fl.server.state(), State::Established);
+    roundtrip(&fl.client, &fl.server, b"ping");
+    roundtrip(&fl.server, &fl.client, b"pong");
+    assert_eq!(
+        fl.server.read_handshake(&fl.client_finished),
+        Err(Error::WrongState)
+    );
+}
+
+fn roundtrip(from: &Session, to: &Session, msg: &[u8]) {
+    let mut packet = [0u8; 64];
+    let n = from.seal(msg, &mut packet).expect("seal");
+    let mut out = [0u8; 64];
+    let m = to.open(&packet[..n], &mut out).expect("open");
+    assert_eq!(&out[..m], msg);
+}

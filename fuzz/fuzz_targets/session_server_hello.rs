@@ -1,0 +1,71 @@
+//! A client session that wrote its ClientHello reading an arbitrary ServerHello, compared with
+//! the reference verdict of PROTOCOL.md section 7 (`spec::server_hello`).
+//!
+//! Input: a byte choosing the client configuration and a server key (one of
+//! `fixtures::PAIRS`, low 3 bits), the re-sign mode (bit 6) and the session mode (bit 7); then
+//! the ServerHello.
+//!
+//! In re-sign mode the input is the ServerHello *without* its signature, and the harness signs
+//! it with the pair's server identity key over this client's transcript, as a server would.
+//! This lets the fuzzer get past the signature check to the trust, certificate and key-share
+//! checks. The server's signature cannot be forged, so whatever the client accepts must carry
+//! the pinned / certified key.
+#![no_main]
+
+use gamecrypt::primitives::{hash, HashAlgorithm};
+use gamecrypt::session::{Mode, Session, State};
+use gamecrypt::Error;
+use gamecrypt_fuzz::fixtures::{self, write, PAIRS};
+use gamecrypt_fuzz::{spec, Input};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(init: gamecrypt_fuzz::init("session_server_hello"), |data: &[u8]| {
+    let f = fixtures::get();
+    let mut input = Input::new(data);
+    let sel = input.u8();
+    let (c, s) = PAIRS[usize::from(sel & 7)];
+    let fx = &f.clients[c];
+    let signer = f.servers[s].key;
+    let mode = if sel & 0x80 == 0 { Mode::Datagram } else { Mode::Stream };
+
+    let client = Session::new_client(fx.config.clone(), mode).expect("new_client");
+    let ch = write(&client);
+    let sh = if sel & 0x40 != 0 {
+        let body = input.rest();
+        let th = hash(HashAlgorithm::Sha256, &[&ch[..], body].concat());
+        let signed = [spec::SERVER_SIGNATURE_CONTEXT, th.as_ref()].concat();
+        let sig = signer
+            .sign(&signed, spec::signature_format(signer.key_type()))
+            .expect("sign");
+        [body, &sig].concat()
+    } else {
+        input.rest().to_vec()
+    };
+
+    let got = client.read_handshake(&sh);
+    let expected = spec::server_hello(&sh, &ch, &fx.spec);
+    match (got, expected) {
+        (Err(e), Err(x)) => {
+            assert_eq!(e, x, "wrong error");
+            assert_eq!(client.state(), State::Failed);
+            assert_eq!(client.read_handshake(&sh), Err(Error::SessionFailed));
+        }
+        (Ok(()), Ok(accepted)) => {
+            assert_eq!(client.state(), State::NeedWrite);
+            assert_eq!(client.suite(), Ok(accepted.suite));
+            let key = client.server_public_key().unwrap();
+            assert_eq!(key, accepted.server_key);
+            // Nothing but the real server's key is ever accepted.
+            assert!(
+                key == *f.server_p256.public_key() || key == *f.server_ed25519.public_key(),
+                "accepted a key that is not a fixture server key"
+            );
+            let cf = write(&client);
+            assert_eq!(cf.len(), 24);
+            assert_eq!(cf[..8], [3, 0, 0, 0, 0, 0, 0, 0]);
+            assert_eq!(client.state(), State::Established);
+            assert_eq!(client.read_handshake(&sh), Err(Error::WrongState));
+        }
+        (got, expected) => panic!("library {got:?}, reference {expected:?}"),
+    }
+});

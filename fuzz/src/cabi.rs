@@ -1,0 +1,218 @@
+//! The same operations through the C ABI, so that the targets can check that it reports exactly
+//! what the Rust API does (same code, same output) for every fuzzed input.
+//!
+//! Every function returns the `gamecrypt_result` as a number and frees what it created.
+
+use gamecrypt::ffi::aead as a;
+use gamecrypt::ffi::keys as k;
+use gamecrypt::ffi::session as s;
+use std::ffi::CStr;
+use std::ptr;
+
+/// A non-NULL pointer for a possibly empty slice (`(NULL, 0)` is also valid, but the
+/// non-NULL case is the common one for callers).
+fn p(b: &[u8]) -> *const u8 {
+    b.as_ptr()
+}
+
+/// Output buffer of at least `cap` bytes, never empty (so the pointer is a real allocation).
+fn outbuf(cap: usize) -> Vec<u8> {
+    vec![0u8; cap.max(1)]
+}
+
+pub fn signing_key_from_der(der: &[u8]) -> u32 {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer; the handle is freed below.
+    let r = unsafe { k::gamecrypt_signing_key_from_der(p(der), der.len(), &mut h) };
+    // SAFETY: NULL or a handle this call created.
+    unsafe { k::gamecrypt_signing_key_free(h) };
+    r as u32
+}
+
+pub fn signing_key_from_pem(pem: &[u8]) -> u32 {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer; the handle is freed below.
+    let r = unsafe { k::gamecrypt_signing_key_from_pem(p(pem).cast(), pem.len(), &mut h) };
+    // SAFETY: NULL or a handle this call created.
+    unsafe { k::gamecrypt_signing_key_free(h) };
+    r as u32
+}
+
+pub fn public_key_from_spki_der(der: &[u8]) -> u32 {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer; the handle is freed below.
+    let r = unsafe { k::gamecrypt_public_key_from_spki_der(p(der), der.len(), &mut h) };
+    // SAFETY: NULL or a handle this call created.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    r as u32
+}
+
+pub fn public_key_from_pem(pem: &[u8]) -> u32 {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer; the handle is freed below.
+    let r = unsafe { k::gamecrypt_public_key_from_pem(p(pem).cast(), pem.len(), &mut h) };
+    // SAFETY: NULL or a handle this call created.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    r as u32
+}
+
+pub fn public_key_from_raw(key_type: u32, raw: &[u8]) -> u32 {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer; the handle is freed below.
+    let r = unsafe { k::gamecrypt_public_key_from_raw(key_type, p(raw), raw.len(), &mut h) };
+    // SAFETY: NULL or a handle this call created.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    r as u32
+}
+
+/// `gamecrypt_aead_key_from_bytes` + `gamecrypt_aead_key_open`: (code, plaintext).
+pub fn aead_key_open(alg: u32, key: &[u8], sealed: &[u8], ad: &[u8]) -> (u32, Vec<u8>) {
+    with_aead_key(alg, key, |h| {
+        let mut out = outbuf(sealed.len());
+        let mut n = 0usize;
+        // SAFETY: valid handle, input slices and output buffer of `out.len()` bytes.
+        let r = unsafe {
+            a::gamecrypt_aead_key_open(
+                h,
+                p(sealed),
+                sealed.len(),
+                p(ad),
+                ad.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
+            )
+        };
+        out.truncate(n);
+        (r as u32, out)
+    })
+}
+
+/// `gamecrypt_aead_key_open_with_nonce`: (code, plaintext).
+pub fn aead_key_open_with_nonce(
+    alg: u32,
+    key: &[u8],
+    nonce: &[u8],
+    ad: &[u8],
+    ct: &[u8],
+) -> (u32, Vec<u8>) {
+    with_aead_key(alg, key, |h| {
+        let mut out = outbuf(ct.len());
+        let mut n = 0usize;
+        // SAFETY: valid handle, input slices and output buffer of `out.len()` bytes.
+        let r = unsafe {
+            a::gamecrypt_aead_key_open_with_nonce(
+                h,
+                p(nonce),
+                nonce.len(),
+                p(ad),
+                ad.len(),
+                p(ct),
+                ct.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
+            )
+        };
+        out.truncate(n);
+        (r as u32, out)
+    })
+}
+
+fn with_aead_key(
+    alg: u32,
+    key: &[u8],
+    f: impl FnOnce(*const a::gamecrypt_aead_key) -> (u32, Vec<u8>),
+) -> (u32, Vec<u8>) {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer.
+    let r = unsafe { a::gamecrypt_aead_key_from_bytes(alg, p(key), key.len(), &mut h) };
+    assert_eq!(r as u32, 0, "gamecrypt_aead_key_from_bytes failed");
+    let out = f(h);
+    // SAFETY: a handle created above.
+    unsafe { a::gamecrypt_aead_key_free(h) };
+    out
+}
+
+/// `gamecrypt_box_open_with_password`: (code, plaintext).
+pub fn box_open_with_password(password: &[u8], sealed: &[u8], ad: &[u8]) -> (u32, Vec<u8>) {
+    let mut out = outbuf(sealed.len());
+    let mut n = 0usize;
+    // SAFETY: valid input slices and output buffer of `out.len()` bytes.
+    let r = unsafe {
+        a::gamecrypt_box_open_with_password(
+            p(password),
+            password.len(),
+            p(sealed),
+            sealed.len(),
+            p(ad),
+            ad.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut n,
+        )
+    };
+    out.truncate(n);
+    (r as u32, out)
+}
+
+/// `gamecrypt_certificate_verify`.
+pub fn certificate_verify(cert: &[u8], root_spki: &[u8], name: Option<&CStr>, now: u64) -> u32 {
+    let name = name.map_or(ptr::null(), CStr::as_ptr);
+    // SAFETY: valid input slices; `name` is NULL or a NUL-terminated string.
+    let r = unsafe {
+        s::gamecrypt_certificate_verify(
+            p(cert),
+            cert.len(),
+            p(root_spki),
+            root_spki.len(),
+            name,
+            now,
+        )
+    };
+    r as u32
+}
+
+/// `gamecrypt_certificate_validity`: (code, not_before, not_after).
+pub fn certificate_validity(cert: &[u8]) -> (u32, u64, u64) {
+    let (mut nb, mut na) = (0u64, 0u64);
+    // SAFETY: valid input slice and out pointers.
+    let r = unsafe { s::gamecrypt_certificate_validity(p(cert), cert.len(), &mut nb, &mut na) };
+    (r as u32, nb, na)
+}
+
+/// `gamecrypt_certificate_server_name`: (code, name bytes).
+pub fn certificate_server_name(cert: &[u8]) -> (u32, Vec<u8>) {
+    let mut out = outbuf(256);
+    let mut n = 0usize;
+    // SAFETY: valid input slice and output buffer of `out.len()` bytes.
+    let r = unsafe {
+        s::gamecrypt_certificate_server_name(
+            p(cert),
+            cert.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut n,
+        )
+    };
+    out.truncate(n);
+    (r as u32, out)
+}
+
+/// `gamecrypt_certificate_public_key`: (code, SubjectPublicKeyInfo DER).
+pub fn certificate_public_key(cert: &[u8]) -> (u32, Vec<u8>) {
+    let mut out = outbuf(256);
+    let mut n = 0usize;
+    // SAFETY: valid input slice and output buffer of `out.len()` bytes.
+    let r = unsafe {
+        s::gamecrypt_certificate_public_key(
+            p(cert),
+            cert.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut n,
+        )
+    };
+    out.truncate(n);
+    (r as u32, out)
+}
