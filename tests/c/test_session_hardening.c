@@ -1,0 +1,549 @@
+/*
+ * The session hardening exports through the C ABI (include/gamecrypt.h): key update
+ * (docs/PROTOCOL.md section 17), the hybrid post-quantum suites (section 20), client
+ * authentication (section 21) and retry cookies (section 22), with their NULL pointers, short
+ * buffers, unknown enumeration values and wrong-state calls.
+ *
+ * Expected sizes, codes and byte layouts come from docs/PROTOCOL.md; the key fixtures and
+ * their fingerprints are the openssl-generated files of tests/data/keys (make.sh).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "check.h"
+
+#define SUITE_P256 GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256
+#define SUITE_X25519 GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256
+#define SUITE_PQ_ED GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256
+#define SUITE_PQ_P256 GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256
+#define DGRAM GAMECRYPT_SESSION_MODE_DATAGRAM
+#define STREAM GAMECRYPT_SESSION_MODE_STREAM
+#define NEED_WRITE GAMECRYPT_SESSION_STATE_NEED_WRITE
+#define NEED_READ GAMECRYPT_SESSION_STATE_NEED_READ
+#define ESTABLISHED GAMECRYPT_SESSION_STATE_ESTABLISHED
+#define FAILED GAMECRYPT_SESSION_STATE_FAILED
+#define CLOSED GAMECRYPT_SESSION_STATE_CLOSED
+#define NEED_ACCEPT GAMECRYPT_SESSION_STATE_NEED_ACCEPT
+#define OVERHEAD GAMECRYPT_PACKET_OVERHEAD
+#define HS_MAX GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN
+#define FP_LEN GAMECRYPT_SESSION_FINGERPRINT_LEN
+#define AUTH_NONE GAMECRYPT_CLIENT_AUTH_NONE
+#define AUTH_OPT GAMECRYPT_CLIENT_AUTH_OPTIONAL
+#define AUTH_REQ GAMECRYPT_CLIENT_AUTH_REQUIRED
+#define ACT_ACCEPT GAMECRYPT_RETRY_ACTION_ACCEPT
+#define ACT_RETRY GAMECRYPT_RETRY_ACTION_SEND_RETRY
+#define ACT_DROP GAMECRYPT_RETRY_ACTION_DROP
+
+#define R_OK GAMECRYPT_RESULT_OK
+#define R_NULL GAMECRYPT_RESULT_NULL_ARGUMENT
+#define R_INVALID GAMECRYPT_RESULT_INVALID_ARGUMENT
+#define R_LENGTH GAMECRYPT_RESULT_INVALID_LENGTH
+#define R_SMALL GAMECRYPT_RESULT_BUFFER_TOO_SMALL
+#define R_STATE GAMECRYPT_RESULT_WRONG_STATE
+#define R_BLOCKED GAMECRYPT_RESULT_KEY_UPDATE_BLOCKED
+#define R_REJECTED GAMECRYPT_RESULT_SESSION_REJECTED
+
+#define STATE(s) gamecrypt_session_get_state(s)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers */
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+
+static inline uint64_t be64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+/* The 56-bit packet number of a sealed packet (bytes 1..7, big-endian; section 10). */
+static uint64_t packet_number(const uint8_t *pkt) {
+    uint64_t v = 0;
+    for (int i = 1; i < 8; i++) {
+        v = (v << 8) | pkt[i];
+    }
+    return v;
+}
+
+static gamecrypt_signing_key *load_signing_key(const char *name) {
+    char path[256];
+    snprintf(path, sizeof path, "keys/%s", name);
+    size_t len = 0;
+    uint8_t *der = read_fixture(path, &len);
+    gamecrypt_signing_key *k = NULL;
+    CHECK_OK(gamecrypt_signing_key_from_der(der, len, &k));
+    free(der);
+    return k;
+}
+
+static gamecrypt_public_key *public_of(const gamecrypt_signing_key *k) {
+    gamecrypt_public_key *p = NULL;
+    CHECK_OK(gamecrypt_signing_key_public_key(k, &p));
+    return p;
+}
+
+/* True when the key's fingerprint is the openssl-computed one in tests/data/keys/<fp_file>. */
+static inline bool fingerprint_is(const gamecrypt_public_key *k, const char *fp_file) {
+    char path[256];
+    snprintf(path, sizeof path, "keys/%s", fp_file);
+    size_t len = 0;
+    uint8_t *expected = read_fixture(path, &len);
+    uint8_t fp[FP_LEN];
+    memset(fp, 0, sizeof fp);
+    CHECK_OK(gamecrypt_public_key_fingerprint(k, fp, sizeof fp));
+    bool same = expected != NULL && len == FP_LEN && memcmp(fp, expected, FP_LEN) == 0;
+    free(expected);
+    return same;
+}
+
+/* An application clock (unix seconds) for retry time slots. */
+typedef struct {
+    uint64_t now;
+    unsigned calls;
+} test_clock;
+
+static inline uint64_t clock_cb(void *ctx) {
+    test_clock *c = ctx;
+    c->calls++;
+    return c->now;
+}
+
+/* Identity keys: index 0 Ed25519, 1 ECDSA P-256 (fixtures), with their suites. */
+typedef struct {
+    const char *pkcs8;
+    const char *fingerprint;
+    gamecrypt_suite classic;
+    gamecrypt_suite hybrid;
+    size_t hybrid_server_hello_len; /* section 20.2: 1229 + 2M + raw key length, M = 2 */
+    size_t client_signature_entry;  /* section 21.3: 4 + 3 + key_len + 64 */
+} key_info;
+
+static const key_info KEYS[2] = {
+    {"ed25519.pkcs8.der", "ed25519.fingerprint.bin", SUITE_X25519, SUITE_PQ_ED, 1265, 103},
+    {"p256.pkcs8.der", "p256.fingerprint.bin", SUITE_P256, SUITE_PQ_P256, 1298, 136},
+};
+
+/* Builds and frees the builder. */
+static gamecrypt_server_config *build_server(gamecrypt_server_config_builder *b) {
+    gamecrypt_server_config *cfg = NULL;
+    CHECK_OK(gamecrypt_server_config_builder_build(b, &cfg));
+    gamecrypt_server_config_builder_free(b);
+    return cfg;
+}
+
+static gamecrypt_client_config *build_client(gamecrypt_client_config_builder *b) {
+    gamecrypt_client_config *cfg = NULL;
+    CHECK_OK(gamecrypt_client_config_builder_build(b, &cfg));
+    gamecrypt_client_config_builder_free(b);
+    return cfg;
+}
+
+/* A server builder for `id`, limited to `suite` unless it is 0 (then every suite of the key). */
+static gamecrypt_server_config_builder *server_builder(const gamecrypt_signing_key *id,
+                                                      gamecrypt_suite suite) {
+    gamecrypt_server_config_builder *b = NULL;
+    CHECK_OK(gamecrypt_server_config_builder_new(id, &b));
+    if (suite != 0) {
+        CHECK_OK(gamecrypt_server_config_builder_set_suites(b, &suite, 1));
+    }
+    return b;
+}
+
+/* A client builder pinned to the key of `id`, offering `suite` unless it is 0 (default). */
+static gamecrypt_client_config_builder *client_builder(const gamecrypt_signing_key *id,
+                                                      gamecrypt_suite suite) {
+    gamecrypt_public_key *pub = public_of(id);
+    gamecrypt_client_config_builder *b = NULL;
+    CHECK_OK(gamecrypt_client_config_builder_new_pinned_key(pub, &b));
+    gamecrypt_public_key_free(pub);
+    if (suite != 0) {
+        CHECK_OK(gamecrypt_client_config_builder_set_suites(b, &suite, 1));
+    }
+    return b;
+}
+
+/* The three handshake messages as they went over the wire. */
+typedef struct {
+    uint8_t ch[HS_MAX];
+    size_t ch_len;
+    uint8_t sh[HS_MAX];
+    size_t sh_len;
+    uint8_t cf[HS_MAX];
+    size_t cf_len;
+} transcript;
+
+/* Runs the handshake by state and returns the first failure. On success the client is
+ * ESTABLISHED and the server ESTABLISHED or NEED_ACCEPT (the caller checks which). */
+static gamecrypt_result run_handshake(const gamecrypt_session *c, const gamecrypt_session *s,
+                                      transcript *t) {
+    transcript local;
+    if (t == NULL) {
+        t = &local;
+    }
+    CHECK(STATE(c) == NEED_WRITE);
+    CHECK(STATE(s) == NEED_READ);
+    CHECK_OK(gamecrypt_session_write_handshake(c, t->ch, sizeof t->ch, &t->ch_len));
+    gamecrypt_result rc = gamecrypt_session_read_handshake(s, t->ch, t->ch_len);
+    if (rc != R_OK) {
+        CHECK(STATE(s) == FAILED);
+        return rc;
+    }
+    CHECK_OK(gamecrypt_session_write_handshake(s, t->sh, sizeof t->sh, &t->sh_len));
+    rc = gamecrypt_session_read_handshake(c, t->sh, t->sh_len);
+    if (rc != R_OK) {
+        CHECK(STATE(c) == FAILED);
+        return rc;
+    }
+    CHECK_OK(gamecrypt_session_write_handshake(c, t->cf, sizeof t->cf, &t->cf_len));
+    CHECK(STATE(c) == ESTABLISHED);
+    rc = gamecrypt_session_read_handshake(s, t->cf, t->cf_len);
+    if (rc != R_OK) {
+        CHECK(STATE(s) == FAILED);
+        return rc;
+    }
+    CHECK(STATE(s) == ESTABLISHED || STATE(s) == NEED_ACCEPT);
+    return R_OK;
+}
+
+static void new_pair(const gamecrypt_client_config *cc, const gamecrypt_server_config *sc,
+                     gamecrypt_session_mode mode, gamecrypt_session **c, gamecrypt_session **s) {
+    *c = NULL;
+    *s = NULL;
+    CHECK_OK(gamecrypt_session_new_client(cc, mode, c));
+    CHECK_OK(gamecrypt_session_new_server(sc, mode, s));
+}
+
+/* Seals `msg` on `from` into pkt (capacity 512): checks the type byte and returns the length. */
+static size_t seal_msg(const gamecrypt_session *from, const char *msg, uint8_t *pkt,
+                       uint8_t expected_type) {
+    size_t n = strlen(msg), len = 0;
+    CHECK_OK(gamecrypt_session_seal(from, (const uint8_t *)msg, n, pkt, 512, &len));
+    CHECK(len == n + OVERHEAD);
+    CHECK(pkt[0] == expected_type);
+    return len;
+}
+
+static void open_expect(const gamecrypt_session *to, const uint8_t *pkt, size_t len,
+                        const char *expected) {
+    uint8_t out[512];
+    size_t out_len = 0;
+    CHECK_OK(gamecrypt_session_open(to, pkt, len, out, sizeof out, &out_len));
+    CHECK(out_len == strlen(expected) && memcmp(out, expected, out_len) == 0);
+}
+
+/* One phase-0 data packet each way (the server is then confirmed at the client). */
+static void ping_pong(const gamecrypt_session *c, const gamecrypt_session *s, uint8_t type) {
+    uint8_t pkt[512];
+    size_t len = seal_msg(c, "ping", pkt, type);
+    open_expect(s, pkt, len, "ping");
+    len = seal_msg(s, "pong", pkt, type);
+    open_expect(c, pkt, len, "pong");
+}
+
+static uint64_t generation(const gamecrypt_session *x) {
+    uint64_t g = 0xdead;
+    CHECK_OK(gamecrypt_session_key_generation(x, &g));
+    return g;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Constants and size functions */
+
+static void test_constants(void) {
+    /* Functions equal the macros, and the macros the values of docs/PROTOCOL.md. */
+    CHECK(gamecrypt_retry_len() == GAMECRYPT_RETRY_LEN && GAMECRYPT_RETRY_LEN == 76);
+    CHECK(gamecrypt_retry_secret_len() == GAMECRYPT_RETRY_SECRET_LEN);
+    CHECK(GAMECRYPT_RETRY_SECRET_LEN == 32);
+    CHECK(gamecrypt_client_address_max_len() == GAMECRYPT_CLIENT_ADDRESS_MAX_LEN);
+    CHECK(GAMECRYPT_CLIENT_ADDRESS_MAX_LEN == 128);
+    CHECK(gamecrypt_client_token_max_len() == GAMECRYPT_CLIENT_TOKEN_MAX_LEN);
+    CHECK(GAMECRYPT_CLIENT_TOKEN_MAX_LEN == 1024);
+    CHECK(GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS == 10);
+    CHECK(GAMECRYPT_PACKET_TYPE_DATA_PHASE1 == 0x41 && GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1 == 0x43);
+    CHECK(GAMECRYPT_SESSION_MESSAGE_RETRY == 0x04);
+    CHECK(SUITE_PQ_ED == 0x0003 && SUITE_PQ_P256 == 0x0004);
+    CHECK(AUTH_NONE == 0 && AUTH_OPT == 1 && AUTH_REQ == 2);
+    CHECK(NEED_ACCEPT != NEED_WRITE && NEED_ACCEPT != NEED_READ && NEED_ACCEPT != ESTABLISHED &&
+          NEED_ACCEPT != FAILED && NEED_ACCEPT != CLOSED);
+    CHECK(ACT_ACCEPT != ACT_RETRY && ACT_RETRY != ACT_DROP && ACT_ACCEPT != ACT_DROP);
+    /* Error codes in brackets in the protocol document. */
+    CHECK(GAMECRYPT_RESULT_KEY_UPDATE_BLOCKED == 400);
+    CHECK(GAMECRYPT_RESULT_PEER_CLOSED == 402);
+    CHECK(GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED == 450);
+    CHECK(GAMECRYPT_RESULT_CLIENT_AUTH_INVALID == 451);
+    CHECK(GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED == 452);
+    CHECK(GAMECRYPT_RESULT_SESSION_REJECTED == 453);
+    CHECK(GAMECRYPT_RESULT_RETRY_COOKIE_INVALID == 454);
+    for (uint32_t code = 450; code <= 454; code++) {
+        const char *msg = gamecrypt_result_str(code);
+        CHECK(msg != NULL && strlen(msg) > 0);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Key update (section 17) */
+
+/* One session of the given configurations: the initiator `a` (client or server) updates with a
+ * packet of the old phase still in flight, the peer `b` follows; then b updates by itself,
+ * then both at once, then a closes under phase 1. */
+static void key_update_case(const gamecrypt_client_config *cc, const gamecrypt_server_config *sc,
+                            gamecrypt_session_mode mode, bool client_starts) {
+    gamecrypt_session *c = NULL, *s = NULL;
+    new_pair(cc, sc, mode, &c, &s);
+    CHECK_OK(run_handshake(c, s, NULL));
+    CHECK(STATE(s) == ESTABLISHED);
+    CHECK(generation(c) == 0 && generation(s) == 0);
+    /* The client's generation 0 is confirmed only by the first packet it opens (17.2). */
+    CHECK_RC(gamecrypt_session_update_keys(c), R_BLOCKED);
+    CHECK(generation(c) == 0 && STATE(c) == ESTABLISHED);
+    ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA); /* client pn 1, server pn 0 */
+
+    const gamecrypt_session *a = client_starts ? c : s, *b = client_starts ? s : c;
+    const uint64_t a_pn = client_starts ? 2 : 1; /* a's next packet number */
+    uint8_t old_pkt[512], new_pkt[512], pkt[512], out[512];
+    size_t out_len = 0;
+    size_t old_len = seal_msg(a, "old phase", old_pkt, GAMECRYPT_PACKET_TYPE_DATA);
+    CHECK(packet_number(old_pkt) == a_pn);
+    CHECK_OK(gamecrypt_session_update_keys(a));
+    CHECK(generation(a) == 1 && generation(b) == 0);
+    /* A second update before the peer answered under generation 1 is refused. */
+    CHECK_RC(gamecrypt_session_update_keys(a), R_BLOCKED);
+    CHECK(generation(a) == 1 && STATE(a) == ESTABLISHED);
+    size_t new_len = seal_msg(a, "new phase", new_pkt, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+    /* Packet numbers continue across the update. */
+    CHECK(packet_number(new_pkt) == a_pn + 1);
+    CHECK(memcmp(old_pkt + 1, new_pkt + 1, 7) != 0);
+
+    if (mode == DGRAM) {
+        /* Reordered: the new phase arrives first and moves b, then the late old one opens. */
+        open_expect(b, new_pkt, new_len, "new phase");
+        CHECK(generation(b) == 1);
+        open_expect(b, old_pkt, old_len, "old phase");
+        CHECK(generation(b) == 1);
+        CHECK_RC(gamecrypt_session_open(b, old_pkt, old_len, out, sizeof out, &out_len),
+                 GAMECRYPT_RESULT_PACKET_REPLAYED);
+        CHECK_RC(gamecrypt_session_open(b, new_pkt, new_len, out, sizeof out, &out_len),
+                 GAMECRYPT_RESULT_PACKET_REPLAYED);
+        CHECK(STATE(b) == ESTABLISHED);
+    } else {
+        open_expect(b, old_pkt, old_len, "old phase");
+        CHECK(generation(b) == 0);
+        open_expect(b, new_pkt, new_len, "new phase");
+        CHECK(generation(b) == 1);
+    }
+
+    /* b answers under the new phase; until a opens it, a may not update again. */
+    size_t len = seal_msg(b, "answer", pkt, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+    CHECK_RC(gamecrypt_session_update_keys(a), R_BLOCKED);
+    open_expect(a, pkt, len, "answer");
+    CHECK(generation(a) == 1);
+
+    /* b heard a under generation 1 (confirmed), so b can start generation 2 by itself. */
+    CHECK_OK(gamecrypt_session_update_keys(b));
+    CHECK(generation(b) == 2 && generation(a) == 1);
+    len = seal_msg(b, "generation two", pkt, GAMECRYPT_PACKET_TYPE_DATA);
+    open_expect(a, pkt, len, "generation two");
+    CHECK(generation(a) == 2);
+    len = seal_msg(a, "ack two", pkt, GAMECRYPT_PACKET_TYPE_DATA);
+    open_expect(b, pkt, len, "ack two");
+
+    /* Both update at the same time: both end in generation 3 and understand each other. */
+    CHECK_OK(gamecrypt_session_update_keys(a));
+    CHECK_OK(gamecrypt_session_update_keys(b));
+    uint8_t pa[512], pb[512];
+    size_t la = seal_msg(a, "from a", pa, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+    size_t lb = seal_msg(b, "from b", pb, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+    open_expect(b, pa, la, "from a");
+    open_expect(a, pb, lb, "from b");
+    CHECK(generation(a) == 3 && generation(b) == 3);
+
+    /* Close under phase 1: type 0x43 (section 19). */
+    uint8_t closing[OVERHEAD + 8];
+    memset(closing, CANARY, sizeof closing);
+    CHECK_OK(gamecrypt_session_close(a, closing, sizeof closing, &len));
+    CHECK(len == OVERHEAD && closing[0] == GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1);
+    CHECK(all_bytes_are(closing + OVERHEAD, 8, CANARY));
+    CHECK_RC(gamecrypt_session_open(b, closing, len, out, sizeof out, &out_len),
+             GAMECRYPT_RESULT_PEER_CLOSED);
+    uint64_t g = 77;
+    CHECK_RC(gamecrypt_session_update_keys(a), GAMECRYPT_RESULT_SESSION_CLOSED);
+    CHECK_RC(gamecrypt_session_update_keys(b), GAMECRYPT_RESULT_SESSION_CLOSED);
+    CHECK_RC(gamecrypt_session_key_generation(a, &g), GAMECRYPT_RESULT_SESSION_CLOSED);
+    CHECK_RC(gamecrypt_session_key_generation(b, &g), GAMECRYPT_RESULT_SESSION_CLOSED);
+    CHECK(g == 77);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+}
+
+static void test_key_update(void) {
+    for (int k = 0; k < 2; k++) {
+        gamecrypt_signing_key *id = load_signing_key(KEYS[k].pkcs8);
+        for (int h = 0; h < 2; h++) {
+            gamecrypt_suite suite = h == 0 ? KEYS[k].classic : KEYS[k].hybrid;
+            gamecrypt_server_config *sc = build_server(server_builder(id, suite));
+            gamecrypt_client_config *cc = build_client(client_builder(id, suite));
+            for (int m = 0; m < 2; m++) {
+                key_update_case(cc, sc, m == 0 ? DGRAM : STREAM, true);
+                key_update_case(cc, sc, m == 0 ? DGRAM : STREAM, false);
+            }
+            gamecrypt_client_config_free(cc);
+            gamecrypt_server_config_free(sc);
+        }
+        gamecrypt_signing_key_free(id);
+    }
+}
+
+static void test_key_update_errors(void) {
+    gamecrypt_signing_key *id = load_signing_key(KEYS[0].pkcs8);
+    gamecrypt_server_config *sc = build_server(server_builder(id, KEYS[0].classic));
+    gamecrypt_client_config *cc = build_client(client_builder(id, KEYS[0].classic));
+    uint64_t g = 77;
+    CHECK_RC(gamecrypt_session_update_keys(NULL), R_NULL);
+    CHECK_RC(gamecrypt_session_key_generation(NULL, &g), R_NULL);
+    CHECK_RC(gamecrypt_session_key_generation(NULL, NULL), R_NULL);
+    CHECK(g == 77);
+
+    /* During the handshake: WRONG_STATE, nothing changes. */
+    gamecrypt_session *c = NULL, *s = NULL;
+    new_pair(cc, sc, STREAM, &c, &s);
+    CHECK_RC(gamecrypt_session_key_generation(c, NULL), R_NULL);
+    CHECK_RC(gamecrypt_session_update_keys(c), R_STATE);
+    CHECK_RC(gamecrypt_session_update_keys(s), R_STATE);
+    CHECK_RC(gamecrypt_session_key_generation(c, &g), R_STATE);
+    CHECK_RC(gamecrypt_session_key_generation(s, &g), R_STATE);
+    CHECK(g == 77 && STATE(c) == NEED_WRITE && STATE(s) == NEED_READ);
+    uint8_t ch[HS_MAX];
+    size_t ch_len = 0;
+    CHECK_OK(gamecrypt_session_write_handshake(c, ch, sizeof ch, &ch_len));
+    CHECK_OK(gamecrypt_session_read_handshake(s, ch, ch_len));
+    CHECK_RC(gamecrypt_session_update_keys(c), R_STATE);
+    CHECK_RC(gamecrypt_session_update_keys(s), R_STATE);
+    CHECK_RC(gamecrypt_session_key_generation(s, &g), R_STATE);
+    CHECK(g == 77 && STATE(c) == NEED_READ && STATE(s) == NEED_WRITE);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+
+    /* Established, then failed (stream mode: a bad packet is fatal). */
+    new_pair(cc, sc, STREAM, &c, &s);
+    CHECK_OK(run_handshake(c, s, NULL));
+    CHECK_RC(gamecrypt_session_key_generation(s, NULL), R_NULL);
+    uint8_t pkt[512], out[512];
+    size_t len = seal_msg(c, "tampered", pkt, GAMECRYPT_PACKET_TYPE_DATA), out_len = 0;
+    pkt[len - 1] ^= 1;
+    CHECK_RC(gamecrypt_session_open(s, pkt, len, out, sizeof out, &out_len),
+             GAMECRYPT_RESULT_PACKET_AUTH_FAILED);
+    CHECK(STATE(s) == FAILED);
+    CHECK_RC(gamecrypt_session_update_keys(s), GAMECRYPT_RESULT_SESSION_FAILED);
+    CHECK_RC(gamecrypt_session_key_generation(s, &g), GAMECRYPT_RESULT_SESSION_FAILED);
+    CHECK(g == 77);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_signing_key_free(id);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Hybrid post-quantum suites (section 20) */
+
+static void test_hybrid_suites(void) {
+    for (int k = 0; k < 2; k++) {
+        const key_info *ki = &KEYS[k];
+        gamecrypt_signing_key *id = load_signing_key(ki->pkcs8);
+        /* Defaults on both sides: every suite of the key, hybrid offered first. */
+        gamecrypt_server_config *sc = build_server(server_builder(id, 0));
+        gamecrypt_client_config *cc = build_client(client_builder(id, 0));
+        for (int m = 0; m < 2; m++) {
+            gamecrypt_session *c = NULL, *s = NULL;
+            transcript t;
+            new_pair(cc, sc, m == 0 ? DGRAM : STREAM, &c, &s);
+            CHECK_OK(run_handshake(c, s, &t));
+            CHECK(STATE(s) == ESTABLISHED);
+            gamecrypt_suite cs = 0, ss = 0;
+            CHECK_OK(gamecrypt_session_suite(c, &cs));
+            CHECK_OK(gamecrypt_session_suite(s, &ss));
+            CHECK(cs == ki->hybrid && ss == ki->hybrid);
+            /* ClientHello: padded to at least 2048; the pinned key offers the two suites of
+             * its type, hybrid first, with the 1216-byte client share (20.1). */
+            CHECK(t.ch_len >= 2048 && t.ch_len <= HS_MAX);
+            CHECK(t.ch[35] == 2 && be16(t.ch + 36) == ki->hybrid && be16(t.ch + 38) == 1216);
+            CHECK(be16(t.ch + 40 + 1216) == ki->classic);
+            /* ServerHello: smaller than the ClientHello, exact size of 20.2, 1120-byte share. */
+            CHECK(t.sh_len < t.ch_len);
+            CHECK(t.sh_len == ki->hybrid_server_hello_len);
+            CHECK(be16(t.sh + 35) == ki->hybrid && t.sh[37] == 2);
+            CHECK(be16(t.sh + 42) == 1120);
+            CHECK(t.cf_len == 24);
+            /* Data both ways, an update, a close. */
+            ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+            CHECK_OK(gamecrypt_session_update_keys(s));
+            uint8_t pkt[512];
+            size_t len = seal_msg(s, "post-quantum", pkt, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+            open_expect(c, pkt, len, "post-quantum");
+            ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+            CHECK(generation(c) == 1 && generation(s) == 1);
+            CHECK_OK(gamecrypt_session_close(c, pkt, sizeof pkt, &len));
+            CHECK(pkt[0] == GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1);
+            uint8_t out[16];
+            size_t out_len = 0;
+            CHECK_RC(gamecrypt_session_open(s, pkt, len, out, sizeof out, &out_len),
+                     GAMECRYPT_RESULT_PEER_CLOSED);
+            gamecrypt_session_free(c);
+            gamecrypt_session_free(s);
+        }
+        gamecrypt_client_config_free(cc);
+
+        /* A fingerprint-pinned client offers the default list of all four suites (20.3):
+         * 3, 4, 1, 2, in a 2583-byte ClientHello. */
+        gamecrypt_public_key *pub = public_of(id);
+        uint8_t fp[FP_LEN];
+        CHECK_OK(gamecrypt_public_key_fingerprint(pub, fp, sizeof fp));
+        gamecrypt_public_key_free(pub);
+        gamecrypt_client_config_builder *fb = NULL;
+        CHECK_OK(gamecrypt_client_config_builder_new_pinned_fingerprint(fp, FP_LEN, &fb));
+        cc = build_client(fb);
+        gamecrypt_session *c = NULL, *s = NULL;
+        transcript t;
+        new_pair(cc, sc, DGRAM, &c, &s);
+        CHECK_OK(run_handshake(c, s, &t));
+        CHECK(t.ch_len == 2583 && t.ch[35] == 4);
+        CHECK(be16(t.ch + 36) == SUITE_PQ_ED && be16(t.ch + 38) == 1216);
+        CHECK(be16(t.ch + 40 + 1216) == SUITE_PQ_P256 && be16(t.ch + 42 + 1216) == 1216);
+        CHECK(t.sh_len < t.ch_len && t.sh_len == ki->hybrid_server_hello_len);
+        gamecrypt_suite cs = 0;
+        CHECK_OK(gamecrypt_session_suite(c, &cs));
+        CHECK(cs == ki->hybrid);
+        ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+        gamecrypt_session_free(c);
+        gamecrypt_session_free(s);
+        gamecrypt_client_config_free(cc);
+
+        /* A classic-only server answers the same default offer with the classic suite. */
+        gamecrypt_server_config *classic = build_server(server_builder(id, ki->classic));
+        cc = build_client(client_builder(id, 0));
+        new_pair(cc, classic, STREAM, &c, &s);
+        CHECK_OK(run_handshake(c, s, &t));
+        CHECK_OK(gamecrypt_session_suite(c, &cs));
+        CHECK(cs == ki->classic && t.sh_len < 300 && t.ch_len >= 2048);
+        ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+        gamecrypt_session_free(c);
+        gamecrypt_session_free(s);
+        gamecrypt_client_config_free(cc);
+        gamecrypt_server_config_free(classic);
+        gamecrypt_server_config_free(sc);
+        gamecrypt_signing_key_free(id);
+    }
+}
+
+int main(void) {
+    test_constants();
+    test_key_update();
+    test_key_update_errors();
+    test_hybrid_suites();
+    return check_report("c session hardening");
+}
