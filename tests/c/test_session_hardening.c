@@ -88,7 +88,7 @@ static gamecrypt_public_key *public_of(const gamecrypt_signing_key *k) {
 }
 
 /* True when the key's fingerprint is the openssl-computed one in tests/data/keys/<fp_file>. */
-static inline bool fingerprint_is(const gamecrypt_public_key *k, const char *fp_file) {
+static bool fingerprint_is(const gamecrypt_public_key *k, const char *fp_file) {
     char path[256];
     snprintf(path, sizeof path, "keys/%s", fp_file);
     size_t len = 0;
@@ -540,10 +540,433 @@ static void test_hybrid_suites(void) {
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Client authentication (section 21) */
+
+/* A token with a zero byte and high bytes: it must come back exactly. */
+static const uint8_t TOKEN[] = {'t', 'i', 'c', 'k', 'e', 't', 0x00, 0xff, 0x80, 0x01, '\n', 0x7f};
+
+/* A client of the server `id` (classic suite of key k), with an optional client key and token. */
+static gamecrypt_client_config *auth_client(const gamecrypt_signing_key *id, int k,
+                                            const gamecrypt_signing_key *client_key,
+                                            const uint8_t *token, size_t token_len) {
+    gamecrypt_client_config_builder *b = client_builder(id, KEYS[k].classic);
+    if (client_key != NULL) {
+        CHECK_OK(gamecrypt_client_config_builder_set_client_key(b, client_key));
+    }
+    if (token != NULL) {
+        CHECK_OK(gamecrypt_client_config_builder_set_token(b, token, token_len));
+    }
+    return build_client(b);
+}
+
+static gamecrypt_server_config *auth_server(const gamecrypt_signing_key *id, int k,
+                                            gamecrypt_client_auth_mode sig,
+                                            gamecrypt_client_auth_mode tok) {
+    gamecrypt_server_config_builder *b = server_builder(id, KEYS[k].classic);
+    CHECK_OK(gamecrypt_server_config_builder_set_client_auth(b, sig, tok));
+    return build_server(b);
+}
+
+/* Every signature mode x token mode x (client has a key) x (client has a token). */
+static void test_client_auth_matrix(void) {
+    int n = 0;
+    for (int k = 0; k < 2; k++) {
+        gamecrypt_signing_key *id = load_signing_key(KEYS[k].pkcs8);
+        /* The client's key is of the other type than the server's. */
+        const key_info *cki = &KEYS[1 - k];
+        gamecrypt_signing_key *ck = load_signing_key(cki->pkcs8);
+        for (gamecrypt_client_auth_mode sig = AUTH_NONE; sig <= AUTH_REQ; sig++) {
+            for (gamecrypt_client_auth_mode tok = AUTH_NONE; tok <= AUTH_REQ; tok++) {
+                gamecrypt_server_config *sc = auth_server(id, k, sig, tok);
+                for (int has = 0; has < 4; n++, has++) {
+                    bool has_key = has & 1, has_tok = has & 2;
+                    gamecrypt_session_mode mode = n % 2 == 0 ? DGRAM : STREAM;
+                    gamecrypt_client_config *cc = auth_client(id, k, has_key ? ck : NULL,
+                                                              has_tok ? TOKEN : NULL, sizeof TOKEN);
+                    gamecrypt_session *c = NULL, *s = NULL;
+                    transcript t;
+                    new_pair(cc, sc, mode, &c, &s);
+                    gamecrypt_result expected = R_OK;
+                    if (sig == AUTH_REQ && !has_key) {
+                        expected = GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED;
+                    } else if (tok == AUTH_REQ && !has_tok) {
+                        expected = GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED;
+                    }
+                    bool asked = sig != AUTH_NONE || tok != AUTH_NONE;
+                    CHECK_RC(run_handshake(c, s, &t), expected);
+                    /* The request is in the ServerHello: 6 more bytes (21.2). */
+                    const size_t classic_sh = k == 0 ? 175 : 241;
+                    CHECK(t.sh_len == classic_sh + (asked ? 6 : 0));
+                    if (asked) {
+                        const uint8_t *ext = t.sh + t.sh_len - 64 - 8;
+                        CHECK(be16(ext) == 6 && be16(ext + 2) == 0x0102 && be16(ext + 4) == 2);
+                        CHECK(ext[6] == sig && ext[7] == tok);
+                    }
+                    if (expected != R_OK) {
+                        /* The client aborts before sending anything; the server waits. */
+                        CHECK(STATE(c) == FAILED && STATE(s) == NEED_READ);
+                        uint8_t buf[64];
+                        size_t len = 5;
+                        CHECK_RC(gamecrypt_session_write_handshake(c, buf, sizeof buf, &len),
+                                 GAMECRYPT_RESULT_SESSION_FAILED);
+                        CHECK(len == 5);
+                    } else {
+                        bool sends_key = sig != AUTH_NONE && has_key;
+                        bool sends_tok = tok != AUTH_NONE && has_tok;
+                        /* ClientFinished sizes of 21.3. */
+                        CHECK(t.cf_len == 24 + (sends_tok ? 4 + sizeof TOKEN : 0) +
+                                              (sends_key ? cki->client_signature_entry : 0));
+                        CHECK(STATE(s) == (asked ? NEED_ACCEPT : ESTABLISHED));
+                        gamecrypt_public_key *key = SENTINEL(gamecrypt_public_key);
+                        uint8_t tok_out[64];
+                        size_t tok_len = 999;
+                        memset(tok_out, CANARY, sizeof tok_out);
+                        if (!asked) {
+                            CHECK_RC(gamecrypt_session_client_public_key(s, &key), R_STATE);
+                            CHECK_RC(gamecrypt_session_client_token(s, tok_out, sizeof tok_out,
+                                                                    &tok_len),
+                                     R_STATE);
+                            CHECK(key == SENTINEL(gamecrypt_public_key) && tok_len == 999);
+                        } else {
+                            CHECK_OK(gamecrypt_session_client_public_key(s, &key));
+                            if (sends_key) {
+                                CHECK(key != NULL && fingerprint_is(key, cki->fingerprint));
+                            } else {
+                                CHECK(key == NULL);
+                            }
+                            gamecrypt_public_key_free(key);
+                            CHECK_OK(gamecrypt_session_client_token(s, tok_out, sizeof tok_out,
+                                                                    &tok_len));
+                            if (sends_tok) {
+                                CHECK(tok_len == sizeof TOKEN &&
+                                      memcmp(tok_out, TOKEN, sizeof TOKEN) == 0);
+                            } else {
+                                CHECK(tok_len == 0);
+                            }
+                            CHECK(all_bytes_are(tok_out + tok_len, sizeof tok_out - tok_len,
+                                                CANARY));
+                            CHECK_OK(gamecrypt_session_accept(s));
+                        }
+                        CHECK(STATE(s) == ESTABLISHED);
+                        ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+                    }
+                    gamecrypt_session_free(c);
+                    gamecrypt_session_free(s);
+                    gamecrypt_client_config_free(cc);
+                }
+                gamecrypt_server_config_free(sc);
+            }
+        }
+        gamecrypt_signing_key_free(ck);
+        gamecrypt_signing_key_free(id);
+    }
+    CHECK(n == 72);
+}
+
+/* Calls on a rejected server session: SESSION_REJECTED, nothing written. */
+static void check_rejected(const gamecrypt_session *s) {
+    uint8_t buf[64], out[64];
+    size_t len = 777;
+    uint64_t g = 77;
+    gamecrypt_suite suite = 99;
+    gamecrypt_public_key *key = SENTINEL(gamecrypt_public_key);
+    memset(buf, 0, sizeof buf);
+    buf[0] = GAMECRYPT_PACKET_TYPE_DATA;
+    memset(out, CANARY, sizeof out);
+    CHECK(STATE(s) == FAILED);
+    CHECK_RC(gamecrypt_session_accept(s), R_REJECTED);
+    CHECK_RC(gamecrypt_session_reject(s, out, sizeof out, &len), R_REJECTED);
+    CHECK_RC(gamecrypt_session_client_public_key(s, &key), R_REJECTED);
+    CHECK_RC(gamecrypt_session_client_token(s, out, sizeof out, &len), R_REJECTED);
+    CHECK_RC(gamecrypt_session_seal(s, buf, 4, out, sizeof out, &len), R_REJECTED);
+    CHECK_RC(gamecrypt_session_open(s, buf, 40, out, sizeof out, &len), R_REJECTED);
+    CHECK_RC(gamecrypt_session_update_keys(s), R_REJECTED);
+    CHECK_RC(gamecrypt_session_key_generation(s, &g), R_REJECTED);
+    CHECK_RC(gamecrypt_session_write_handshake(s, out, sizeof out, &len), R_REJECTED);
+    CHECK_RC(gamecrypt_session_read_handshake(s, buf, 24), R_REJECTED);
+    CHECK_RC(gamecrypt_session_suite(s, &suite), R_REJECTED);
+    CHECK_RC(gamecrypt_session_server_public_key(s, &key), R_REJECTED);
+    CHECK_RC(gamecrypt_session_close(s, out, sizeof out, &len), R_REJECTED);
+    CHECK(len == 777 && g == 77 && suite == 99 && key == SENTINEL(gamecrypt_public_key));
+    CHECK(all_bytes_are(out, sizeof out, CANARY));
+    CHECK(STATE(s) == FAILED);
+}
+
+/* The NEED_ACCEPT state, accept and reject, wrong states, NULLs and short buffers. */
+static void test_need_accept(void) {
+    gamecrypt_signing_key *id = load_signing_key(KEYS[0].pkcs8);
+    gamecrypt_signing_key *ck = load_signing_key(KEYS[1].pkcs8);
+    gamecrypt_server_config *sc = auth_server(id, 0, AUTH_REQ, AUTH_REQ);
+    gamecrypt_client_config *cc = auth_client(id, 0, ck, TOKEN, sizeof TOKEN);
+    for (int m = 0; m < 2; m++) {
+        for (int accept = 0; accept < 2; accept++) {
+            gamecrypt_session_mode mode = m == 0 ? DGRAM : STREAM;
+            gamecrypt_session *c = NULL, *s = NULL;
+            new_pair(cc, sc, mode, &c, &s);
+            uint8_t ch[HS_MAX], sh[HS_MAX], cf[HS_MAX], out[128], pkt[512];
+            size_t ch_len = 0, sh_len = 0, cf_len = 0, len = 777, out_len = 0;
+            gamecrypt_public_key *key = SENTINEL(gamecrypt_public_key);
+            memset(out, CANARY, sizeof out);
+
+            /* Before the ClientFinished: WRONG_STATE for everything of section 21.5. */
+            CHECK_RC(gamecrypt_session_accept(s), R_STATE);
+            CHECK_RC(gamecrypt_session_reject(s, out, sizeof out, &len), R_STATE);
+            CHECK_RC(gamecrypt_session_client_public_key(s, &key), R_STATE);
+            CHECK_RC(gamecrypt_session_client_token(s, out, sizeof out, &len), R_STATE);
+            CHECK(len == 777 && key == SENTINEL(gamecrypt_public_key));
+            CHECK(all_bytes_are(out, sizeof out, CANARY) && STATE(s) == NEED_READ);
+            CHECK_OK(gamecrypt_session_write_handshake(c, ch, sizeof ch, &ch_len));
+            CHECK_OK(gamecrypt_session_read_handshake(s, ch, ch_len));
+            CHECK_RC(gamecrypt_session_accept(s), R_STATE);
+            CHECK_OK(gamecrypt_session_write_handshake(s, sh, sizeof sh, &sh_len));
+            CHECK_OK(gamecrypt_session_read_handshake(c, sh, sh_len));
+            CHECK_OK(gamecrypt_session_write_handshake(c, cf, sizeof cf, &cf_len));
+            CHECK(STATE(c) == ESTABLISHED);
+            CHECK_RC(gamecrypt_session_client_public_key(s, &key), R_STATE);
+            CHECK_RC(gamecrypt_session_reject(s, out, sizeof out, &len), R_STATE);
+            CHECK(len == 777 && all_bytes_are(out, sizeof out, CANARY));
+
+            /* The client may send at once; it cannot update before hearing the server. */
+            size_t early_len = seal_msg(c, "early data", pkt, GAMECRYPT_PACKET_TYPE_DATA);
+            CHECK_RC(gamecrypt_session_update_keys(c), R_BLOCKED);
+            /* Client sessions have no client credentials. */
+            CHECK_RC(gamecrypt_session_client_public_key(c, &key), R_STATE);
+            CHECK_RC(gamecrypt_session_client_token(c, out, sizeof out, &len), R_STATE);
+            CHECK_RC(gamecrypt_session_accept(c), R_STATE);
+            CHECK_RC(gamecrypt_session_reject(c, out, sizeof out, &len), R_STATE);
+            CHECK(len == 777 && key == SENTINEL(gamecrypt_public_key));
+            CHECK(all_bytes_are(out, sizeof out, CANARY) && STATE(c) == ESTABLISHED);
+
+            CHECK_OK(gamecrypt_session_read_handshake(s, cf, cf_len));
+            CHECK(STATE(s) == NEED_ACCEPT);
+            /* A duplicate ClientFinished changes nothing. */
+            CHECK_RC(gamecrypt_session_read_handshake(s, cf, cf_len), R_STATE);
+            CHECK(STATE(s) == NEED_ACCEPT);
+            /* Nothing is sealed or opened before the accept; the handshake facts are there. */
+            uint64_t g = 77;
+            CHECK_RC(gamecrypt_session_seal(s, pkt, 4, out, sizeof out, &len), R_STATE);
+            CHECK_RC(gamecrypt_session_open(s, pkt, early_len, out, sizeof out, &len), R_STATE);
+            CHECK_RC(gamecrypt_session_update_keys(s), R_STATE);
+            CHECK_RC(gamecrypt_session_key_generation(s, &g), R_STATE);
+            CHECK_RC(gamecrypt_session_write_handshake(s, out, sizeof out, &len), R_STATE);
+            CHECK(len == 777 && g == 77 && all_bytes_are(out, sizeof out, CANARY));
+            gamecrypt_suite suite = 0;
+            CHECK_OK(gamecrypt_session_suite(s, &suite));
+            CHECK(suite == KEYS[0].classic);
+
+            /* NULL arguments and short buffers of the credential calls. */
+            CHECK_RC(gamecrypt_session_client_public_key(NULL, &key), R_NULL);
+            CHECK_RC(gamecrypt_session_client_public_key(s, NULL), R_NULL);
+            CHECK(key == SENTINEL(gamecrypt_public_key));
+            CHECK_RC(gamecrypt_session_client_token(NULL, out, sizeof out, &len), R_NULL);
+            CHECK_RC(gamecrypt_session_client_token(s, out, sizeof out, NULL), R_NULL);
+            CHECK_RC(gamecrypt_session_client_token(s, NULL, 5, &len), R_NULL);
+            CHECK(len == 777);
+            CHECK_RC(gamecrypt_session_client_token(s, out, sizeof TOKEN - 1, &len), R_SMALL);
+            CHECK(len == sizeof TOKEN && all_bytes_are(out, sizeof out, CANARY));
+            len = 0;
+            CHECK_RC(gamecrypt_session_client_token(s, NULL, 0, &len), R_SMALL);
+            CHECK(len == sizeof TOKEN);
+            CHECK_RC(gamecrypt_session_accept(NULL), R_NULL);
+            len = 777;
+            CHECK_RC(gamecrypt_session_reject(NULL, out, sizeof out, &len), R_NULL);
+            CHECK_RC(gamecrypt_session_reject(s, out, sizeof out, NULL), R_NULL);
+            CHECK_RC(gamecrypt_session_reject(s, NULL, 24, &len), R_NULL);
+            CHECK(len == 777);
+            CHECK_RC(gamecrypt_session_reject(s, out, OVERHEAD - 1, &len), R_SMALL);
+            CHECK(len == OVERHEAD && all_bytes_are(out, sizeof out, CANARY));
+            len = 0;
+            CHECK_RC(gamecrypt_session_reject(s, NULL, 0, &len), R_SMALL);
+            CHECK(len == OVERHEAD && STATE(s) == NEED_ACCEPT);
+
+            /* The credentials, exact. */
+            key = NULL;
+            CHECK_OK(gamecrypt_session_client_public_key(s, &key));
+            CHECK(key != NULL && fingerprint_is(key, KEYS[1].fingerprint));
+            gamecrypt_public_key_free(key);
+            CHECK_OK(gamecrypt_session_client_token(s, out, sizeof TOKEN, &len));
+            CHECK(len == sizeof TOKEN && memcmp(out, TOKEN, sizeof TOKEN) == 0);
+            CHECK(all_bytes_are(out + sizeof TOKEN, sizeof out - sizeof TOKEN, CANARY));
+
+            if (accept) {
+                CHECK_OK(gamecrypt_session_accept(s));
+                CHECK(STATE(s) == ESTABLISHED);
+                CHECK_RC(gamecrypt_session_accept(s), R_STATE);
+                memset(out, CANARY, sizeof out);
+                len = 777;
+                CHECK_RC(gamecrypt_session_reject(s, out, sizeof out, &len), R_STATE);
+                CHECK(len == 777 && all_bytes_are(out, sizeof out, CANARY));
+                CHECK(STATE(s) == ESTABLISHED);
+                /* Still readable after the accept. */
+                key = NULL;
+                CHECK_OK(gamecrypt_session_client_public_key(s, &key));
+                CHECK(key != NULL && fingerprint_is(key, KEYS[1].fingerprint));
+                gamecrypt_public_key_free(key);
+                /* The early packet opens now; data flows both ways. */
+                open_expect(s, pkt, early_len, "early data");
+                CHECK(generation(s) == 0);
+                ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+                CHECK_OK(gamecrypt_session_update_keys(c));
+                ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA_PHASE1);
+            } else {
+                uint8_t closing[OVERHEAD + 8];
+                memset(closing, CANARY, sizeof closing);
+                CHECK_OK(gamecrypt_session_reject(s, closing, sizeof closing, &len));
+                /* Section 21.5: type 0x42, s2c packet number 0, empty plaintext. */
+                CHECK(len == OVERHEAD && closing[0] == GAMECRYPT_PACKET_TYPE_CLOSE);
+                CHECK(packet_number(closing) == 0);
+                CHECK(all_bytes_are(closing + OVERHEAD, 8, CANARY));
+                check_rejected(s);
+                /* The client learns at once. */
+                out_len = 777;
+                CHECK_RC(gamecrypt_session_open(c, closing, len, out, sizeof out, &out_len),
+                         GAMECRYPT_RESULT_PEER_CLOSED);
+                CHECK(STATE(c) == CLOSED && out_len == 777);
+                CHECK_RC(gamecrypt_session_open(c, closing, len, out, sizeof out, &out_len),
+                         GAMECRYPT_RESULT_SESSION_CLOSED);
+                CHECK_RC(gamecrypt_session_seal(c, pkt, 4, out, sizeof out, &out_len),
+                         GAMECRYPT_RESULT_SESSION_CLOSED);
+                CHECK_RC(gamecrypt_session_update_keys(c), GAMECRYPT_RESULT_SESSION_CLOSED);
+            }
+            gamecrypt_session_free(c);
+            gamecrypt_session_free(s);
+        }
+    }
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_signing_key_free(ck);
+    gamecrypt_signing_key_free(id);
+}
+
+static void test_client_auth_config_errors(void) {
+    gamecrypt_signing_key *id = load_signing_key(KEYS[0].pkcs8);
+    gamecrypt_signing_key *ck = load_signing_key(KEYS[1].pkcs8);
+
+    /* set_client_auth: NULL builder, unknown modes (the builder keeps its setting). */
+    gamecrypt_server_config_builder *sb = server_builder(id, KEYS[0].classic);
+    CHECK_RC(gamecrypt_server_config_builder_set_client_auth(NULL, AUTH_REQ, AUTH_NONE), R_NULL);
+    CHECK_OK(gamecrypt_server_config_builder_set_client_auth(sb, AUTH_REQ, AUTH_NONE));
+    CHECK_RC(gamecrypt_server_config_builder_set_client_auth(sb, 3, AUTH_NONE), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_client_auth(sb, AUTH_NONE, 3), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_client_auth(sb, 0xFFFFFFFFu, AUTH_OPT),
+             R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_client_auth(sb, AUTH_OPT, 0x80000000u), R_INVALID);
+    gamecrypt_server_config *sc = build_server(sb);
+    gamecrypt_client_config *cc = auth_client(id, 0, NULL, TOKEN, sizeof TOKEN);
+    gamecrypt_session *c = NULL, *s = NULL;
+    new_pair(cc, sc, DGRAM, &c, &s);
+    CHECK_RC(run_handshake(c, s, NULL), GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    /* Both required and both missing: the signature is checked first (21.3). */
+    sc = auth_server(id, 0, AUTH_REQ, AUTH_REQ);
+    cc = auth_client(id, 0, NULL, NULL, 0);
+    new_pair(cc, sc, STREAM, &c, &s);
+    CHECK_RC(run_handshake(c, s, NULL), GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+
+    /* set_client_key: NULLs, a key type that cannot sign the protocol (P-384). */
+    gamecrypt_client_config_builder *cb = client_builder(id, KEYS[0].classic);
+    gamecrypt_signing_key *p384 = NULL;
+    CHECK_OK(gamecrypt_signing_key_generate(GAMECRYPT_KEY_TYPE_ECDSA_P384, &p384));
+    CHECK_RC(gamecrypt_client_config_builder_set_client_key(NULL, ck), R_NULL);
+    CHECK_RC(gamecrypt_client_config_builder_set_client_key(cb, NULL), R_NULL);
+    CHECK_RC(gamecrypt_client_config_builder_set_client_key(cb, p384),
+             GAMECRYPT_RESULT_WRONG_KEY_TYPE);
+    gamecrypt_signing_key_free(p384);
+    /* set_token: NULLs and lengths 0, 1025 (1024 is fine). */
+    uint8_t *big = malloc(GAMECRYPT_CLIENT_TOKEN_MAX_LEN + 1);
+    CHECK(big != NULL);
+    if (big == NULL) {
+        return;
+    }
+    for (size_t i = 0; i <= GAMECRYPT_CLIENT_TOKEN_MAX_LEN; i++) {
+        big[i] = (uint8_t)(i * 7 + 3);
+    }
+    CHECK_RC(gamecrypt_client_config_builder_set_token(NULL, TOKEN, sizeof TOKEN), R_NULL);
+    CHECK_RC(gamecrypt_client_config_builder_set_token(cb, NULL, 5), R_NULL);
+    CHECK_RC(gamecrypt_client_config_builder_set_token(cb, NULL, 0), R_LENGTH);
+    CHECK_RC(gamecrypt_client_config_builder_set_token(cb, TOKEN, 0), R_LENGTH);
+    CHECK_RC(gamecrypt_client_config_builder_set_token(cb, big, GAMECRYPT_CLIENT_TOKEN_MAX_LEN + 1),
+             R_LENGTH);
+    /* The failed calls left the builder without key and token: a server that requires them
+     * is refused. */
+    cc = build_client(cb);
+    sc = auth_server(id, 0, AUTH_OPT, AUTH_REQ);
+    new_pair(cc, sc, DGRAM, &c, &s);
+    CHECK_RC(run_handshake(c, s, NULL), GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+    gamecrypt_client_config_free(cc);
+
+    /* The largest token and a key, given from heap copies freed right after (the builder
+     * copies/references them); the token arrives exactly. */
+    cb = client_builder(id, KEYS[0].classic);
+    gamecrypt_signing_key *tmp = load_signing_key(KEYS[1].pkcs8);
+    CHECK_OK(gamecrypt_client_config_builder_set_client_key(cb, tmp));
+    gamecrypt_signing_key_free(tmp);
+    CHECK_OK(gamecrypt_client_config_builder_set_token(cb, big, GAMECRYPT_CLIENT_TOKEN_MAX_LEN));
+    uint8_t *copy = malloc(GAMECRYPT_CLIENT_TOKEN_MAX_LEN);
+    CHECK(copy != NULL);
+    if (copy == NULL) {
+        free(big);
+        return;
+    }
+    memcpy(copy, big, GAMECRYPT_CLIENT_TOKEN_MAX_LEN);
+    free(big);
+    cc = build_client(cb);
+    transcript t;
+    new_pair(cc, sc, STREAM, &c, &s);
+    CHECK_OK(run_handshake(c, s, &t));
+    /* 21.3: the largest ClientFinished with a P-256 signature is 24 + 1028 + 136 = 1188. */
+    CHECK(t.cf_len == 1188);
+    CHECK(STATE(s) == NEED_ACCEPT);
+    uint8_t *tok = malloc(GAMECRYPT_CLIENT_TOKEN_MAX_LEN);
+    size_t tok_len = 0;
+    CHECK(tok != NULL);
+    if (tok != NULL) {
+        CHECK_OK(gamecrypt_session_client_token(s, tok, GAMECRYPT_CLIENT_TOKEN_MAX_LEN, &tok_len));
+        CHECK(tok_len == GAMECRYPT_CLIENT_TOKEN_MAX_LEN &&
+              memcmp(tok, copy, GAMECRYPT_CLIENT_TOKEN_MAX_LEN) == 0);
+        free(tok);
+    }
+    gamecrypt_public_key *key = NULL;
+    CHECK_OK(gamecrypt_session_client_public_key(s, &key));
+    CHECK(key != NULL && fingerprint_is(key, KEYS[1].fingerprint));
+    gamecrypt_public_key_free(key);
+    CHECK_OK(gamecrypt_session_accept(s));
+    ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+    gamecrypt_server_config_free(sc);
+    free(copy);
+
+    /* The same client against a server that asks nothing sends nothing: 24-byte Finished. */
+    sc = auth_server(id, 0, AUTH_NONE, AUTH_NONE);
+    new_pair(cc, sc, DGRAM, &c, &s);
+    CHECK_OK(run_handshake(c, s, &t));
+    CHECK(t.cf_len == 24 && STATE(s) == ESTABLISHED);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(s);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_signing_key_free(ck);
+    gamecrypt_signing_key_free(id);
+}
+
 int main(void) {
     test_constants();
     test_key_update();
     test_key_update_errors();
     test_hybrid_suites();
+    test_client_auth_matrix();
+    test_need_accept();
+    test_client_auth_config_errors();
     return check_report("c session hardening");
 }
