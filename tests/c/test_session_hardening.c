@@ -53,7 +53,7 @@
 
 static uint16_t be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
 
-static inline uint64_t be64(const uint8_t *p) {
+static uint64_t be64(const uint8_t *p) {
     uint64_t v = 0;
     for (int i = 0; i < 8; i++) {
         v = (v << 8) | p[i];
@@ -107,7 +107,7 @@ typedef struct {
     unsigned calls;
 } test_clock;
 
-static inline uint64_t clock_cb(void *ctx) {
+static uint64_t clock_cb(void *ctx) {
     test_clock *c = ctx;
     c->calls++;
     return c->now;
@@ -960,6 +960,580 @@ static void test_client_auth_config_errors(void) {
     gamecrypt_signing_key_free(id);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Retry cookies (section 22) */
+
+#define RETRY_MSG_LEN GAMECRYPT_RETRY_LEN
+#define T0 1000005u /* in slot 100000 of 10 s */
+
+static const uint8_t ADDR_A[] = {192, 0, 2, 1, 0x1f, 0x90};
+static const uint8_t ADDR_B[] = {192, 0, 2, 2, 0x1f, 0x90};
+
+/* Length of a ClientHello's core (everything before ext_len, section 22.1). */
+static size_t core_len(const uint8_t *ch, size_t ch_len) {
+    size_t off = 36;
+    for (unsigned i = 0; i < ch[35] && off + 4 <= ch_len; i++) {
+        off += 4 + be16(ch + off + 2);
+    }
+    return off;
+}
+
+/* The Retry of the reference implementation for this ClientHello (22.1, 22.2), computed from
+ * the document with the library's SHA-256 and HMAC. */
+static void expected_retry(const uint8_t secret[32], uint64_t slot, const uint8_t *addr,
+                           size_t addr_len, const uint8_t *ch, size_t ch_len,
+                           uint8_t out[RETRY_MSG_LEN]) {
+    uint8_t hash[32], msg[26 + 8 + 2 + 128 + 32];
+    size_t n = 0, len = 0;
+    CHECK_OK(gamecrypt_hash_digest(GAMECRYPT_HASH_SHA256, ch, core_len(ch, ch_len), hash,
+                                   sizeof hash, &len));
+    memcpy(msg, "gamecrypt retry cookie v1", 25);
+    msg[25] = 0;
+    n = 26;
+    for (int i = 7; i >= 0; i--) {
+        msg[n++] = (uint8_t)(slot >> (8 * i));
+    }
+    msg[n++] = (uint8_t)(addr_len >> 8);
+    msg[n++] = (uint8_t)addr_len;
+    memcpy(msg + n, addr, addr_len);
+    n += addr_len;
+    memcpy(msg + n, hash, 32);
+    n += 32;
+    out[0] = 0x04;
+    out[1] = 0x00;
+    out[2] = 0x01;
+    memcpy(out + 3, hash, 32);
+    out[35] = 40;
+    for (int i = 0; i < 8; i++) {
+        out[36 + i] = (uint8_t)(slot >> (8 * (7 - i)));
+    }
+    CHECK_OK(gamecrypt_hmac_sign(GAMECRYPT_HASH_SHA256, secret, 32, msg, n, out + 44, 32, &len));
+    CHECK(len == 32);
+}
+
+/* check_client_hello with a canary-filled buffer: returns the action, checks out_len and that
+ * nothing is written beyond the Retry (or at all for ACCEPT and DROP). */
+static gamecrypt_retry_action check_hello(const gamecrypt_server_config *sc, const uint8_t *addr,
+                                          size_t addr_len, const uint8_t *dgram, size_t len,
+                                          uint8_t *retry_out) {
+    uint8_t buf[RETRY_MSG_LEN + 16];
+    size_t out_len = 999;
+    gamecrypt_retry_action action = 999;
+    memset(buf, CANARY, sizeof buf);
+    CHECK_OK(gamecrypt_server_config_check_client_hello(sc, addr, addr_len, dgram, len, buf,
+                                                        sizeof buf, &out_len, &action));
+    if (action == ACT_RETRY) {
+        CHECK(out_len == RETRY_MSG_LEN && out_len < len && buf[0] == GAMECRYPT_SESSION_MESSAGE_RETRY);
+        CHECK(all_bytes_are(buf + RETRY_MSG_LEN, sizeof buf - RETRY_MSG_LEN, CANARY));
+        if (retry_out != NULL) {
+            memcpy(retry_out, buf, RETRY_MSG_LEN);
+        }
+    } else {
+        CHECK(action == ACT_ACCEPT || action == ACT_DROP);
+        CHECK(out_len == 0 && all_bytes_are(buf, sizeof buf, CANARY));
+    }
+    return action;
+}
+
+/* A retry-enabled server configuration (period 10 s, the test clock, optional secret). */
+static gamecrypt_server_config *retry_server(const gamecrypt_signing_key *id, gamecrypt_suite suite,
+                                             test_clock *clk, const uint8_t *secret) {
+    gamecrypt_server_config_builder *b = server_builder(id, suite);
+    CHECK_OK(gamecrypt_server_config_builder_set_retry(b, GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS));
+    CHECK_OK(gamecrypt_server_config_builder_set_clock(b, clock_cb, clk));
+    if (secret != NULL) {
+        CHECK_OK(gamecrypt_server_config_builder_set_retry_secret(b, secret, 32));
+    }
+    return build_server(b);
+}
+
+/* A new datagram client: its first ClientHello gets a Retry from `sc` for `addr`, it follows
+ * it and writes CH2 into ch2. Returns the client. */
+static gamecrypt_session *client_after_retry(const gamecrypt_client_config *cc,
+                                             const gamecrypt_server_config *sc,
+                                             const uint8_t *addr, size_t addr_len, uint8_t *ch2,
+                                             size_t *ch2_len) {
+    gamecrypt_session *c = NULL;
+    uint8_t ch1[HS_MAX], retry[RETRY_MSG_LEN];
+    size_t ch1_len = 0;
+    CHECK_OK(gamecrypt_session_new_client(cc, DGRAM, &c));
+    CHECK_OK(gamecrypt_session_write_handshake(c, ch1, sizeof ch1, &ch1_len));
+    CHECK(check_hello(sc, addr, addr_len, ch1, ch1_len, retry) == ACT_RETRY);
+    CHECK_OK(gamecrypt_session_read_handshake(c, retry, RETRY_MSG_LEN));
+    CHECK(STATE(c) == NEED_WRITE);
+    CHECK_OK(gamecrypt_session_write_handshake(c, ch2, HS_MAX, ch2_len));
+    return c;
+}
+
+/* The rest of the handshake for a server session created for the client's address. */
+static void finish_after_retry(const gamecrypt_session *c, const gamecrypt_server_config *sc,
+                               const uint8_t *addr, size_t addr_len, const uint8_t *ch2,
+                               size_t ch2_len) {
+    gamecrypt_session *s = NULL;
+    uint8_t sh[HS_MAX], cf[HS_MAX];
+    size_t sh_len = 0, cf_len = 0;
+    CHECK_OK(gamecrypt_session_new_server_for_address(sc, DGRAM, addr, addr_len, &s));
+    CHECK_OK(gamecrypt_session_read_handshake(s, ch2, ch2_len));
+    CHECK_OK(gamecrypt_session_write_handshake(s, sh, sizeof sh, &sh_len));
+    CHECK(sh_len < ch2_len);
+    CHECK_OK(gamecrypt_session_read_handshake(c, sh, sh_len));
+    CHECK_OK(gamecrypt_session_write_handshake(c, cf, sizeof cf, &cf_len));
+    CHECK_OK(gamecrypt_session_read_handshake(s, cf, cf_len));
+    CHECK(STATE(c) == ESTABLISHED && STATE(s) == ESTABLISHED);
+    ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+    gamecrypt_session_free(s);
+}
+
+static gamecrypt_result read_new_server(const gamecrypt_server_config *sc, const uint8_t *addr,
+                                        size_t addr_len, const uint8_t *msg, size_t len) {
+    gamecrypt_session *s = NULL;
+    if (addr == NULL) {
+        CHECK_OK(gamecrypt_session_new_server(sc, DGRAM, &s));
+    } else {
+        CHECK_OK(gamecrypt_session_new_server_for_address(sc, DGRAM, addr, addr_len, &s));
+    }
+    gamecrypt_result rc = gamecrypt_session_read_handshake(s, msg, len);
+    CHECK(STATE(s) == (rc == R_OK ? NEED_WRITE : FAILED));
+    gamecrypt_session_free(s);
+    return rc;
+}
+
+static void test_retry(void) {
+    static const uint8_t SECRET[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                       12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                       23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    for (int k = 0; k < 2; k++) {
+        /* Key 0 with the default (hybrid) suites, key 1 with its classic suite. */
+        test_clock clk = {T0, 0};
+        gamecrypt_suite suite = k == 0 ? 0 : KEYS[k].classic;
+        size_t min_ch = k == 0 ? 2048 : 1200;
+        gamecrypt_signing_key *id = load_signing_key(KEYS[k].pkcs8);
+        gamecrypt_server_config *sc = retry_server(id, suite, &clk, k == 1 ? SECRET : NULL);
+        gamecrypt_client_config *cc = build_client(client_builder(id, suite));
+        gamecrypt_session *c = NULL, *s = NULL;
+        CHECK_OK(gamecrypt_session_new_client(cc, DGRAM, &c));
+        uint8_t ch1[HS_MAX], ch2[HS_MAX], sh[HS_MAX], cf[HS_MAX];
+        uint8_t retry[RETRY_MSG_LEN + 8], retry2[RETRY_MSG_LEN], retry_b[RETRY_MSG_LEN];
+        size_t ch1_len = 0, ch2_len = 0, sh_len = 0, cf_len = 0, len = 0;
+        gamecrypt_retry_action action = 999;
+        CHECK_OK(gamecrypt_session_write_handshake(c, ch1, sizeof ch1, &ch1_len));
+        CHECK(ch1_len >= min_ch);
+
+        /* Size query and a short buffer: the needed length, nothing written. */
+        memset(retry, CANARY, sizeof retry);
+        CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                            NULL, 0, &len, &action),
+                 R_SMALL);
+        CHECK(len == RETRY_MSG_LEN && action == 999);
+        len = 0;
+        CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                            retry, RETRY_MSG_LEN - 1, &len, &action),
+                 R_SMALL);
+        CHECK(len == RETRY_MSG_LEN && action == 999 && all_bytes_are(retry, sizeof retry, CANARY));
+        CHECK_OK(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                            retry, RETRY_MSG_LEN, &len, &action));
+        CHECK(action == ACT_RETRY && len == RETRY_MSG_LEN && len < ch1_len);
+        CHECK(all_bytes_are(retry + RETRY_MSG_LEN, 8, CANARY));
+        /* Layout of 22.1/22.2: 04 0001 hash[32] 40 u64(slot) tag[32]. */
+        CHECK(retry[0] == 0x04 && be16(retry + 1) == 1 && retry[35] == 40);
+        CHECK(be64(retry + 36) == T0 / 10);
+        if (k == 1) {
+            uint8_t expected[RETRY_MSG_LEN];
+            expected_retry(SECRET, T0 / 10, ADDR_A, sizeof ADDR_A, ch1, ch1_len, expected);
+            CHECK(memcmp(retry, expected, RETRY_MSG_LEN) == 0);
+        }
+        /* Stateless and deterministic; another address gets another tag, same hash. */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len, retry2) == ACT_RETRY);
+        CHECK(memcmp(retry, retry2, RETRY_MSG_LEN) == 0);
+        CHECK(check_hello(sc, ADDR_B, sizeof ADDR_B, ch1, ch1_len, retry_b) == ACT_RETRY);
+        CHECK(memcmp(retry, retry_b, 44) == 0 && memcmp(retry + 44, retry_b + 44, 32) != 0);
+        /* Without a cookie, no server session answers. */
+        CHECK_RC(read_new_server(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len),
+                 GAMECRYPT_RESULT_RETRY_COOKIE_INVALID);
+
+        /* The client follows the Retry with CH2 = same core || cookie extension || zeros. */
+        CHECK(gamecrypt_session_is_handshake_message(retry, RETRY_MSG_LEN));
+        CHECK_OK(gamecrypt_session_read_handshake(c, retry, RETRY_MSG_LEN));
+        CHECK(STATE(c) == NEED_WRITE);
+        CHECK_OK(gamecrypt_session_write_handshake(c, ch2, sizeof ch2, &ch2_len));
+        CHECK(STATE(c) == NEED_READ);
+        size_t core = core_len(ch1, ch1_len);
+        CHECK(be16(ch1 + core) == 0);
+        CHECK(ch2_len >= min_ch && memcmp(ch1, ch2, core) == 0);
+        CHECK(be16(ch2 + core) == 4 + 40 && be16(ch2 + core + 2) == 0x0101);
+        CHECK(be16(ch2 + core + 4) == 40 && memcmp(ch2 + core + 6, retry + 36, 40) == 0);
+        CHECK(all_bytes_are(ch2 + core + 46, ch2_len - core - 46, 0));
+        /* At most one Retry per session. */
+        CHECK_RC(gamecrypt_session_read_handshake(c, retry2, RETRY_MSG_LEN), R_STATE);
+        CHECK(STATE(c) == NEED_READ);
+
+        /* The stateless check: ACCEPT only the echoed CH2 from the same address. */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+        CHECK(check_hello(sc, ADDR_B, sizeof ADDR_B, ch2, ch2_len, NULL) == ACT_DROP);
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A - 1, ch2, ch2_len, NULL) == ACT_DROP);
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len, NULL) == ACT_RETRY);
+        uint8_t bad[HS_MAX];
+        memcpy(bad, ch2, ch2_len);
+        bad[core + 6 + 20] ^= 1; /* a tag byte of the cookie */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, bad, ch2_len, NULL) == ACT_DROP);
+        /* Server sessions check the same (22.5). */
+        CHECK_RC(read_new_server(sc, ADDR_B, sizeof ADDR_B, ch2, ch2_len),
+                 GAMECRYPT_RESULT_RETRY_COOKIE_INVALID);
+        CHECK_RC(read_new_server(sc, NULL, 0, ch2, ch2_len), GAMECRYPT_RESULT_RETRY_COOKIE_INVALID);
+        CHECK_RC(read_new_server(sc, ADDR_A, sizeof ADDR_A, bad, ch2_len),
+                 GAMECRYPT_RESULT_RETRY_COOKIE_INVALID);
+
+        /* The session for address A completes the handshake. */
+        CHECK_OK(gamecrypt_session_new_server_for_address(sc, DGRAM, ADDR_A, sizeof ADDR_A, &s));
+        CHECK(STATE(s) == NEED_READ);
+        CHECK_OK(gamecrypt_session_read_handshake(s, ch2, ch2_len));
+        CHECK_OK(gamecrypt_session_write_handshake(s, sh, sizeof sh, &sh_len));
+        CHECK(sh_len < ch2_len);
+        /* Late copies: the first ClientHello is ignored, CH2 is a replay (22.5, 13). */
+        CHECK_RC(gamecrypt_session_read_handshake(s, ch1, ch1_len), R_STATE);
+        CHECK_RC(gamecrypt_session_read_handshake(s, ch2, ch2_len),
+                 GAMECRYPT_RESULT_PACKET_REPLAYED);
+        CHECK(STATE(s) == NEED_READ);
+        CHECK_OK(gamecrypt_session_read_handshake(c, sh, sh_len));
+        CHECK_OK(gamecrypt_session_write_handshake(c, cf, sizeof cf, &cf_len));
+        CHECK_OK(gamecrypt_session_read_handshake(s, cf, cf_len));
+        CHECK(STATE(c) == ESTABLISHED && STATE(s) == ESTABLISHED);
+        gamecrypt_suite cs = 0;
+        CHECK_OK(gamecrypt_session_suite(c, &cs));
+        CHECK(cs == (k == 0 ? KEYS[k].hybrid : KEYS[k].classic));
+        ping_pong(c, s, GAMECRYPT_PACKET_TYPE_DATA);
+        gamecrypt_session_free(s);
+        gamecrypt_session_free(c);
+
+        /* Time (the server clock): a cookie is valid in its slot and the next one. */
+        unsigned calls = clk.calls;
+        clk.now = T0 + 14; /* slot + 1 */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+        CHECK(clk.calls > calls);
+        clk.now = T0 + 15; /* slot + 2: expired */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_DROP);
+        CHECK_RC(read_new_server(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len),
+                 GAMECRYPT_RESULT_RETRY_COOKIE_INVALID);
+        clk.now = T0 - 6; /* slot - 1: the cookie is from the future */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_DROP);
+        clk.now = T0;
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+
+        /* Rotation: the previous secret still counts, the one before does not. */
+        CHECK_OK(gamecrypt_server_config_rotate_retry_secret(sc));
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+        CHECK(read_new_server(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len) == R_OK);
+        /* A new Retry for the same ClientHello uses the new secret. */
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len, retry2) == ACT_RETRY);
+        CHECK(memcmp(retry2, retry, 44) == 0 && memcmp(retry2 + 44, retry + 44, 32) != 0);
+        CHECK_OK(gamecrypt_server_config_rotate_retry_secret(sc));
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_DROP);
+        CHECK_RC(read_new_server(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len),
+                 GAMECRYPT_RESULT_RETRY_COOKIE_INVALID);
+        /* A new client gets through after the rotations. */
+        c = client_after_retry(cc, sc, ADDR_B, sizeof ADDR_B, ch2, &ch2_len);
+        finish_after_retry(c, sc, ADDR_B, sizeof ADDR_B, ch2, ch2_len);
+        gamecrypt_session_free(c);
+        gamecrypt_client_config_free(cc);
+        gamecrypt_server_config_free(sc);
+        gamecrypt_signing_key_free(id);
+    }
+}
+
+/* A client checks the Retry it receives (22.3). */
+static void test_retry_client_checks(void) {
+    test_clock clk = {T0, 0};
+    gamecrypt_signing_key *id = load_signing_key(KEYS[0].pkcs8);
+    gamecrypt_server_config *sc = retry_server(id, KEYS[0].classic, &clk, NULL);
+    gamecrypt_client_config *cc = build_client(client_builder(id, KEYS[0].classic));
+    for (int i = 0; i < 4; i++) {
+        gamecrypt_session *c = NULL;
+        uint8_t ch1[HS_MAX], retry[RETRY_MSG_LEN];
+        size_t ch1_len = 0, len = RETRY_MSG_LEN;
+        CHECK_OK(gamecrypt_session_new_client(cc, DGRAM, &c));
+        CHECK_OK(gamecrypt_session_write_handshake(c, ch1, sizeof ch1, &ch1_len));
+        CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len, retry) == ACT_RETRY);
+        gamecrypt_result expected = GAMECRYPT_RESULT_HANDSHAKE_MALFORMED;
+        switch (i) {
+        case 0: /* the hash of another ClientHello */
+            retry[10] ^= 1;
+            break;
+        case 1: /* another version */
+            retry[2] = 2;
+            expected = GAMECRYPT_RESULT_UNSUPPORTED_VERSION;
+            break;
+        case 2: /* truncated */
+            len = RETRY_MSG_LEN - 1;
+            break;
+        default: /* cookie_len 0 */
+            retry[35] = 0;
+            len = 36;
+            break;
+        }
+        CHECK_RC(gamecrypt_session_read_handshake(c, retry, len), expected);
+        CHECK(STATE(c) == FAILED);
+        gamecrypt_session_free(c);
+    }
+    /* A Retry before the ClientHello was written: WRONG_STATE, nothing changes. */
+    gamecrypt_session *c = NULL, *other = NULL;
+    uint8_t ch1[HS_MAX], retry[RETRY_MSG_LEN];
+    size_t ch1_len = 0;
+    CHECK_OK(gamecrypt_session_new_client(cc, DGRAM, &other));
+    CHECK_OK(gamecrypt_session_write_handshake(other, ch1, sizeof ch1, &ch1_len));
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len, retry) == ACT_RETRY);
+    CHECK_OK(gamecrypt_session_new_client(cc, DGRAM, &c));
+    CHECK_RC(gamecrypt_session_read_handshake(c, retry, RETRY_MSG_LEN), R_STATE);
+    CHECK(STATE(c) == NEED_WRITE);
+    /* The Retry of another client's ClientHello is malformed for this one. */
+    CHECK_OK(gamecrypt_session_write_handshake(c, ch1, sizeof ch1, &ch1_len));
+    CHECK_RC(gamecrypt_session_read_handshake(c, retry, RETRY_MSG_LEN),
+             GAMECRYPT_RESULT_HANDSHAKE_MALFORMED);
+    gamecrypt_session_free(c);
+    gamecrypt_session_free(other);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_signing_key_free(id);
+}
+
+/* Secrets shared between configurations: set at build time or rotated to a given value. */
+static void test_retry_shared_secret(void) {
+    uint8_t s1[32], s2[32];
+    for (int i = 0; i < 32; i++) {
+        s1[i] = (uint8_t)(0x11 * (i % 15 + 1));
+        s2[i] = (uint8_t)(0xA0 ^ i);
+    }
+    test_clock clk = {T0, 0};
+    gamecrypt_signing_key *id = load_signing_key(KEYS[1].pkcs8);
+    gamecrypt_suite suite = KEYS[1].classic;
+    gamecrypt_server_config *cfg1 = retry_server(id, suite, &clk, s1);
+    gamecrypt_server_config *cfg2 = retry_server(id, suite, &clk, s1);
+    gamecrypt_server_config *cfg3 = retry_server(id, suite, &clk, NULL);
+    gamecrypt_client_config *cc = build_client(client_builder(id, suite));
+    uint8_t ch2[HS_MAX], ch2b[HS_MAX];
+    size_t ch2_len = 0, ch2b_len = 0;
+
+    /* Same secret from the start: a cookie of cfg1 is good at cfg2, not at cfg3. */
+    gamecrypt_session *c = client_after_retry(cc, cfg1, ADDR_A, sizeof ADDR_A, ch2, &ch2_len);
+    CHECK(check_hello(cfg2, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+    CHECK(check_hello(cfg3, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_DROP);
+    finish_after_retry(c, cfg2, ADDR_A, sizeof ADDR_A, ch2, ch2_len);
+    gamecrypt_session_free(c);
+
+    /* cfg1 and cfg3 rotate to the same given secret s2. */
+    CHECK_OK(gamecrypt_server_config_rotate_retry_secret_to(cfg1, s2, sizeof s2));
+    CHECK_OK(gamecrypt_server_config_rotate_retry_secret_to(cfg3, s2, sizeof s2));
+    /* The old s1 cookie: still good at cfg1 (previous secret), never at cfg3. */
+    CHECK(check_hello(cfg1, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+    CHECK(check_hello(cfg3, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_DROP);
+    c = client_after_retry(cc, cfg1, ADDR_B, sizeof ADDR_B, ch2b, &ch2b_len);
+    CHECK(check_hello(cfg3, ADDR_B, sizeof ADDR_B, ch2b, ch2b_len, NULL) == ACT_ACCEPT);
+    CHECK(check_hello(cfg2, ADDR_B, sizeof ADDR_B, ch2b, ch2b_len, NULL) == ACT_DROP);
+    /* The cookie is that of section 22.2 under s2. */
+    size_t core = core_len(ch2b, ch2b_len);
+    uint8_t expected[RETRY_MSG_LEN];
+    expected_retry(s2, T0 / 10, ADDR_B, sizeof ADDR_B, ch2b, ch2b_len, expected);
+    CHECK(memcmp(ch2b + core + 6, expected + 36, 40) == 0);
+    finish_after_retry(c, cfg3, ADDR_B, sizeof ADDR_B, ch2b, ch2b_len);
+    gamecrypt_session_free(c);
+    /* cfg2 catches up. */
+    CHECK_OK(gamecrypt_server_config_rotate_retry_secret_to(cfg2, s2, sizeof s2));
+    CHECK(check_hello(cfg2, ADDR_B, sizeof ADDR_B, ch2b, ch2b_len, NULL) == ACT_ACCEPT);
+
+    /* Configurations built from one builder share its random secret until one rotates. */
+    gamecrypt_server_config_builder *b = server_builder(id, suite);
+    CHECK_OK(gamecrypt_server_config_builder_set_retry(b, 10));
+    CHECK_OK(gamecrypt_server_config_builder_set_clock(b, clock_cb, &clk));
+    gamecrypt_server_config *x1 = NULL, *x2 = NULL;
+    CHECK_OK(gamecrypt_server_config_builder_build(b, &x1));
+    CHECK_OK(gamecrypt_server_config_builder_build(b, &x2));
+    gamecrypt_server_config_builder_free(b);
+    c = client_after_retry(cc, x1, ADDR_A, sizeof ADDR_A, ch2, &ch2_len);
+    CHECK(check_hello(x2, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+    CHECK(check_hello(cfg1, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_DROP);
+    gamecrypt_session_free(c);
+    CHECK_OK(gamecrypt_server_config_rotate_retry_secret(x1));
+    c = client_after_retry(cc, x1, ADDR_A, sizeof ADDR_A, ch2b, &ch2b_len);
+    CHECK(check_hello(x2, ADDR_A, sizeof ADDR_A, ch2b, ch2b_len, NULL) == ACT_DROP);
+    CHECK(check_hello(x1, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+    finish_after_retry(c, x1, ADDR_A, sizeof ADDR_A, ch2b, ch2b_len);
+    gamecrypt_session_free(c);
+
+    gamecrypt_server_config_free(x1);
+    gamecrypt_server_config_free(x2);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(cfg1);
+    gamecrypt_server_config_free(cfg2);
+    gamecrypt_server_config_free(cfg3);
+    gamecrypt_signing_key_free(id);
+}
+
+static void test_retry_errors(void) {
+    static const uint8_t S[33] = {0};
+    test_clock clk = {T0, 0};
+    gamecrypt_signing_key *id = load_signing_key(KEYS[0].pkcs8);
+    gamecrypt_suite suite = KEYS[0].classic;
+
+    /* Builder calls. */
+    gamecrypt_server_config_builder *b = server_builder(id, suite);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry(NULL, 10), R_NULL);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_rotation(b, 20), R_INVALID); /* off */
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(b, S, 32), R_INVALID);  /* off */
+    CHECK_RC(gamecrypt_server_config_builder_set_retry(b, 3601), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry(b, UINT64_MAX), R_INVALID);
+    CHECK_OK(gamecrypt_server_config_builder_set_retry(b, 3600));
+    CHECK_OK(gamecrypt_server_config_builder_set_retry(b, 10));
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_rotation(NULL, 20), R_NULL);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_rotation(b, 19), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_rotation(b, 1), R_INVALID);
+    CHECK_OK(gamecrypt_server_config_builder_set_retry_rotation(b, 0));
+    CHECK_OK(gamecrypt_server_config_builder_set_retry_rotation(b, 20));
+    /* A period above half the rotation interval is refused; the builder keeps 10. */
+    CHECK_RC(gamecrypt_server_config_builder_set_retry(b, 11), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(NULL, S, 32), R_NULL);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(b, NULL, 32), R_NULL);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(b, NULL, 0), R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(b, S, 31), R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(b, S, 33), R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_builder_set_clock(NULL, clock_cb, &clk), R_NULL);
+    CHECK_OK(gamecrypt_server_config_builder_set_clock(b, NULL, NULL)); /* system clock */
+    CHECK_OK(gamecrypt_server_config_builder_set_clock(b, clock_cb, &clk));
+    gamecrypt_server_config *sc = build_server(b);
+
+    gamecrypt_client_config *cc = build_client(client_builder(id, suite));
+    gamecrypt_session *c = NULL;
+    uint8_t ch1[HS_MAX];
+    size_t ch1_len = 0;
+    CHECK_OK(gamecrypt_session_new_client(cc, DGRAM, &c));
+    CHECK_OK(gamecrypt_session_write_handshake(c, ch1, sizeof ch1, &ch1_len));
+    gamecrypt_session_free(c);
+    /* With rotation on and the period kept at 10: a cookie lives into the next slot. */
+    uint8_t ch2[HS_MAX];
+    size_t ch2_len = 0;
+    c = client_after_retry(cc, sc, ADDR_A, sizeof ADDR_A, ch2, &ch2_len);
+    clk.now = T0 + 14;
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len, NULL) == ACT_ACCEPT);
+    finish_after_retry(c, sc, ADDR_A, sizeof ADDR_A, ch2, ch2_len);
+    gamecrypt_session_free(c);
+    clk.now = T0;
+
+    /* check_client_hello: NULLs, address lengths, overlap; nothing written on error. */
+    uint8_t addr_max[GAMECRYPT_CLIENT_ADDRESS_MAX_LEN + 1], out[RETRY_MSG_LEN + 8];
+    memset(addr_max, 0x5c, sizeof addr_max);
+    memset(out, CANARY, sizeof out);
+    size_t len = 777;
+    gamecrypt_retry_action action = 999;
+    CHECK_RC(gamecrypt_server_config_check_client_hello(NULL, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                        out, sizeof out, &len, &action),
+             R_NULL);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, NULL, 6, ch1, ch1_len, out,
+                                                        sizeof out, &len, &action),
+             R_NULL);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, NULL, ch1_len,
+                                                        out, sizeof out, &len, &action),
+             R_NULL);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                        NULL, sizeof out, &len, &action),
+             R_NULL);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                        out, sizeof out, NULL, &action),
+             R_NULL);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                        out, sizeof out, &len, NULL),
+             R_NULL);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, 0, ch1, ch1_len, out,
+                                                        sizeof out, &len, &action),
+             R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, NULL, 0, ch1, ch1_len, out,
+                                                        sizeof out, &len, &action),
+             R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, addr_max, sizeof addr_max, ch1,
+                                                        ch1_len, out, sizeof out, &len, &action),
+             R_LENGTH);
+    /* The output may not overlap the datagram or the address. */
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, ADDR_A, sizeof ADDR_A, ch1, ch1_len,
+                                                        ch1 + 100, RETRY_MSG_LEN, &len, &action),
+             R_INVALID);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(sc, addr_max, 16, ch1, ch1_len,
+                                                        addr_max + 8, RETRY_MSG_LEN, &len, &action),
+             R_INVALID);
+    CHECK(len == 777 && action == 999 && all_bytes_are(out, sizeof out, CANARY));
+    CHECK(all_bytes_are(addr_max, sizeof addr_max, 0x5c));
+    /* The longest address works. */
+    CHECK(check_hello(sc, addr_max, GAMECRYPT_CLIENT_ADDRESS_MAX_LEN, ch1, ch1_len, NULL) ==
+          ACT_RETRY);
+
+    /* What is not a well-formed ClientHello is dropped (22.4 step 1). */
+    uint8_t junk[HS_MAX];
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, NULL, 0, NULL) == ACT_DROP);
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, 3, NULL) == ACT_DROP);
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, ch1, 1199, NULL) == ACT_DROP);
+    memset(junk, 0x40, 1300);
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, junk, 1300, NULL) == ACT_DROP);
+    memcpy(junk, ch1, ch1_len);
+    junk[0] = GAMECRYPT_SESSION_MESSAGE_SERVER_HELLO;
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, junk, ch1_len, NULL) == ACT_DROP);
+    memcpy(junk, ch1, ch1_len);
+    junk[ch1_len - 1] = 1; /* non-zero padding */
+    CHECK(check_hello(sc, ADDR_A, sizeof ADDR_A, junk, ch1_len, NULL) == ACT_DROP);
+
+    /* Rotation calls. */
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret(NULL), R_NULL);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret_to(NULL, S, 32), R_NULL);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret_to(sc, NULL, 32), R_NULL);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret_to(sc, NULL, 0), R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret_to(sc, S, 31), R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret_to(sc, S, 33), R_LENGTH);
+
+    /* new_server_for_address: NULLs, unknown modes, address lengths; out stays unwritten. */
+    gamecrypt_session *s = SENTINEL(gamecrypt_session);
+    CHECK_RC(gamecrypt_session_new_server_for_address(NULL, DGRAM, ADDR_A, 6, &s), R_NULL);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, DGRAM, ADDR_A, 6, NULL), R_NULL);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, DGRAM, NULL, 6, &s), R_NULL);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, 0, ADDR_A, 6, &s), R_INVALID);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, 3, ADDR_A, 6, &s), R_INVALID);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, 0xFFFFFFFFu, ADDR_A, 6, &s), R_INVALID);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, DGRAM, ADDR_A, 0, &s), R_LENGTH);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, DGRAM, NULL, 0, &s), R_LENGTH);
+    CHECK_RC(gamecrypt_session_new_server_for_address(sc, STREAM, addr_max, sizeof addr_max, &s),
+             R_LENGTH);
+    CHECK(s == SENTINEL(gamecrypt_session));
+    CHECK_OK(gamecrypt_session_new_server_for_address(sc, STREAM, addr_max,
+                                                      GAMECRYPT_CLIENT_ADDRESS_MAX_LEN, &s));
+    CHECK(s != SENTINEL(gamecrypt_session) && STATE(s) == NEED_READ);
+    gamecrypt_session_free(s);
+
+    /* Without retry: every well-formed ClientHello is ACCEPT, no rotation, and a session
+     * for an address is an ordinary server session. set_retry(0) turns retry off again. */
+    gamecrypt_server_config_builder *nb = server_builder(id, suite);
+    CHECK_OK(gamecrypt_server_config_builder_set_retry(nb, 10));
+    CHECK_OK(gamecrypt_server_config_builder_set_retry(nb, 0));
+    CHECK_RC(gamecrypt_server_config_builder_set_retry_secret(nb, S, 32), R_INVALID);
+    gamecrypt_server_config *nr = build_server(nb);
+    CHECK(check_hello(nr, ADDR_A, sizeof ADDR_A, ch1, ch1_len, NULL) == ACT_ACCEPT);
+    CHECK(check_hello(nr, ADDR_A, sizeof ADDR_A, ch1, 1199, NULL) == ACT_DROP);
+    CHECK_RC(gamecrypt_server_config_check_client_hello(nr, ADDR_A, 0, ch1, ch1_len, out,
+                                                        sizeof out, &len, &action),
+             R_LENGTH);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret(nr), R_INVALID);
+    CHECK_RC(gamecrypt_server_config_rotate_retry_secret_to(nr, S, 32), R_INVALID);
+    for (int m = 0; m < 2; m++) {
+        gamecrypt_session *sv = NULL;
+        transcript t;
+        CHECK_OK(gamecrypt_session_new_client(cc, m == 0 ? DGRAM : STREAM, &c));
+        CHECK_OK(gamecrypt_session_new_server_for_address(nr, m == 0 ? DGRAM : STREAM, ADDR_B,
+                                                          sizeof ADDR_B, &sv));
+        CHECK_OK(run_handshake(c, sv, &t));
+        CHECK(STATE(sv) == ESTABLISHED);
+        ping_pong(c, sv, GAMECRYPT_PACKET_TYPE_DATA);
+        gamecrypt_session_free(c);
+        gamecrypt_session_free(sv);
+    }
+    gamecrypt_server_config_free(nr);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_signing_key_free(id);
+}
+
 int main(void) {
     test_constants();
     test_key_update();
@@ -968,5 +1542,9 @@ int main(void) {
     test_client_auth_matrix();
     test_need_accept();
     test_client_auth_config_errors();
+    test_retry();
+    test_retry_client_checks();
+    test_retry_shared_secret();
+    test_retry_errors();
     return check_report("c session hardening");
 }
