@@ -280,36 +280,6 @@
 #define GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS 10
 
 /**
- * Longest client token.
- */
-#define CLIENT_TOKEN_MAX_LEN 1024
-
-/**
- * Length of a retry secret.
- */
-#define RETRY_SECRET_LEN 32
-
-/**
- * Longest client address (opaque bytes chosen by the application, e.g. a sockaddr).
- */
-#define CLIENT_ADDRESS_MAX_LEN 128
-
-/**
- * Length of the Retry messages this implementation sends.
- */
-#define RETRY_LEN ((((1 + 2) + 32) + 1) + COOKIE_LEN)
-
-/**
- * Default length of a time slot: a cookie is valid in its slot and the next one.
- */
-#define DEFAULT_RETRY_PERIOD_SECS 10
-
-/**
- * Longest allowed time slot.
- */
-#define MAX_RETRY_PERIOD_SECS 3600
-
-/**
  * The result of every fallible gamecrypt function.
  *
  * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`

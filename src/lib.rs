@@ -6,6 +6,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_debug_implementations)]
 
+/// cbindgen:ignore
 pub mod aead;
 /// cbindgen:ignore
 pub(crate) mod der;
@@ -15,7 +16,9 @@ pub mod ffi;
 pub mod keys;
 /// cbindgen:ignore
 pub(crate) mod pem;
+/// cbindgen:ignore
 pub mod primitives;
+/// cbindgen:ignore
 pub mod session;
 
 pub use error::{Error, Result};

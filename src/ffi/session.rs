@@ -1085,7 +1085,7 @@ pub(crate) mod hardening_tests;
 /// gamecrypt_server_config_check_client_hello() and create sessions with
 /// gamecrypt_session_new_server_for_address().
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or below half the rotation
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or above half the rotation
 /// interval), RANDOM_FAILED. On error the builder is unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry(
