@@ -14,10 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gamecrypt_ffi as ffi  # noqa: E402
 import gcsession as gc  # noqa: E402
 
-SUITES = [gc.SUITE_P256, gc.SUITE_X25519]
-SUITE_IDS = ["p256", "x25519"]
+CLASSIC_SUITES = [gc.SUITE_P256, gc.SUITE_X25519]
+CLASSIC_IDS = ["p256", "x25519"]
+HYBRID_SUITES = [gc.SUITE_HYBRID_ED25519, gc.SUITE_HYBRID_P256]
+HYBRID_IDS = ["hybrid-ed25519", "hybrid-p256"]
+SUITES = CLASSIC_SUITES + HYBRID_SUITES
+SUITE_IDS = CLASSIC_IDS + HYBRID_IDS
 MODES = [gc.DATAGRAM, gc.STREAM]
-KEY_TYPE = {gc.SUITE_P256: gc.KEY_TYPE_P256, gc.SUITE_X25519: gc.KEY_TYPE_ED25519}
+KEY_TYPE = {code: s.key_type for code, s in gc.SUITES.items()}
 
 
 class Identity:

@@ -89,7 +89,7 @@ def test_python_self_sizes():
     for kt, suite, size in ((gc.KEY_TYPE_P256, gc.SUITE_P256, 241), (gc.KEY_TYPE_ED25519, gc.SUITE_X25519, 175)):
         ident = python_identity(kt)
         client = gc.Client([suite], pinned_key=ident.public)
-        server = gc.Server(ident.private)
+        server = gc.Server(ident.private, suites=[suite])
         server.read_handshake(client.write_handshake())
         assert len(server.write_handshake()) == size
     # largest ServerHello: 16 suites, P-256 certificate with a 255-byte name
