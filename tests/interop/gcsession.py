@@ -1565,6 +1565,7 @@ class Server(_Session):
         retry: Optional[RetryConfig] = None,
         address: Optional[bytes] = None,
         encapsulate=None,
+        extension_block: Optional[bytes] = None,
         **limits,
     ):
         super().__init__(mode, rng, **limits)
@@ -1584,6 +1585,7 @@ class Server(_Session):
         self.retry = retry
         self.address = address
         self.encapsulate = encapsulate  # test hook: fixed ML-KEM encapsulation
+        self.extension_block = extension_block  # test hook: another ServerHello extension block
         self.state = NEED_READ
         self.client_hello: Optional[ClientHello] = None
         self.server_hello: Optional[bytes] = None
@@ -1660,7 +1662,9 @@ class Server(_Session):
             identity_type, identity = IDENTITY_RAW, raw_public(self.identity_key)
         body = build_server_hello_body(
             server_random, offer.suite, self.advertised, share, identity_type, identity,
-            client_auth_request_ext(self.signature_mode, self.token_mode),
+            client_auth_request_ext(self.signature_mode, self.token_mode)
+            if self.extension_block is None
+            else self.extension_block,
         )
         th = transcript_hash(msg, body)
         self.server_hello = body + sign(self.identity_key, server_signed_message(th))
