@@ -6,7 +6,7 @@ derived independently from the generation-0 traffic secrets."""
 from __future__ import annotations
 
 import pytest
-from conftest import KEY_TYPE, Peer, established_pair, ffi, gc, library_identity, lib_handshake_with_py_client
+from conftest import Peer, established_pair, ffi, gc, lib_handshake_with_py_client, library_identity, python_identity
 
 R = ffi.RESULT
 OK = ffi.OK
@@ -344,3 +344,43 @@ def test_key_update_after_hybrid_handshake(suite):
         pkt = s.seal(b"pq")
         assert_generation(py, s, pkt, 1)
         assert c.open(pkt) == b"pq" and c.generation == 1
+
+
+def test_python_integrity_limit_counts_every_candidate():
+    """Section 18, receiver (Python side; the library's limits 2^36 / 2^52 cannot be reached
+    in a test): every failed AEAD attempt counts, two for a packet tried with the previous
+    and the next keys (17.4, low_g none); at the limit the session fails."""
+    c, s, py = established_pair("client", gc.SUITE_X25519, gc.DATAGRAM, integrity_limit=3)
+    confirm(c, s)
+    assert s.update() == OK  # Python server at generation 1, low_1 none
+    forged = c.seal(b"f")  # phase 0, the library client is still at generation 0
+    forged = forged[:-1] + bytes([forged[-1] ^ 1])
+    assert s.code("open", forged) == R["PACKET_AUTH_FAILED"]
+    assert py.failed_opens == 2 and py.state == gc.ESTABLISHED
+    forged2 = c.seal(b"g")
+    forged2 = forged2[:-1] + bytes([forged2[-1] ^ 1])
+    assert s.code("open", forged2) == R["INTEGRITY_LIMIT_REACHED"]
+    assert py.state == gc.FAILED
+    assert s.code("open", c.seal(b"h")) == R["SESSION_FAILED"]
+
+
+def test_close_in_need_accept_writes_nothing():
+    """Section 19 allows a close packet once established; a server in NEED_ACCEPT that
+    closes instead of rejecting writes nothing and is CLOSED (library and Python alike,
+    like a close during the handshake; see SPEC_GAPS.md)."""
+    ident = library_identity(gc.KEY_TYPE_P256)
+    server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8, client_auth=("optional", "optional")), "datagram")
+    client = gc.Client(pinned_key=ident.public)
+    server.read_handshake(client.write_handshake())
+    client.read_handshake(server.write_handshake())
+    server.read_handshake(client.write_handshake())
+    assert server.state == "NEED_ACCEPT"
+    assert server.close() == b""
+    assert server.state == "CLOSED"
+    assert ffi.result_of(server.accept) == R["SESSION_CLOSED"]
+    py = gc.Server(python_identity(gc.KEY_TYPE_P256).private, signature_mode=1)
+    c2 = gc.Client(pinned_key=py.identity_key.public_key())
+    py.read_handshake(c2.write_handshake())
+    c2.read_handshake(py.write_handshake())
+    py.read_handshake(c2.write_handshake())
+    assert py.close() == b"" and py.state == gc.CLOSED
