@@ -402,3 +402,24 @@ def test_constants():
     assert c["GAMECRYPT_CLIENT_ADDRESS_MAX_LEN"] == gc.RETRY_ADDRESS_MAX == ffi.lib.gamecrypt_client_address_max_len()
     assert c["GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS"] == gc.RETRY_DEFAULT_PERIOD
     assert ffi.is_handshake_message(b"\x04" + bytes(75))
+
+
+def test_same_core_client_hello_without_retry_is_a_bad_client_finished():
+    """The 22.5 rule is for retry sessions (G22): a server without retry that waits for the
+    ClientFinished and gets a ClientHello with the same core but other extensions aborts
+    with HANDSHAKE_MALFORMED (section 10.1 check 1), library and Python alike."""
+    ident = library_identity(gc.KEY_TYPE_ED25519)
+    for lib in (True, False):
+        client = gc.Client(pinned_key=ident.public)
+        ch = client.write_handshake()
+        other = gc.client_hello_with_cookie(client.core, b"c" * 40, client.min_len)
+        if lib:
+            server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), "datagram")
+            code = lambda f, *a: ffi.result_of(f, *a)  # noqa: E731
+        else:
+            server = gc.Server(ident.private)
+            code = py_code
+        server.read_handshake(ch)
+        server.write_handshake()
+        assert code(server.read_handshake, other) == R["HANDSHAKE_MALFORMED"]
+        assert server.state == "FAILED"
