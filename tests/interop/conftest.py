@@ -14,10 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gamecrypt_ffi as ffi  # noqa: E402
 import gcsession as gc  # noqa: E402
 
-SUITES = [gc.SUITE_P256, gc.SUITE_X25519]
-SUITE_IDS = ["p256", "x25519"]
+CLASSIC_SUITES = [gc.SUITE_P256, gc.SUITE_X25519]
+CLASSIC_IDS = ["p256", "x25519"]
+HYBRID_SUITES = [gc.SUITE_HYBRID_ED25519, gc.SUITE_HYBRID_P256]
+HYBRID_IDS = ["hybrid-ed25519", "hybrid-p256"]
+SUITES = CLASSIC_SUITES + HYBRID_SUITES
+SUITE_IDS = CLASSIC_IDS + HYBRID_IDS
 MODES = [gc.DATAGRAM, gc.STREAM]
-KEY_TYPE = {gc.SUITE_P256: gc.KEY_TYPE_P256, gc.SUITE_X25519: gc.KEY_TYPE_ED25519}
+KEY_TYPE = {code: s.key_type for code, s in gc.SUITES.items()}
 
 
 class Identity:
@@ -83,3 +87,74 @@ def lib_handshake_with_py_server(client: ffi.Session, server: gc.Server) -> None
     server.read_handshake(client.write_handshake())
     assert client.state == "ESTABLISHED"
     assert server.state == gc.ESTABLISHED
+
+
+def header_name(spec_name: str) -> str:
+    """`KeyUpdateBlocked` -> `KEY_UPDATE_BLOCKED` (section 1: the header's spelling)."""
+    return "".join("_" + c if c.isupper() else c for c in spec_name).lstrip("_").upper()
+
+
+def py_code(f, *args, **kwargs) -> int:
+    """Runs a gcsession call; OK or the header code of the GcError it raised."""
+    try:
+        f(*args, **kwargs)
+        return ffi.OK
+    except gc.GcError as e:
+        return ffi.RESULT[header_name(e.name)]
+
+
+class Peer:
+    """One endpoint, library (ffi.Session) or Python (gc.Client / gc.Server), behind one
+    interface so that a test runs with either side in either role. Results are header
+    codes."""
+
+    def __init__(self, session, role: str):
+        self.s = session
+        self.role = role  # "client" | "server"
+        self.is_lib = isinstance(session, ffi.Session)
+        self.name = ("lib" if self.is_lib else "py") + "-" + role
+
+    def __repr__(self):
+        return self.name
+
+    def seal(self, pt: bytes) -> bytes:
+        return self.s.seal(pt)
+
+    def open(self, pkt: bytes) -> bytes:
+        return self.s.open(pkt)
+
+    def close(self) -> bytes:
+        return self.s.close()
+
+    def code(self, method: str, *args) -> int:
+        f = getattr(self.s, method)
+        return ffi.result_of(f, *args) if self.is_lib else py_code(f, *args)
+
+    def update(self) -> int:
+        return self.code("update_keys")
+
+    @property
+    def generation(self) -> int:
+        return self.s.key_generation() if self.is_lib else self.s.generation
+
+    @property
+    def state(self) -> str:
+        return self.s.state  # both spell the states alike
+
+
+def established_pair(lib_role: str, suite: int, mode: str, **py_kw):
+    """A library endpoint and a Python endpoint after the handshake, with the library in
+    `lib_role`. Returns (client Peer, server Peer, the Python session)."""
+    if lib_role == "server":
+        ident = library_identity(KEY_TYPE[suite])
+        server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8, suites=[suite]), mode)
+        client = gc.Client([suite], pinned_key=ident.public, mode=mode, **py_kw)
+        lib_handshake_with_py_client(client, server)
+        py = client
+    else:
+        ident = python_identity(KEY_TYPE[suite])
+        server = gc.Server(ident.private, suites=[suite], mode=mode, **py_kw)
+        client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki, suites=[suite]), mode)
+        lib_handshake_with_py_server(client, server)
+        py = server
+    return Peer(client, "client"), Peer(server, "server"), py

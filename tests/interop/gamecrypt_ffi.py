@@ -40,13 +40,23 @@ OK = RESULT["OK"]
 
 SUITE_P256 = CONST["GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256"]
 SUITE_X25519 = CONST["GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256"]
+SUITE_HYBRID_ED25519 = CONST["GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256"]
+SUITE_HYBRID_P256 = CONST["GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256"]
+AUTH_MODE = {
+    "none": CONST["GAMECRYPT_CLIENT_AUTH_NONE"],
+    "optional": CONST["GAMECRYPT_CLIENT_AUTH_OPTIONAL"],
+    "required": CONST["GAMECRYPT_CLIENT_AUTH_REQUIRED"],
+}
+RETRY_ACTION_NAME = {
+    CONST[f"GAMECRYPT_RETRY_ACTION_{n}"]: n for n in ("ACCEPT", "SEND_RETRY", "DROP")
+}
 MODE = {
     "datagram": CONST["GAMECRYPT_SESSION_MODE_DATAGRAM"],
     "stream": CONST["GAMECRYPT_SESSION_MODE_STREAM"],
 }
 STATE_NAME = {
     CONST[f"GAMECRYPT_SESSION_STATE_{n}"]: n
-    for n in ("INVALID", "NEED_WRITE", "NEED_READ", "ESTABLISHED", "FAILED", "CLOSED")
+    for n in ("INVALID", "NEED_WRITE", "NEED_READ", "ESTABLISHED", "FAILED", "CLOSED", "NEED_ACCEPT")
 }
 
 
@@ -128,6 +138,32 @@ _sig("gamecrypt_public_key_to_spki_der", R, c_void_p, u8p, c_size_t, szp)
 _sig("gamecrypt_public_key_to_raw", R, c_void_p, u8p, c_size_t, szp)
 _sig("gamecrypt_public_key_fingerprint", R, c_void_p, u8p, c_size_t)
 _sig("gamecrypt_public_key_free", None, c_void_p)
+
+# sections 17-22: key update, client authentication, retry
+_sig("gamecrypt_session_update_keys", R, c_void_p)
+_sig("gamecrypt_session_key_generation", R, c_void_p, POINTER(c_uint64))
+_sig("gamecrypt_server_config_builder_set_client_auth", R, c_void_p, c_uint32, c_uint32)
+_sig("gamecrypt_server_config_builder_set_retry", R, c_void_p, c_uint64)
+_sig("gamecrypt_server_config_builder_set_retry_rotation", R, c_void_p, c_uint64)
+_sig("gamecrypt_server_config_builder_set_retry_secret", R, c_void_p, u8p, c_size_t)
+_sig("gamecrypt_server_config_builder_set_clock", R, c_void_p, CLOCK_FN, c_void_p)
+_sig(
+    "gamecrypt_server_config_check_client_hello",
+    R, c_void_p, u8p, c_size_t, u8p, c_size_t, u8p, c_size_t, szp, POINTER(c_uint32),
+)
+_sig("gamecrypt_server_config_rotate_retry_secret", R, c_void_p)
+_sig("gamecrypt_server_config_rotate_retry_secret_to", R, c_void_p, u8p, c_size_t)
+_sig("gamecrypt_session_new_server_for_address", R, c_void_p, c_uint32, u8p, c_size_t, POINTER(c_void_p))
+_sig("gamecrypt_client_config_builder_set_client_key", R, c_void_p, c_void_p)
+_sig("gamecrypt_client_config_builder_set_token", R, c_void_p, u8p, c_size_t)
+_sig("gamecrypt_session_client_public_key", R, c_void_p, POINTER(c_void_p))
+_sig("gamecrypt_session_client_token", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_session_accept", R, c_void_p)
+_sig("gamecrypt_session_reject", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_retry_len", c_size_t)
+_sig("gamecrypt_retry_secret_len", c_size_t)
+_sig("gamecrypt_client_address_max_len", c_size_t)
+_sig("gamecrypt_client_token_max_len", c_size_t)
 
 class GamecryptError(Exception):
     def __init__(self, code: int, where: str = ""):
@@ -265,11 +301,24 @@ def _public_key(k) -> PublicKey:
 class ServerConfig(_Handle):
     _free = staticmethod(lambda p: lib.gamecrypt_server_config_free(p))
 
-    def __init__(self, identity, suites=None, certificate: bytes | None = None):
-        """identity: a SigningKey or PKCS#8 DER."""
+    def __init__(
+        self,
+        identity,
+        suites=None,
+        certificate: bytes | None = None,
+        client_auth: tuple | None = None,
+        retry_period: int | None = None,
+        retry_secret: bytes | None = None,
+        retry_rotation: int | None = None,
+        now=None,
+    ):
+        """identity: a SigningKey or PKCS#8 DER. client_auth: (signature_mode, token_mode),
+        each "none" / "optional" / "required" or a number. now: int or callable (the retry
+        clock)."""
         b = c_void_p()
         key = _signing_key(identity)
         check(lib.gamecrypt_server_config_builder_new(key.ptr, byref(b)), "server_config_builder_new")
+        self._clock = None
         try:
             if suites is not None:
                 arr = (c_uint32 * len(suites))(*suites)
@@ -277,11 +326,42 @@ class ServerConfig(_Handle):
             if certificate is not None:
                 p, n = _in(certificate)
                 check(lib.gamecrypt_server_config_builder_set_certificate(b, p, n), "set_certificate")
+            if client_auth is not None:
+                sm, tm = (AUTH_MODE.get(m, m) for m in client_auth)
+                check(lib.gamecrypt_server_config_builder_set_client_auth(b, sm, tm), "set_client_auth")
+            if retry_period is not None:
+                check(lib.gamecrypt_server_config_builder_set_retry(b, retry_period), "set_retry")
+            if retry_secret is not None:
+                p, n = _in(retry_secret)
+                check(lib.gamecrypt_server_config_builder_set_retry_secret(b, p, n), "set_retry_secret")
+            if retry_rotation is not None:
+                check(lib.gamecrypt_server_config_builder_set_retry_rotation(b, retry_rotation), "set_retry_rotation")
+            if now is not None:
+                self._clock = CLOCK_FN(lambda _ctx: now() if callable(now) else now)
+                check(lib.gamecrypt_server_config_builder_set_clock(b, self._clock, None), "server set_clock")
             out = c_void_p()
             check(lib.gamecrypt_server_config_builder_build(b, byref(out)), "server build")
         finally:
             lib.gamecrypt_server_config_builder_free(b)
         super().__init__(out)
+
+    def check_client_hello(self, address: bytes, datagram: bytes):
+        """(action name, retry bytes): ACCEPT / SEND_RETRY / DROP (section 22.4)."""
+        ap, an = _in(address)
+        dp, dn = _in(datagram)
+        action = c_uint32(0)
+        out = _out(
+            lambda *a: lib.gamecrypt_server_config_check_client_hello(self.ptr, ap, an, dp, dn, *a, byref(action)),
+            cap=lib.gamecrypt_retry_len(),
+        )
+        return RETRY_ACTION_NAME[action.value], out
+
+    def rotate_retry_secret(self, secret: bytes | None = None) -> None:
+        if secret is None:
+            check(lib.gamecrypt_server_config_rotate_retry_secret(self.ptr), "rotate_retry_secret")
+        else:
+            p, n = _in(secret)
+            check(lib.gamecrypt_server_config_rotate_retry_secret_to(self.ptr, p, n), "rotate_retry_secret_to")
 
 
 class ClientConfig(_Handle):
@@ -292,7 +372,7 @@ class ClientConfig(_Handle):
         self._clock = clock  # keep the ctypes callback alive
 
     @classmethod
-    def _build(cls, ctor, anchor, suites=None, server_name=None, now=None):
+    def _build(cls, ctor, anchor, suites=None, server_name=None, now=None, client_key=None, token=None):
         b = c_void_p()
         if ctor is lib.gamecrypt_client_config_builder_new_pinned_fingerprint:
             p, n = _in(anchor)
@@ -312,6 +392,12 @@ class ClientConfig(_Handle):
             if now is not None:
                 clock = CLOCK_FN(lambda _ctx: now() if callable(now) else now)
                 check(lib.gamecrypt_client_config_builder_set_clock(b, clock, None), "set_clock")
+            if client_key is not None:
+                k = _signing_key(client_key)
+                check(lib.gamecrypt_client_config_builder_set_client_key(b, k.ptr), "set_client_key")
+            if token is not None:
+                p, n = _in(token)
+                check(lib.gamecrypt_client_config_builder_set_token(b, p, n), "set_token")
             out = c_void_p()
             check(lib.gamecrypt_client_config_builder_build(b, byref(out)), "client build")
         finally:
@@ -347,9 +433,16 @@ class Session(_Handle):
         return cls(out, config)
 
     @classmethod
-    def server(cls, config: ServerConfig, mode: str = "datagram"):
+    def server(cls, config: ServerConfig, mode: str = "datagram", address: bytes | None = None):
         out = c_void_p()
-        check(lib.gamecrypt_session_new_server(config.ptr, MODE[mode], byref(out)), "new_server")
+        if address is None:
+            check(lib.gamecrypt_session_new_server(config.ptr, MODE[mode], byref(out)), "new_server")
+        else:
+            p, n = _in(address)
+            check(
+                lib.gamecrypt_session_new_server_for_address(config.ptr, MODE[mode], p, n, byref(out)),
+                "new_server_for_address",
+            )
         return cls(out, config)
 
     @property
@@ -384,6 +477,29 @@ class Session(_Handle):
         out = c_void_p()
         check(lib.gamecrypt_session_server_public_key(self.ptr, byref(out)), "server_public_key")
         return PublicKey(out).spki()
+
+    def update_keys(self) -> None:
+        check(lib.gamecrypt_session_update_keys(self.ptr), "update_keys")
+
+    def key_generation(self) -> int:
+        g = c_uint64()
+        check(lib.gamecrypt_session_key_generation(self.ptr, byref(g)), "key_generation")
+        return g.value
+
+    def client_public_key(self):
+        """The client's key as a PublicKey handle, or None when it sent no signature."""
+        out = c_void_p()
+        check(lib.gamecrypt_session_client_public_key(self.ptr, byref(out)), "client_public_key")
+        return PublicKey(out) if out.value else None
+
+    def client_token(self) -> bytes:
+        return _out(lib.gamecrypt_session_client_token, self.ptr, cap=lib.gamecrypt_client_token_max_len())
+
+    def accept(self) -> None:
+        check(lib.gamecrypt_session_accept(self.ptr), "accept")
+
+    def reject(self) -> bytes:
+        return _out(lib.gamecrypt_session_reject, self.ptr, cap=64)
 
 
 def is_handshake_message(data: bytes) -> bool:

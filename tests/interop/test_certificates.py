@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
-from conftest import KEY_TYPE, SUITES, gc, ffi, library_identity, lib_handshake_with_py_client, python_identity
+from conftest import KEY_TYPE, SUITE_IDS, SUITES, gc, ffi, library_identity, lib_handshake_with_py_client, python_identity
 
 NB = 1_700_000_000
 NA = 1_700_086_400
@@ -152,7 +152,7 @@ def test_malformed_certificates_rejected_alike():
         assert e.value.name == "CertificateMalformed", what
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 @pytest.mark.parametrize(
     "now, name, err",
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import KEY_TYPE, SUITES, gc, ffi, lib_handshake_with_py_server, python_identity
+from conftest import KEY_TYPE, SUITE_IDS, SUITES, gc, ffi, lib_handshake_with_py_server, python_identity
 
 NOW = 1_750_000_000
 NAME = "na-3.game.example"
@@ -26,12 +26,14 @@ def exchange_data(client: ffi.Session, server: gc.Server) -> None:
 
 
 @pytest.mark.parametrize("key_form", ["spki", "raw"])
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_pinned_key(suite, mode, key_form):
     """The Python server's key exported as SPKI (section 3 prefixes) or raw and imported into
     a library public key handle for the pin."""
     ident = python_identity(KEY_TYPE[suite])
-    server = gc.Server(ident.private, mode=mode)
+    # the library client offers every suite of the pinned key's type (section 20.3): the
+    # Python server accepting only `suite` makes it the negotiated one
+    server = gc.Server(ident.private, suites=[suite], mode=mode)
     if key_form == "spki":
         pin = ffi.PublicKey.from_spki(gc.spki_der(ident.public))
     else:
@@ -43,7 +45,7 @@ def test_pinned_key(suite, mode, key_form):
     exchange_data(client, server)
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_pinned_fingerprint(suite, mode):
     ident = python_identity(KEY_TYPE[suite])
     server = gc.Server(ident.private, mode=mode)
@@ -53,31 +55,45 @@ def test_pinned_fingerprint(suite, mode):
     exchange_data(client, server)
 
 
-def test_pinned_fingerprint_default_suites_pick_the_servers():
-    """The library's default offer list is P-256 then X25519 (header); a Python server with an
-    Ed25519 key therefore negotiates X25519 from the second offer."""
-    ident = python_identity(gc.KEY_TYPE_ED25519)
-    server = gc.Server(ident.private)
+@pytest.mark.parametrize(
+    "key_type, server_suites, expected",
+    [
+        (gc.KEY_TYPE_ED25519, None, gc.SUITE_HYBRID_ED25519),
+        (gc.KEY_TYPE_P256, None, gc.SUITE_HYBRID_P256),
+        (gc.KEY_TYPE_ED25519, [gc.SUITE_X25519], gc.SUITE_X25519),
+        (gc.KEY_TYPE_P256, [gc.SUITE_P256], gc.SUITE_P256),
+    ],
+    ids=["ed25519-default", "p256-default", "ed25519-classic-only", "p256-classic-only"],
+)
+def test_pinned_fingerprint_default_suites_pick_the_servers(key_type, server_suites, expected):
+    """Section 20.3: the library's default offer list is 0x0003, 0x0004, 0x0001, 0x0002 (one
+    hybrid share used in both hybrid offers, section 4), 2583 bytes; a Python server with
+    its default suites (every suite its key can sign for) negotiates the hybrid suite of its
+    key type, a classic-only server the classic one."""
+    ident = python_identity(key_type)
+    server = gc.Server(ident.private, suites=server_suites)
     client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(gc.fingerprint(ident.public)))
     ch = client.write_handshake()
     parsed = gc.parse_client_hello(ch)
-    assert [o.suite for o in parsed.offers] == [gc.SUITE_P256, gc.SUITE_X25519]
-    assert [len(o.share) for o in parsed.offers] == [65, 32]
-    assert len(ch) >= 1200
+    assert [o.suite for o in parsed.offers] == list(gc.DEFAULT_OFFERS)
+    assert [len(o.share) for o in parsed.offers] == [1216, 1216, 65, 32]
+    assert parsed.offers[0].share == parsed.offers[1].share
+    assert parsed.extensions == []
+    assert len(ch) == 2583
     server.read_handshake(ch)
     client.read_handshake(server.write_handshake())
     server.read_handshake(client.write_handshake())
-    assert client.suite() == gc.SUITE_X25519
+    assert client.suite() == expected == server.suite.code
     exchange_data(client, server)
 
 
 @pytest.mark.parametrize("root_type", [gc.KEY_TYPE_P256, gc.KEY_TYPE_ED25519], ids=["root-p256", "root-ed25519"])
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_python_certificate_accepted(suite, root_type, mode):
     root = python_identity(root_type)
     ident = python_identity(KEY_TYPE[suite])
     cert = gc.issue_certificate(root.private, ident.public, NAME, NOW - 60, NOW + 60)
-    server = gc.Server(ident.private, certificate=cert, mode=mode)
+    server = gc.Server(ident.private, suites=[suite], certificate=cert, mode=mode)
     cfg = ffi.ClientConfig.root(gc.spki_der(root.public), server_name=NAME, now=NOW)
     client = ffi.Session.client(cfg, mode)
     lib_handshake_with_py_server(client, server)
@@ -96,7 +112,7 @@ def _lib_client_outcome(cfg, server: gc.Server) -> int:
     return rc
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_python_certificate_rejected(suite):
     root = python_identity(gc.KEY_TYPE_P256)
     ident = python_identity(KEY_TYPE[suite])
@@ -132,7 +148,7 @@ def test_python_certificate_rejected(suite):
     assert outcome(None) == R["CERTIFICATE_MISSING"]
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_pinned_mismatch(suite):
     ident = python_identity(KEY_TYPE[suite])
     other = python_identity(KEY_TYPE[suite])
@@ -148,7 +164,7 @@ def test_pinned_mismatch(suite):
     assert _lib_client_outcome(ffi.ClientConfig.pinned_key(ident.spki), server) == R["OK"]
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_stream_order_enforced_by_python_server(suite):
     """The Python server's stream mode against the library client: order matters."""
     ident = python_identity(KEY_TYPE[suite])

@@ -10,6 +10,7 @@ import struct
 import pytest
 from conftest import (
     KEY_TYPE,
+    SUITE_IDS,
     SUITES,
     gc,
     ffi,
@@ -24,11 +25,17 @@ SPEC_TO_HEADER = {
     name: "".join("_" + c if c.isupper() else c for c in name).lstrip("_").upper()
     for name in gc.SPEC_ERROR_CODES
 }
-SUITE_IDS = ["p256", "x25519"]
 
 
 def header_code(spec_name: str) -> int:
     return R[SPEC_TO_HEADER[spec_name]]
+
+
+def lib_free_handshake(client: gc.Client, server: gc.Server) -> None:
+    """Python client against Python server."""
+    server.read_handshake(client.write_handshake())
+    client.read_handshake(server.write_handshake())
+    server.read_handshake(client.write_handshake())
 
 
 def established(suite, mode):
@@ -150,13 +157,21 @@ def test_datagram_window(suite):
     "ptype", [0x41, 0x43, 0x44, 0x47, 0x03, 0x01, 0x00, 0xFF, 0x80]
 )
 def test_malformed_packet_type(suite, mode, ptype):
-    """Section 10.4 step 2: types other than 0x40/0x42 are PACKET_MALFORMED, even when
-    correctly sealed under the right key with that type as aad (reserved key phase 1,
-    control packets, a late ClientFinished)."""
+    """Section 17.4 step 2: types other than 0x40..0x43 are PACKET_MALFORMED, even when
+    correctly sealed under the right key with that type as aad (control packets, a late
+    ClientFinished). Key phase 1 (0x41, 0x43) sealed with the generation-0 key is tried
+    with the generation-1 keys (low_0 = 0 < packet number 1): PACKET_AUTH_FAILED. The
+    Python server reaches the same verdict."""
     client, server = established(suite, mode)
     bad = client._seal(ptype, b"reserved")  # pn 1
     good = gc.seal_packet(client.suite.aead, client.keys.c2s_key, client.keys.c2s_iv, 0x40, 1, b"ok")
-    expect_drop_or_abort(server, mode, bad, "PACKET_MALFORMED", good, b"ok")
+    code = "PACKET_AUTH_FAILED" if ptype in (0x41, 0x43) else "PACKET_MALFORMED"
+    py = gc.Server(python_identity(KEY_TYPE[suite]).private, mode=mode)
+    py_client = gc.Client([suite], pinned_key=py.identity_key.public_key(), mode=mode)
+    lib_free_handshake(py_client, py)
+    py_bad = py_client._seal(ptype, b"reserved")
+    assert _py_outcome(py.open, py_bad) == R[code]
+    expect_drop_or_abort(server, mode, bad, code, good, b"ok")
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
@@ -174,8 +189,9 @@ def test_close_packet_content_ignored_and_tampered_close():
     assert server.state == "ESTABLISHED"
     # section 10.3: receivers ignore the content of a close packet
     close = client._seal(gc.PKT_CLOSE, b"goodbye, with a reason")
-    assert ffi.result_of(server.open, close) == R["SESSION_CLOSED"]
+    assert ffi.result_of(server.open, close) == R["PEER_CLOSED"]
     assert server.state == "CLOSED"
+    assert ffi.result_of(server.open, close) == R["SESSION_CLOSED"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -298,10 +314,24 @@ def test_client_hello_every_byte_flipped(suite):
     """Differential: flip each byte of a Python ClientHello (header, offers, extensions and a
     sample of the padding); the library server and the Python server agree on the verdict."""
     ident = library_identity(KEY_TYPE[suite])
-    client = gc.Client([gc.SUITE_P256, gc.SUITE_X25519], pinned_key=ident.public)
-    ch = client.client_hello
-    end = 1 + 2 + 32 + 1 + 4 + 65 + 4 + 32 + 2
-    positions = list(range(end)) + list(range(end, len(ch), 97)) + [len(ch) - 1]
+    if gc.SUITES[suite].hybrid:
+        # the default offer list: two 1216-byte hybrid shares, then P-256 and X25519
+        client = gc.Client(list(gc.DEFAULT_OFFERS), pinned_fingerprint=gc.fingerprint(ident.public))
+        ch = client.client_hello
+        end = len(client.core) + 2
+        share_bytes = set()
+        pos = 36
+        for o in client.offers:
+            share_bytes.update(range(pos + 4, pos + 4 + len(o.share)))
+            pos += 4 + len(o.share)
+        # every header byte, every 19th share byte (ek coefficients and the X25519 parts)
+        positions = [i for i in range(end) if i not in share_bytes or i % 19 == 0]
+        positions += [len(ch) - 1]
+    else:
+        client = gc.Client([gc.SUITE_P256, gc.SUITE_X25519], pinned_key=ident.public)
+        ch = client.client_hello
+        end = 1 + 2 + 32 + 1 + 4 + 65 + 4 + 32 + 2
+        positions = list(range(end)) + list(range(end, len(ch), 97)) + [len(ch) - 1]
     for i in positions:
         for mask in (0x01, 0x80):
             bad = flip(ch, i, mask)
@@ -356,7 +386,12 @@ def make_sh(ch: bytes, key, suite: int, advertised, share=None, identity_type=gc
             ext=b"", version=gc.VERSION, sign_key=None):
     """A correctly signed ServerHello with arbitrary fields."""
     if share is None:
-        share = gc.Ephemeral.generate(gc.SUITES[suite].group if suite in gc.SUITES else "p256", os.urandom).share
+        group = gc.SUITES[suite].group if suite in gc.SUITES else "p256"
+        offer = next((o for o in gc.parse_client_hello(ch).offers if o.suite == suite), None)
+        if offer is not None:
+            share = gc.server_key_exchange(group, offer.share, os.urandom)[0]
+        else:
+            share = gc.Ephemeral.generate(group, os.urandom).share
     if identity is None:
         identity = gc.raw_public(key)
     body = gc.build_server_hello_body(os.urandom(32), suite, advertised, share, identity_type, identity, ext, version)
@@ -464,7 +499,7 @@ def test_crafted_server_hellos(suite):
     """Correctly signed ServerHellos that break one rule of section 7 each."""
     ident = python_identity(KEY_TYPE[suite])
     other = python_identity(4 - KEY_TYPE[suite])
-    slen = gc.SUITES[suite].share_len
+    slen = gc.SUITES[suite].server_share_len
 
     def run(**kw):
         client = lib_client(ident, suites=[suite])
@@ -501,9 +536,16 @@ def test_crafted_server_hellos(suite):
         assert run(share=flip(gc.Ephemeral.generate("p256", os.urandom).share, 64)) == R["HANDSHAKE_MALFORMED"]
         assert run(share=b"\x04" + bytes(64)) == R["HANDSHAKE_MALFORMED"]
         assert run(identity=flip(ident.raw, 64)) == R["HANDSHAKE_MALFORMED"]
-    else:
+    elif suite == gc.SUITE_X25519:
         assert run(share=bytes(32)) == R["HANDSHAKE_MALFORMED"]  # all-zero ECDH output
         assert run(share=b"\x01" + bytes(31)) == R["HANDSHAKE_MALFORMED"]
+    else:
+        # section 20.1: an all-zero X25519 part; the ML-KEM ciphertext never fails
+        assert run(share=os.urandom(1088) + bytes(32)) == R["HANDSHAKE_MALFORMED"]
+        assert run(share=os.urandom(1088) + b"\x01" + bytes(31)) == R["HANDSHAKE_MALFORMED"]
+        assert run(share=os.urandom(1088) + gc.Ephemeral.generate("x25519", os.urandom).share) == R["OK"]
+        # a classic share length for a hybrid suite
+        assert run(share=gc.Ephemeral.generate("x25519", os.urandom).share) == R["HANDSHAKE_MALFORMED"]
     # structural: suite count 0 / 17 / duplicated
     client = lib_client(ident, suites=[suite])
     ch = client.write_handshake()
@@ -525,6 +567,8 @@ def test_tampered_server_hello_every_byte(suite, trust):
     """Differential: a genuine Python ServerHello with each byte flipped (and every
     truncation): the library client reports exactly the code that checks 1-8 of section 7,
     run by the Python client on the same bytes, predict."""
+    if gc.SUITES[suite].hybrid and trust != "pinned-key":
+        pytest.skip("the trust checks are those of the classic suites; one trust anchor suffices for the hybrid share")
     ident = python_identity(KEY_TYPE[suite])
     root = python_identity(gc.KEY_TYPE_ED25519)
     now = 1_800_000_000
@@ -559,8 +603,13 @@ def test_tampered_server_hello_every_byte(suite, trust):
 
     _, sh, _ = fresh()
     n = len(sh)
-    variants = [("flip", i, 0x01) for i in range(n)] + [("flip", i, 0x80) for i in range(0, n, 3)]
-    variants += [("truncate", i, 0) for i in range(n)] + [("append", n, 0)]
+    positions = range(n)
+    if gc.SUITES[suite].hybrid:
+        # every byte outside the 1120-byte share, every 17th byte inside it
+        share_at = 1 + 2 + 32 + 2 + 1 + 2 * len(gc.parse_server_hello(sh).server_suites) + 2
+        positions = [i for i in range(n) if not share_at <= i < share_at + 1120 or i % 17 == 0]
+    variants = [("flip", i, 0x01) for i in positions] + [("flip", i, 0x80) for i in positions[::3]]
+    variants += [("truncate", i, 0) for i in positions] + [("append", n, 0)]
     seen = set()
     for kind, i, mask in variants:
         client, sh, observer = fresh()
@@ -681,9 +730,11 @@ def test_ecdsa_signature_with_the_other_s_is_accepted():
     server = gc.Server(ident.private)
     server.read_handshake(ch)
     sh = server.write_handshake()
+    offers = [o.suite for o in gc.parse_client_hello(ch).offers]
+    assert offers == [gc.SUITE_HYBRID_P256, gc.SUITE_P256]  # pinned P-256 key (section 20.3)
     s = int.from_bytes(sh[-32:], "big")
     other = sh[:-32] + (gc.P256_ORDER - s).to_bytes(32, "big")
-    assert predict_client(ch, [gc.SUITE_P256, gc.SUITE_X25519], other, pinned_key=ident.public) == R["OK"]
+    assert predict_client(ch, offers, other, pinned_key=ident.public) == R["OK"]
     assert ffi.result_of(client.read_handshake, other) == R["OK"]
     cf = client.write_handshake()
     server.read_handshake(cf)
@@ -699,7 +750,7 @@ def test_ecdsa_signature_with_the_other_s_is_accepted():
         srv2 = gc.Server(ident.private)
         srv2.read_handshake(ch2)
         bad = mangle(srv2.write_handshake())
-        assert predict_client(ch2, [gc.SUITE_P256, gc.SUITE_X25519], bad, pinned_key=ident.public) == R[
+        assert predict_client(ch2, offers, bad, pinned_key=ident.public) == R[
             "HANDSHAKE_SIGNATURE_INVALID"
         ]
         assert ffi.result_of(c2.read_handshake, bad) == R["HANDSHAKE_SIGNATURE_INVALID"]

@@ -6,7 +6,7 @@ import os
 import time
 
 import pytest
-from conftest import KEY_TYPE, SUITES, gc, ffi, library_identity, lib_handshake_with_py_client
+from conftest import KEY_TYPE, SUITE_IDS, SUITES, gc, ffi, library_identity, lib_handshake_with_py_client
 
 NOW = 1_750_000_000
 NAME = "eu-1.game.example"
@@ -33,7 +33,7 @@ def exchange_data(client: gc.Client, server: ffi.Session, mode: str) -> None:
         assert client.open(pkt) == back
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_pinned_key(suite, mode):
     ident = library_identity(KEY_TYPE[suite])
     server = lib_server(ident, mode)
@@ -45,7 +45,7 @@ def test_pinned_key(suite, mode):
     exchange_data(client, server, mode)
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_pinned_fingerprint(suite, mode):
     ident = library_identity(KEY_TYPE[suite])
     server = lib_server(ident, mode)
@@ -56,7 +56,7 @@ def test_pinned_fingerprint(suite, mode):
 
 
 @pytest.mark.parametrize("root_type", [gc.KEY_TYPE_P256, gc.KEY_TYPE_ED25519], ids=["root-p256", "root-ed25519"])
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_root_certificate(suite, root_type, mode):
     root = library_identity(root_type)
     ident = library_identity(KEY_TYPE[suite])
@@ -115,35 +115,60 @@ def test_unknown_suites_and_extensions_are_ignored():
 
 
 def test_client_hello_sizes():
-    """Section 4: 1200 bytes minimum (zero padding) and room for a 1216-byte share."""
+    """Section 4: 1200 bytes minimum (zero padding) without a hybrid offer; section 6: the
+    ServerHello is 241 bytes with one P-256 server suite, 2 more per further suite (the
+    library server's default list has the two suites of its P-256 key, section 20.3)."""
     ident = library_identity(gc.KEY_TYPE_P256)
+    for server_suites, sh_len in (([gc.SUITE_P256], 241), (None, 243)):
+        server = lib_server(ident, "datagram", suites=server_suites)
+        client = gc.Client([gc.SUITE_P256, gc.SUITE_X25519], pinned_key=ident.public)
+        assert len(client.client_hello) == 1200
+        lib_handshake_with_py_client(client, server)
+        # the ServerHello is smaller than the ClientHello (no amplification)
+        assert len(server_hello_of(client)) == sh_len
+        assert sorted(client.server_hello.server_suites) == sorted(server_suites or [gc.SUITE_P256, gc.SUITE_HYBRID_P256])
+
+
+def test_hybrid_client_hello_sizes():
+    """Sections 4, 20.2: with a hybrid offer the ClientHello is padded to 2048 bytes; the
+    Python default offer list (section 20.3, pinned Ed25519 key: 0x0003 and 0x0002) gives
+    36 + 1220 + 36 + 2 = 1294 bytes of content, padded to 2048; the ServerHello of a
+    hybrid suite is 1229 + 2M + identity_len bytes."""
+    ident = library_identity(gc.KEY_TYPE_ED25519)
+    client = gc.Client(pinned_key=ident.public)
+    assert client.offer_suites == [gc.SUITE_HYBRID_ED25519, gc.SUITE_X25519]
+    assert len(client.client_hello) == 2048
     server = lib_server(ident, "datagram")
-    client = gc.Client([gc.SUITE_P256, gc.SUITE_X25519], pinned_key=ident.public)
-    assert len(client.client_hello) == 1200
     lib_handshake_with_py_client(client, server)
-    # the ServerHello is smaller than the ClientHello (no amplification), 241 bytes here
-    assert len(server_hello_of(client)) == 241
+    assert server.suite() == gc.SUITE_HYBRID_ED25519
+    assert len(server_hello_of(client)) == 1229 + 2 * 2 + 32 == 1265
 
 
 def server_hello_of(client: gc.Client) -> bytes:
     return client.server_hello.body + client.server_hello.signature
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_server_hello_sizes_with_certificate(suite):
-    """Section 6 sizes: 335 + n (P-256 key) or 269 + n (Ed25519 key) with a certificate."""
+    """Section 6 sizes with one server suite: 335 + n (P-256 key) or 269 + n (Ed25519 key)
+    with a certificate; section 20.2 for the hybrid suites: 1229 + 2M + identity_len."""
     root = library_identity(gc.KEY_TYPE_P256)
     ident = library_identity(KEY_TYPE[suite])
     name = "x" * 255
     cert = ffi.certificate_issue(root.pkcs8, ident.spki, name, NOW, NOW)
-    assert len(cert) == (159 if suite == gc.SUITE_P256 else 126) + 255
-    server = lib_server(ident, "datagram", certificate=cert)
+    assert len(cert) == (159 if KEY_TYPE[suite] == gc.KEY_TYPE_P256 else 126) + 255
+    server = lib_server(ident, "datagram", suites=[suite], certificate=cert)
     client = gc.Client([suite], root_key=root.public, now=NOW, server_name=name)
     lib_handshake_with_py_client(client, server)
-    assert len(server_hello_of(client)) == (335 if suite == gc.SUITE_P256 else 269) + 255
+    if gc.SUITES[suite].hybrid:
+        expected = 1229 + 2 + len(cert)
+    else:
+        expected = (335 if suite == gc.SUITE_P256 else 269) + 255
+    assert len(server_hello_of(client)) == expected
+    assert len(server_hello_of(client)) < len(client.client_hello)
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_close_both_ways(suite, mode):
     ident = library_identity(KEY_TYPE[suite])
     # Python closes: the library reports SESSION_CLOSED and is CLOSED
@@ -153,9 +178,12 @@ def test_close_both_ways(suite, mode):
     assert server.open(client.seal(b"bye?")) == b"bye?"
     pkt = client.close()
     assert len(pkt) == 24 and pkt[0] == 0x42
-    assert ffi.result_of(server.open, pkt) == ffi.RESULT["SESSION_CLOSED"]
+    # section 19: PEER_CLOSED for the close packet, then SESSION_CLOSED for every call
+    assert ffi.result_of(server.open, pkt) == ffi.RESULT["PEER_CLOSED"]
     assert server.state == "CLOSED"
+    assert ffi.result_of(server.open, pkt) == ffi.RESULT["SESSION_CLOSED"]
     assert ffi.result_of(server.seal, b"x") == ffi.RESULT["SESSION_CLOSED"]
+    assert ffi.result_of(server.close) == ffi.RESULT["SESSION_CLOSED"]
     # the library closes: Python opens its close packet
     server = lib_server(ident, mode)
     client = gc.Client([suite], pinned_key=ident.public, mode=mode)
@@ -164,11 +192,15 @@ def test_close_both_ways(suite, mode):
     assert len(pkt) == 24 and pkt[0] == 0x42
     with pytest.raises(gc.GcError) as e:
         client.open(pkt)
-    assert e.value.name == "SessionClosed"
+    assert e.value.name == "PeerClosed"
     assert client.state == gc.CLOSED
+    with pytest.raises(gc.GcError) as e:
+        client.open(pkt)
+    assert e.value.name == "SessionClosed"
+    assert ffi.result_of(server.seal, b"x") == ffi.RESULT["SESSION_CLOSED"]
 
 
-@pytest.mark.parametrize("suite", SUITES, ids=["p256", "x25519"])
+@pytest.mark.parametrize("suite", SUITES, ids=SUITE_IDS)
 def test_datagram_reordering_and_loss(suite):
     """Section 11: reordered and missing packets are fine in datagram mode."""
     ident = library_identity(KEY_TYPE[suite])

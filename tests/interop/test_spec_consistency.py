@@ -45,6 +45,26 @@ def test_constants_match_header():
     assert c["GAMECRYPT_SESSION_REPLAY_WINDOW"] == gc.ReplayWindow.WINDOW
     assert c["GAMECRYPT_SESSION_FINGERPRINT_LEN"] == 32
     assert c["GAMECRYPT_CERTIFICATE_MAX_LEN"] == 159 + 255
+    # sections 2, 17, 20-22
+    assert c["GAMECRYPT_PACKET_TYPE_DATA_PHASE1"] == gc.PKT_DATA_PHASE1 == gc.packet_type(0, 1)
+    assert c["GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1"] == gc.PKT_CLOSE_PHASE1 == gc.packet_type(1, 1)
+    assert c["GAMECRYPT_SESSION_MESSAGE_RETRY"] == gc.MSG_RETRY
+    assert c["GAMECRYPT_RETRY_LEN"] == len(gc.build_retry(bytes(32), bytes(40))) == 76
+    assert c["GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256"] == gc.SUITE_HYBRID_ED25519
+    assert c["GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256"] == gc.SUITE_HYBRID_P256
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="include/gamecrypt.h also defines unprefixed internal constants (CLIENT_TOKEN_MAX_LEN, RETRY_LEN "
+    "referring to an undefined COOKIE_LEN, ...): reported, not fixed here",
+)
+def test_header_defines_only_prefixed_names():
+    """Every macro of the public header is GAMECRYPT_-prefixed (the C ABI rule for
+    constants); the unprefixed ones leak from Rust internals."""
+    text = ffi.HEADER.read_text()
+    names = re.findall(r"^#define (\w+)", text, re.M)
+    assert [n for n in names if not n.startswith("GAMECRYPT_")] == []
 
 
 @pytest.mark.parametrize("kt", [gc.KEY_TYPE_P256, gc.KEY_TYPE_ED25519])
@@ -89,7 +109,7 @@ def test_python_self_sizes():
     for kt, suite, size in ((gc.KEY_TYPE_P256, gc.SUITE_P256, 241), (gc.KEY_TYPE_ED25519, gc.SUITE_X25519, 175)):
         ident = python_identity(kt)
         client = gc.Client([suite], pinned_key=ident.public)
-        server = gc.Server(ident.private)
+        server = gc.Server(ident.private, suites=[suite])
         server.read_handshake(client.write_handshake())
         assert len(server.write_handshake()) == size
     # largest ServerHello: 16 suites, P-256 certificate with a 255-byte name
@@ -100,6 +120,31 @@ def test_python_self_sizes():
     server = gc.Server(ident.private, certificate=cert, advertised_suites=adv)
     server.read_handshake(gc.Client([gc.SUITE_P256], pinned_key=ident.public).client_hello)
     assert len(server.write_handshake()) == 620
+    # section 6: 626 with the client authentication request (section 21.2)
+    server = gc.Server(ident.private, certificate=cert, advertised_suites=adv, signature_mode=1)
+    server.read_handshake(gc.Client([gc.SUITE_P256], pinned_key=ident.public).client_hello)
+    assert len(server.write_handshake()) == 626
+    # section 20.2: 1675 for a hybrid suite (16 suites, P-256 certificate, 255-byte name),
+    # 1681 with the request; always below the 2048-byte hybrid ClientHello
+    adv = [gc.SUITE_HYBRID_P256] + [0x100 + i for i in range(15)]
+    for mode, size in ((0, 1675), (2, 1681)):
+        server = gc.Server(ident.private, certificate=cert, advertised_suites=adv, token_mode=mode)
+        ch = gc.Client([gc.SUITE_HYBRID_P256], pinned_key=ident.public).client_hello
+        assert len(ch) == 2048
+        server.read_handshake(ch)
+        assert len(server.write_handshake()) == size
+    # section 21.3: the largest ClientFinished, 1188 bytes; section 22.1: Retry sizes
+    assert gc.CLIENT_FINISHED_MAX == 24 + (4 + 1024) + (4 + 132)
+    assert len(gc.build_retry(bytes(32), bytes(255))) == 291
+
+
+def test_key_update_label_and_generations():
+    """Section 17.1: the 23-byte label, and generation n+1 = HKDF-Expand(generation n)."""
+    assert gc.KEY_UPDATE_LABEL == b"gamecrypt v1 key update" and len(gc.KEY_UPDATE_LABEL) == 23
+    s0 = os.urandom(32)
+    s1 = HKDFExpand(hashes.SHA256(), 32, b"gamecrypt v1 key update").derive(s0)
+    assert gc.next_secret(s0) == s1 == gc.generation_secret(s0, 1)
+    assert gc.generation_secret(s0, 3) == gc.next_secret(gc.next_secret(s1))
 
 
 def test_nonce_construction():

@@ -27,8 +27,10 @@ def test_file_covers_both_suites():
     assert {v["suite"] for v in VECTORS} == {gc.SUITE_P256, gc.SUITE_X25519}
 
 
-@pytest.mark.parametrize("v", VECTORS, ids=[v["name"] for v in VECTORS])
-def test_reproduce_vector(v):
+def v1_handshake(v):
+    """Reproduces the handshake of a session_v1.json vector with the Python client and
+    server from its fixed inputs, checking every value on the way; returns (client, server),
+    both established."""
     identity = serialization.load_der_private_key(h(v["server_identity_pkcs8"]), None)
     assert gc.raw_public(identity) == h(v["server_identity_public"])
     assert gc.spki_der(identity.public_key()) == h(v["server_identity_spki"])
@@ -76,8 +78,11 @@ def test_reproduce_vector(v):
     assert client.write_handshake() == h(v["client_hello"])
 
     # --- server: server_random, then the ephemeral scalar (section 6)
+    # the file does not list the server's accepted suites S (see SPEC_GAPS.md): its servers
+    # accept the one classic suite of their key (the v1 default before section 20)
     server = gc.Server(
         identity,
+        suites=[v["suite"]],
         certificate=cert,
         rng=gc.FixedRng([h(v["server_random"]), h(v["server_ephemeral_scalar"])]),
     )
@@ -105,6 +110,12 @@ def test_reproduce_vector(v):
     cf = client.write_handshake()
     assert cf == h(v["client_finished"])
     server.read_handshake(cf)
+    return client, server
+
+
+@pytest.mark.parametrize("v", VECTORS, ids=[v["name"] for v in VECTORS])
+def test_reproduce_vector(v):
+    client, server = v1_handshake(v)
 
     # --- packets, in file order
     sides = {"c2s": (client, server), "s2c": (server, client)}
@@ -120,4 +131,4 @@ def test_reproduce_vector(v):
             assert sender.close() == pkt
             with pytest.raises(gc.GcError) as e:
                 receiver.open(pkt)
-            assert e.value.name == "SessionClosed"
+            assert e.value.name == "PeerClosed"
