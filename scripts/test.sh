@@ -27,6 +27,10 @@ cargo test --features testing -- --nocapture
 step "C tests (-Werror) under ASan+UBSan and under valgrind"
 tests/c/run.sh
 
+step "the demos (what README.md's demo command runs) still behave as they print"
+scripts/demo.sh > target/demo.log 2>&1 || { tail -40 target/demo.log >&2; echo "demo failed; see target/demo.log" >&2; exit 1; }
+tail -3 target/demo.log
+
 if [ -d tests/interop ]; then
     step "Python interoperability peer against the library through the C ABI"
     cargo build --quiet --release --lib

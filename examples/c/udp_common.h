@@ -47,6 +47,10 @@ static inline const char *suite_name(gamecrypt_suite s) {
         return "P256_ECDSA_AES256GCM_SHA256";
     case GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256:
         return "X25519_ED25519_CHACHA20POLY1305_SHA256";
+    case GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256:
+        return "X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256 (post-quantum hybrid)";
+    case GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256:
+        return "X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256 (post-quantum hybrid)";
     default:
         return "unknown suite";
     }
@@ -63,6 +67,8 @@ static inline const char *result_name(gamecrypt_result rc) {
         return "SESSION_FAILED";
     case GAMECRYPT_RESULT_SESSION_CLOSED:
         return "SESSION_CLOSED";
+    case GAMECRYPT_RESULT_PEER_CLOSED:
+        return "PEER_CLOSED";
     case GAMECRYPT_RESULT_PACKET_AUTH_FAILED:
         return "PACKET_AUTH_FAILED";
     case GAMECRYPT_RESULT_PACKET_REPLAYED:

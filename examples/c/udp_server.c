@@ -282,7 +282,8 @@ int main(int argc, char **argv) {
                 goto out;
             }
             echoed++;
-        } else if (rc == GAMECRYPT_RESULT_SESSION_CLOSED) {
+        } else if (rc == GAMECRYPT_RESULT_PEER_CLOSED) {
+            /* An authenticated close: from now on every call returns SESSION_CLOSED. */
             say("<- close packet (%zu bytes): the client closed the session", n);
             closed = 1;
         } else if (rc == GAMECRYPT_RESULT_WRONG_STATE) {
