@@ -78,11 +78,10 @@ def v1_handshake(v):
     assert client.write_handshake() == h(v["client_hello"])
 
     # --- server: server_random, then the ephemeral scalar (section 6)
-    # the file does not list the server's accepted suites S (see SPEC_GAPS.md): its servers
-    # accept the one classic suite of their key (the v1 default before section 20)
+    # the server's accepted suites S are a vector input (section 14, SPEC_GAPS.md G12)
     server = gc.Server(
         identity,
-        suites=[v["suite"]],
+        suites=v["server_suites"],
         certificate=cert,
         rng=gc.FixedRng([h(v["server_random"]), h(v["server_ephemeral_scalar"])]),
     )

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
 P256_SUITE, X25519_SUITE = 0x0001, 0x0002
 GROUP = {P256_SUITE: "p256", X25519_SUITE: "x25519"}
+# Identity key type code (section 3) each suite needs: 1 = ECDSA P-256, 3 = Ed25519.
+SUITE_KEY_TYPE = {0x0001: 1, 0x0002: 3, 0x0003: 3, 0x0004: 1}
 CH_MIN = 1200
 
 
@@ -238,8 +240,11 @@ def check(v):
     ch += bytes(max(0, CH_MIN - len(ch)))
     assert ch == x("client_hello"), "client_hello"
 
-    # Suite selection (section 5): the server accepts the suites of its key type.
-    server_suites = [P256_SUITE] if key_type_code(server_priv) == 1 else [X25519_SUITE]
+    # Suite selection (section 5): the server's accepted suites S are a vector input; each
+    # must match the server's identity key type.
+    server_suites = v["server_suites"]
+    assert 1 <= len(server_suites) <= 16 and len(set(server_suites)) == len(server_suites)
+    assert all(SUITE_KEY_TYPE[c] == key_type_code(server_priv) for c in server_suites)
     suite = next(c for c in v["client_suites"] if c in server_suites)
     assert suite == v["suite"], "suite"
     group = GROUP[suite]

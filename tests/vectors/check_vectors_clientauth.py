@@ -21,8 +21,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_vectors import (  # noqa: E402  (helpers written from sections 3, 9 and 10)
-    CH_MIN, GROUP, ecdh, ephemeral, hkdf_expand, hkdf_extract, load_private, raw_public,
-    seal, sign, spki, u16, verify,
+    CH_MIN, GROUP, SUITE_KEY_TYPE, ecdh, ephemeral, hkdf_expand, hkdf_extract, key_type_code,
+    load_private, raw_public, seal, sign, spki, u16, verify,
 )
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305  # noqa: E402
 
@@ -90,7 +90,8 @@ def check(v):
     assert ch == x("client_hello"), "client_hello"
 
     # ServerHello with the client authentication request (sections 6 and 21.2).
-    server_suites = [0x0002]
+    server_suites = v["server_suites"]  # S (section 5), a vector input
+    assert all(SUITE_KEY_TYPE[c] == key_type_code(server_priv) for c in server_suites)
     suite = next(c for c in v["client_suites"] if c in server_suites)
     group = GROUP[suite]
     s_priv, s_share = ephemeral(group, v["server_ephemeral_scalar"])
