@@ -187,7 +187,9 @@ pub(crate) fn check_finished_plaintext(
 ) -> Result<ClientCredentials> {
     const M: Error = Error::HandshakeMalformed;
     let mut creds = ClientCredentials::default();
-    let mut signature: Option<(PublicKey, &[u8], usize)> = None;
+    // Parsed in step 3, checked in step 6 (section 21.4): (key type, raw key, signature,
+    // length of the signed prefix of the plaintext).
+    let mut signature: Option<(KeyType, &[u8], &[u8], usize)> = None;
     let mut r = Reader::new(pt);
     let mut last_type = 0u16;
     while !r.is_empty() {
@@ -225,12 +227,8 @@ pub(crate) fn check_finished_plaintext(
                 if !d.is_empty() {
                     return Err(M);
                 }
-                if kt == KeyType::EcdsaP256 && raw[0] != 0x04 {
-                    return Err(Error::ClientAuthInvalid);
-                }
-                let key = PublicKey::from_raw(kt, raw).map_err(|_| Error::ClientAuthInvalid)?;
                 let signed_len = start + 4 + data.len() - SIGNATURE_LEN;
-                signature = Some((key, sig, signed_len));
+                signature = Some((kt, raw, sig, signed_len));
             }
             _ => return Err(M),
         }
@@ -241,7 +239,12 @@ pub(crate) fn check_finished_plaintext(
     if req.token == ClientAuthMode::Required && creds.token.is_none() {
         return Err(Error::ClientTokenRequired);
     }
-    if let Some((key, sig, signed_len)) = signature {
+    if let Some((kt, raw, sig, signed_len)) = signature {
+        // Step 6: the key is a valid public key of its type, then the signature verifies.
+        if kt == KeyType::EcdsaP256 && raw[0] != 0x04 {
+            return Err(Error::ClientAuthInvalid);
+        }
+        let key = PublicKey::from_raw(kt, raw).map_err(|_| Error::ClientAuthInvalid)?;
         let msg = signed_message(client_hello, server_hello, &pt[..signed_len]);
         key.verify(&msg, sig, signature_format(key.key_type()))
             .map_err(|_| Error::ClientAuthInvalid)?;
