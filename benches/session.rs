@@ -28,11 +28,15 @@
 //! with tiny batches; its numbers mean nothing.
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
-use aws_lc_rs::{agreement, digest, hkdf, rand, signature};
+use aws_lc_rs::{agreement, digest, hkdf, kem, rand, signature};
 use gamecrypt::ffi::gamecrypt_result;
+use gamecrypt::ffi::keys::{
+    gamecrypt_public_key_free, gamecrypt_public_key_from_spki_der, gamecrypt_signing_key_free,
+    gamecrypt_signing_key_from_der,
+};
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, TrustAnchor};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::os::raw::c_void;
@@ -559,39 +563,53 @@ fn check(r: gamecrypt_result, what: &str) {
 enum SuiteId {
     P256Aes,
     X25519ChaCha,
+    HybridEd25519ChaCha,
+    HybridP256Aes,
 }
 
 impl SuiteId {
-    const ALL: [SuiteId; 2] = [SuiteId::P256Aes, SuiteId::X25519ChaCha];
+    /// Every suite, each pinned explicitly on both sides (the library's default client offer
+    /// puts the hybrid suites first: no figure here depends on that default).
+    const ALL: [SuiteId; 4] = [
+        SuiteId::P256Aes,
+        SuiteId::X25519ChaCha,
+        SuiteId::HybridEd25519ChaCha,
+        SuiteId::HybridP256Aes,
+    ];
+    /// The classic suites: one per AEAD. Packet protection does not depend on the key
+    /// exchange, so the packet figures use these.
+    const CLASSIC: [SuiteId; 2] = [SuiteId::P256Aes, SuiteId::X25519ChaCha];
 
     fn label(self) -> &'static str {
+        self.suite().name()
+    }
+    fn suite(self) -> Suite {
         match self {
-            SuiteId::P256Aes => "P256_ECDSA_AES256GCM",
-            SuiteId::X25519ChaCha => "X25519_ED25519_CHACHA20POLY1305",
+            SuiteId::P256Aes => Suite::P256EcdsaAes256GcmSha256,
+            SuiteId::X25519ChaCha => Suite::X25519Ed25519ChaCha20Poly1305Sha256,
+            SuiteId::HybridEd25519ChaCha => Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+            SuiteId::HybridP256Aes => Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
         }
     }
+    fn hybrid(self) -> bool {
+        self.suite().is_post_quantum()
+    }
     fn aead_label(self) -> &'static str {
-        match self {
-            SuiteId::P256Aes => "AES-256-GCM",
-            SuiteId::X25519ChaCha => "ChaCha20-Poly1305",
+        match self.key_type() {
+            KeyType::EcdsaP256 => "AES-256-GCM",
+            _ => "ChaCha20-Poly1305",
         }
     }
     fn key_type(self) -> KeyType {
-        match self {
-            SuiteId::P256Aes => KeyType::EcdsaP256,
-            SuiteId::X25519ChaCha => KeyType::Ed25519,
-        }
+        self.suite().key_type()
     }
     fn code(self) -> gamecrypt_suite {
-        match self {
-            SuiteId::P256Aes => GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256,
-            SuiteId::X25519ChaCha => GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256,
-        }
+        gamecrypt_suite::from(self.suite().code())
     }
     fn aead(self) -> &'static aead::Algorithm {
-        match self {
-            SuiteId::P256Aes => &aead::AES_256_GCM,
-            SuiteId::X25519ChaCha => &aead::CHACHA20_POLY1305,
+        match self.key_type() {
+            KeyType::EcdsaP256 => &aead::AES_256_GCM,
+            _ => &aead::CHACHA20_POLY1305,
         }
     }
 }
@@ -608,6 +626,8 @@ impl Configs {
         let key = SigningKey::generate(suite.key_type()).expect("key generation");
         let pkcs8 = key.to_pkcs8_der().expect("PKCS#8 export");
         let spki = key.public_key().spki_der();
+        let mut identity = std::ptr::null_mut();
+        let mut server_key = std::ptr::null_mut();
         let mut sb = std::ptr::null_mut();
         let mut server = std::ptr::null_mut();
         let mut cb = std::ptr::null_mut();
@@ -616,7 +636,15 @@ impl Configs {
         // SAFETY: valid buffers and out-pointers; handles are used as documented.
         unsafe {
             check(
-                gamecrypt_server_config_builder_new(pkcs8.as_ptr(), pkcs8.len(), &mut sb),
+                gamecrypt_signing_key_from_der(pkcs8.as_ptr(), pkcs8.len(), &mut identity),
+                "identity key",
+            );
+            check(
+                gamecrypt_public_key_from_spki_der(spki.as_ptr(), spki.len(), &mut server_key),
+                "server public key",
+            );
+            check(
+                gamecrypt_server_config_builder_new(identity, &mut sb),
                 "server builder",
             );
             check(
@@ -629,7 +657,7 @@ impl Configs {
             );
             gamecrypt_server_config_builder_free(sb);
             check(
-                gamecrypt_client_config_builder_new_pinned_key(spki.as_ptr(), spki.len(), &mut cb),
+                gamecrypt_client_config_builder_new_pinned_key(server_key, &mut cb),
                 "client builder",
             );
             check(
@@ -641,6 +669,9 @@ impl Configs {
                 "client config",
             );
             gamecrypt_client_config_builder_free(cb);
+            // The configurations keep their own references to the keys.
+            gamecrypt_signing_key_free(identity);
+            gamecrypt_public_key_free(server_key);
         }
         Configs { server, client }
     }
@@ -713,6 +744,22 @@ fn handshake_pair(
     let n = write_hs(c, buf);
     read_hs(s, &buf[..n]);
     (c, s)
+}
+
+/// The lengths of the ClientHello and the ServerHello of one handshake with `cfg`.
+fn hello_sizes(cfg: &Configs) -> (usize, usize) {
+    let mut buf = vec![0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN];
+    let c = new_client(cfg);
+    let s = new_server(cfg);
+    let ch = write_hs(c, &mut buf);
+    read_hs(s, &buf[..ch]);
+    let sh = write_hs(s, &mut buf);
+    // SAFETY: live sessions, freed once.
+    unsafe {
+        gamecrypt_session_free(c);
+        gamecrypt_session_free(s);
+    }
+    (ch, sh)
 }
 
 /// An established client/server pair, freed on drop.
@@ -933,8 +980,13 @@ impl Case for GcOpen {
 /// An established pair made with the safe Rust API (no C ABI), for the overhead breakdown.
 fn rust_pair(suite: SuiteId) -> (Session, Session) {
     let key = SigningKey::generate(suite.key_type()).expect("key");
-    let server_cfg = ServerConfig::builder(key.clone()).expect("config").build();
+    let suites = [suite.suite()];
+    let server_cfg = ServerConfig::builder(key.clone())
+        .and_then(|b| b.suites(&suites))
+        .expect("config")
+        .build();
     let client_cfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .and_then(|b| b.suites(&suites))
         .expect("config")
         .build()
         .expect("config");
@@ -1218,30 +1270,56 @@ enum RawSigner {
     Ed25519(signature::Ed25519KeyPair),
 }
 
+/// ML-KEM-768 ciphertext length (FIPS 203).
+const MLKEM768_CT_LEN: usize = 1088;
+/// The ServerHello ends with a 64-byte signature (fixed r||s or Ed25519), outside the
+/// transcript hash.
+const SERVER_SIGNATURE_LEN: usize = 64;
+
 /// Raw aws-lc-rs cost of one side's primitives, no encoding (as in the reference figures):
-/// server = ephemeral keygen + public key + ECDH + sign(70 bytes) + SHA-256(1.4 KB) + HKDF
+/// server = ephemeral keygen + public key + ECDH + sign(70 bytes) + SHA-256(transcript) + HKDF
 /// (extract + 6 expands) + 2 AEAD key setups + seal and open of an empty Finished; client =
 /// keygen + public key + ECDH + verify + the same hashing, HKDF, AEAD setups and the seal.
+/// Hybrid suites (X25519MLKEM768) add, on the server, parsing the client's ML-KEM-768
+/// encapsulation key and one encapsulation; on the client, an ML-KEM-768 key generation, its
+/// encapsulation key bytes and one decapsulation. The transcript hashed has the length of
+/// the real ClientHello + ServerHello of the suite's configuration.
 struct RawSide {
     suite: SuiteId,
     server: bool,
     signer: RawSigner,
     verify_key: Vec<u8>,
+    /// The peer's X25519 or P-256 share.
     peer_share: Vec<u8>,
+    /// Hybrid, server: a client's ML-KEM-768 encapsulation key.
+    peer_ek: Vec<u8>,
+    /// Hybrid, client: a server's ML-KEM-768 ciphertext (made for another key: decapsulation
+    /// then takes its implicit-rejection path, which costs the same, FIPS 203 is constant
+    /// time).
+    peer_ct: Vec<u8>,
     signature: Vec<u8>,
     transcript: Vec<u8>,
     rng: rand::SystemRandom,
 }
 
 impl RawSide {
-    fn new(suite: SuiteId, server: bool) -> RawSide {
+    fn new(suite: SuiteId, server: bool, transcript_len: usize) -> RawSide {
         let rng = rand::SystemRandom::new();
         let kx = kx_alg(suite);
         let peer = agreement::PrivateKey::generate(kx).expect("keygen");
         let peer_share = peer.compute_public_key().expect("share").as_ref().to_vec();
+        let (mut peer_ek, mut peer_ct) = (Vec::new(), Vec::new());
+        if suite.hybrid() {
+            let dk = kem::DecapsulationKey::generate(&kem::ML_KEM_768).expect("ML-KEM keygen");
+            let ek = dk.encapsulation_key().expect("ek");
+            peer_ek = ek.key_bytes().expect("ek bytes").as_ref().to_vec();
+            let (ct, _) = ek.encapsulate().expect("encapsulate");
+            peer_ct = ct.as_ref().to_vec();
+            assert_eq!(peer_ct.len(), MLKEM768_CT_LEN);
+        }
         let msg = [7u8; 70];
-        let (signer, verify_key, signature) = match suite {
-            SuiteId::P256Aes => {
+        let (signer, verify_key, signature) = match suite.key_type() {
+            KeyType::EcdsaP256 => {
                 let k =
                     signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_FIXED_SIGNING)
                         .expect("ecdsa keygen");
@@ -1250,7 +1328,7 @@ impl RawSide {
                 let sig = k.sign(&rng, &msg).expect("sign").as_ref().to_vec();
                 (RawSigner::Ecdsa(k), pk, sig)
             }
-            SuiteId::X25519ChaCha => {
+            _ => {
                 let k = signature::Ed25519KeyPair::generate().expect("ed25519 keygen");
                 use signature::KeyPair;
                 let pk = k.public_key().as_ref().to_vec();
@@ -1264,14 +1342,35 @@ impl RawSide {
             signer,
             verify_key,
             peer_share,
+            peer_ek,
+            peer_ct,
             signature,
-            transcript: vec![1u8; 1200 + 241],
+            transcript: vec![1u8; transcript_len],
             rng,
         }
     }
 
     fn one(&self) {
         let kx = kx_alg(self.suite);
+        // Hybrid: the ML-KEM part first (client: key generation; server: encapsulation).
+        let mut kem_ss = [0u8; 32];
+        if self.suite.hybrid() {
+            if self.server {
+                let ek =
+                    kem::EncapsulationKey::new(&kem::ML_KEM_768, &self.peer_ek).expect("ek parse");
+                let (ct, ss) = ek.encapsulate().expect("encapsulate");
+                black_box(ct.as_ref());
+                kem_ss.copy_from_slice(ss.as_ref());
+            } else {
+                let dk = kem::DecapsulationKey::generate(&kem::ML_KEM_768).expect("ML-KEM keygen");
+                let ek = dk.encapsulation_key().expect("ek");
+                black_box(ek.key_bytes().expect("ek bytes").as_ref());
+                let ss = dk
+                    .decapsulate(kem::Ciphertext::from(&self.peer_ct[..]))
+                    .expect("decapsulate");
+                kem_ss.copy_from_slice(ss.as_ref());
+            }
+        }
         let eph = agreement::PrivateKey::generate(kx).expect("keygen");
         black_box(eph.compute_public_key().expect("share"));
         let shared = agreement::agree(
@@ -1279,12 +1378,18 @@ impl RawSide {
             agreement::UnparsedPublicKey::new(kx, &self.peer_share),
             (),
             |s| {
-                let mut k = [0u8; 32];
-                k.copy_from_slice(s);
+                let mut k = [0u8; 64];
+                k[..32].copy_from_slice(&kem_ss);
+                k[32..].copy_from_slice(s);
                 Ok(k)
             },
         )
         .expect("agree");
+        let shared = if self.suite.hybrid() {
+            &shared[..]
+        } else {
+            &shared[32..]
+        };
         let th = digest::digest(&digest::SHA256, &self.transcript);
         let msg = [7u8; 70];
         if self.server {
@@ -1293,15 +1398,15 @@ impl RawSide {
                 RawSigner::Ed25519(k) => black_box(k.sign(&msg)),
             };
         } else {
-            let alg: &dyn signature::VerificationAlgorithm = match self.suite {
-                SuiteId::P256Aes => &signature::ECDSA_P256_SHA256_FIXED,
-                SuiteId::X25519ChaCha => &signature::ED25519,
+            let alg: &dyn signature::VerificationAlgorithm = match self.suite.key_type() {
+                KeyType::EcdsaP256 => &signature::ECDSA_P256_SHA256_FIXED,
+                _ => &signature::ED25519,
             };
             signature::UnparsedPublicKey::new(alg, &self.verify_key)
                 .verify(&msg, &self.signature)
                 .expect("verify");
         }
-        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, th.as_ref()).extract(&shared);
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, th.as_ref()).extract(shared);
         let mut keys = [[0u8; 32]; 6];
         for (i, k) in keys.iter_mut().enumerate() {
             let info = [&[i as u8][..]];
@@ -1337,10 +1442,11 @@ impl Case for RawSide {
     }
 }
 
+/// The elliptic-curve group (X25519 for the hybrid suites).
 fn kx_alg(suite: SuiteId) -> &'static agreement::Algorithm {
     match suite {
         SuiteId::P256Aes => &agreement::ECDH_P256,
-        SuiteId::X25519ChaCha => &agreement::X25519,
+        _ => &agreement::X25519,
     }
 }
 
@@ -1695,7 +1801,7 @@ fn main() {
     );
         println!("| AEAD | payload B | gc seal | raw seal | seal % raw | gc open | raw open | open % raw | gc seal MB/s | gc open MB/s | max spread |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (suite, cfg) in &configs {
+        for (suite, cfg) in configs.iter().filter(|(x, _)| !x.hybrid()) {
             for &size in sizes {
                 let mut gs = GcSeal::new(cfg, size);
                 let mut rs = RawSeal {
@@ -1751,7 +1857,7 @@ fn main() {
             "| AEAD | payload B | op | C ABI ns | Rust API ns | raw+copy ns | raw ns | C ABI - Rust API | Rust API - raw(+copy) | copy |"
         );
         println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (suite, cfg) in &configs {
+        for (suite, cfg) in configs.iter().filter(|(x, _)| !x.hybrid()) {
             for size in [64, 1200] {
                 let seal_bufs = || {
                     let mut b = TwoBuffers::new(
@@ -1893,7 +1999,7 @@ fn main() {
             ));
         }
         print_notes(&mut notes);
-        for suite in SuiteId::ALL {
+        for suite in SuiteId::CLASSIC {
             let k = memory_per_aead_key(suite, s.sessions);
             println!(
             "one aws-lc-rs LessSafeKey ({}): Rust {:.0} B in {:.2} blocks; all heap {:.0} B chunk in {:.2} blocks \
@@ -1933,8 +2039,14 @@ fn main() {
                 cfg,
                 buf: vec![0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN],
             };
-            let mut raw_s = RawSide::new(*suite, true);
-            let mut raw_c = RawSide::new(*suite, false);
+            let (ch, sh) = hello_sizes(cfg);
+            let transcript = ch + sh - SERVER_SIGNATURE_LEN;
+            let mut raw_s = RawSide::new(*suite, true, transcript);
+            let mut raw_c = RawSide::new(*suite, false, transcript);
+            notes.push(format!(
+                "- {}: ClientHello {ch} B, ServerHello {sh} B (raw sides hash {transcript} B)",
+                suite.label()
+            ));
             let g = measure(&s, &mut [&mut sv, &mut full, &mut raw_s, &mut raw_c]);
             let st = &g.stats;
             let us = |ns: f64| ns / 1000.0;
