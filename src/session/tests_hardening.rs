@@ -474,3 +474,17 @@ fn every_call_after_close_or_failure() {
         drop(c);
     }
 }
+
+/// Memory per established session (docs/PERFORMANCE.md): no handshake state is kept inline
+/// in a `Session`; the bounds are those of a 64-bit target.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn established_session_keeps_no_handshake_state_inline() {
+    assert!(std::mem::size_of::<Handshake>() <= 16);
+    assert!(std::mem::size_of::<OnceLock<Box<ClientCredentials>>>() <= 16);
+    assert!(
+        std::mem::size_of::<Session>() <= 688,
+        "Session is {} bytes",
+        std::mem::size_of::<Session>()
+    );
+}
