@@ -4,7 +4,7 @@
 
 use super::transport::{self, units, Limits};
 use super::*;
-use crate::keys::SigningKey;
+use crate::keys::{KeyType, SigningKey};
 
 const SUITES: [Suite; 4] = [
     Suite::P256EcdsaAes256GcmSha256,
@@ -473,6 +473,29 @@ fn every_call_after_close_or_failure() {
         assert_every_call_returns(&s, Error::SessionFailed);
         drop(c);
     }
+}
+
+/// A client that pins the server key keeps the configured key object, not a copy parsed
+/// from the ServerHello (docs/PERFORMANCE.md: memory per session).
+#[test]
+fn client_keeps_the_pinned_key_object() {
+    let key = SigningKey::generate(KeyType::Ed25519).unwrap();
+    let pinned = key.public_key().clone();
+    let scfg = ServerConfig::builder(key.clone()).unwrap().build();
+    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(pinned.clone()))
+        .unwrap()
+        .build()
+        .unwrap();
+    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
+    let s = Session::new_server(scfg, Mode::Datagram);
+    let mut buf = vec![0u8; 4096];
+    let n = c.write_handshake(&mut buf).unwrap();
+    s.read_handshake(&buf[..n]).unwrap();
+    let n = s.write_handshake(&mut buf).unwrap();
+    c.read_handshake(&buf[..n]).unwrap();
+    let received = c.server_public_key().unwrap();
+    assert_eq!(received, pinned);
+    assert!(received.same_object(&pinned));
 }
 
 /// Memory per established session (docs/PERFORMANCE.md): no handshake state is kept inline
