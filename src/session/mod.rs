@@ -23,7 +23,8 @@
 //!
 //! A [`Session`] is `Send + Sync`: sealing and opening use separate locks, so one thread may
 //! seal while another opens. Once established, `seal` and `open` do not allocate (except
-//! during a key update, which is rare).
+//! during a key update, which is rare, and once per key generation in `open` for the first
+//! packet with the other key phase, which derives the next receive keys: section 17.1).
 //!
 //! Key update (section 17): either side may call [`Session::update_keys`]; the library also
 //! updates the send keys automatically before the AEAD usage limit (section 18). When both
@@ -925,6 +926,12 @@ impl Session {
     #[cfg(test)]
     pub(crate) fn keeps_previous_key(&self) -> bool {
         self.recv.lock().as_ref().is_some_and(|r| r.has_previous())
+    }
+
+    /// Test hook: are the next generation's receive keys derived (section 17.1: lazily)?
+    #[cfg(test)]
+    pub(crate) fn derived_next_key(&self) -> bool {
+        self.recv.lock().as_ref().is_some_and(|r| r.has_next())
     }
 
     /// Test hook: pretends that `pn` packets were already sent.
