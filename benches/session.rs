@@ -614,19 +614,58 @@ impl SuiteId {
     }
 }
 
+/// Optional features of a configuration pair (the memory section measures each).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Variant {
+    /// The client trusts the server key's fingerprint instead of pinning the key itself.
+    fingerprint: bool,
+    /// The server requires a client signature and a client token (section 21); the client
+    /// has a key of the suite's type and a 32-byte token; the server accepts every client.
+    client_auth: bool,
+    /// The server uses retry cookies (section 22): each handshake starts with the stateless
+    /// check, a Retry and a second ClientHello with the cookie.
+    retry: bool,
+}
+
+impl Variant {
+    fn label(self) -> &'static str {
+        match (self.fingerprint, self.client_auth, self.retry) {
+            (false, false, false) => "pinned key",
+            (true, false, false) => "client pins the fingerprint",
+            (false, true, false) => "server requires client signature + 32-byte token",
+            (false, false, true) => "server uses retry cookies",
+            _ => "combined",
+        }
+    }
+}
+
+/// The client's address as the retry check sees it (any stable byte string).
+const CLIENT_ADDRESS: [u8; 6] = [127, 0, 0, 1, 0x30, 0x39];
+
 /// A server and a client configuration (C handles) for one suite: the server's identity key
-/// is fresh, the client pins it.
+/// is fresh, the client pins it (or its fingerprint).
 struct Configs {
     server: *mut gamecrypt_server_config,
     client: *mut gamecrypt_client_config,
+    variant: Variant,
 }
 
 impl Configs {
     fn new(suite: SuiteId) -> Configs {
+        Configs::with(suite, Variant::default())
+    }
+
+    fn with(suite: SuiteId, variant: Variant) -> Configs {
         let key = SigningKey::generate(suite.key_type()).expect("key generation");
         let pkcs8 = key.to_pkcs8_der().expect("PKCS#8 export");
         let spki = key.public_key().spki_der();
+        let fingerprint = key.public_key().fingerprint().to_vec();
+        let client_pkcs8 = SigningKey::generate(suite.key_type())
+            .and_then(|k| k.to_pkcs8_der())
+            .expect("client key");
+        let token = [0x7au8; 32];
         let mut identity = std::ptr::null_mut();
+        let mut client_key = std::ptr::null_mut();
         let mut server_key = std::ptr::null_mut();
         let mut sb = std::ptr::null_mut();
         let mut server = std::ptr::null_mut();
@@ -651,19 +690,68 @@ impl Configs {
                 gamecrypt_server_config_builder_set_suites(sb, code.as_ptr(), 1),
                 "server suites",
             );
+            if variant.client_auth {
+                check(
+                    gamecrypt_server_config_builder_set_client_auth(
+                        sb,
+                        GAMECRYPT_CLIENT_AUTH_REQUIRED,
+                        GAMECRYPT_CLIENT_AUTH_REQUIRED,
+                    ),
+                    "client auth",
+                );
+            }
+            if variant.retry {
+                check(
+                    gamecrypt_server_config_builder_set_retry(
+                        sb,
+                        GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS,
+                    ),
+                    "retry",
+                );
+            }
             check(
                 gamecrypt_server_config_builder_build(sb, &mut server),
                 "server config",
             );
             gamecrypt_server_config_builder_free(sb);
-            check(
-                gamecrypt_client_config_builder_new_pinned_key(server_key, &mut cb),
-                "client builder",
-            );
+            if variant.fingerprint {
+                check(
+                    gamecrypt_client_config_builder_new_pinned_fingerprint(
+                        fingerprint.as_ptr(),
+                        fingerprint.len(),
+                        &mut cb,
+                    ),
+                    "client builder",
+                );
+            } else {
+                check(
+                    gamecrypt_client_config_builder_new_pinned_key(server_key, &mut cb),
+                    "client builder",
+                );
+            }
             check(
                 gamecrypt_client_config_builder_set_suites(cb, code.as_ptr(), 1),
                 "client suites",
             );
+            if variant.client_auth {
+                check(
+                    gamecrypt_signing_key_from_der(
+                        client_pkcs8.as_ptr(),
+                        client_pkcs8.len(),
+                        &mut client_key,
+                    ),
+                    "client key",
+                );
+                check(
+                    gamecrypt_client_config_builder_set_client_key(cb, client_key),
+                    "client key",
+                );
+                check(
+                    gamecrypt_client_config_builder_set_token(cb, token.as_ptr(), token.len()),
+                    "client token",
+                );
+                gamecrypt_signing_key_free(client_key);
+            }
             check(
                 gamecrypt_client_config_builder_build(cb, &mut client),
                 "client config",
@@ -673,7 +761,11 @@ impl Configs {
             gamecrypt_signing_key_free(identity);
             gamecrypt_public_key_free(server_key);
         }
-        Configs { server, client }
+        Configs {
+            server,
+            client,
+            variant,
+        }
     }
 }
 
@@ -700,15 +792,46 @@ fn new_client(cfg: &Configs) -> *mut gamecrypt_session {
     c
 }
 
-/// A fresh server session.
+/// A fresh server session (for `CLIENT_ADDRESS` when the server uses retry cookies).
 fn new_server(cfg: &Configs) -> *mut gamecrypt_session {
     let mut s = std::ptr::null_mut();
-    // SAFETY: valid config handle and out-pointer.
-    check(
-        unsafe { gamecrypt_session_new_server(cfg.server, MODE, &mut s) },
-        "new server",
-    );
+    // SAFETY: valid config handle, address and out-pointer.
+    let r = unsafe {
+        if cfg.variant.retry {
+            gamecrypt_session_new_server_for_address(
+                cfg.server,
+                MODE,
+                CLIENT_ADDRESS.as_ptr(),
+                CLIENT_ADDRESS.len(),
+                &mut s,
+            )
+        } else {
+            gamecrypt_session_new_server(cfg.server, MODE, &mut s)
+        }
+    };
+    check(r, "new server");
     s
+}
+
+/// The stateless retry check of a datagram from `CLIENT_ADDRESS`: (action, Retry length).
+fn check_client_hello(cfg: &Configs, datagram: &[u8], retry: &mut [u8]) -> (u32, usize) {
+    let (mut len, mut action) = (0, 0);
+    // SAFETY: valid config handle, buffers and out-pointers.
+    let r = unsafe {
+        gamecrypt_server_config_check_client_hello(
+            cfg.server,
+            CLIENT_ADDRESS.as_ptr(),
+            CLIENT_ADDRESS.len(),
+            datagram.as_ptr(),
+            datagram.len(),
+            retry.as_mut_ptr(),
+            retry.len(),
+            &mut len,
+            &mut action,
+        )
+    };
+    check(r, "check ClientHello");
+    (action, len)
 }
 
 /// Writes `session`'s next handshake message into `buf`; returns its length.
@@ -731,18 +854,33 @@ fn read_hs(session: *mut gamecrypt_session, msg: &[u8]) {
 }
 
 /// Runs the complete handshake of a new client and a new server; returns (client, server).
+/// With retry cookies it starts with the stateless check, the Retry and the second
+/// ClientHello; with client authentication the server accepts the client at the end.
 fn handshake_pair(
     cfg: &Configs,
     buf: &mut [u8],
 ) -> (*mut gamecrypt_session, *mut gamecrypt_session) {
     let c = new_client(cfg);
+    let mut n = write_hs(c, buf);
+    if cfg.variant.retry {
+        let mut retry = [0u8; GAMECRYPT_RETRY_LEN];
+        let (action, len) = check_client_hello(cfg, &buf[..n], &mut retry);
+        assert_eq!(action, GAMECRYPT_RETRY_ACTION_SEND_RETRY);
+        read_hs(c, &retry[..len]);
+        n = write_hs(c, buf);
+        let (action, _) = check_client_hello(cfg, &buf[..n], &mut retry);
+        assert_eq!(action, GAMECRYPT_RETRY_ACTION_ACCEPT);
+    }
     let s = new_server(cfg);
-    let n = write_hs(c, buf);
     read_hs(s, &buf[..n]);
     let n = write_hs(s, buf);
     read_hs(c, &buf[..n]);
     let n = write_hs(c, buf);
     read_hs(s, &buf[..n]);
+    if cfg.variant.client_auth {
+        // SAFETY: live session.
+        check(unsafe { gamecrypt_session_accept(s) }, "accept");
+    }
     (c, s)
 }
 
@@ -1999,6 +2137,42 @@ fn main() {
             ));
         }
         print_notes(&mut notes);
+        println!(
+            "\nOther configurations ({} pairs each; heap bytes per established session as above, \
+             all = Rust + C chunk bytes; the pinned-key rows above are the reference):\n",
+            s.sessions
+        );
+        println!("| suite | configuration | client all chunk B | client blocks | server all chunk B | server blocks |");
+        println!("|---|---|---:|---:|---:|---:|");
+        for suite in SuiteId::ALL {
+            for variant in [
+                Variant {
+                    fingerprint: true,
+                    ..Variant::default()
+                },
+                Variant {
+                    client_auth: true,
+                    ..Variant::default()
+                },
+                Variant {
+                    retry: true,
+                    ..Variant::default()
+                },
+            ] {
+                let cfg = Configs::with(suite, variant);
+                let m = memory_per_session(&s, &cfg);
+                println!(
+                    "| {} | {} | {:.0} | {:.2} | {:.0} | {:.2} |",
+                    suite.label(),
+                    variant.label(),
+                    m.client.all_chunk,
+                    m.client.all_blocks,
+                    m.server.all_chunk,
+                    m.server.all_blocks
+                );
+            }
+        }
+        println!();
         for suite in SuiteId::CLASSIC {
             let k = memory_per_aead_key(suite, s.sessions);
             println!(
