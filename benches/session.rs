@@ -7,9 +7,15 @@
 //!    `seal_in_place_separate_tag` / `open_in_place` with the same AEAD, sizes and an
 //!    8-byte AAD, in the same run and interleaved batch by batch;
 //! 2. heap allocations per steady-state seal and open (Rust and C heaps);
-//! 3. heap bytes per established session (client and server), plus `size_of` figures;
-//! 4. handshakes per second: server work only, full handshake, and the raw aws-lc-rs
-//!    primitive cost of each side.
+//! 3. heap bytes per established session (client and server) for every suite, with the
+//!    client pinning the server key, then with a pinned fingerprint, client authentication
+//!    and retry cookies; plus `size_of` figures;
+//! 4. handshakes per second for every suite: server work only, full handshake, and the raw
+//!    aws-lc-rs primitive cost of each side.
+//!
+//! Every configuration names its suite explicitly on both sides (the library's default
+//! client offer puts the hybrid post-quantum suites first). The packet figures use the two
+//! classic suites, one per AEAD: packet protection does not depend on the key exchange.
 //!
 //! Timing: each case runs in batches calibrated to about `GAMECRYPT_BENCH_BATCH_MS` (100) ms
 //! of measured time; a round runs `GAMECRYPT_BENCH_BATCHES` (5) batches of every case of a
@@ -925,6 +931,39 @@ impl Pair {
     }
 }
 
+impl Pair {
+    /// One empty packet each way (untimed). A sender may start a key update only once a
+    /// packet from its peer opened under its current key generation (docs/PROTOCOL.md
+    /// sections 17.3 and 18); with one-way traffic, an AES-256-GCM sender would stop with
+    /// KEY_UPDATE_BLOCKED after 2^23 packets. The timed cases call this between batches or
+    /// chunks, as an application's return traffic would.
+    fn exchange(&self) {
+        let mut pkt = [0u8; GAMECRYPT_PACKET_OVERHEAD];
+        let mut out = [0u8; 1];
+        for (from, to) in [(self.client, self.server), (self.server, self.client)] {
+            let mut len = 0;
+            // SAFETY: live sessions, valid non-overlapping buffers.
+            unsafe {
+                check(
+                    gamecrypt_session_seal(
+                        from,
+                        std::ptr::null(),
+                        0,
+                        pkt.as_mut_ptr(),
+                        pkt.len(),
+                        &mut len,
+                    ),
+                    "exchange seal",
+                );
+                check(
+                    gamecrypt_session_open(to, pkt.as_ptr(), len, out.as_mut_ptr(), 0, &mut len),
+                    "exchange open",
+                );
+            }
+        }
+    }
+}
+
 impl Drop for Pair {
     fn drop(&mut self) {
         // SAFETY: sessions created in `new`, freed once.
@@ -1012,6 +1051,7 @@ impl GcSeal {
 
 impl Case for GcSeal {
     fn run(&mut self, n: u64) -> Duration {
+        self.pair.exchange();
         let (seal, s) = (self.seal, self.pair.client);
         let (pt, out) = self.bufs.split();
         let mut len = 0;
@@ -1073,6 +1113,7 @@ impl Case for GcOpen {
         let mut total = Duration::ZERO;
         let mut left = n;
         while left > 0 {
+            self.pair.exchange();
             let k = left.min(per_chunk) as usize;
             for slot in chunk.chunks_exact_mut(pkt).take(k) {
                 let mut len = 0;
@@ -1140,14 +1181,26 @@ fn rust_pair(suite: SuiteId) -> (Session, Session) {
     (c, s)
 }
 
+/// One empty packet each way with the Rust API (see `Pair::exchange`).
+fn exchange(client: &Session, server: &Session) {
+    let mut pkt = [0u8; GAMECRYPT_PACKET_OVERHEAD];
+    let mut out = [0u8; 0];
+    for (from, to) in [(client, server), (server, client)] {
+        let n = from.seal(&[], &mut pkt).expect("exchange seal");
+        to.open(&pkt[..n], &mut out).expect("exchange open");
+    }
+}
+
 /// `Session::seal` (Rust API), laid out like `GcSeal`.
 struct RustSeal {
     client: Session,
+    server: Session,
     bufs: TwoBuffers,
 }
 
 impl Case for RustSeal {
     fn run(&mut self, n: u64) -> Duration {
+        exchange(&self.client, &self.server);
         let (pt, out) = self.bufs.split();
         let t = Instant::now();
         for _ in 0..n {
@@ -1177,6 +1230,7 @@ impl Case for RustOpen {
         let mut total = Duration::ZERO;
         let mut left = n;
         while left > 0 {
+            exchange(&self.client, &self.server);
             let k = left.min(per_chunk) as usize;
             for slot in chunk.chunks_exact_mut(pkt).take(k) {
                 self.client.seal(&self.plaintext, slot).expect("seal");
@@ -1992,9 +2046,9 @@ fn main() {
             bs.rounds, bs.batches
         );
         println!(
-            "| AEAD | payload B | op | C ABI ns | Rust API ns | raw+copy ns | raw ns | C ABI - Rust API | Rust API - raw(+copy) | copy |"
+            "| AEAD | payload B | op | C ABI ns | Rust API ns | raw+copy ns | raw ns | C ABI - Rust API | Rust API - raw(+copy) | copy | max spread |"
         );
-        println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (suite, cfg) in configs.iter().filter(|(x, _)| !x.hybrid()) {
             for size in [64, 1200] {
                 let seal_bufs = || {
@@ -2007,9 +2061,10 @@ fn main() {
                     b
                 };
                 let mut gs = GcSeal::new(cfg, size);
-                let (c, _) = rust_pair(*suite);
+                let (c, srv) = rust_pair(*suite);
                 let mut rseal = RustSeal {
                     client: c,
+                    server: srv,
                     bufs: seal_bufs(),
                 };
                 let mut rcs = RawCopySeal {
@@ -2039,8 +2094,10 @@ fn main() {
                     ],
                 );
                 let m: Vec<f64> = g.stats.iter().map(|x| x.median).collect();
+                let spread =
+                    |cases: &[usize]| cases.iter().map(|&c| g.stats[c].spread).fold(1.0, f64::max);
                 println!(
-                    "| {} | {size} | seal | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                    "| {} | {size} | seal | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} |",
                     suite.aead_label(),
                     m[0],
                     m[1],
@@ -2048,16 +2105,18 @@ fn main() {
                     m[3],
                     m[0] - m[1],
                     m[1] - m[2],
-                    m[2] - m[3]
+                    m[2] - m[3],
+                    spread(&[0, 1, 2, 3])
                 );
                 println!(
-                    "| {} | {size} | open | {:.1} | {:.1} | | {:.1} | {:.1} | {:.1} | |",
+                    "| {} | {size} | open | {:.1} | {:.1} | | {:.1} | {:.1} | {:.1} | | {:.2} |",
                     suite.aead_label(),
                     m[4],
                     m[5],
                     m[6],
                     m[4] - m[5],
-                    m[5] - m[6]
+                    m[5] - m[6],
+                    spread(&[4, 5, 6])
                 );
             }
         }
