@@ -7,9 +7,15 @@
 //!    `seal_in_place_separate_tag` / `open_in_place` with the same AEAD, sizes and an
 //!    8-byte AAD, in the same run and interleaved batch by batch;
 //! 2. heap allocations per steady-state seal and open (Rust and C heaps);
-//! 3. heap bytes per established session (client and server), plus `size_of` figures;
-//! 4. handshakes per second: server work only, full handshake, and the raw aws-lc-rs
-//!    primitive cost of each side.
+//! 3. heap bytes per established session (client and server) for every suite, with the
+//!    client pinning the server key, then with a pinned fingerprint, client authentication
+//!    and retry cookies; plus `size_of` figures;
+//! 4. handshakes per second for every suite: server work only, full handshake, and the raw
+//!    aws-lc-rs primitive cost of each side.
+//!
+//! Every configuration names its suite explicitly on both sides (the library's default
+//! client offer puts the hybrid post-quantum suites first). The packet figures use the two
+//! classic suites, one per AEAD: packet protection does not depend on the key exchange.
 //!
 //! Timing: each case runs in batches calibrated to about `GAMECRYPT_BENCH_BATCH_MS` (100) ms
 //! of measured time; a round runs `GAMECRYPT_BENCH_BATCHES` (5) batches of every case of a
@@ -28,11 +34,15 @@
 //! with tiny batches; its numbers mean nothing.
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
-use aws_lc_rs::{agreement, digest, hkdf, rand, signature};
+use aws_lc_rs::{agreement, digest, hkdf, kem, rand, signature};
 use gamecrypt::ffi::gamecrypt_result;
+use gamecrypt::ffi::keys::{
+    gamecrypt_public_key_free, gamecrypt_public_key_from_spki_der, gamecrypt_signing_key_free,
+    gamecrypt_signing_key_from_der,
+};
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, TrustAnchor};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::os::raw::c_void;
@@ -559,55 +569,110 @@ fn check(r: gamecrypt_result, what: &str) {
 enum SuiteId {
     P256Aes,
     X25519ChaCha,
+    HybridEd25519ChaCha,
+    HybridP256Aes,
 }
 
 impl SuiteId {
-    const ALL: [SuiteId; 2] = [SuiteId::P256Aes, SuiteId::X25519ChaCha];
+    /// Every suite, each pinned explicitly on both sides (the library's default client offer
+    /// puts the hybrid suites first: no figure here depends on that default).
+    const ALL: [SuiteId; 4] = [
+        SuiteId::P256Aes,
+        SuiteId::X25519ChaCha,
+        SuiteId::HybridEd25519ChaCha,
+        SuiteId::HybridP256Aes,
+    ];
+    /// The classic suites: one per AEAD. Packet protection does not depend on the key
+    /// exchange, so the packet figures use these.
+    const CLASSIC: [SuiteId; 2] = [SuiteId::P256Aes, SuiteId::X25519ChaCha];
 
     fn label(self) -> &'static str {
+        self.suite().name()
+    }
+    fn suite(self) -> Suite {
         match self {
-            SuiteId::P256Aes => "P256_ECDSA_AES256GCM",
-            SuiteId::X25519ChaCha => "X25519_ED25519_CHACHA20POLY1305",
+            SuiteId::P256Aes => Suite::P256EcdsaAes256GcmSha256,
+            SuiteId::X25519ChaCha => Suite::X25519Ed25519ChaCha20Poly1305Sha256,
+            SuiteId::HybridEd25519ChaCha => Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+            SuiteId::HybridP256Aes => Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
         }
     }
+    fn hybrid(self) -> bool {
+        self.suite().is_post_quantum()
+    }
     fn aead_label(self) -> &'static str {
-        match self {
-            SuiteId::P256Aes => "AES-256-GCM",
-            SuiteId::X25519ChaCha => "ChaCha20-Poly1305",
+        match self.key_type() {
+            KeyType::EcdsaP256 => "AES-256-GCM",
+            _ => "ChaCha20-Poly1305",
         }
     }
     fn key_type(self) -> KeyType {
-        match self {
-            SuiteId::P256Aes => KeyType::EcdsaP256,
-            SuiteId::X25519ChaCha => KeyType::Ed25519,
-        }
+        self.suite().key_type()
     }
     fn code(self) -> gamecrypt_suite {
-        match self {
-            SuiteId::P256Aes => GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256,
-            SuiteId::X25519ChaCha => GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256,
-        }
+        gamecrypt_suite::from(self.suite().code())
     }
     fn aead(self) -> &'static aead::Algorithm {
-        match self {
-            SuiteId::P256Aes => &aead::AES_256_GCM,
-            SuiteId::X25519ChaCha => &aead::CHACHA20_POLY1305,
+        match self.key_type() {
+            KeyType::EcdsaP256 => &aead::AES_256_GCM,
+            _ => &aead::CHACHA20_POLY1305,
         }
     }
 }
 
+/// Optional features of a configuration pair (the memory section measures each).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Variant {
+    /// The client trusts the server key's fingerprint instead of pinning the key itself.
+    fingerprint: bool,
+    /// The server requires a client signature and a client token (section 21); the client
+    /// has a key of the suite's type and a 32-byte token; the server accepts every client.
+    client_auth: bool,
+    /// The server uses retry cookies (section 22): each handshake starts with the stateless
+    /// check, a Retry and a second ClientHello with the cookie.
+    retry: bool,
+}
+
+impl Variant {
+    fn label(self) -> &'static str {
+        match (self.fingerprint, self.client_auth, self.retry) {
+            (false, false, false) => "pinned key",
+            (true, false, false) => "client pins the fingerprint",
+            (false, true, false) => "server requires client signature + 32-byte token",
+            (false, false, true) => "server uses retry cookies",
+            _ => "combined",
+        }
+    }
+}
+
+/// The client's address as the retry check sees it (any stable byte string).
+const CLIENT_ADDRESS: [u8; 6] = [127, 0, 0, 1, 0x30, 0x39];
+
 /// A server and a client configuration (C handles) for one suite: the server's identity key
-/// is fresh, the client pins it.
+/// is fresh, the client pins it (or its fingerprint).
 struct Configs {
     server: *mut gamecrypt_server_config,
     client: *mut gamecrypt_client_config,
+    variant: Variant,
 }
 
 impl Configs {
     fn new(suite: SuiteId) -> Configs {
+        Configs::with(suite, Variant::default())
+    }
+
+    fn with(suite: SuiteId, variant: Variant) -> Configs {
         let key = SigningKey::generate(suite.key_type()).expect("key generation");
         let pkcs8 = key.to_pkcs8_der().expect("PKCS#8 export");
         let spki = key.public_key().spki_der();
+        let fingerprint = key.public_key().fingerprint().to_vec();
+        let client_pkcs8 = SigningKey::generate(suite.key_type())
+            .and_then(|k| k.to_pkcs8_der())
+            .expect("client key");
+        let token = [0x7au8; 32];
+        let mut identity = std::ptr::null_mut();
+        let mut client_key = std::ptr::null_mut();
+        let mut server_key = std::ptr::null_mut();
         let mut sb = std::ptr::null_mut();
         let mut server = std::ptr::null_mut();
         let mut cb = std::ptr::null_mut();
@@ -616,33 +681,97 @@ impl Configs {
         // SAFETY: valid buffers and out-pointers; handles are used as documented.
         unsafe {
             check(
-                gamecrypt_server_config_builder_new(pkcs8.as_ptr(), pkcs8.len(), &mut sb),
+                gamecrypt_signing_key_from_der(pkcs8.as_ptr(), pkcs8.len(), &mut identity),
+                "identity key",
+            );
+            check(
+                gamecrypt_public_key_from_spki_der(spki.as_ptr(), spki.len(), &mut server_key),
+                "server public key",
+            );
+            check(
+                gamecrypt_server_config_builder_new(identity, &mut sb),
                 "server builder",
             );
             check(
                 gamecrypt_server_config_builder_set_suites(sb, code.as_ptr(), 1),
                 "server suites",
             );
+            if variant.client_auth {
+                check(
+                    gamecrypt_server_config_builder_set_client_auth(
+                        sb,
+                        GAMECRYPT_CLIENT_AUTH_REQUIRED,
+                        GAMECRYPT_CLIENT_AUTH_REQUIRED,
+                    ),
+                    "client auth",
+                );
+            }
+            if variant.retry {
+                check(
+                    gamecrypt_server_config_builder_set_retry(
+                        sb,
+                        GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS,
+                    ),
+                    "retry",
+                );
+            }
             check(
                 gamecrypt_server_config_builder_build(sb, &mut server),
                 "server config",
             );
             gamecrypt_server_config_builder_free(sb);
-            check(
-                gamecrypt_client_config_builder_new_pinned_key(spki.as_ptr(), spki.len(), &mut cb),
-                "client builder",
-            );
+            if variant.fingerprint {
+                check(
+                    gamecrypt_client_config_builder_new_pinned_fingerprint(
+                        fingerprint.as_ptr(),
+                        fingerprint.len(),
+                        &mut cb,
+                    ),
+                    "client builder",
+                );
+            } else {
+                check(
+                    gamecrypt_client_config_builder_new_pinned_key(server_key, &mut cb),
+                    "client builder",
+                );
+            }
             check(
                 gamecrypt_client_config_builder_set_suites(cb, code.as_ptr(), 1),
                 "client suites",
             );
+            if variant.client_auth {
+                check(
+                    gamecrypt_signing_key_from_der(
+                        client_pkcs8.as_ptr(),
+                        client_pkcs8.len(),
+                        &mut client_key,
+                    ),
+                    "client key",
+                );
+                check(
+                    gamecrypt_client_config_builder_set_client_key(cb, client_key),
+                    "client key",
+                );
+                check(
+                    gamecrypt_client_config_builder_set_token(cb, token.as_ptr(), token.len()),
+                    "client token",
+                );
+                gamecrypt_signing_key_free(client_key);
+            }
             check(
                 gamecrypt_client_config_builder_build(cb, &mut client),
                 "client config",
             );
             gamecrypt_client_config_builder_free(cb);
+            // The configurations keep their own references to the keys.
+            gamecrypt_signing_key_free(identity);
+            gamecrypt_public_key_free(server_key);
         }
-        Configs { server, client }
+        Configs {
+            server,
+            client,
+            variant,
+        }
     }
 }
 
@@ -669,15 +798,46 @@ fn new_client(cfg: &Configs) -> *mut gamecrypt_session {
     c
 }
 
-/// A fresh server session.
+/// A fresh server session (for `CLIENT_ADDRESS` when the server uses retry cookies).
 fn new_server(cfg: &Configs) -> *mut gamecrypt_session {
     let mut s = std::ptr::null_mut();
-    // SAFETY: valid config handle and out-pointer.
-    check(
-        unsafe { gamecrypt_session_new_server(cfg.server, MODE, &mut s) },
-        "new server",
-    );
+    // SAFETY: valid config handle, address and out-pointer.
+    let r = unsafe {
+        if cfg.variant.retry {
+            gamecrypt_session_new_server_for_address(
+                cfg.server,
+                MODE,
+                CLIENT_ADDRESS.as_ptr(),
+                CLIENT_ADDRESS.len(),
+                &mut s,
+            )
+        } else {
+            gamecrypt_session_new_server(cfg.server, MODE, &mut s)
+        }
+    };
+    check(r, "new server");
     s
+}
+
+/// The stateless retry check of a datagram from `CLIENT_ADDRESS`: (action, Retry length).
+fn check_client_hello(cfg: &Configs, datagram: &[u8], retry: &mut [u8]) -> (u32, usize) {
+    let (mut len, mut action) = (0, 0);
+    // SAFETY: valid config handle, buffers and out-pointers.
+    let r = unsafe {
+        gamecrypt_server_config_check_client_hello(
+            cfg.server,
+            CLIENT_ADDRESS.as_ptr(),
+            CLIENT_ADDRESS.len(),
+            datagram.as_ptr(),
+            datagram.len(),
+            retry.as_mut_ptr(),
+            retry.len(),
+            &mut len,
+            &mut action,
+        )
+    };
+    check(r, "check ClientHello");
+    (action, len)
 }
 
 /// Writes `session`'s next handshake message into `buf`; returns its length.
@@ -700,19 +860,50 @@ fn read_hs(session: *mut gamecrypt_session, msg: &[u8]) {
 }
 
 /// Runs the complete handshake of a new client and a new server; returns (client, server).
+/// With retry cookies it starts with the stateless check, the Retry and the second
+/// ClientHello; with client authentication the server accepts the client at the end.
 fn handshake_pair(
     cfg: &Configs,
     buf: &mut [u8],
 ) -> (*mut gamecrypt_session, *mut gamecrypt_session) {
     let c = new_client(cfg);
+    let mut n = write_hs(c, buf);
+    if cfg.variant.retry {
+        let mut retry = [0u8; GAMECRYPT_RETRY_LEN];
+        let (action, len) = check_client_hello(cfg, &buf[..n], &mut retry);
+        assert_eq!(action, GAMECRYPT_RETRY_ACTION_SEND_RETRY);
+        read_hs(c, &retry[..len]);
+        n = write_hs(c, buf);
+        let (action, _) = check_client_hello(cfg, &buf[..n], &mut retry);
+        assert_eq!(action, GAMECRYPT_RETRY_ACTION_ACCEPT);
+    }
     let s = new_server(cfg);
-    let n = write_hs(c, buf);
     read_hs(s, &buf[..n]);
     let n = write_hs(s, buf);
     read_hs(c, &buf[..n]);
     let n = write_hs(c, buf);
     read_hs(s, &buf[..n]);
+    if cfg.variant.client_auth {
+        // SAFETY: live session.
+        check(unsafe { gamecrypt_session_accept(s) }, "accept");
+    }
     (c, s)
+}
+
+/// The lengths of the ClientHello and the ServerHello of one handshake with `cfg`.
+fn hello_sizes(cfg: &Configs) -> (usize, usize) {
+    let mut buf = vec![0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN];
+    let c = new_client(cfg);
+    let s = new_server(cfg);
+    let ch = write_hs(c, &mut buf);
+    read_hs(s, &buf[..ch]);
+    let sh = write_hs(s, &mut buf);
+    // SAFETY: live sessions, freed once.
+    unsafe {
+        gamecrypt_session_free(c);
+        gamecrypt_session_free(s);
+    }
+    (ch, sh)
 }
 
 /// An established client/server pair, freed on drop.
@@ -737,6 +928,39 @@ impl Pair {
             );
         }
         Pair { client, server }
+    }
+}
+
+impl Pair {
+    /// One empty packet each way (untimed). A sender may start a key update only once a
+    /// packet from its peer opened under its current key generation (docs/PROTOCOL.md
+    /// sections 17.3 and 18); with one-way traffic, an AES-256-GCM sender would stop with
+    /// KEY_UPDATE_BLOCKED after 2^23 packets. The timed cases call this between batches or
+    /// chunks, as an application's return traffic would.
+    fn exchange(&self) {
+        let mut pkt = [0u8; GAMECRYPT_PACKET_OVERHEAD];
+        let mut out = [0u8; 1];
+        for (from, to) in [(self.client, self.server), (self.server, self.client)] {
+            let mut len = 0;
+            // SAFETY: live sessions, valid non-overlapping buffers.
+            unsafe {
+                check(
+                    gamecrypt_session_seal(
+                        from,
+                        std::ptr::null(),
+                        0,
+                        pkt.as_mut_ptr(),
+                        pkt.len(),
+                        &mut len,
+                    ),
+                    "exchange seal",
+                );
+                check(
+                    gamecrypt_session_open(to, pkt.as_ptr(), len, out.as_mut_ptr(), 0, &mut len),
+                    "exchange open",
+                );
+            }
+        }
     }
 }
 
@@ -827,6 +1051,7 @@ impl GcSeal {
 
 impl Case for GcSeal {
     fn run(&mut self, n: u64) -> Duration {
+        self.pair.exchange();
         let (seal, s) = (self.seal, self.pair.client);
         let (pt, out) = self.bufs.split();
         let mut len = 0;
@@ -888,6 +1113,7 @@ impl Case for GcOpen {
         let mut total = Duration::ZERO;
         let mut left = n;
         while left > 0 {
+            self.pair.exchange();
             let k = left.min(per_chunk) as usize;
             for slot in chunk.chunks_exact_mut(pkt).take(k) {
                 let mut len = 0;
@@ -933,8 +1159,13 @@ impl Case for GcOpen {
 /// An established pair made with the safe Rust API (no C ABI), for the overhead breakdown.
 fn rust_pair(suite: SuiteId) -> (Session, Session) {
     let key = SigningKey::generate(suite.key_type()).expect("key");
-    let server_cfg = ServerConfig::builder(key.clone()).expect("config").build();
+    let suites = [suite.suite()];
+    let server_cfg = ServerConfig::builder(key.clone())
+        .and_then(|b| b.suites(&suites))
+        .expect("config")
+        .build();
     let client_cfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .and_then(|b| b.suites(&suites))
         .expect("config")
         .build()
         .expect("config");
@@ -950,14 +1181,26 @@ fn rust_pair(suite: SuiteId) -> (Session, Session) {
     (c, s)
 }
 
+/// One empty packet each way with the Rust API (see `Pair::exchange`).
+fn exchange(client: &Session, server: &Session) {
+    let mut pkt = [0u8; GAMECRYPT_PACKET_OVERHEAD];
+    let mut out = [0u8; 0];
+    for (from, to) in [(client, server), (server, client)] {
+        let n = from.seal(&[], &mut pkt).expect("exchange seal");
+        to.open(&pkt[..n], &mut out).expect("exchange open");
+    }
+}
+
 /// `Session::seal` (Rust API), laid out like `GcSeal`.
 struct RustSeal {
     client: Session,
+    server: Session,
     bufs: TwoBuffers,
 }
 
 impl Case for RustSeal {
     fn run(&mut self, n: u64) -> Duration {
+        exchange(&self.client, &self.server);
         let (pt, out) = self.bufs.split();
         let t = Instant::now();
         for _ in 0..n {
@@ -987,6 +1230,7 @@ impl Case for RustOpen {
         let mut total = Duration::ZERO;
         let mut left = n;
         while left > 0 {
+            exchange(&self.client, &self.server);
             let k = left.min(per_chunk) as usize;
             for slot in chunk.chunks_exact_mut(pkt).take(k) {
                 self.client.seal(&self.plaintext, slot).expect("seal");
@@ -1218,30 +1462,56 @@ enum RawSigner {
     Ed25519(signature::Ed25519KeyPair),
 }
 
+/// ML-KEM-768 ciphertext length (FIPS 203).
+const MLKEM768_CT_LEN: usize = 1088;
+/// The ServerHello ends with a 64-byte signature (fixed r||s or Ed25519), outside the
+/// transcript hash.
+const SERVER_SIGNATURE_LEN: usize = 64;
+
 /// Raw aws-lc-rs cost of one side's primitives, no encoding (as in the reference figures):
-/// server = ephemeral keygen + public key + ECDH + sign(70 bytes) + SHA-256(1.4 KB) + HKDF
+/// server = ephemeral keygen + public key + ECDH + sign(70 bytes) + SHA-256(transcript) + HKDF
 /// (extract + 6 expands) + 2 AEAD key setups + seal and open of an empty Finished; client =
 /// keygen + public key + ECDH + verify + the same hashing, HKDF, AEAD setups and the seal.
+/// Hybrid suites (X25519MLKEM768) add, on the server, parsing the client's ML-KEM-768
+/// encapsulation key and one encapsulation; on the client, an ML-KEM-768 key generation, its
+/// encapsulation key bytes and one decapsulation. The transcript hashed has the length of
+/// the real ClientHello + ServerHello of the suite's configuration.
 struct RawSide {
     suite: SuiteId,
     server: bool,
     signer: RawSigner,
     verify_key: Vec<u8>,
+    /// The peer's X25519 or P-256 share.
     peer_share: Vec<u8>,
+    /// Hybrid, server: a client's ML-KEM-768 encapsulation key.
+    peer_ek: Vec<u8>,
+    /// Hybrid, client: a server's ML-KEM-768 ciphertext (made for another key: decapsulation
+    /// then takes its implicit-rejection path, which costs the same, FIPS 203 is constant
+    /// time).
+    peer_ct: Vec<u8>,
     signature: Vec<u8>,
     transcript: Vec<u8>,
     rng: rand::SystemRandom,
 }
 
 impl RawSide {
-    fn new(suite: SuiteId, server: bool) -> RawSide {
+    fn new(suite: SuiteId, server: bool, transcript_len: usize) -> RawSide {
         let rng = rand::SystemRandom::new();
         let kx = kx_alg(suite);
         let peer = agreement::PrivateKey::generate(kx).expect("keygen");
         let peer_share = peer.compute_public_key().expect("share").as_ref().to_vec();
+        let (mut peer_ek, mut peer_ct) = (Vec::new(), Vec::new());
+        if suite.hybrid() {
+            let dk = kem::DecapsulationKey::generate(&kem::ML_KEM_768).expect("ML-KEM keygen");
+            let ek = dk.encapsulation_key().expect("ek");
+            peer_ek = ek.key_bytes().expect("ek bytes").as_ref().to_vec();
+            let (ct, _) = ek.encapsulate().expect("encapsulate");
+            peer_ct = ct.as_ref().to_vec();
+            assert_eq!(peer_ct.len(), MLKEM768_CT_LEN);
+        }
         let msg = [7u8; 70];
-        let (signer, verify_key, signature) = match suite {
-            SuiteId::P256Aes => {
+        let (signer, verify_key, signature) = match suite.key_type() {
+            KeyType::EcdsaP256 => {
                 let k =
                     signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_FIXED_SIGNING)
                         .expect("ecdsa keygen");
@@ -1250,7 +1520,7 @@ impl RawSide {
                 let sig = k.sign(&rng, &msg).expect("sign").as_ref().to_vec();
                 (RawSigner::Ecdsa(k), pk, sig)
             }
-            SuiteId::X25519ChaCha => {
+            _ => {
                 let k = signature::Ed25519KeyPair::generate().expect("ed25519 keygen");
                 use signature::KeyPair;
                 let pk = k.public_key().as_ref().to_vec();
@@ -1264,14 +1534,35 @@ impl RawSide {
             signer,
             verify_key,
             peer_share,
+            peer_ek,
+            peer_ct,
             signature,
-            transcript: vec![1u8; 1200 + 241],
+            transcript: vec![1u8; transcript_len],
             rng,
         }
     }
 
     fn one(&self) {
         let kx = kx_alg(self.suite);
+        // Hybrid: the ML-KEM part first (client: key generation; server: encapsulation).
+        let mut kem_ss = [0u8; 32];
+        if self.suite.hybrid() {
+            if self.server {
+                let ek =
+                    kem::EncapsulationKey::new(&kem::ML_KEM_768, &self.peer_ek).expect("ek parse");
+                let (ct, ss) = ek.encapsulate().expect("encapsulate");
+                black_box(ct.as_ref());
+                kem_ss.copy_from_slice(ss.as_ref());
+            } else {
+                let dk = kem::DecapsulationKey::generate(&kem::ML_KEM_768).expect("ML-KEM keygen");
+                let ek = dk.encapsulation_key().expect("ek");
+                black_box(ek.key_bytes().expect("ek bytes").as_ref());
+                let ss = dk
+                    .decapsulate(kem::Ciphertext::from(&self.peer_ct[..]))
+                    .expect("decapsulate");
+                kem_ss.copy_from_slice(ss.as_ref());
+            }
+        }
         let eph = agreement::PrivateKey::generate(kx).expect("keygen");
         black_box(eph.compute_public_key().expect("share"));
         let shared = agreement::agree(
@@ -1279,12 +1570,18 @@ impl RawSide {
             agreement::UnparsedPublicKey::new(kx, &self.peer_share),
             (),
             |s| {
-                let mut k = [0u8; 32];
-                k.copy_from_slice(s);
+                let mut k = [0u8; 64];
+                k[..32].copy_from_slice(&kem_ss);
+                k[32..].copy_from_slice(s);
                 Ok(k)
             },
         )
         .expect("agree");
+        let shared = if self.suite.hybrid() {
+            &shared[..]
+        } else {
+            &shared[32..]
+        };
         let th = digest::digest(&digest::SHA256, &self.transcript);
         let msg = [7u8; 70];
         if self.server {
@@ -1293,15 +1590,15 @@ impl RawSide {
                 RawSigner::Ed25519(k) => black_box(k.sign(&msg)),
             };
         } else {
-            let alg: &dyn signature::VerificationAlgorithm = match self.suite {
-                SuiteId::P256Aes => &signature::ECDSA_P256_SHA256_FIXED,
-                SuiteId::X25519ChaCha => &signature::ED25519,
+            let alg: &dyn signature::VerificationAlgorithm = match self.suite.key_type() {
+                KeyType::EcdsaP256 => &signature::ECDSA_P256_SHA256_FIXED,
+                _ => &signature::ED25519,
             };
             signature::UnparsedPublicKey::new(alg, &self.verify_key)
                 .verify(&msg, &self.signature)
                 .expect("verify");
         }
-        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, th.as_ref()).extract(&shared);
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, th.as_ref()).extract(shared);
         let mut keys = [[0u8; 32]; 6];
         for (i, k) in keys.iter_mut().enumerate() {
             let info = [&[i as u8][..]];
@@ -1337,10 +1634,11 @@ impl Case for RawSide {
     }
 }
 
+/// The elliptic-curve group (X25519 for the hybrid suites).
 fn kx_alg(suite: SuiteId) -> &'static agreement::Algorithm {
     match suite {
         SuiteId::P256Aes => &agreement::ECDH_P256,
-        SuiteId::X25519ChaCha => &agreement::X25519,
+        _ => &agreement::X25519,
     }
 }
 
@@ -1695,7 +1993,7 @@ fn main() {
     );
         println!("| AEAD | payload B | gc seal | raw seal | seal % raw | gc open | raw open | open % raw | gc seal MB/s | gc open MB/s | max spread |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (suite, cfg) in &configs {
+        for (suite, cfg) in configs.iter().filter(|(x, _)| !x.hybrid()) {
             for &size in sizes {
                 let mut gs = GcSeal::new(cfg, size);
                 let mut rs = RawSeal {
@@ -1748,10 +2046,10 @@ fn main() {
             bs.rounds, bs.batches
         );
         println!(
-            "| AEAD | payload B | op | C ABI ns | Rust API ns | raw+copy ns | raw ns | C ABI - Rust API | Rust API - raw(+copy) | copy |"
+            "| AEAD | payload B | op | C ABI ns | Rust API ns | raw+copy ns | raw ns | C ABI - Rust API | Rust API - raw(+copy) | copy | max spread |"
         );
-        println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (suite, cfg) in &configs {
+        println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (suite, cfg) in configs.iter().filter(|(x, _)| !x.hybrid()) {
             for size in [64, 1200] {
                 let seal_bufs = || {
                     let mut b = TwoBuffers::new(
@@ -1763,9 +2061,10 @@ fn main() {
                     b
                 };
                 let mut gs = GcSeal::new(cfg, size);
-                let (c, _) = rust_pair(*suite);
+                let (c, srv) = rust_pair(*suite);
                 let mut rseal = RustSeal {
                     client: c,
+                    server: srv,
                     bufs: seal_bufs(),
                 };
                 let mut rcs = RawCopySeal {
@@ -1795,8 +2094,10 @@ fn main() {
                     ],
                 );
                 let m: Vec<f64> = g.stats.iter().map(|x| x.median).collect();
+                let spread =
+                    |cases: &[usize]| cases.iter().map(|&c| g.stats[c].spread).fold(1.0, f64::max);
                 println!(
-                    "| {} | {size} | seal | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                    "| {} | {size} | seal | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} |",
                     suite.aead_label(),
                     m[0],
                     m[1],
@@ -1804,16 +2105,18 @@ fn main() {
                     m[3],
                     m[0] - m[1],
                     m[1] - m[2],
-                    m[2] - m[3]
+                    m[2] - m[3],
+                    spread(&[0, 1, 2, 3])
                 );
                 println!(
-                    "| {} | {size} | open | {:.1} | {:.1} | | {:.1} | {:.1} | {:.1} | |",
+                    "| {} | {size} | open | {:.1} | {:.1} | | {:.1} | {:.1} | {:.1} | | {:.2} |",
                     suite.aead_label(),
                     m[4],
                     m[5],
                     m[6],
                     m[4] - m[5],
-                    m[5] - m[6]
+                    m[5] - m[6],
+                    spread(&[4, 5, 6])
                 );
             }
         }
@@ -1893,7 +2196,43 @@ fn main() {
             ));
         }
         print_notes(&mut notes);
+        println!(
+            "\nOther configurations ({} pairs each; heap bytes per established session as above, \
+             all = Rust + C chunk bytes; the pinned-key rows above are the reference):\n",
+            s.sessions
+        );
+        println!("| suite | configuration | client all chunk B | client blocks | server all chunk B | server blocks |");
+        println!("|---|---|---:|---:|---:|---:|");
         for suite in SuiteId::ALL {
+            for variant in [
+                Variant {
+                    fingerprint: true,
+                    ..Variant::default()
+                },
+                Variant {
+                    client_auth: true,
+                    ..Variant::default()
+                },
+                Variant {
+                    retry: true,
+                    ..Variant::default()
+                },
+            ] {
+                let cfg = Configs::with(suite, variant);
+                let m = memory_per_session(&s, &cfg);
+                println!(
+                    "| {} | {} | {:.0} | {:.2} | {:.0} | {:.2} |",
+                    suite.label(),
+                    variant.label(),
+                    m.client.all_chunk,
+                    m.client.all_blocks,
+                    m.server.all_chunk,
+                    m.server.all_blocks
+                );
+            }
+        }
+        println!();
+        for suite in SuiteId::CLASSIC {
             let k = memory_per_aead_key(suite, s.sessions);
             println!(
             "one aws-lc-rs LessSafeKey ({}): Rust {:.0} B in {:.2} blocks; all heap {:.0} B chunk in {:.2} blocks \
@@ -1933,8 +2272,14 @@ fn main() {
                 cfg,
                 buf: vec![0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN],
             };
-            let mut raw_s = RawSide::new(*suite, true);
-            let mut raw_c = RawSide::new(*suite, false);
+            let (ch, sh) = hello_sizes(cfg);
+            let transcript = ch + sh - SERVER_SIGNATURE_LEN;
+            let mut raw_s = RawSide::new(*suite, true, transcript);
+            let mut raw_c = RawSide::new(*suite, false, transcript);
+            notes.push(format!(
+                "- {}: ClientHello {ch} B, ServerHello {sh} B (raw sides hash {transcript} B)",
+                suite.label()
+            ));
             let g = measure(&s, &mut [&mut sv, &mut full, &mut raw_s, &mut raw_c]);
             let st = &g.stats;
             let us = |ns: f64| ns / 1000.0;

@@ -3,7 +3,7 @@
 # seal/open through the C ABI next to raw aws-lc-rs, heap allocations per packet, heap bytes
 # per session, handshakes per second. It prints figures only; it never fails on speed.
 #
-# A full run takes about 1.5 to 2 minutes. Run it on a quiet machine: other processes on the
+# A full run takes about 2.5 minutes. Run it on a quiet machine: other processes on the
 # same cores show up as noise (the report gives the load average and a spread column).
 #
 # The report is also saved to target/bench/session-<UTC time>.md.

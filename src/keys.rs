@@ -492,6 +492,14 @@ impl fmt::Debug for PublicKey {
     }
 }
 
+impl PublicKey {
+    /// Test hook: do both handles share one key object (not merely equal keys)?
+    #[cfg(test)]
+    pub(crate) fn same_object(&self, other: &PublicKey) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
 impl PartialEq for PublicKey {
     fn eq(&self, other: &Self) -> bool {
         self.inner.spki == other.inner.spki

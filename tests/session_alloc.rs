@@ -187,3 +187,55 @@ fn seal_and_open_do_not_allocate_after_key_updates_and_with_hybrid_suites() {
         assert_eq!(c.key_generation().unwrap(), 3);
     }
 }
+
+/// The next generation's receive keys are derived lazily (docs/PROTOCOL.md section 17.1)
+/// and kept: the first packet with the other key phase may allocate (it derives them), a
+/// flood of forged packets with that phase does not (one derivation, not one per packet).
+#[test]
+fn forged_other_phase_packets_derive_the_next_keys_once() {
+    for kt in [KeyType::EcdsaP256, KeyType::Ed25519] {
+        let key = SigningKey::generate(kt).unwrap();
+        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
+        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+            .unwrap()
+            .build()
+            .unwrap();
+        let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
+        let s = Session::new_server(scfg, Mode::Datagram);
+        let mut buf = vec![0u8; 4096];
+        let n = c.write_handshake(&mut buf).unwrap();
+        s.read_handshake(&buf[..n]).unwrap();
+        let n = s.write_handshake(&mut buf).unwrap();
+        c.read_handshake(&buf[..n]).unwrap();
+        let n = c.write_handshake(&mut buf).unwrap();
+        s.read_handshake(&buf[..n]).unwrap();
+
+        let mut plain = vec![0u8; 1300];
+        let mut packet = vec![0u8; 1300];
+        let n = c.seal(&[0x55u8; 1200], &mut packet).unwrap();
+        s.open(&packet[..n], &mut plain).unwrap();
+        let n = c.seal(&[0x55u8; 1200], &mut packet).unwrap();
+        let mut forged = packet[..n].to_vec();
+        forged[0] ^= 1; // the other key phase
+        let first = count_allocations(|| {
+            assert_eq!(
+                s.open(&forged, &mut plain),
+                Err(gamecrypt::Error::PacketAuthFailed)
+            );
+        });
+        assert!(first > 0, "{kt:?}: the first one derives the next keys");
+        let flood = count_allocations(|| {
+            for i in 0..1000u32 {
+                forged[8 + (i as usize % 1000)] ^= 1;
+                assert_eq!(
+                    s.open(&forged, &mut plain),
+                    Err(gamecrypt::Error::PacketAuthFailed)
+                );
+            }
+        });
+        assert_eq!(flood, 0, "{kt:?}: the next keys are kept");
+        // The genuine packet still opens; nothing changed.
+        assert_eq!(s.open(&packet[..n], &mut plain), Ok(1200));
+        assert_eq!(s.key_generation().unwrap(), 0);
+    }
+}

@@ -646,7 +646,9 @@ pub unsafe extern "C" fn gamecrypt_session_seal(
 }
 
 /// Opens a packet (first byte 0x40 or above) into `out`, which needs
-/// `packet_len - GAMECRYPT_PACKET_OVERHEAD` bytes. Only in state ESTABLISHED. No allocation.
+/// `packet_len - GAMECRYPT_PACKET_OVERHEAD` bytes. Only in state ESTABLISHED. No allocation,
+/// except once per key generation: the first packet with the other key phase (a key update
+/// by the peer, or a forgery) derives the next receive keys, which are then kept.
 /// May run concurrently with gamecrypt_session_seal() on the same session.
 ///
 /// Returns OK; NULL_ARGUMENT, BUFFER_TOO_SMALL (needed length in *out_len), WRONG_STATE:

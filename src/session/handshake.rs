@@ -470,22 +470,27 @@ pub(crate) fn client_process(
         )
         .map_err(|_| Error::HandshakeSignatureInvalid)?;
 
-    match &cfg.anchor {
+    let server_key = match &cfg.anchor {
         TrustAnchor::PinnedKey(pin) => {
             if *pin != server_key {
                 return Err(Error::PinnedKeyMismatch);
             }
+            // The same key: keep a reference to the configured one (an `Arc`), so that the
+            // established session does not hold a second copy of it.
+            pin.clone()
         }
         TrustAnchor::PinnedFingerprint(fp) => {
             if fp != server_key.fingerprint() {
                 return Err(Error::FingerprintMismatch);
             }
+            server_key
         }
         TrustAnchor::Root(root) => {
             let cert = certificate.as_ref().ok_or(Error::CertificateMissing)?;
             cert.verify(root, cfg.server_name.as_deref(), cfg.now()?)?;
+            server_key
         }
-    }
+    };
 
     let shared = eph.agree(share)?;
     let schedule = key_schedule(&th, &shared)?;

@@ -23,7 +23,8 @@
 //!
 //! A [`Session`] is `Send + Sync`: sealing and opening use separate locks, so one thread may
 //! seal while another opens. Once established, `seal` and `open` do not allocate (except
-//! during a key update, which is rare).
+//! during a key update, which is rare, and once per key generation in `open` for the first
+//! packet with the other key phase, which derives the next receive keys: section 17.1).
 //!
 //! Key update (section 17): either side may call [`Session::update_keys`]; the library also
 //! updates the send keys automatically before the AEAD usage limit (section 18). When both
@@ -177,44 +178,58 @@ pub mod limits {
     pub const CLIENT_ADDRESS_MAX_LEN: usize = super::retry::CLIENT_ADDRESS_MAX_LEN;
 }
 
+/// The handshake state. Every variant is boxed: an established session keeps only
+/// `Handshake::Done` (one word plus the tag), not the largest variant's size inline.
 enum Handshake {
     /// Client before or after sending its hello.
-    ClientHello {
-        cfg: Arc<ClientConfig>,
-        hello: ClientHello,
-        written: bool,
-        /// A Retry was followed (at most one per session).
-        retried: bool,
-    },
+    ClientHello(Box<ClientHelloState>),
     /// Client that accepted the ServerHello and must send its Finished.
-    ClientFinished {
-        finished: Vec<u8>,
-        send: SendHalf,
-        recv: RecvHalf,
-    },
+    ClientFinished(Box<ClientFinishedState>),
     /// Server waiting for a ClientHello.
-    ServerStart {
-        cfg: Arc<ServerConfig>,
-        entropy: Box<dyn Entropy + Send>,
-        client_address: Option<Vec<u8>>,
-    },
+    ServerStart(Box<ServerStartState>),
     /// Server that answered and waits for the client's Finished.
-    ServerHello {
-        cfg: Arc<ServerConfig>,
-        server_hello: Vec<u8>,
-        /// Kept only when client authentication is configured (the client signs it).
-        client_hello: Vec<u8>,
-        client_hello_hash: [u8; 32],
-        /// SHA-256 of the answered ClientHello's core (section 22.1).
-        client_hello_core: [u8; 32],
-        written: bool,
-        send: SendHalf,
-        recv: RecvHalf,
-    },
+    ServerHello(Box<ServerHelloState>),
     /// Server that verified the client's credentials and waits for the application.
-    ServerAccept { send: SendHalf, recv: RecvHalf },
+    ServerAccept(Box<Halves>),
     /// Established, failed or closed.
     Done,
+}
+
+/// The packet protection halves, held by the handshake until the session is established.
+struct Halves {
+    send: SendHalf,
+    recv: RecvHalf,
+}
+
+struct ClientHelloState {
+    cfg: Arc<ClientConfig>,
+    hello: ClientHello,
+    written: bool,
+    /// A Retry was followed (at most one per session).
+    retried: bool,
+}
+
+struct ClientFinishedState {
+    finished: Vec<u8>,
+    halves: Halves,
+}
+
+struct ServerStartState {
+    cfg: Arc<ServerConfig>,
+    entropy: Box<dyn Entropy + Send>,
+    client_address: Option<Vec<u8>>,
+}
+
+struct ServerHelloState {
+    cfg: Arc<ServerConfig>,
+    server_hello: Vec<u8>,
+    /// Kept only when client authentication is configured (the client signs it).
+    client_hello: Vec<u8>,
+    client_hello_hash: [u8; 32],
+    /// SHA-256 of the answered ClientHello's core (section 22.1).
+    client_hello_core: [u8; 32],
+    written: bool,
+    halves: Halves,
 }
 
 struct Negotiated {
@@ -231,7 +246,8 @@ pub struct Session {
     send: Mutex<Option<SendHalf>>,
     recv: Mutex<Option<RecvHalf>>,
     negotiated: OnceLock<Negotiated>,
-    client_credentials: OnceLock<ClientCredentials>,
+    /// Boxed: only servers with client authentication have it.
+    client_credentials: OnceLock<Box<ClientCredentials>>,
     rejected: AtomicBool,
 }
 
@@ -262,12 +278,12 @@ impl Session {
             Role::Client,
             mode,
             State::NeedWrite,
-            Handshake::ClientHello {
+            Handshake::ClientHello(Box::new(ClientHelloState {
                 cfg: config,
                 hello,
                 written: false,
                 retried: false,
-            },
+            })),
         ))
     }
 
@@ -306,11 +322,11 @@ impl Session {
             Role::Server,
             mode,
             State::NeedRead,
-            Handshake::ServerStart {
+            Handshake::ServerStart(Box::new(ServerStartState {
                 cfg: config,
                 entropy,
                 client_address,
-            },
+            })),
         )
     }
 
@@ -402,17 +418,9 @@ impl Session {
     pub fn pending_handshake_len(&self) -> Result<usize> {
         self.live_state()?;
         match &*self.handshake.lock() {
-            Handshake::ClientHello {
-                hello,
-                written: false,
-                ..
-            } => Ok(hello.bytes.len()),
-            Handshake::ClientFinished { finished, .. } => Ok(finished.len()),
-            Handshake::ServerHello {
-                server_hello,
-                written: false,
-                ..
-            } => Ok(server_hello.len()),
+            Handshake::ClientHello(st) if !st.written => Ok(st.hello.bytes.len()),
+            Handshake::ClientFinished(st) => Ok(st.finished.len()),
+            Handshake::ServerHello(st) if !st.written => Ok(st.server_hello.len()),
             _ => Err(Error::WrongState),
         }
     }
@@ -429,37 +437,33 @@ impl Session {
             Ok(msg.len())
         };
         match &mut *hs {
-            Handshake::ClientHello { hello, written, .. } if !*written => {
-                let n = copy(&hello.bytes, out)?;
-                *written = true;
+            Handshake::ClientHello(st) if !st.written => {
+                let n = copy(&st.hello.bytes, out)?;
+                st.written = true;
                 self.set_state(State::NeedRead);
                 Ok(n)
             }
-            Handshake::ServerHello {
-                server_hello,
-                written,
-                ..
-            } if !*written => {
-                let n = copy(server_hello, out)?;
-                *written = true;
+            Handshake::ServerHello(st) if !st.written => {
+                let n = copy(&st.server_hello, out)?;
+                st.written = true;
                 self.set_state(State::NeedRead);
                 Ok(n)
             }
-            Handshake::ClientFinished { finished, .. } => {
-                let n = copy(finished, out)?;
-                let Handshake::ClientFinished { send, recv, .. } =
-                    std::mem::replace(&mut *hs, Handshake::Done)
+            Handshake::ClientFinished(st) => {
+                let n = copy(&st.finished, out)?;
+                let Handshake::ClientFinished(st) = std::mem::replace(&mut *hs, Handshake::Done)
                 else {
                     return Err(Error::Internal);
                 };
-                self.establish(send, recv);
+                self.establish(st.halves);
                 Ok(n)
             }
             _ => Err(Error::WrongState),
         }
     }
 
-    fn establish(&self, send: SendHalf, recv: RecvHalf) {
+    fn establish(&self, halves: Halves) {
+        let Halves { send, recv } = halves;
         *self.send.lock() = Some(send);
         *self.recv.lock() = Some(recv);
         self.set_state(State::Established);
@@ -475,12 +479,13 @@ impl Session {
         self.live_state()?;
         let mut hs = self.handshake.lock();
         match &mut *hs {
-            Handshake::ClientHello {
-                hello,
-                written,
-                retried,
-                ..
-            } if *written && msg.first() == Some(&retry::MSG_RETRY) => {
+            Handshake::ClientHello(st) if st.written && msg.first() == Some(&retry::MSG_RETRY) => {
+                let ClientHelloState {
+                    hello,
+                    written,
+                    retried,
+                    ..
+                } = &mut **st;
                 if *retried {
                     return Err(Error::WrongState); // at most one Retry per session
                 }
@@ -502,12 +507,8 @@ impl Session {
                     Err(e) => Err(self.fail(Some(&mut hs), e)),
                 }
             }
-            Handshake::ClientHello {
-                cfg,
-                hello,
-                written: true,
-                ..
-            } => {
+            Handshake::ClientHello(st) if st.written => {
+                let ClientHelloState { cfg, hello, .. } = &**st;
                 let result = match handshake::client_process(cfg, hello, msg) {
                     Ok(r) => r,
                     Err(e) => return Err(self.fail(Some(&mut hs), e)),
@@ -543,19 +544,19 @@ impl Session {
                     suite,
                     server_key: result.server_key,
                 });
-                *hs = Handshake::ClientFinished {
+                *hs = Handshake::ClientFinished(Box::new(ClientFinishedState {
                     finished,
-                    send,
-                    recv,
-                };
+                    halves: Halves { send, recv },
+                }));
                 self.set_state(State::NeedWrite);
                 Ok(())
             }
-            Handshake::ServerStart {
-                cfg,
-                entropy,
-                client_address,
-            } => {
+            Handshake::ServerStart(st) => {
+                let ServerStartState {
+                    cfg,
+                    entropy,
+                    client_address,
+                } = &mut **st;
                 let flight = match handshake::server_respond(
                     cfg,
                     msg,
@@ -585,29 +586,28 @@ impl Session {
                 } else {
                     msg.to_vec()
                 };
-                *hs = Handshake::ServerHello {
+                *hs = Handshake::ServerHello(Box::new(ServerHelloState {
                     cfg: cfg.clone(),
                     server_hello: flight.server_hello,
                     client_hello,
                     client_hello_hash: handshake::sha256(&[msg]),
                     client_hello_core: flight.client_hello_core,
                     written: false,
-                    send,
-                    recv,
-                };
+                    halves: Halves { send, recv },
+                }));
                 self.set_state(State::NeedWrite);
                 Ok(())
             }
-            Handshake::ServerHello {
-                cfg,
-                server_hello,
-                client_hello,
-                client_hello_hash,
-                client_hello_core,
-                written: true,
-                recv,
-                ..
-            } => {
+            Handshake::ServerHello(st) if st.written => {
+                let ServerHelloState {
+                    cfg,
+                    server_hello,
+                    client_hello,
+                    client_hello_hash,
+                    client_hello_core,
+                    halves: Halves { recv, .. },
+                    ..
+                } = &mut **st;
                 if msg.first() == Some(&handshake::MSG_CLIENT_HELLO) {
                     if handshake::sha256(&[msg]) == *client_hello_hash {
                         return Err(Error::PacketReplayed);
@@ -636,20 +636,19 @@ impl Session {
                         server_hello,
                     ) {
                         Ok(creds) => {
-                            let _ = self.client_credentials.set(creds);
+                            let _ = self.client_credentials.set(Box::new(creds));
                         }
                         Err(e) => return Err(self.fail(Some(&mut hs), e)),
                     }
                 }
-                let Handshake::ServerHello { send, recv, .. } =
-                    std::mem::replace(&mut *hs, Handshake::Done)
+                let Handshake::ServerHello(st) = std::mem::replace(&mut *hs, Handshake::Done)
                 else {
                     return Err(Error::Internal);
                 };
                 if auth.is_none() {
-                    self.establish(send, recv);
+                    self.establish(st.halves);
                 } else {
-                    *hs = Handshake::ServerAccept { send, recv };
+                    *hs = Handshake::ServerAccept(Box::new(st.halves));
                     self.set_state(State::NeedAccept);
                 }
                 Ok(())
@@ -699,14 +698,13 @@ impl Session {
     pub fn accept(&self) -> Result<()> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
-        if !matches!(&*hs, Handshake::ServerAccept { .. }) {
+        if !matches!(&*hs, Handshake::ServerAccept(_)) {
             return Err(Error::WrongState);
         }
-        let Handshake::ServerAccept { send, recv } = std::mem::replace(&mut *hs, Handshake::Done)
-        else {
+        let Handshake::ServerAccept(halves) = std::mem::replace(&mut *hs, Handshake::Done) else {
             return Err(Error::Internal);
         };
-        self.establish(send, recv);
+        self.establish(*halves);
         Ok(())
     }
 
@@ -719,10 +717,10 @@ impl Session {
     pub fn reject(&self, out: &mut [u8]) -> Result<usize> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
-        let Handshake::ServerAccept { send, .. } = &mut *hs else {
+        let Handshake::ServerAccept(halves) = &mut *hs else {
             return Err(Error::WrongState);
         };
-        let n = send.seal(1, &[], out)?; // kind 1: close
+        let n = halves.send.seal(1, &[], out)?; // kind 1: close
         self.rejected.store(true, Ordering::Release);
         let _ = self.fail(Some(&mut hs), Error::SessionRejected);
         Ok(n)
@@ -733,7 +731,10 @@ impl Session {
         if self.role != Role::Server {
             return Err(Error::WrongState);
         }
-        self.client_credentials.get().ok_or(Error::WrongState)
+        self.client_credentials
+            .get()
+            .map(|c| &**c)
+            .ok_or(Error::WrongState)
     }
 
     /// Server with client authentication, from `NeedAccept` on: the client's public key,
@@ -925,6 +926,12 @@ impl Session {
     #[cfg(test)]
     pub(crate) fn keeps_previous_key(&self) -> bool {
         self.recv.lock().as_ref().is_some_and(|r| r.has_previous())
+    }
+
+    /// Test hook: are the next generation's receive keys derived (section 17.1: lazily)?
+    #[cfg(test)]
+    pub(crate) fn derived_next_key(&self) -> bool {
+        self.recv.lock().as_ref().is_some_and(|r| r.has_next())
     }
 
     /// Test hook: pretends that `pn` packets were already sent.

@@ -4,7 +4,7 @@
 
 use super::transport::{self, units, Limits};
 use super::*;
-use crate::keys::SigningKey;
+use crate::keys::{KeyType, SigningKey};
 
 const SUITES: [Suite; 4] = [
     Suite::P256EcdsaAes256GcmSha256,
@@ -473,4 +473,86 @@ fn every_call_after_close_or_failure() {
         assert_every_call_returns(&s, Error::SessionFailed);
         drop(c);
     }
+}
+
+/// Section 17.1: the next generation's receive keys are derived only when a packet with the
+/// other key phase needs them, then kept until the generation changes.
+#[test]
+fn next_receive_keys_are_derived_lazily_and_kept() {
+    for suite in SUITES {
+        let (c, s) = pair(suite, Mode::Datagram);
+        assert!(!c.derived_next_key() && !s.derived_next_key(), "{suite:?}");
+        for _ in 0..3 {
+            assert_eq!(open(&s, &seal(&c, b"a")).unwrap(), b"a");
+            assert_eq!(open(&c, &seal(&s, b"b")).unwrap(), b"b");
+        }
+        assert!(!c.derived_next_key() && !s.derived_next_key(), "{suite:?}");
+
+        // A forged packet with the other phase: the server derives the next keys to try it,
+        // fails, and keeps them for the following ones.
+        let mut forged = seal(&c, b"forged");
+        forged[0] ^= 1;
+        for _ in 0..3 {
+            assert_eq!(open(&s, &forged), Err(Error::PacketAuthFailed));
+            assert!(s.derived_next_key(), "{suite:?}");
+            assert_eq!(generation(&s), 0);
+        }
+        assert_eq!(s.state(), State::Established);
+
+        // The peer's update uses the kept keys: they become the current ones.
+        c.update_keys().unwrap();
+        assert!(
+            !c.derived_next_key(),
+            "the initiator derived its new keys directly"
+        );
+        assert_eq!(open(&s, &seal(&c, b"gen 1")).unwrap(), b"gen 1");
+        assert_eq!(generation(&s), 1);
+        assert!(!s.derived_next_key(), "{suite:?}");
+        assert!(s.keeps_previous_key());
+        assert_eq!(open(&c, &seal(&s, b"answer")).unwrap(), b"answer");
+
+        // Without a forged packet first, the next keys are derived when the update arrives.
+        s.update_keys().unwrap();
+        assert_eq!(open(&c, &seal(&s, b"gen 2")).unwrap(), b"gen 2");
+        assert_eq!((generation(&c), generation(&s)), (2, 2));
+        assert!(!c.derived_next_key() && !s.derived_next_key());
+        assert_eq!(open(&s, &seal(&c, b"ok")).unwrap(), b"ok");
+    }
+}
+
+/// A client that pins the server key keeps the configured key object, not a copy parsed
+/// from the ServerHello (docs/PERFORMANCE.md: memory per session).
+#[test]
+fn client_keeps_the_pinned_key_object() {
+    let key = SigningKey::generate(KeyType::Ed25519).unwrap();
+    let pinned = key.public_key().clone();
+    let scfg = ServerConfig::builder(key.clone()).unwrap().build();
+    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(pinned.clone()))
+        .unwrap()
+        .build()
+        .unwrap();
+    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
+    let s = Session::new_server(scfg, Mode::Datagram);
+    let mut buf = vec![0u8; 4096];
+    let n = c.write_handshake(&mut buf).unwrap();
+    s.read_handshake(&buf[..n]).unwrap();
+    let n = s.write_handshake(&mut buf).unwrap();
+    c.read_handshake(&buf[..n]).unwrap();
+    let received = c.server_public_key().unwrap();
+    assert_eq!(received, pinned);
+    assert!(received.same_object(&pinned));
+}
+
+/// Memory per established session (docs/PERFORMANCE.md): no handshake state is kept inline
+/// in a `Session`; the bounds are those of a 64-bit target.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn established_session_keeps_no_handshake_state_inline() {
+    assert!(std::mem::size_of::<Handshake>() <= 16);
+    assert!(std::mem::size_of::<OnceLock<Box<ClientCredentials>>>() <= 16);
+    assert!(
+        std::mem::size_of::<Session>() <= 640,
+        "Session is {} bytes",
+        std::mem::size_of::<Session>()
+    );
 }

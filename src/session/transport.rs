@@ -3,7 +3,9 @@
 //!
 //! Packet = header (8 bytes: type byte, 56-bit big-endian packet number) || ciphertext ||
 //! 16-byte tag. AAD = the header. Nonce = IV XOR the packet number as a 96-bit big-endian
-//! integer. Sealing and opening do not allocate; a key update does (new AEAD keys).
+//! integer. Sealing and opening do not allocate; a key update does (new AEAD keys), and so
+//! does the first packet with the other key phase in a generation (it derives the next
+//! receive keys, see [`RecvHalf`]).
 
 use crate::error::{Error, Result};
 use crate::session::replay::{ReplayWindow, WINDOW};
@@ -307,15 +309,26 @@ pub(crate) enum Opened {
     Next,
 }
 
-/// The receiving half: keys of the current, next and (for a while) previous generation,
-/// the replay state and the forgery counter.
+/// The receiving half: keys of the current generation, the secret of the next one, the
+/// keys of the next and of the previous generation while they are needed, the replay state
+/// and the forgery counter.
+///
+/// The next generation's keys are derived lazily (docs/PROTOCOL.md section 17.1): only
+/// its 32-byte secret is kept until a packet with the other key phase needs them. They
+/// are then kept (a flood of forged packets with that phase costs one derivation, not one
+/// per packet) and become the current keys when the generation changes. This saves an
+/// AEAD context (about 600 bytes of aws-lc heap) per established session. The next and
+/// previous keys are boxed: they exist only around a key update, and the box of the next
+/// keys is reused for the previous ones.
 pub(crate) struct RecvHalf {
     suite: Suite,
     generation: u64,
     current: PacketKey,
-    next: PacketKey,
-    previous: Option<PacketKey>,
-    /// Secret of generation + 1 (to derive generation + 2).
+    /// Keys of generation + 1, once a packet with the other phase needed them.
+    next: Option<Box<PacketKey>>,
+    /// Keys of generation − 1, while late packets may still use them.
+    previous: Option<Box<PacketKey>>,
+    /// Secret of generation + 1 (its keys, and the secret of generation + 2, come from it).
     next_secret: Zeroizing<[u8; SECRET_LEN]>,
     /// Lowest packet number authenticated under the current generation.
     low: Option<u64>,
@@ -327,14 +340,13 @@ pub(crate) struct RecvHalf {
 impl RecvHalf {
     /// The receive half of generation 0 from the direction's traffic secret (section 9).
     pub(crate) fn new(suite: Suite, secret: &[u8; SECRET_LEN], mode: Mode) -> Result<RecvHalf> {
-        let next_secret = next_secret(secret)?;
         Ok(RecvHalf {
             suite,
             generation: 0,
             current: PacketKey::new(suite, secret)?,
-            next: PacketKey::new(suite, &next_secret)?,
+            next: None,
             previous: None,
-            next_secret,
+            next_secret: next_secret(secret)?,
             low: None,
             failures: 0,
             integrity_limit: Limits::for_suite(suite).integrity,
@@ -365,15 +377,35 @@ impl RecvHalf {
         self.integrity_limit = limit;
     }
 
-    /// Moves to the next generation (section 17.3 step 2).
+    /// Are the next generation's keys derived?
+    #[cfg(test)]
+    pub(crate) fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// Moves to the next generation (section 17.3 step 2): current ← next (derived now if no
+    /// packet needed them yet), previous ← current, and the saved secret moves on. Nothing
+    /// changes on error.
     pub(crate) fn rotate(&mut self) -> Result<()> {
         let secret = next_secret(&self.next_secret)?;
-        let new_next = PacketKey::new(self.suite, &secret)?;
-        let old_next = std::mem::replace(&mut self.next, new_next);
-        self.previous = Some(std::mem::replace(&mut self.current, old_next));
+        let mut key = match self.next.take() {
+            Some(key) => key,
+            None => Box::new(PacketKey::new(self.suite, &self.next_secret)?),
+        };
+        // The box now holds the old current keys; the old previous keys are dropped.
+        std::mem::swap(&mut *key, &mut self.current);
+        self.previous = Some(key);
         self.next_secret = secret;
         self.generation += 1;
         self.low = None;
+        Ok(())
+    }
+
+    /// Derives the next generation's keys unless they already are (kept until `rotate`).
+    fn derive_next(&mut self) -> Result<()> {
+        if self.next.is_none() {
+            self.next = Some(Box::new(PacketKey::new(self.suite, &self.next_secret)?));
+        }
         Ok(())
     }
 
@@ -423,10 +455,13 @@ impl RecvHalf {
         };
         let mut opened = None;
         for which in candidates.into_iter().flatten() {
+            if which == Opened::Next {
+                self.derive_next()?;
+            }
             let key = match which {
                 Opened::Current => Some(&self.current),
-                Opened::Next => Some(&self.next),
-                Opened::Previous => self.previous.as_ref(),
+                Opened::Next => self.next.as_deref(),
+                Opened::Previous => self.previous.as_deref(),
             };
             let Some(key) = key else { continue };
             if key.open(packet, pn, out).is_ok() {
