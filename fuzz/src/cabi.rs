@@ -156,21 +156,26 @@ pub fn box_open_with_password(password: &[u8], sealed: &[u8], ad: &[u8]) -> (u32
     (r as u32, out)
 }
 
-/// `gamecrypt_certificate_verify`.
+/// A public key handle from a DER SubjectPublicKeyInfo, for `f`, freed afterwards.
+fn with_public_key<R>(spki: &[u8], f: impl FnOnce(*const k::gamecrypt_public_key) -> R) -> R {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer.
+    let r = unsafe { k::gamecrypt_public_key_from_spki_der(p(spki), spki.len(), &mut h) };
+    assert_eq!(r as u32, 0, "gamecrypt_public_key_from_spki_der failed");
+    let out = f(h);
+    // SAFETY: a handle created above.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    out
+}
+
+/// `gamecrypt_certificate_verify` with a root key handle made from `root_spki`.
 pub fn certificate_verify(cert: &[u8], root_spki: &[u8], name: Option<&CStr>, now: u64) -> u32 {
     let name = name.map_or(ptr::null(), CStr::as_ptr);
-    // SAFETY: valid input slices; `name` is NULL or a NUL-terminated string.
-    let r = unsafe {
-        s::gamecrypt_certificate_verify(
-            p(cert),
-            cert.len(),
-            p(root_spki),
-            root_spki.len(),
-            name,
-            now,
-        )
-    };
-    r as u32
+    with_public_key(root_spki, |root| {
+        // SAFETY: valid input slice and handle; `name` is NULL or a NUL-terminated string.
+        let r = unsafe { s::gamecrypt_certificate_verify(p(cert), cert.len(), root, name, now) };
+        r as u32
+    })
 }
 
 /// `gamecrypt_certificate_validity`: (code, not_before, not_after).
@@ -199,20 +204,23 @@ pub fn certificate_server_name(cert: &[u8]) -> (u32, Vec<u8>) {
     (r as u32, out)
 }
 
-/// `gamecrypt_certificate_public_key`: (code, SubjectPublicKeyInfo DER).
+/// `gamecrypt_certificate_public_key` and `gamecrypt_public_key_to_spki_der` of the handle
+/// it returns: (code, SubjectPublicKeyInfo DER).
 pub fn certificate_public_key(cert: &[u8]) -> (u32, Vec<u8>) {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer.
+    let r = unsafe { s::gamecrypt_certificate_public_key(p(cert), cert.len(), &mut h) };
+    if r as u32 != 0 {
+        assert!(h.is_null(), "a handle written on failure");
+        return (r as u32, Vec::new());
+    }
     let mut out = outbuf(256);
     let mut n = 0usize;
-    // SAFETY: valid input slice and output buffer of `out.len()` bytes.
-    let r = unsafe {
-        s::gamecrypt_certificate_public_key(
-            p(cert),
-            cert.len(),
-            out.as_mut_ptr(),
-            out.len(),
-            &mut n,
-        )
-    };
+    // SAFETY: a valid handle and an output buffer of `out.len()` bytes.
+    let r2 = unsafe { k::gamecrypt_public_key_to_spki_der(h, out.as_mut_ptr(), out.len(), &mut n) };
+    // SAFETY: a handle created above.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    assert_eq!(r2 as u32, 0, "gamecrypt_public_key_to_spki_der failed");
     out.truncate(n);
-    (r as u32, out)
+    (0, out)
 }

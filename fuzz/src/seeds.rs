@@ -6,6 +6,7 @@
 use crate::boxcheck::{key, ALGS};
 use crate::fixtures::{self, write, PAIRS};
 use crate::mutate::encode_edits;
+use crate::spec;
 use gamecrypt::aead::{self, AeadAlgorithm};
 use gamecrypt::keys::{KeyType, PublicKey, SigningKey};
 use gamecrypt::session::{Mode, Session};
@@ -204,10 +205,18 @@ fn session_client_hello() -> Vec<Vec<u8>> {
         let s = Session::new_client(c.config.clone(), Mode::Datagram).expect("client");
         hellos.push(write(&s));
     }
-    // Shares of a real two-suite hello (client 2 offers P-256, then X25519).
-    let real = &hellos[2];
-    let p256_share = real[40..105].to_vec();
-    let x25519_share = real[109..141].to_vec();
+    // Shares of a real hello with the default offers (client 2: both hybrid suites, then
+    // P-256, then X25519).
+    let real = spec::parse_client_hello(&hellos[2]).expect("a real ClientHello");
+    let share = |code: u16| -> Vec<u8> {
+        real.offers
+            .iter()
+            .find(|(c, _)| *c == code)
+            .expect("offered")
+            .1
+            .to_vec()
+    };
+    let (hybrid_share, p256_share, x25519_share) = (share(0x0003), share(0x0001), share(0x0002));
     hellos.push(client_hello(
         &[
             (0x11ec, &[0u8; 16][..]),
@@ -216,10 +225,28 @@ fn session_client_hello() -> Vec<Vec<u8>> {
         ],
         &[(0x1234, b"unknown extension"), (7, b"")],
     ));
-    for share in x25519_edge_shares() {
-        hellos.push(client_hello(&[(0x0002, &share[..])], &[]));
+    // A hybrid offer in a ClientHello shorter than 2048 bytes (section 20.2), then padded
+    // enough; a hybrid offer with a retry cookie extension.
+    hellos.push(client_hello(&[(0x0004, &hybrid_share)], &[]));
+    let mut padded = client_hello(&[(0x0003, &hybrid_share)], &[]);
+    padded.resize(2048, 0);
+    hellos.push(padded);
+    let mut padded = client_hello(
+        &[(0x0004, &hybrid_share), (0x0003, &hybrid_share)],
+        &[(0x0101, &[0x33; 40])],
+    );
+    padded.resize(2100, 0);
+    hellos.push(padded);
+    // An ML-KEM encapsulation key with a coefficient of q = 3329 (0xd01), which FIPS 203
+    // rejects; then one of q - 1.
+    for c in [0x0d01u16, 0x0d00] {
+        let mut s = hybrid_share.clone();
+        s[0] = c as u8;
+        s[1] = (s[1] & 0xf0) | (c >> 8) as u8;
+        let mut m = client_hello(&[(0x0003, &s), (0x0004, &s)], &[]);
+        m.resize(2048, 0);
+        hellos.push(m);
     }
-    hellos.push(client_hello(&[(0x0001, &[4u8; 65][..])], &[]));
     for (s, _) in f.servers.iter().enumerate() {
         for ch in &hellos {
             out.push(cat(&[&[s as u8], ch]));
@@ -290,6 +317,7 @@ fn session_packets() -> Vec<Vec<u8>> {
     const EDITED: u8 = 3 << 1;
     const RAW: u8 = 4 << 1;
     const CLOSE: u8 = 5 << 1;
+    const UPDATE: u8 = 6 << 1;
     let script = cat(&[
         &[SEAL],
         &short(b"hello server"),
@@ -311,9 +339,35 @@ fn session_packets() -> Vec<Vec<u8>> {
         &[0x40; 24],
         &[CLOSE | 1, DELIVER | 1, 1],
     ]);
+    // Key updates (section 17): the server updates at once (its generation 0 is confirmed by
+    // the ClientFinished), the client follows on the first phase-1 packet; a late phase-0
+    // packet still opens; the client updates again, the server follows; close under phase 0.
+    let updates = cat(&[
+        &[UPDATE], // client: blocked (generation 0 not confirmed)
+        &[SEAL],
+        &short(b"old phase"),
+        &[UPDATE | 1], // server: generation 1
+        &[SEAL | 1],
+        &short(b"phase one"),
+        &[DELIVER | 1, 0], // client moves to generation 1
+        &[SEAL],
+        &short(b"answer"),
+        &[DELIVER, 2], // server: current keys, confirmed
+        &[DELIVER, 1], // server: late phase-0 packet, previous keys
+        &[UPDATE],     // client: generation 2
+        &[SEAL],
+        &short(b"phase zero again"),
+        &[DELIVER, 3], // server: next keys, generation 2
+        &[UPDATE | 1], // server: blocked? no: confirmed by that packet: generation 3
+        &[SEAL | 1],
+        &short(b"three"),
+        &[DELIVER | 1, 1],
+        &[CLOSE, DELIVER, 4],
+    ]);
     let mut out = Vec::new();
-    for sel in [0u8, 1, 0x80, 0x81] {
+    for sel in [0u8, 1, 2, 3, 0x80, 0x81, 0x82, 0x83] {
         out.push(cat(&[&[sel], &script]));
+        out.push(cat(&[&[sel], &updates]));
     }
     out
 }
