@@ -24,6 +24,8 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         "session_server_hello" => session_server_hello(),
         "session_client_finished" => session_client_finished(),
         "session_packets" => session_packets(),
+        "session_retry" => session_retry(),
+        "session_client_auth" => session_client_auth(),
         _ => panic!("no seeds for target {target:?}"),
     }
 }
@@ -369,5 +371,83 @@ fn session_packets() -> Vec<Vec<u8>> {
         out.push(cat(&[&[sel], &script]));
         out.push(cat(&[&[sel], &updates]));
     }
+    out
+}
+
+fn session_retry() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for client in [0u8, 1, 4, 7, 8] {
+        let c = client << 1;
+        // Part 0: arbitrary bytes; a reference Retry with a 40-byte cookie, unedited and with
+        // its version changed; the server's real Retry, unedited (the handshake completes).
+        out.push(cat(&[&[c, 0], &[4, 0, 1], &[0; 33]]));
+        out.push(cat(&[&[c, 1], &short(&[7; 40]), &encode_edits(&[])]));
+        out.push(cat(&[
+            &[c, 1],
+            &short(&[7; 40]),
+            &encode_edits(&[(2, 2, 2)]),
+        ]));
+        out.push(cat(&[&[c, 1], &short(&[]), &encode_edits(&[])]));
+        out.push(cat(&[&[c | 0x80, 2, 1], &encode_edits(&[])]));
+        out.push(cat(&[&[c, 2, 0], &encode_edits(&[(1, 40, 1)])]));
+    }
+    // Part 1: a real ClientHello without a cookie (SEND_RETRY), with a valid cookie of the
+    // current and the previous slot and secret (ACCEPT), with a foreign address, a future
+    // slot, a truncated cookie (DROP); retry off; arbitrary bytes.
+    let period = [0u8, 9]; // period 10
+    for sel in [0x01u8, 0x05, 0x09, 0x0d, 0x03] {
+        for choice in [0x03u8, 0x00, 0x24, 0x20, 0x30, 0x80, 0x02] {
+            let mut s = cat(&[&[sel], &period, &[0], &short(&[]), &[2, choice]]);
+            match choice {
+                0x80 => s.extend(short(b"203.0.113.9:1")),
+                0x02 => s.push(39),
+                _ => {}
+            }
+            s.extend(encode_edits(&[]));
+            out.push(s);
+        }
+    }
+    out.push(cat(&[&[0x11], &period, &[0], &short(&[]), &[1; 1300]]));
+    out
+}
+
+fn session_client_auth() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    // Requests (signature mode | token mode << 2): both required, both optional, none,
+    // signature only, token only; both key types; both session modes.
+    for request in [0x0au8, 0x05, 0x00, 0x02, 0x08] {
+        for sel in [request, request | 0x10, request | 0x90] {
+            // Honest, accepted, with a P-256 and an Ed25519 client key, the default token.
+            out.push(cat(&[&[sel, 0x43], &[0, 0], &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x47], &[0, 0], &encode_edits(&[])]));
+            // Rejected; the token only; the signature only; nothing.
+            out.push(cat(&[&[sel, 0x03], &[0, 0], &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x41], &[0, 3], b"abc", &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x46], &[0, 0], &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x40], &[0, 0], &encode_edits(&[])]));
+        }
+    }
+    // A changed key type byte, re-signed; a flipped signature bit; a 1024-byte token; a
+    // plaintext given as is (two entries out of order); an edited packet.
+    let sel = 0x0a;
+    out.push(cat(&[&[sel, 0x4b], &[0, 0], &encode_edits(&[(2, 27, 3)])]));
+    out.push(cat(&[&[sel, 0x43], &[0, 0], &encode_edits(&[(0, 100, 0)])]));
+    out.push(cat(&[
+        &[sel, 0x43],
+        &[4, 0],
+        &[0x77; 1024],
+        &encode_edits(&[]),
+    ]));
+    out.push(cat(&[
+        &[sel, 0x50],
+        &[0, 0],
+        &[1, 4, 0, 1, 9, 1, 3, 0, 1, 9],
+    ]));
+    out.push(cat(&[
+        &[sel, 0x63],
+        &[0, 0],
+        &encode_edits(&[]),
+        &encode_edits(&[(1, 3, 1)]),
+    ]));
     out
 }
