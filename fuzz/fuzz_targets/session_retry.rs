@@ -24,12 +24,12 @@
 //! `RetryCookieInvalid` (section 22.5).
 #![no_main]
 
-use gamecrypt::session::{Mode, RetryAction, ServerConfig, Session, State};
+use gamecrypt::session::{limits, Mode, RetryAction, ServerConfig, Session, State};
 use gamecrypt::Error;
 use gamecrypt_fuzz::fixtures::{self, write};
 use gamecrypt_fuzz::mutate::apply_edits;
 use gamecrypt_fuzz::spec::{self, Action, RetryServer};
-use gamecrypt_fuzz::Input;
+use gamecrypt_fuzz::{cabi, Input};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
@@ -256,6 +256,42 @@ fn server_part(sel: u8, input: &mut Input<'_>) {
 
     let got = config.check_client_hello(address, &datagram);
     let expected = spec::check_client_hello(retry_on.then_some(&model), address, &datagram);
+    if retry_on {
+        // The same through the C ABI, with an output buffer that may be too small.
+        let key = if sel & 4 != 0 {
+            &f.server_ed25519
+        } else {
+            &f.server_p256
+        };
+        let der = key.to_pkcs8_der().expect("export");
+        let rotated = (sel & 8 != 0).then_some(&SECRET_B[..]);
+        let c = cabi::RetryConfig::new(&der, period, &SECRET_A, now, rotated);
+        let cap = if sel & 0x20 != 0 {
+            usize::from(input.u8())
+        } else {
+            limits::RETRY_LEN
+        };
+        let (code, action, n, bytes) = c.check_client_hello(address, &datagram, cap);
+        match &got {
+            Err(e) => assert_eq!((code, action), (e.code(), 0), "C ABI error"),
+            Ok(RetryAction::SendRetry(r)) if cap < r.len() => {
+                assert_eq!(
+                    (code, action, n),
+                    (Error::BufferTooSmall.code(), 0, r.len()),
+                    "C ABI short buffer"
+                );
+            }
+            Ok(a) => {
+                assert_eq!((code, action), (0, a.code()), "C ABI action");
+                let retry: &[u8] = if let RetryAction::SendRetry(r) = a {
+                    r
+                } else {
+                    &[]
+                };
+                assert_eq!((n, &bytes[..]), (retry.len(), retry), "C ABI Retry bytes");
+            }
+        }
+    }
     match (&got, &expected) {
         (Err(e), Err(x)) => {
             assert_eq!(e, x);

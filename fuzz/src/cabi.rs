@@ -224,3 +224,117 @@ pub fn certificate_public_key(cert: &[u8]) -> (u32, Vec<u8>) {
     out.truncate(n);
     (0, out)
 }
+
+/// A retry-enabled server configuration built through the C ABI
+/// (`gamecrypt_server_config_builder_*`), with a fixed clock.
+pub struct RetryConfig {
+    config: *mut s::gamecrypt_server_config,
+    /// The clock's context; it must outlive the configuration.
+    _now: Box<u64>,
+}
+
+unsafe extern "C" fn fixed_clock(ctx: *mut std::ffi::c_void) -> u64 {
+    // SAFETY: `ctx` is the `Box<u64>` of a live `RetryConfig`.
+    unsafe { *ctx.cast::<u64>() }
+}
+
+impl RetryConfig {
+    /// Identity key (PKCS#8 DER), retry period, initial secret, clock; then a rotation to
+    /// `rotate_to` if given.
+    pub fn new(
+        key_der: &[u8],
+        period: u64,
+        secret: &[u8],
+        now: u64,
+        rotate_to: Option<&[u8]>,
+    ) -> RetryConfig {
+        let now = Box::new(now);
+        let mut key = ptr::null_mut();
+        let mut builder = ptr::null_mut();
+        let mut config = ptr::null_mut();
+        // SAFETY: valid slices, handles and out pointers; `now` outlives the configuration
+        // (it is dropped after `gamecrypt_server_config_free` in `Drop`).
+        unsafe {
+            assert_eq!(
+                k::gamecrypt_signing_key_from_der(p(key_der), key_der.len(), &mut key) as u32,
+                0
+            );
+            assert_eq!(
+                s::gamecrypt_server_config_builder_new(key, &mut builder) as u32,
+                0
+            );
+            k::gamecrypt_signing_key_free(key);
+            assert_eq!(
+                s::gamecrypt_server_config_builder_set_retry(builder, period) as u32,
+                0
+            );
+            assert_eq!(
+                s::gamecrypt_server_config_builder_set_retry_secret(
+                    builder,
+                    p(secret),
+                    secret.len()
+                ) as u32,
+                0
+            );
+            let ctx: *const u64 = &*now;
+            assert_eq!(
+                s::gamecrypt_server_config_builder_set_clock(
+                    builder,
+                    Some(fixed_clock),
+                    ctx.cast_mut().cast()
+                ) as u32,
+                0
+            );
+            assert_eq!(
+                s::gamecrypt_server_config_builder_build(builder, &mut config) as u32,
+                0
+            );
+            s::gamecrypt_server_config_builder_free(builder);
+            if let Some(r) = rotate_to {
+                assert_eq!(
+                    s::gamecrypt_server_config_rotate_retry_secret_to(config, p(r), r.len()) as u32,
+                    0
+                );
+            }
+        }
+        RetryConfig { config, _now: now }
+    }
+
+    /// `gamecrypt_server_config_check_client_hello` with an output buffer of `cap` bytes:
+    /// (code, action (0 when not written), output length, output bytes).
+    pub fn check_client_hello(
+        &self,
+        address: &[u8],
+        datagram: &[u8],
+        cap: usize,
+    ) -> (u32, u32, usize, Vec<u8>) {
+        let mut out = outbuf(cap);
+        let mut n = usize::MAX;
+        let mut action = 0u32;
+        // SAFETY: a live configuration, valid input slices, an output buffer of at least
+        // `cap` bytes and out pointers.
+        let r = unsafe {
+            s::gamecrypt_server_config_check_client_hello(
+                self.config,
+                p(address),
+                address.len(),
+                p(datagram),
+                datagram.len(),
+                out.as_mut_ptr(),
+                cap,
+                &mut n,
+                &mut action,
+            )
+        };
+        let written = if r as u32 == 0 { n.min(cap) } else { 0 };
+        out.truncate(written);
+        (r as u32, action, n, out)
+    }
+}
+
+impl Drop for RetryConfig {
+    fn drop(&mut self) {
+        // SAFETY: a configuration created in `new`, freed once.
+        unsafe { s::gamecrypt_server_config_free(self.config) };
+    }
+}

@@ -170,6 +170,11 @@ fn certificate() -> Vec<Vec<u8>> {
             let cert = f.cert(server, root);
             out.push(cat(&[&[bit], &now, cert]));
             out.push(cat(&[&[bit | 1], &now, &cert[..cert.len() - 64]]));
+            // A NUL byte in the name (section 8: malformed), re-signed.
+            let name_at = 4 + cert[3] as usize + 17;
+            let mut body = cert[..cert.len() - 64].to_vec();
+            body[name_at + 2] = 0;
+            out.push(cat(&[&[bit | 1], &now, &body]));
         }
     }
     out
@@ -285,10 +290,16 @@ fn session_server_hello() -> Vec<Vec<u8>> {
         // The same body with edge-case X25519 shares (PROTOCOL.md section 6 layout: the share
         // follows the suite list).
         let share_at = 38 + 2 * usize::from(body[37]) + 2;
-        if body[share_at - 2..share_at] == [0, 32] {
+        // The X25519 part of a hybrid share is its last 32 bytes (section 20.1).
+        let x25519_at = match body[share_at - 2..share_at] {
+            [0, 32] => Some(share_at),
+            [0x04, 0x60] => Some(share_at + 1088),
+            _ => None,
+        };
+        if let Some(at) = x25519_at {
             for share in x25519_edge_shares() {
                 let mut b = body.to_vec();
-                b[share_at..share_at + 32].copy_from_slice(&share);
+                b[at..at + 32].copy_from_slice(&share);
                 out.push(cat(&[&[pair as u8 | 0x40], &b]));
             }
         }
@@ -298,7 +309,7 @@ fn session_server_hello() -> Vec<Vec<u8>> {
 
 fn session_client_finished() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    for pair in [0u8, 1, 3] {
+    for pair in [0u8, 1, 3, 8, 11, 12] {
         out.push(cat(&[
             &[pair],
             &[0],
@@ -408,6 +419,8 @@ fn session_retry() -> Vec<Vec<u8>> {
         }
     }
     out.push(cat(&[&[0x11], &period, &[0], &short(&[]), &[1; 1300]]));
+    // The C ABI with a Retry buffer one byte too small.
+    out.push(cat(&[&[0x21], &period, &[0], &short(&[]), &[2, 3], &encode_edits(&[]), &[75]]));
     out
 }
 
