@@ -2085,7 +2085,7 @@ gamecrypt_result gamecrypt_server_config_builder_set_client_auth(gamecrypt_serve
  * gamecrypt_server_config_check_client_hello() and create sessions with
  * gamecrypt_session_new_server_for_address().
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or below half the rotation
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or above half the rotation
  * interval), RANDOM_FAILED. On error the builder is unchanged.
  */
 gamecrypt_result gamecrypt_server_config_builder_set_retry(gamecrypt_server_config_builder *builder,
