@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs cargo-fuzz targets for N seconds each (default 20): `scripts/fuzz.sh [SECONDS] [TARGET...]`
-# (all targets when none is named). Installs cargo-fuzz if needed.
+# (all targets when none is named), as many at once as there are cores (FUZZ_JOBS overrides).
+# Installs cargo-fuzz if needed.
 #
 # Fails (exit 1) when the build fails, when a target crashes, leaks, times out on one input
 # (10 s), runs out of memory, or reports no executions. Each run gets a fresh artifact
@@ -34,38 +35,67 @@ if ! cargo fuzz build "${flags[@]}"; then
 fi
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/gamecrypt-fuzz.XXXXXX")
-failed=()
-summary=()
-for t in "${targets[@]}"; do
+
+# Runs one target; writes its summary line to $run_dir/$t.summary and "ok"/"FAILED" to
+# $run_dir/$t.status, its report (on failure) to $run_dir/$t.report.
+run_target() {
+    local t=$1
     mkdir -p "corpus/$t" "$run_dir/artifacts/$t"
-    log="$run_dir/$t.log"
-    echo "== fuzzing $t for ${seconds}s"
-    rc=0
+    local log="$run_dir/$t.log"
+    local rc=0
     GAMECRYPT_FUZZ_SEED_DIR="$PWD/corpus/$t" \
         cargo fuzz run "${flags[@]}" "$t" "corpus/$t" -- \
         -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$run_dir/artifacts/$t/" >"$log" 2>&1 || rc=$?
+    local execs corpus artifacts status=ok
     execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
     corpus=$(find "corpus/$t" -type f | wc -l)
     artifacts=$(find "$run_dir/artifacts/$t" -type f | wc -l)
-    status=ok
     if [ "$rc" -ne 0 ] || [ "$artifacts" -ne 0 ] || [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
         status=FAILED
-        failed+=("$t")
-        echo "---- $t: exit code $rc, ${artifacts} artifact(s); end of its log ($log):" >&2
-        tail -n 60 "$log" >&2
-        if [ "$artifacts" -ne 0 ]; then
-            mkdir -p "artifacts/$t"
-            cp "$run_dir/artifacts/$t"/* "artifacts/$t/"
-            echo "---- artifacts copied to fuzz/artifacts/$t/:" >&2
-            ls "$run_dir/artifacts/$t" >&2
-        fi
+        {
+            echo "---- $t: exit code $rc, ${artifacts} artifact(s); end of its log ($log):"
+            tail -n 60 "$log"
+            if [ "$artifacts" -ne 0 ]; then
+                mkdir -p "artifacts/$t"
+                cp "$run_dir/artifacts/$t"/* "artifacts/$t/"
+                echo "---- artifacts copied to fuzz/artifacts/$t/:"
+                ls "$run_dir/artifacts/$t"
+            fi
+        } >"$run_dir/$t.report"
     fi
-    summary+=("$(printf '%-26s %-7s %12s executions %7s corpus files' "$t" "$status" "${execs:-0}" "$corpus")")
-done
+    echo "$status" >"$run_dir/$t.status"
+    printf '%-26s %-7s %12s executions %7s corpus files\n' "$t" "$status" "${execs:-0}" "$corpus" \
+        >"$run_dir/$t.summary"
+}
 
-echo "== summary (${seconds}s per target)"
-printf '%s\n' "${summary[@]}"
+# One target per core at a time (FUZZ_JOBS overrides), so that CI's short run stays short:
+# each target still gets $seconds of one core.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] || jobs=1
+running=0
+for t in "${targets[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    echo "== fuzzing $t for ${seconds}s"
+    run_target "$t" &
+    running=$((running + 1))
+done
+wait || true
+
+failed=()
+echo "== summary (${seconds}s per target, $jobs at a time)"
+for t in "${targets[@]}"; do
+    cat "$run_dir/$t.summary" 2>/dev/null || printf '%-26s %-7s (no result)\n' "$t" FAILED
+    if [ "$(cat "$run_dir/$t.status" 2>/dev/null)" != ok ]; then
+        failed+=("$t")
+    fi
+done
+for t in "${failed[@]}"; do
+    cat "$run_dir/$t.report" >&2 2>/dev/null || true
+done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED: ${failed[*]} (logs in $run_dir)" >&2
     exit 1

@@ -4,10 +4,15 @@
 //! Input: a byte choosing the server configuration (raw key or certificate, P-256 or Ed25519)
 //! and the mode (bit 7), then the ClientHello.
 //!
+//! The servers include the default suite lists (hybrid X25519MLKEM768 suites first, chosen only
+//! from a ClientHello of at least 2048 bytes, section 20.2), classic-only lists, certificates,
+//! and client authentication requests (section 21.2).
+//!
 //! On acceptance the ServerHello is checked: smaller than the ClientHello (anti-amplification)
-//! and at most 620 bytes; accepted by the reference client rules of section 7 for a client
-//! that offered what this ClientHello offered and pins this server's key (which covers the
-//! suite choice, the signature over the transcript and the key share). A byte-identical copy of
+//! and at most 626 bytes (classic suites) or 1681 bytes (hybrid suites); accepted by the
+//! reference client rules of section 7 for a client that offered what this ClientHello offered,
+//! pins this server's key and has a client key and token (which covers the suite choice, the
+//! signature over the transcript, the key share and the client authentication request). A byte-identical copy of
 //! the ClientHello is then answered with `PacketReplayed` and changes nothing (section 12).
 //! On rejection the session is failed for good.
 #![no_main]
@@ -15,7 +20,8 @@
 use gamecrypt::session::{Mode, Session, State, Suite, TrustAnchor};
 use gamecrypt::Error;
 use gamecrypt_fuzz::fixtures::{self, write, ClientSpec};
-use gamecrypt_fuzz::{spec, Input};
+use gamecrypt_fuzz::spec::{self, Credentials};
+use gamecrypt_fuzz::Input;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(init: gamecrypt_fuzz::init("session_client_hello"), |data: &[u8]| {
@@ -42,15 +48,26 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_client_hello"), |data: &[u8]| {
             assert_eq!(&server.server_public_key().unwrap(), fx.key.public_key());
             let sh = write(&server);
             assert_eq!(server.state(), State::NeedRead);
-            assert!(sh.len() < ch.len() && sh.len() <= 620, "ServerHello of {} bytes", sh.len());
+            assert!(
+                sh.len() < ch.len() && sh.len() <= spec::server_hello_max_len(suite),
+                "ServerHello of {} bytes for a ClientHello of {}",
+                sh.len(),
+                ch.len()
+            );
             let client = ClientSpec {
                 anchor: TrustAnchor::PinnedKey(fx.key.public_key().clone()),
                 suites: offered_suites(ch),
                 server_name: None,
                 now: fixtures::NOW,
+                credentials: Credentials {
+                    key: Some(f.client_ed25519),
+                    token: Some(fixtures::TOKEN.to_vec()),
+                },
             };
             let accepted = spec::server_hello(&sh, ch, &client).expect("reference client rejects the ServerHello");
             assert_eq!(accepted.suite, suite);
+            let request = (fx.request != (0, 0)).then_some(fx.request);
+            assert_eq!(accepted.request, request);
             // A retransmitted ClientHello.
             assert_eq!(server.read_handshake(ch), Err(Error::PacketReplayed));
             assert_eq!(server.state(), State::NeedRead);

@@ -1,23 +1,32 @@
-//! Sealed packets between an established client and server (PROTOCOL.md sections 10.4, 11
-//! and 12), in datagram or stream mode, against a reference model of the receiver.
+//! Sealed packets between an established client and server (PROTOCOL.md sections 10.4, 11,
+//! 12, 17 and 19), in datagram or stream mode, against a reference model of both endpoints
+//! that includes key updates.
 //!
-//! Input: a byte choosing the suite (bit 0) and the mode (bit 7), then operations until the
-//! input ends. Each operation byte: bit 0 = which side acts (0: the client sends / the server
-//! receives), bit 7 = open into a buffer one byte too small, bits 1-6 = the operation:
-//! 0-1 seal a payload; 2 deliver an honest packet (any earlier one: duplicates and reordering
-//! included); 3 deliver an honest packet edited by the fuzzer; 4 deliver arbitrary bytes;
-//! 5 close (sends an authenticated close packet).
+//! Input: a byte choosing the suite (bits 0-1: suite code 1 + value, each with its own
+//! client/server pair) and the mode (bit 7), then operations until the input ends. Each
+//! operation byte: bit 0 = which side acts (0: the client sends / the server receives), bit 7
+//! = open into a buffer one byte too small, bits 1-6 = the operation: 0-1 seal a payload;
+//! 2 deliver an honest packet (any earlier one: duplicates and reordering included); 3 deliver
+//! an honest packet edited by the fuzzer; 4 deliver arbitrary bytes; 5 close (sends an
+//! authenticated close packet); 6 start a key update.
 //!
-//! The model knows every honest packet, so it predicts the exact result of every `open`:
-//! malformed header, buffer too small, replay / too old / out of order, authentication
-//! failure (anything that is not byte-identical to an honest packet), the payload, or the
-//! close; whether the error is fatal (stream) or only drops the packet (datagram); and that
-//! a failed or closed session answers every call with `SessionFailed` / `SessionClosed`.
+//! The model knows every honest packet and the generation it was sealed under, and keeps each
+//! endpoint's key generation `g`, `low_g` and whether it still holds the previous generation's
+//! keys (section 17.4), so it predicts the exact result of every call: the key phase of every
+//! sealed packet, `KeyUpdateBlocked` for an update before the current generation is confirmed,
+//! malformed header, buffer too small, replay / too old / out of order, which receive keys
+//! (previous, current, next) authenticate a packet and whether it moves the receiver to the
+//! next generation, authentication failure (anything that is not byte-identical to an honest
+//! packet, or an honest packet of a generation the receiver has no candidate key for), the
+//! payload, or the close (`PeerClosed`); whether an error is fatal (stream) or only drops the
+//! packet (datagram); and that a failed or closed session answers every call with
+//! `SessionFailed` / `SessionClosed`. After every operation both sessions report the model's
+//! key generation.
 #![no_main]
 
 use gamecrypt::session::{limits, Mode, Session, State};
 use gamecrypt::Error;
-use gamecrypt_fuzz::fixtures;
+use gamecrypt_fuzz::fixtures::{self, PAIR_OF_SUITE};
 use gamecrypt_fuzz::mutate::apply_edits;
 use gamecrypt_fuzz::Input;
 use libfuzzer_sys::fuzz_target;
@@ -33,6 +42,8 @@ enum Life {
 struct Sent {
     bytes: Vec<u8>,
     payload: Vec<u8>,
+    /// The sender's key generation when it sealed it.
+    generation: u64,
 }
 
 enum Replay {
@@ -49,6 +60,12 @@ struct Side {
     next_pn: u64,
     /// Its receiving state.
     replay: Replay,
+    /// Key generation `g` (both directions, section 17.1).
+    generation: u64,
+    /// `low_g` (section 17.2).
+    low: Option<u64>,
+    /// Are the receive keys of `g - 1` still kept?
+    previous: bool,
 }
 
 impl Side {
@@ -59,13 +76,28 @@ impl Side {
             Life::Closed => Some(Error::SessionClosed),
         }
     }
+
+    /// Section 17.3 steps 1-3.
+    fn start_update(&mut self) {
+        self.generation += 1;
+        self.low = None;
+        self.previous = true;
+    }
+
+    fn check_generation(&self) {
+        let expected = match self.dead_error() {
+            Some(e) => Err(e),
+            None => Ok(self.generation),
+        };
+        assert_eq!(self.session.key_generation(), expected, "key generation");
+    }
 }
 
 fuzz_target!(init: gamecrypt_fuzz::init("session_packets"), |data: &[u8]| {
     let mut input = Input::new(data);
     let sel = input.u8();
     let mode = if sel & 0x80 == 0 { Mode::Datagram } else { Mode::Stream };
-    let fl = fixtures::established(usize::from(sel & 1), mode);
+    let fl = fixtures::established(PAIR_OF_SUITE[1 + usize::from(sel & 3)], mode);
     let (server_replay, client_replay) = match mode {
         // The server has received the ClientFinished (number 0).
         Mode::Datagram => (
@@ -78,9 +110,13 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_packets"), |data: &[u8]| {
         Side {
             session: fl.client,
             life: Life::Live,
-            sent: vec![Sent { bytes: fl.client_finished, payload: Vec::new() }],
+            sent: vec![Sent { bytes: fl.client_finished, payload: Vec::new(), generation: 0 }],
             next_pn: 1,
             replay: client_replay,
+            generation: 0,
+            // The client's generation 0 is confirmed by the first packet it opens.
+            low: None,
+            previous: false,
         },
         Side {
             session: fl.server,
@@ -88,6 +124,10 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_packets"), |data: &[u8]| {
             sent: Vec::new(),
             next_pn: 0,
             replay: server_replay,
+            generation: 0,
+            // The ClientFinished confirmed generation 0 (section 17.2).
+            low: Some(0),
+            previous: false,
         },
     ];
 
@@ -108,10 +148,11 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_packets"), |data: &[u8]| {
                     Some(e) => assert_eq!(got, Err(e)),
                     None => {
                         assert_eq!(got, Ok(out.len()));
-                        assert_eq!(out[0], 0x40);
+                        assert_eq!(out[0], 0x40 | (sender.generation & 1) as u8, "key phase");
                         assert_eq!(out[1..8], sender.next_pn.to_be_bytes()[1..]);
                         sender.next_pn += 1;
-                        sender.sent.push(Sent { bytes: out, payload: payload.to_vec() });
+                        let generation = sender.generation;
+                        sender.sent.push(Sent { bytes: out, payload: payload.to_vec(), generation });
                     }
                 }
             }
@@ -143,22 +184,46 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_packets"), |data: &[u8]| {
                     Some(e) => assert_eq!(got, Err(e)),
                     None => {
                         assert_eq!(got, Ok(out.len()));
-                        assert_eq!(out[0], 0x42);
+                        assert_eq!(out[0], 0x42 | (sender.generation & 1) as u8, "key phase");
                         assert_eq!(out[1..8], sender.next_pn.to_be_bytes()[1..]);
                         sender.next_pn += 1;
-                        sender.sent.push(Sent { bytes: out.to_vec(), payload: Vec::new() });
+                        let generation = sender.generation;
+                        sender.sent.push(Sent { bytes: out.to_vec(), payload: Vec::new(), generation });
                         sender.life = Life::Closed;
                     }
                 }
                 let state = if sender.life == Life::Failed { State::Failed } else { State::Closed };
                 assert_eq!(sender.session.state(), state);
             }
+            6 => {
+                let got = sender.session.update_keys();
+                match sender.dead_error() {
+                    Some(e) => assert_eq!(got, Err(e)),
+                    // Section 17.3: only once the current generation is confirmed.
+                    None if sender.low.is_none() => assert_eq!(got, Err(Error::KeyUpdateBlocked)),
+                    None => {
+                        assert_eq!(got, Ok(()));
+                        sender.start_update();
+                    }
+                }
+            }
             _ => {}
         }
+        sender.check_generation();
+        receiver.check_generation();
     }
 });
 
-/// The expected result of opening `packet`, per PROTOCOL.md 10.4 and 11, and the model update.
+/// Which receive keys a packet is tried with (section 17.4).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Keys {
+    Previous,
+    Current,
+    Next,
+}
+
+/// The expected result of opening `packet`, per PROTOCOL.md 10.4, 11 and 17.4, and the model
+/// update.
 fn deliver(rx: &mut Side, honest: &[Sent], packet: &[u8], small: bool, mode: Mode) {
     // A buffer one byte too small exists only for a non-empty payload.
     let small = small && packet.len() > limits::PACKET_OVERHEAD;
@@ -177,10 +242,12 @@ fn deliver(rx: &mut Side, honest: &[Sent], packet: &[u8], small: bool, mode: Mod
     // 1-2: header.
     if packet.len() < limits::PACKET_OVERHEAD
         || packet.len() - limits::PACKET_OVERHEAD > limits::MAX_PAYLOAD_LEN
-        || (packet[0] != 0x40 && packet[0] != 0x42)
+        || !(0x40..=0x43).contains(&packet[0])
     {
         return expect_error(rx, got, Error::PacketMalformed, mode);
     }
+    let phase = u64::from(packet[0] & 1);
+    let close = packet[0] & 2 != 0;
     let mut pn = [0u8; 8];
     pn[1..].copy_from_slice(&packet[1..8]);
     let pn = u64::from_be_bytes(pn);
@@ -203,12 +270,30 @@ fn deliver(rx: &mut Side, honest: &[Sent], packet: &[u8], small: bool, mode: Mod
             std::cmp::Ordering::Equal => None,
         },
     };
-    // 4: only a byte-identical honest packet authenticates.
+    // 4: the candidate keys of section 17.4, in order.
+    let g = rx.generation;
+    let candidates: Result<Vec<(Keys, u64)>, Error> = if phase == g & 1 {
+        Ok(vec![(Keys::Current, g)])
+    } else {
+        match rx.low {
+            Some(low) if pn > low => Ok(vec![(Keys::Next, g + 1)]),
+            Some(_) if rx.previous => Ok(vec![(Keys::Previous, g - 1)]),
+            Some(_) => Err(Error::PacketTooOld),
+            None if rx.previous => Ok(vec![(Keys::Previous, g - 1), (Keys::Next, g + 1)]),
+            None => Ok(vec![(Keys::Next, g + 1)]),
+        }
+    };
+    // Only a byte-identical honest packet authenticates, and only with its generation's keys.
     let genuine = honest.iter().find(|s| s.bytes == packet);
-    let outcome: Result<(), Error> = match (replay_error, genuine) {
-        (Some(e), _) => Err(e),
-        (None, None) => Err(Error::PacketAuthFailed),
-        (None, Some(_)) => Ok(()),
+    let outcome: Result<(&Sent, Keys), Error> = match (replay_error, candidates) {
+        (Some(e), _) | (None, Err(e)) => Err(e),
+        (None, Ok(c)) => genuine
+            .and_then(|s| {
+                c.iter()
+                    .find(|(_, gen)| *gen == s.generation)
+                    .map(|(k, _)| (s, *k))
+            })
+            .ok_or(Error::PacketAuthFailed),
     };
     // The output buffer: the specification leaves open where it is checked; it is never fatal
     // and changes nothing. A packet that would open must report it.
@@ -222,30 +307,47 @@ fn deliver(rx: &mut Side, honest: &[Sent], packet: &[u8], small: bool, mode: Mod
             "a genuine packet opened into a short buffer: {got:?}"
         );
     }
-    match outcome {
-        Err(e) => expect_error(rx, got, e, mode),
-        Ok(()) => {
-            let sent = genuine.unwrap();
-            // 5: record the number.
-            match &mut rx.replay {
-                Replay::Window { top, seen } => {
-                    *top = (*top).max(pn);
-                    seen.insert(pn);
-                }
-                Replay::Stream { next } => *next = pn + 1,
-            }
-            if packet[0] == 0x42 {
-                assert_eq!(
-                    got,
-                    Err(Error::SessionClosed),
-                    "an authenticated close packet"
-                );
-                rx.life = Life::Closed;
-                assert_eq!(rx.session.state(), State::Closed);
-            } else {
-                assert_eq!(got, Ok(sent.payload.len()), "a genuine, fresh packet");
-                assert_eq!(out[..sent.payload.len()], sent.payload[..]);
-            }
+    let (sent, keys) = match outcome {
+        Err(e) => return expect_error(rx, got, e, mode),
+        Ok(o) => o,
+    };
+    // 5: record the number.
+    let top = match &mut rx.replay {
+        Replay::Window { top, seen } => {
+            *top = (*top).max(pn);
+            seen.insert(pn);
+            *top
+        }
+        Replay::Stream { next } => {
+            *next = pn + 1;
+            pn
+        }
+    };
+    if close {
+        assert_eq!(got, Err(Error::PeerClosed), "an authenticated close packet");
+        rx.life = Life::Closed;
+        assert_eq!(rx.session.state(), State::Closed);
+        return;
+    }
+    assert_eq!(
+        got,
+        Ok(sent.payload.len()),
+        "a genuine, fresh packet ({keys:?} keys)"
+    );
+    assert_eq!(out[..sent.payload.len()], sent.payload[..]);
+    // Section 17.4 step 5.
+    match keys {
+        Keys::Current => rx.low = Some(rx.low.map_or(pn, |l| l.min(pn))),
+        Keys::Previous => {}
+        Keys::Next => {
+            rx.start_update();
+            rx.low = Some(pn);
+        }
+    }
+    if let Some(low) = rx.low {
+        let stream = matches!(rx.replay, Replay::Stream { .. });
+        if stream || top + 1 - low >= limits::REPLAY_WINDOW {
+            rx.previous = false;
         }
     }
 }

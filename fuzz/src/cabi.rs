@@ -156,21 +156,26 @@ pub fn box_open_with_password(password: &[u8], sealed: &[u8], ad: &[u8]) -> (u32
     (r as u32, out)
 }
 
-/// `gamecrypt_certificate_verify`.
+/// A public key handle from a DER SubjectPublicKeyInfo, for `f`, freed afterwards.
+fn with_public_key<R>(spki: &[u8], f: impl FnOnce(*const k::gamecrypt_public_key) -> R) -> R {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer.
+    let r = unsafe { k::gamecrypt_public_key_from_spki_der(p(spki), spki.len(), &mut h) };
+    assert_eq!(r as u32, 0, "gamecrypt_public_key_from_spki_der failed");
+    let out = f(h);
+    // SAFETY: a handle created above.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    out
+}
+
+/// `gamecrypt_certificate_verify` with a root key handle made from `root_spki`.
 pub fn certificate_verify(cert: &[u8], root_spki: &[u8], name: Option<&CStr>, now: u64) -> u32 {
     let name = name.map_or(ptr::null(), CStr::as_ptr);
-    // SAFETY: valid input slices; `name` is NULL or a NUL-terminated string.
-    let r = unsafe {
-        s::gamecrypt_certificate_verify(
-            p(cert),
-            cert.len(),
-            p(root_spki),
-            root_spki.len(),
-            name,
-            now,
-        )
-    };
-    r as u32
+    with_public_key(root_spki, |root| {
+        // SAFETY: valid input slice and handle; `name` is NULL or a NUL-terminated string.
+        let r = unsafe { s::gamecrypt_certificate_verify(p(cert), cert.len(), root, name, now) };
+        r as u32
+    })
 }
 
 /// `gamecrypt_certificate_validity`: (code, not_before, not_after).
@@ -199,20 +204,137 @@ pub fn certificate_server_name(cert: &[u8]) -> (u32, Vec<u8>) {
     (r as u32, out)
 }
 
-/// `gamecrypt_certificate_public_key`: (code, SubjectPublicKeyInfo DER).
+/// `gamecrypt_certificate_public_key` and `gamecrypt_public_key_to_spki_der` of the handle
+/// it returns: (code, SubjectPublicKeyInfo DER).
 pub fn certificate_public_key(cert: &[u8]) -> (u32, Vec<u8>) {
+    let mut h = ptr::null_mut();
+    // SAFETY: valid input slice and out pointer.
+    let r = unsafe { s::gamecrypt_certificate_public_key(p(cert), cert.len(), &mut h) };
+    if r as u32 != 0 {
+        assert!(h.is_null(), "a handle written on failure");
+        return (r as u32, Vec::new());
+    }
     let mut out = outbuf(256);
     let mut n = 0usize;
-    // SAFETY: valid input slice and output buffer of `out.len()` bytes.
-    let r = unsafe {
-        s::gamecrypt_certificate_public_key(
-            p(cert),
-            cert.len(),
-            out.as_mut_ptr(),
-            out.len(),
-            &mut n,
-        )
-    };
+    // SAFETY: a valid handle and an output buffer of `out.len()` bytes.
+    let r2 = unsafe { k::gamecrypt_public_key_to_spki_der(h, out.as_mut_ptr(), out.len(), &mut n) };
+    // SAFETY: a handle created above.
+    unsafe { k::gamecrypt_public_key_free(h) };
+    assert_eq!(r2 as u32, 0, "gamecrypt_public_key_to_spki_der failed");
     out.truncate(n);
-    (r as u32, out)
+    (0, out)
+}
+
+/// A retry-enabled server configuration built through the C ABI
+/// (`gamecrypt_server_config_builder_*`), with a fixed clock.
+pub struct RetryConfig {
+    config: *mut s::gamecrypt_server_config,
+    /// The clock's context; it must outlive the configuration.
+    _now: Box<u64>,
+}
+
+unsafe extern "C" fn fixed_clock(ctx: *mut std::ffi::c_void) -> u64 {
+    // SAFETY: `ctx` is the `Box<u64>` of a live `RetryConfig`.
+    unsafe { *ctx.cast::<u64>() }
+}
+
+impl RetryConfig {
+    /// Identity key (PKCS#8 DER), retry period, initial secret, clock; then a rotation to
+    /// `rotate_to` if given.
+    pub fn new(
+        key_der: &[u8],
+        period: u64,
+        secret: &[u8],
+        now: u64,
+        rotate_to: Option<&[u8]>,
+    ) -> RetryConfig {
+        let now = Box::new(now);
+        let mut key = ptr::null_mut();
+        let mut builder = ptr::null_mut();
+        let mut config = ptr::null_mut();
+        // SAFETY: valid slices, handles and out pointers; `now` outlives the configuration
+        // (it is dropped after `gamecrypt_server_config_free` in `Drop`).
+        unsafe {
+            assert_eq!(
+                k::gamecrypt_signing_key_from_der(p(key_der), key_der.len(), &mut key) as u32,
+                0
+            );
+            assert_eq!(
+                s::gamecrypt_server_config_builder_new(key, &mut builder) as u32,
+                0
+            );
+            k::gamecrypt_signing_key_free(key);
+            assert_eq!(
+                s::gamecrypt_server_config_builder_set_retry(builder, period) as u32,
+                0
+            );
+            assert_eq!(
+                s::gamecrypt_server_config_builder_set_retry_secret(
+                    builder,
+                    p(secret),
+                    secret.len()
+                ) as u32,
+                0
+            );
+            let ctx: *const u64 = &*now;
+            assert_eq!(
+                s::gamecrypt_server_config_builder_set_clock(
+                    builder,
+                    Some(fixed_clock),
+                    ctx.cast_mut().cast()
+                ) as u32,
+                0
+            );
+            assert_eq!(
+                s::gamecrypt_server_config_builder_build(builder, &mut config) as u32,
+                0
+            );
+            s::gamecrypt_server_config_builder_free(builder);
+            if let Some(r) = rotate_to {
+                assert_eq!(
+                    s::gamecrypt_server_config_rotate_retry_secret_to(config, p(r), r.len()) as u32,
+                    0
+                );
+            }
+        }
+        RetryConfig { config, _now: now }
+    }
+
+    /// `gamecrypt_server_config_check_client_hello` with an output buffer of `cap` bytes:
+    /// (code, action (0 when not written), output length, output bytes).
+    pub fn check_client_hello(
+        &self,
+        address: &[u8],
+        datagram: &[u8],
+        cap: usize,
+    ) -> (u32, u32, usize, Vec<u8>) {
+        let mut out = outbuf(cap);
+        let mut n = usize::MAX;
+        let mut action = 0u32;
+        // SAFETY: a live configuration, valid input slices, an output buffer of at least
+        // `cap` bytes and out pointers.
+        let r = unsafe {
+            s::gamecrypt_server_config_check_client_hello(
+                self.config,
+                p(address),
+                address.len(),
+                p(datagram),
+                datagram.len(),
+                out.as_mut_ptr(),
+                cap,
+                &mut n,
+                &mut action,
+            )
+        };
+        let written = if r as u32 == 0 { n.min(cap) } else { 0 };
+        out.truncate(written);
+        (r as u32, action, n, out)
+    }
+}
+
+impl Drop for RetryConfig {
+    fn drop(&mut self) {
+        // SAFETY: a configuration created in `new`, freed once.
+        unsafe { s::gamecrypt_server_config_free(self.config) };
+    }
 }

@@ -6,9 +6,11 @@
 //! ECDSA signatures are randomized, so certificates issued by a P-256 root differ between
 //! processes; nothing relies on their exact bytes.
 
+use crate::spec::Credentials;
 use gamecrypt::keys::{KeyType, SigningKey};
 use gamecrypt::session::{
-    Certificate, ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor,
+    Certificate, ClientAuthMode, ClientAuthRequest, ClientConfig, Mode, ServerConfig, Session,
+    State, Suite, TrustAnchor,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -49,6 +51,8 @@ pub struct ClientSpec {
     pub suites: Vec<Suite>,
     pub server_name: Option<&'static str>,
     pub now: u64,
+    /// Its client key and token (section 21).
+    pub credentials: Credentials,
 }
 
 /// A server configuration and its identity key.
@@ -57,6 +61,8 @@ pub struct ServerFixture {
     pub key: &'static SigningKey,
     /// The suites it accepts.
     pub suites: Vec<Suite>,
+    /// What it asks of clients (signature mode, token mode; (0, 0): nothing).
+    pub request: (u8, u8),
 }
 
 pub struct ClientFixture {
@@ -69,23 +75,41 @@ pub struct Fixtures {
     pub server_ed25519: SigningKey,
     pub root_p256: SigningKey,
     pub root_ed25519: SigningKey,
+    /// Client keys for client authentication (section 21).
+    pub client_p256: &'static SigningKey,
+    pub client_ed25519: &'static SigningKey,
     /// `certs[server][root]`, index 0 = P-256, 1 = Ed25519.
     pub certs: [[Vec<u8>; 2]; 2],
     pub servers: Vec<ServerFixture>,
     pub clients: Vec<ClientFixture>,
+    /// Raw-key servers asking for client authentication, classic suites only: see
+    /// [`Fixtures::auth_server`].
+    pub auth_servers: Vec<ServerFixture>,
 }
 
-/// (client, server) index pairs whose handshake succeeds.
-pub const PAIRS: [(usize, usize); 8] = [
-    (0, 0), // pinned P-256 key
-    (1, 1), // pinned Ed25519 key
-    (2, 0), // pinned fingerprint, P-256
-    (3, 2), // P-256 root, name checked; P-256 server key
-    (4, 3), // Ed25519 root; Ed25519 server key
-    (4, 4), // Ed25519 root; P-256 server key (client prefers X25519, server only has P-256)
-    (3, 5), // P-256 root; Ed25519 server key
-    (5, 1), // pinned fingerprint, Ed25519
+/// The token of the clients that have one.
+pub const TOKEN: &[u8] = b"login ticket 0123456789";
+
+/// (client, server) index pairs whose handshake succeeds, and the suite they agree on.
+pub const PAIRS: [(usize, usize, u16); 13] = [
+    (0, 0, 0x0004), // pinned P-256 key, default suites
+    (1, 1, 0x0003), // pinned Ed25519 key, default suites
+    (2, 0, 0x0004), // pinned fingerprint, P-256, default suites
+    (3, 2, 0x0004), // P-256 root, name checked; P-256 server key
+    (4, 3, 0x0002), // Ed25519 root, classic suites (X25519 first); Ed25519 server key
+    (4, 4, 0x0001), // Ed25519 root; P-256 server key (client prefers X25519)
+    (3, 5, 0x0003), // P-256 root; Ed25519 server key
+    (5, 1, 0x0002), // pinned fingerprint, Ed25519, classic suites
+    (6, 6, 0x0001), // pinned P-256 key, classic suites on both sides
+    (7, 7, 0x0002), // pinned Ed25519 key, classic suites on both sides
+    (2, 6, 0x0001), // default client offer, classic-only P-256 server
+    (8, 8, 0x0004), // client key and token; server asks for both (optional)
+    (9, 9, 0x0002), // client key and token; server requires both
 ];
+
+/// Index in [`PAIRS`] of a classic-suite pair without client authentication per suite code
+/// 1..=4 (index 0 unused).
+pub const PAIR_OF_SUITE: [usize; 5] = [0, 8, 9, 1, 0];
 
 fn idx(kt: KeyType) -> usize {
     match kt {
@@ -106,6 +130,12 @@ impl Fixtures {
     pub fn cert(&self, server: KeyType, root: KeyType) -> &[u8] {
         &self.certs[idx(server)][idx(root)]
     }
+
+    /// A raw-key server of this key type asking for (signature mode, token mode).
+    pub fn auth_server(&self, kt: KeyType, request: (u8, u8)) -> &ServerFixture {
+        let (s, t) = request;
+        &self.auth_servers[9 * idx(kt) + 3 * usize::from(s % 3) + usize::from(t % 3)]
+    }
 }
 
 static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
@@ -115,12 +145,25 @@ pub fn get() -> &'static Fixtures {
     FIXTURES.get_or_init(build)
 }
 
+fn mode(m: u8) -> ClientAuthMode {
+    match m {
+        0 => ClientAuthMode::None,
+        1 => ClientAuthMode::Optional,
+        _ => ClientAuthMode::Required,
+    }
+}
+
 fn build() -> Fixtures {
     let key = |der: Vec<u8>| SigningKey::from_der(&der).expect("fixture key");
     let server_p256 = key(p256_sec1(0x11));
     let server_ed25519 = key(ed25519_pkcs8(0x22));
     let root_p256 = key(p256_sec1(0x33));
     let root_ed25519 = key(ed25519_pkcs8(0x44));
+    // The fixtures live for the whole process: leak one copy of each key so that the configs
+    // can hand out `&'static` references.
+    let leak = |k: SigningKey| -> &'static SigningKey { Box::leak(Box::new(k)) };
+    let client_p256 = leak(key(p256_sec1(0x55)));
+    let client_ed25519 = leak(key(ed25519_pkcs8(0x66)));
     let issue = |server: &SigningKey, root: &SigningKey| {
         Certificate::issue(
             root,
@@ -148,43 +191,94 @@ fn build() -> Fixtures {
         server_ed25519,
         root_p256,
         root_ed25519,
+        client_p256,
+        client_ed25519,
         certs,
         servers: Vec::new(),
         clients: Vec::new(),
+        auth_servers: Vec::new(),
     };
-    // The fixtures live for the whole process: leak one copy of each key so that the configs
-    // can hand out `&'static` references.
-    let leak = |k: &SigningKey| -> &'static SigningKey { Box::leak(Box::new(k.clone())) };
-    let server = |key: &'static SigningKey, cert: Option<&[u8]>| {
+    let server = |key: &'static SigningKey,
+                  cert: Option<&[u8]>,
+                  suites: Option<&[Suite]>,
+                  request: (u8, u8)| {
         let mut b = ServerConfig::builder(key.clone()).expect("server config");
         if let Some(c) = cert {
             b = b.certificate(c).expect("server certificate");
         }
+        if let Some(s) = suites {
+            b = b.suites(s).expect("server suites");
+        }
+        b = b.client_auth(ClientAuthRequest {
+            signature: mode(request.0),
+            token: mode(request.1),
+        });
         let config = b.build();
         let suites = config.suites().to_vec();
         ServerFixture {
             config,
             key,
             suites,
+            request,
         }
     };
-    let p256 = leak(&f.server_p256);
-    let ed = leak(&f.server_ed25519);
+    let p256 = leak(f.server_p256.clone());
+    let ed = leak(f.server_ed25519.clone());
+    let classic_p256 = [Suite::P256EcdsaAes256GcmSha256];
+    let classic_ed = [Suite::X25519Ed25519ChaCha20Poly1305Sha256];
     f.servers = vec![
-        server(p256, None),
-        server(ed, None),
-        server(p256, Some(f.cert(KeyType::EcdsaP256, KeyType::EcdsaP256))),
-        server(ed, Some(f.cert(KeyType::Ed25519, KeyType::Ed25519))),
-        server(p256, Some(f.cert(KeyType::EcdsaP256, KeyType::Ed25519))),
-        server(ed, Some(f.cert(KeyType::Ed25519, KeyType::EcdsaP256))),
+        server(p256, None, None, (0, 0)),
+        server(ed, None, None, (0, 0)),
+        server(
+            p256,
+            Some(f.cert(KeyType::EcdsaP256, KeyType::EcdsaP256)),
+            None,
+            (0, 0),
+        ),
+        server(
+            ed,
+            Some(f.cert(KeyType::Ed25519, KeyType::Ed25519)),
+            None,
+            (0, 0),
+        ),
+        server(
+            p256,
+            Some(f.cert(KeyType::EcdsaP256, KeyType::Ed25519)),
+            None,
+            (0, 0),
+        ),
+        server(
+            ed,
+            Some(f.cert(KeyType::Ed25519, KeyType::EcdsaP256)),
+            None,
+            (0, 0),
+        ),
+        server(p256, None, Some(&classic_p256), (0, 0)),
+        server(ed, None, Some(&classic_ed), (0, 0)),
+        server(p256, None, None, (1, 1)),
+        server(ed, None, Some(&classic_ed), (2, 2)),
     ];
+    for (key, suites) in [(p256, &classic_p256[..]), (ed, &classic_ed[..])] {
+        for s in 0..3 {
+            for t in 0..3 {
+                f.auth_servers.push(server(key, None, Some(suites), (s, t)));
+            }
+        }
+    }
     let all = Suite::all().to_vec();
     let x_first = vec![
         Suite::X25519Ed25519ChaCha20Poly1305Sha256,
         Suite::P256EcdsaAes256GcmSha256,
     ];
+    let p_first = vec![
+        Suite::P256EcdsaAes256GcmSha256,
+        Suite::X25519Ed25519ChaCha20Poly1305Sha256,
+    ];
     let clock: gamecrypt::session::Clock = Arc::new(|| NOW);
-    let client = |anchor: TrustAnchor, suites: &[Suite], name: Option<&'static str>| {
+    let client = |anchor: TrustAnchor,
+                  suites: &[Suite],
+                  name: Option<&'static str>,
+                  credentials: Credentials| {
         let mut b = ClientConfig::builder(anchor.clone())
             .expect("client config")
             .suites(suites)
@@ -193,42 +287,50 @@ fn build() -> Fixtures {
         if let Some(n) = name {
             b = b.server_name(n).expect("server name");
         }
+        if let Some(k) = credentials.key {
+            b = b.client_key(k.clone()).expect("client key");
+        }
+        if let Some(t) = &credentials.token {
+            b = b.token(t).expect("client token");
+        }
         let config = b.build().expect("client config build");
         let spec = ClientSpec {
             anchor,
             suites: config.suites().to_vec(),
             server_name: name,
             now: NOW,
+            credentials,
         };
         ClientFixture { config, spec }
     };
+    let none = Credentials::default;
+    let with = |key: &'static SigningKey| Credentials {
+        key: Some(key),
+        token: Some(TOKEN.to_vec()),
+    };
+    let pin = |k: &SigningKey| TrustAnchor::PinnedKey(k.public_key().clone());
+    let fp = |k: &SigningKey| TrustAnchor::PinnedFingerprint(*k.public_key().fingerprint());
     f.clients = vec![
-        client(
-            TrustAnchor::PinnedKey(p256.public_key().clone()),
-            &all,
-            None,
-        ),
-        client(TrustAnchor::PinnedKey(ed.public_key().clone()), &all, None),
-        client(
-            TrustAnchor::PinnedFingerprint(*p256.public_key().fingerprint()),
-            &all,
-            None,
-        ),
+        client(pin(p256), &all, None, none()),
+        client(pin(ed), &all, None, none()),
+        client(fp(p256), &all, None, none()),
         client(
             TrustAnchor::Root(f.root_p256.public_key().clone()),
             &all,
             Some(SERVER_NAME),
+            none(),
         ),
         client(
             TrustAnchor::Root(f.root_ed25519.public_key().clone()),
             &x_first,
             None,
+            none(),
         ),
-        client(
-            TrustAnchor::PinnedFingerprint(*ed.public_key().fingerprint()),
-            &x_first,
-            None,
-        ),
+        client(fp(ed), &x_first, None, none()),
+        client(pin(p256), &classic_p256, None, none()),
+        client(pin(ed), &classic_ed, None, none()),
+        client(fp(p256), &all, None, with(client_ed25519)),
+        client(fp(ed), &p_first, None, with(client_p256)),
     ];
     f
 }
@@ -257,7 +359,7 @@ pub struct Flight {
 /// (client established, server waiting for the Finished).
 pub fn flight(pair: usize, mode: Mode) -> Flight {
     let f = get();
-    let (c, s) = PAIRS[pair % PAIRS.len()];
+    let (c, s, suite) = PAIRS[pair % PAIRS.len()];
     let client = Session::new_client(f.clients[c].config.clone(), mode).expect("new_client");
     let server = Session::new_server(f.servers[s].config.clone(), mode);
     let client_hello = write(&client);
@@ -270,6 +372,7 @@ pub fn flight(pair: usize, mode: Mode) -> Flight {
         .expect("client reads an honest ServerHello");
     let client_finished = write(&client);
     assert_eq!(client.state(), State::Established);
+    assert_eq!(client.suite().map(|s| s.code()), Ok(suite), "pair {pair}");
     assert_eq!(server.state(), State::NeedRead);
     Flight {
         client,
@@ -286,6 +389,9 @@ pub fn established(pair: usize, mode: Mode) -> Flight {
     fl.server
         .read_handshake(&fl.client_finished)
         .expect("server reads an honest ClientFinished");
+    if fl.server.state() == State::NeedAccept {
+        fl.server.accept().expect("accept");
+    }
     assert_eq!(fl.server.state(), State::Established);
     fl
 }

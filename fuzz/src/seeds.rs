@@ -6,6 +6,7 @@
 use crate::boxcheck::{key, ALGS};
 use crate::fixtures::{self, write, PAIRS};
 use crate::mutate::encode_edits;
+use crate::spec;
 use gamecrypt::aead::{self, AeadAlgorithm};
 use gamecrypt::keys::{KeyType, PublicKey, SigningKey};
 use gamecrypt::session::{Mode, Session};
@@ -23,6 +24,8 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         "session_server_hello" => session_server_hello(),
         "session_client_finished" => session_client_finished(),
         "session_packets" => session_packets(),
+        "session_retry" => session_retry(),
+        "session_client_auth" => session_client_auth(),
         _ => panic!("no seeds for target {target:?}"),
     }
 }
@@ -167,6 +170,11 @@ fn certificate() -> Vec<Vec<u8>> {
             let cert = f.cert(server, root);
             out.push(cat(&[&[bit], &now, cert]));
             out.push(cat(&[&[bit | 1], &now, &cert[..cert.len() - 64]]));
+            // A NUL byte in the name (section 8: malformed), re-signed.
+            let name_at = 4 + cert[3] as usize + 17;
+            let mut body = cert[..cert.len() - 64].to_vec();
+            body[name_at + 2] = 0;
+            out.push(cat(&[&[bit | 1], &now, &body]));
         }
     }
     out
@@ -204,10 +212,18 @@ fn session_client_hello() -> Vec<Vec<u8>> {
         let s = Session::new_client(c.config.clone(), Mode::Datagram).expect("client");
         hellos.push(write(&s));
     }
-    // Shares of a real two-suite hello (client 2 offers P-256, then X25519).
-    let real = &hellos[2];
-    let p256_share = real[40..105].to_vec();
-    let x25519_share = real[109..141].to_vec();
+    // Shares of a real hello with the default offers (client 2: both hybrid suites, then
+    // P-256, then X25519).
+    let real = spec::parse_client_hello(&hellos[2]).expect("a real ClientHello");
+    let share = |code: u16| -> Vec<u8> {
+        real.offers
+            .iter()
+            .find(|(c, _)| *c == code)
+            .expect("offered")
+            .1
+            .to_vec()
+    };
+    let (hybrid_share, p256_share, x25519_share) = (share(0x0003), share(0x0001), share(0x0002));
     hellos.push(client_hello(
         &[
             (0x11ec, &[0u8; 16][..]),
@@ -216,10 +232,28 @@ fn session_client_hello() -> Vec<Vec<u8>> {
         ],
         &[(0x1234, b"unknown extension"), (7, b"")],
     ));
-    for share in x25519_edge_shares() {
-        hellos.push(client_hello(&[(0x0002, &share[..])], &[]));
+    // A hybrid offer in a ClientHello shorter than 2048 bytes (section 20.2), then padded
+    // enough; a hybrid offer with a retry cookie extension.
+    hellos.push(client_hello(&[(0x0004, &hybrid_share)], &[]));
+    let mut padded = client_hello(&[(0x0003, &hybrid_share)], &[]);
+    padded.resize(2048, 0);
+    hellos.push(padded);
+    let mut padded = client_hello(
+        &[(0x0004, &hybrid_share), (0x0003, &hybrid_share)],
+        &[(0x0101, &[0x33; 40])],
+    );
+    padded.resize(2100, 0);
+    hellos.push(padded);
+    // An ML-KEM encapsulation key with a coefficient of q = 3329 (0xd01), which FIPS 203
+    // rejects; then one of q - 1.
+    for c in [0x0d01u16, 0x0d00] {
+        let mut s = hybrid_share.clone();
+        s[0] = c as u8;
+        s[1] = (s[1] & 0xf0) | (c >> 8) as u8;
+        let mut m = client_hello(&[(0x0003, &s), (0x0004, &s)], &[]);
+        m.resize(2048, 0);
+        hellos.push(m);
     }
-    hellos.push(client_hello(&[(0x0001, &[4u8; 65][..])], &[]));
     for (s, _) in f.servers.iter().enumerate() {
         for ch in &hellos {
             out.push(cat(&[&[s as u8], ch]));
@@ -256,10 +290,16 @@ fn session_server_hello() -> Vec<Vec<u8>> {
         // The same body with edge-case X25519 shares (PROTOCOL.md section 6 layout: the share
         // follows the suite list).
         let share_at = 38 + 2 * usize::from(body[37]) + 2;
-        if body[share_at - 2..share_at] == [0, 32] {
+        // The X25519 part of a hybrid share is its last 32 bytes (section 20.1).
+        let x25519_at = match body[share_at - 2..share_at] {
+            [0, 32] => Some(share_at),
+            [0x04, 0x60] => Some(share_at + 1088),
+            _ => None,
+        };
+        if let Some(at) = x25519_at {
             for share in x25519_edge_shares() {
                 let mut b = body.to_vec();
-                b[share_at..share_at + 32].copy_from_slice(&share);
+                b[at..at + 32].copy_from_slice(&share);
                 out.push(cat(&[&[pair as u8 | 0x40], &b]));
             }
         }
@@ -269,7 +309,7 @@ fn session_server_hello() -> Vec<Vec<u8>> {
 
 fn session_client_finished() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    for pair in [0u8, 1, 3] {
+    for pair in [0u8, 1, 3, 8, 11, 12] {
         out.push(cat(&[
             &[pair],
             &[0],
@@ -290,6 +330,7 @@ fn session_packets() -> Vec<Vec<u8>> {
     const EDITED: u8 = 3 << 1;
     const RAW: u8 = 4 << 1;
     const CLOSE: u8 = 5 << 1;
+    const UPDATE: u8 = 6 << 1;
     let script = cat(&[
         &[SEAL],
         &short(b"hello server"),
@@ -311,9 +352,115 @@ fn session_packets() -> Vec<Vec<u8>> {
         &[0x40; 24],
         &[CLOSE | 1, DELIVER | 1, 1],
     ]);
+    // Key updates (section 17): the server updates at once (its generation 0 is confirmed by
+    // the ClientFinished), the client follows on the first phase-1 packet; a late phase-0
+    // packet still opens; the client updates again, the server follows; close under phase 0.
+    let updates = cat(&[
+        &[UPDATE], // client: blocked (generation 0 not confirmed)
+        &[SEAL],
+        &short(b"old phase"),
+        &[UPDATE | 1], // server: generation 1
+        &[SEAL | 1],
+        &short(b"phase one"),
+        &[DELIVER | 1, 0], // client moves to generation 1
+        &[SEAL],
+        &short(b"answer"),
+        &[DELIVER, 2], // server: current keys, confirmed
+        &[DELIVER, 1], // server: late phase-0 packet, previous keys
+        &[UPDATE],     // client: generation 2
+        &[SEAL],
+        &short(b"phase zero again"),
+        &[DELIVER, 3], // server: next keys, generation 2
+        &[UPDATE | 1], // server: blocked? no: confirmed by that packet: generation 3
+        &[SEAL | 1],
+        &short(b"three"),
+        &[DELIVER | 1, 1],
+        &[CLOSE, DELIVER, 4],
+    ]);
     let mut out = Vec::new();
-    for sel in [0u8, 1, 0x80, 0x81] {
+    for sel in [0u8, 1, 2, 3, 0x80, 0x81, 0x82, 0x83] {
         out.push(cat(&[&[sel], &script]));
+        out.push(cat(&[&[sel], &updates]));
     }
+    out
+}
+
+fn session_retry() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for client in [0u8, 1, 4, 7, 8] {
+        let c = client << 1;
+        // Part 0: arbitrary bytes; a reference Retry with a 40-byte cookie, unedited and with
+        // its version changed; the server's real Retry, unedited (the handshake completes).
+        out.push(cat(&[&[c, 0], &[4, 0, 1], &[0; 33]]));
+        out.push(cat(&[&[c, 1], &short(&[7; 40]), &encode_edits(&[])]));
+        out.push(cat(&[
+            &[c, 1],
+            &short(&[7; 40]),
+            &encode_edits(&[(2, 2, 2)]),
+        ]));
+        out.push(cat(&[&[c, 1], &short(&[]), &encode_edits(&[])]));
+        out.push(cat(&[&[c | 0x80, 2, 1], &encode_edits(&[])]));
+        out.push(cat(&[&[c, 2, 0], &encode_edits(&[(1, 40, 1)])]));
+    }
+    // Part 1: a real ClientHello without a cookie (SEND_RETRY), with a valid cookie of the
+    // current and the previous slot and secret (ACCEPT), with a foreign address, a future
+    // slot, a truncated cookie (DROP); retry off; arbitrary bytes.
+    let period = [0u8, 9]; // period 10
+    for sel in [0x01u8, 0x05, 0x09, 0x0d, 0x03] {
+        for choice in [0x03u8, 0x00, 0x24, 0x20, 0x30, 0x80, 0x02] {
+            let mut s = cat(&[&[sel], &period, &[0], &short(&[]), &[2, choice]]);
+            match choice {
+                0x80 => s.extend(short(b"203.0.113.9:1")),
+                0x02 => s.push(39),
+                _ => {}
+            }
+            s.extend(encode_edits(&[]));
+            out.push(s);
+        }
+    }
+    out.push(cat(&[&[0x11], &period, &[0], &short(&[]), &[1; 1300]]));
+    // The C ABI with a Retry buffer one byte too small.
+    out.push(cat(&[&[0x21], &period, &[0], &short(&[]), &[2, 3], &encode_edits(&[]), &[75]]));
+    out
+}
+
+fn session_client_auth() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    // Requests (signature mode | token mode << 2): both required, both optional, none,
+    // signature only, token only; both key types; both session modes.
+    for request in [0x0au8, 0x05, 0x00, 0x02, 0x08] {
+        for sel in [request, request | 0x10, request | 0x90] {
+            // Honest, accepted, with a P-256 and an Ed25519 client key, the default token.
+            out.push(cat(&[&[sel, 0x43], &[0, 0], &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x47], &[0, 0], &encode_edits(&[])]));
+            // Rejected; the token only; the signature only; nothing.
+            out.push(cat(&[&[sel, 0x03], &[0, 0], &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x41], &[0, 3], b"abc", &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x46], &[0, 0], &encode_edits(&[])]));
+            out.push(cat(&[&[sel, 0x40], &[0, 0], &encode_edits(&[])]));
+        }
+    }
+    // A changed key type byte, re-signed; a flipped signature bit; a 1024-byte token; a
+    // plaintext given as is (two entries out of order); an edited packet.
+    let sel = 0x0a;
+    out.push(cat(&[&[sel, 0x4b], &[0, 0], &encode_edits(&[(2, 27, 3)])]));
+    out.push(cat(&[&[sel, 0x43], &[0, 0], &encode_edits(&[(0, 100, 0)])]));
+    out.push(cat(&[
+        &[sel, 0x43],
+        &[4, 0],
+        &[0x77; 1024],
+        &encode_edits(&[]),
+    ]));
+    out.push(cat(&[
+        &[sel, 0x50],
+        &[0, 0],
+        &[1, 4, 0, 1, 9, 1, 3, 0, 1, 9],
+    ]));
+    out.push(cat(&[
+        &[sel, 0x63],
+        &[0, 0],
+        &encode_edits(&[]),
+        &encode_edits(&[(1, 3, 1)]),
+    ]));
     out
 }

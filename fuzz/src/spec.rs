@@ -5,8 +5,9 @@
 //! fingerprints.
 
 use crate::fixtures::ClientSpec;
-use gamecrypt::aead::AeadAlgorithm;
-use gamecrypt::keys::{KeyType, PublicKey, SignatureFormat};
+use gamecrypt::aead::{AeadAlgorithm, AeadKey};
+use gamecrypt::keys::{KeyType, PublicKey, SignatureFormat, SigningKey};
+use gamecrypt::primitives::{hash, hkdf_expand, hkdf_extract, hmac_sign, HashAlgorithm};
 use gamecrypt::session::{Suite, TrustAnchor};
 use gamecrypt::Error;
 
@@ -14,6 +15,10 @@ use gamecrypt::Error;
 pub const CERT_CONTEXT: &[u8] = b"gamecrypt certificate v1\x00";
 /// PROTOCOL.md section 6: the prefix of the server's handshake signature.
 pub const SERVER_SIGNATURE_CONTEXT: &[u8] = b"gamecrypt session v1 server signature\x00";
+/// Section 21.3: the prefix of the client's signature.
+pub const CLIENT_SIGNATURE_CONTEXT: &[u8] = b"gamecrypt session v1 client signature\x00";
+/// Section 22.2: the prefix of the cookie MAC input.
+pub const COOKIE_LABEL: &[u8] = b"gamecrypt retry cookie v1\x00";
 
 /// A big-endian reader that returns `None` when a field is incomplete.
 struct Fields<'a>(&'a [u8]);
@@ -111,7 +116,9 @@ pub fn parse_certificate(b: &[u8]) -> Option<SpecCert<'_>> {
         return None;
     }
     let name = f.take(name_len)?;
-    std::str::from_utf8(name).ok()?;
+    if std::str::from_utf8(name).is_err() || name.contains(&0) {
+        return None;
+    }
     let root_type = key_type_from_code(f.u8()?)?;
     let mut root_id = [0u8; 8];
     root_id.copy_from_slice(f.take(8)?);
@@ -197,43 +204,134 @@ pub fn x25519_small_order(share: &[u8]) -> bool {
     X25519_SMALL_ORDER.contains(&s)
 }
 
-/// Section 3: a valid key share of `suite`'s group with a non-zero ECDH output.
-pub fn share_valid(suite: Suite, share: &[u8]) -> bool {
-    match suite {
-        Suite::P256EcdsaAes256GcmSha256 => {
-            share.len() == 65
-                && share[0] == 0x04
-                && PublicKey::from_raw(KeyType::EcdsaP256, share).is_ok()
+/// Key-exchange groups (sections 3 and 20).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    P256,
+    X25519,
+    /// X25519MLKEM768 (section 20.1).
+    Hybrid,
+}
+
+/// Sections 3 and 20: the suite codes of v1, with their group and identity key type.
+pub fn suite_info(code: u16) -> Option<(Group, KeyType)> {
+    match code {
+        0x0001 => Some((Group::P256, KeyType::EcdsaP256)),
+        0x0002 => Some((Group::X25519, KeyType::Ed25519)),
+        0x0003 => Some((Group::Hybrid, KeyType::Ed25519)),
+        0x0004 => Some((Group::Hybrid, KeyType::EcdsaP256)),
+        _ => None,
+    }
+}
+
+pub fn group(suite: Suite) -> Group {
+    suite_info(suite.code()).expect("a v1 suite").0
+}
+
+/// The identity key type of a suite (section 3).
+pub fn identity_type(suite: Suite) -> KeyType {
+    suite_info(suite.code()).expect("a v1 suite").1
+}
+
+/// Sections 3 and 20.1: the AEAD of a suite.
+pub fn aead_of(suite: Suite) -> AeadAlgorithm {
+    match suite.code() {
+        0x0001 | 0x0004 => AeadAlgorithm::Aes256Gcm,
+        _ => AeadAlgorithm::ChaCha20Poly1305,
+    }
+}
+
+/// Length of a client key share (sections 3 and 20.1).
+pub fn client_share_len(g: Group) -> usize {
+    match g {
+        Group::P256 => 65,
+        Group::X25519 => 32,
+        Group::Hybrid => 1216,
+    }
+}
+
+/// Length of a server key share (sections 3 and 20.1).
+pub fn server_share_len(g: Group) -> usize {
+    match g {
+        Group::P256 => 65,
+        Group::X25519 => 32,
+        Group::Hybrid => 1120,
+    }
+}
+
+/// Section 20.1 (FIPS 203 encapsulation key check): 1184 bytes, 768 12-bit coefficients
+/// (little-endian packing, two per three bytes) each below q = 3329, then the 32-byte seed.
+pub fn mlkem768_ek_valid(ek: &[u8]) -> bool {
+    ek.len() == 1184
+        && ek[..1152].chunks(3).all(|b| {
+            let c0 = u16::from(b[0]) | (u16::from(b[1] & 0x0f) << 8);
+            let c1 = u16::from(b[1] >> 4) | (u16::from(b[2]) << 4);
+            c0 < 3329 && c1 < 3329
+        })
+}
+
+fn p256_point_valid(share: &[u8]) -> bool {
+    share.len() == 65 && share[0] == 0x04 && PublicKey::from_raw(KeyType::EcdsaP256, share).is_ok()
+}
+
+/// Sections 3, 4 (step 6) and 20.1: a valid client share of `g` with a non-zero ECDH output.
+pub fn client_share_valid(g: Group, share: &[u8]) -> bool {
+    match g {
+        Group::P256 => p256_point_valid(share),
+        Group::X25519 => share.len() == 32 && !x25519_small_order(share),
+        Group::Hybrid => {
+            share.len() == 1216
+                && mlkem768_ek_valid(&share[..1184])
+                && !x25519_small_order(&share[1184..])
         }
-        _ => share.len() == 32 && !x25519_small_order(share),
     }
 }
 
-fn share_len(suite: Suite) -> usize {
-    match suite {
-        Suite::P256EcdsaAes256GcmSha256 => 65,
-        _ => 32,
+/// Section 7 step 9 and 20.1: a server share of `g` (of the right length) with a non-zero
+/// ECDH output. The ML-KEM ciphertext never fails (implicit rejection).
+pub fn server_share_valid(g: Group, share: &[u8]) -> bool {
+    match g {
+        Group::P256 => p256_point_valid(share),
+        Group::X25519 => share.len() == 32 && !x25519_small_order(share),
+        Group::Hybrid => share.len() == 1120 && !x25519_small_order(&share[1088..]),
     }
 }
 
-fn parse_extensions(mut block: &[u8]) -> Option<()> {
-    let mut seen = Vec::new();
-    while !block.is_empty() {
-        let mut f = Fields(block);
-        let t = f.u16()?;
-        let len = usize::from(f.u16()?);
-        f.take(len)?;
-        if seen.contains(&t) {
-            return None;
-        }
-        seen.push(t);
-        block = f.0;
-    }
-    Some(())
+/// Extension and entry codes (sections 21.1 and 22.3).
+pub const EXT_COOKIE: u16 = 0x0101;
+pub const EXT_CLIENT_AUTH: u16 = 0x0102;
+pub const ENTRY_TOKEN: u16 = 0x0103;
+pub const ENTRY_SIGNATURE: u16 = 0x0104;
+
+/// A ClientHello that passed checks 1-4 of section 4.
+#[derive(Debug)]
+pub struct ParsedHello<'a> {
+    /// Every byte before `ext_len` (section 22.1).
+    pub core: &'a [u8],
+    pub offers: Vec<(u16, &'a [u8])>,
+    pub extensions: Vec<(u16, &'a [u8])>,
+    pub len: usize,
 }
 
-/// Section 4: the server's verdict on a ClientHello (the suite it chooses, or the error).
-pub fn client_hello(msg: &[u8], server_suites: &[Suite]) -> Result<Suite, Error> {
+impl<'a> ParsedHello<'a> {
+    /// The cookie extension's data (section 22.3), if any.
+    pub fn cookie(&self) -> Option<&'a [u8]> {
+        self.extensions
+            .iter()
+            .find(|(t, _)| *t == EXT_COOKIE)
+            .map(|(_, d)| *d)
+    }
+
+    /// Does it offer a hybrid suite (section 20.2)?
+    pub fn offers_hybrid(&self) -> bool {
+        self.offers
+            .iter()
+            .any(|(c, _)| matches!(suite_info(*c), Some((Group::Hybrid, _))))
+    }
+}
+
+/// Section 4, server checks 1-4 (no cryptography).
+pub fn parse_client_hello(msg: &[u8]) -> Result<ParsedHello<'_>, Error> {
     const M: Error = Error::HandshakeMalformed;
     let mut f = Fields(msg);
     if f.u8() != Some(0x01) {
@@ -260,12 +358,41 @@ pub fn client_hello(msg: &[u8], server_suites: &[Suite]) -> Result<Suite, Error>
         }
         offers.push((code, share));
     }
+    let core = &msg[..msg.len() - f.0.len()];
     let ext_len = usize::from(f.u16().ok_or(M)?);
-    parse_extensions(f.take(ext_len).ok_or(M)?).ok_or(M)?;
+    let extensions = parse_extensions(f.take(ext_len).ok_or(M)?).ok_or(M)?;
     if f.0.iter().any(|&b| b != 0) {
         return Err(M);
     }
-    let (suite, share) = offers
+    Ok(ParsedHello {
+        core,
+        offers,
+        extensions,
+        len: msg.len(),
+    })
+}
+
+/// (type, len, data) entries with distinct types (section 4, check 4).
+fn parse_extensions(mut block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
+    let mut out: Vec<(u16, &[u8])> = Vec::new();
+    while !block.is_empty() {
+        let mut f = Fields(block);
+        let t = f.u16()?;
+        let len = usize::from(f.u16()?);
+        let data = f.take(len)?;
+        if out.iter().any(|(s, _)| *s == t) {
+            return None;
+        }
+        out.push((t, data));
+        block = f.0;
+    }
+    Some(out)
+}
+
+/// Section 4 checks 5-6 (suite selection of section 5, share and hybrid length checks).
+pub fn choose_suite(h: &ParsedHello<'_>, server_suites: &[Suite]) -> Result<Suite, Error> {
+    let (suite, share) = h
+        .offers
         .iter()
         .find_map(|&(code, share)| {
             server_suites
@@ -274,10 +401,33 @@ pub fn client_hello(msg: &[u8], server_suites: &[Suite]) -> Result<Suite, Error>
                 .map(|s| (*s, share))
         })
         .ok_or(Error::NoCommonSuite)?;
-    if !share_valid(suite, share) {
-        return Err(M);
+    let g = group(suite);
+    if !client_share_valid(g, share) || (g == Group::Hybrid && h.len < 2048) {
+        return Err(Error::HandshakeMalformed);
     }
     Ok(suite)
+}
+
+/// Section 4: the verdict of a server without retry on a ClientHello (the suite it chooses,
+/// or the error).
+pub fn client_hello(msg: &[u8], server_suites: &[Suite]) -> Result<Suite, Error> {
+    choose_suite(&parse_client_hello(msg)?, server_suites)
+}
+
+/// The longest ServerHello a server may send for a suite (sections 6 and 20.2).
+pub fn server_hello_max_len(suite: Suite) -> usize {
+    if group(suite) == Group::Hybrid {
+        1681
+    } else {
+        626
+    }
+}
+
+/// What a client has to answer a client authentication request with (section 21.3).
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    pub key: Option<&'static SigningKey>,
+    pub token: Option<Vec<u8>>,
 }
 
 /// What a client accepts from a ServerHello.
@@ -285,10 +435,24 @@ pub fn client_hello(msg: &[u8], server_suites: &[Suite]) -> Result<Suite, Error>
 pub struct Accepted {
     pub suite: Suite,
     pub server_key: PublicKey,
+    /// The client authentication request (signature mode, token mode), if any.
+    pub request: Option<(u8, u8)>,
 }
 
-/// Section 7: the client's verdict on a ServerHello, given the ClientHello it sent (whose
-/// first offer of each group is the client's share; only the suite list matters here).
+/// Section 21.2: an extension block the client accepts, and the request it holds.
+fn client_auth_request(block: &[u8]) -> Result<Option<(u8, u8)>, Error> {
+    match block {
+        [] => Ok(None),
+        [0x01, 0x02, 0x00, 0x02, s, t] if *s <= 2 && *t <= 2 && (*s, *t) != (0, 0) => {
+            Ok(Some((*s, *t)))
+        }
+        _ => Err(Error::HandshakeMalformed),
+    }
+}
+
+/// Section 7: the client's verdict on a ServerHello, given the ClientHello it sent (only the
+/// suite list of `client` matters, not its first offers), followed by the checks of section
+/// 21.3 when the ServerHello carries a request.
 pub fn server_hello(
     msg: &[u8],
     client_hello: &[u8],
@@ -327,10 +491,11 @@ pub fn server_hello(
     let identity_len_field = usize::from(f.u16().ok_or(M)?);
     let identity = f.take(identity_len_field).ok_or(M)?;
     let ext_len = usize::from(f.u16().ok_or(M)?);
-    f.take(ext_len).ok_or(M)?;
-    if f.0.len() != 64 || ext_len != 0 {
+    let ext = f.take(ext_len).ok_or(M)?;
+    if f.0.len() != 64 {
         return Err(M);
     }
+    let request = client_auth_request(ext)?;
     let signature = f.0;
     // 4.
     let expected = client
@@ -341,12 +506,13 @@ pub fn server_hello(
         Some(s) if s.code() == chosen => *s,
         _ => return Err(Error::DowngradeDetected),
     };
+    let g = group(suite);
     // 5.
-    if share.len() != share_len(suite) {
+    if share.len() != server_share_len(g) {
         return Err(M);
     }
     // 6.
-    let kt = suite.key_type();
+    let kt = self::identity_type(suite);
     let (server_key, cert) = match identity_type {
         0x01 => (raw_identity_key(kt, identity).ok_or(M)?, None),
         0x02 => {
@@ -360,10 +526,7 @@ pub fn server_hello(
     };
     // 7.
     let body = &msg[..msg.len() - 64];
-    let th = gamecrypt::primitives::hash(
-        gamecrypt::primitives::HashAlgorithm::Sha256,
-        &[client_hello, body].concat(),
-    );
+    let th = hash(HashAlgorithm::Sha256, &[client_hello, body].concat());
     let signed = [SERVER_SIGNATURE_CONTEXT, th.as_ref()].concat();
     server_key
         .verify(&signed, signature, signature_format(kt))
@@ -386,10 +549,379 @@ pub fn server_hello(
         }
     }
     // 9.
-    if !share_valid(suite, share) {
+    if !server_share_valid(g, share) {
         return Err(M);
     }
-    Ok(Accepted { suite, server_key })
+    // 21.3.
+    if let Some((s, t)) = request {
+        if s == 2 && client.credentials.key.is_none() {
+            return Err(Error::ClientAuthRequired);
+        }
+        if t == 2 && client.credentials.token.is_none() {
+            return Err(Error::ClientTokenRequired);
+        }
+    }
+    Ok(Accepted {
+        suite,
+        server_key,
+        request,
+    })
+}
+
+fn entry(t: u16, data: &[u8]) -> Vec<u8> {
+    [
+        &t.to_be_bytes()[..],
+        &(data.len() as u16).to_be_bytes(),
+        data,
+    ]
+    .concat()
+}
+
+/// Section 21.3: the signed message of a client signature.
+pub fn client_signed_message(ch: &[u8], sh: &[u8], p_prime: &[u8]) -> Vec<u8> {
+    let h = hash(HashAlgorithm::Sha256, &[ch, sh, p_prime].concat());
+    [CLIENT_SIGNATURE_CONTEXT, h.as_ref()].concat()
+}
+
+/// Section 21.3: the ClientFinished plaintext a client with `creds` sends for `request`
+/// (an empty one without request). `ch` and `sh` are the complete hellos.
+pub fn client_finished_plaintext(
+    request: Option<(u8, u8)>,
+    creds: &Credentials,
+    ch: &[u8],
+    sh: &[u8],
+) -> Vec<u8> {
+    let Some((s, t)) = request else {
+        return Vec::new();
+    };
+    let mut p = Vec::new();
+    if let (1..=2, Some(token)) = (t, &creds.token) {
+        p.extend(entry(ENTRY_TOKEN, token));
+    }
+    if let (1..=2, Some(key)) = (s, creds.key) {
+        let kt = key.key_type();
+        let raw = key.public_key().raw().expect("raw client key");
+        let code = if kt == KeyType::EcdsaP256 { 1u8 } else { 3 };
+        let mut data = vec![code];
+        data.extend_from_slice(&(raw.len() as u16).to_be_bytes());
+        data.extend_from_slice(raw);
+        let mut e = entry(ENTRY_SIGNATURE, &data);
+        // The entry's length counts the signature that follows.
+        let len = (data.len() + 64) as u16;
+        e[2..4].copy_from_slice(&len.to_be_bytes());
+        p.extend(e);
+        let signed = client_signed_message(ch, sh, &p);
+        let sig = key
+            .sign(&signed, signature_format(kt))
+            .expect("client sign");
+        p.extend(sig);
+    }
+    p
+}
+
+/// What a server learns from a valid authenticated ClientFinished (section 21.5).
+#[derive(Debug, PartialEq)]
+pub struct ClientIdentity {
+    pub key: Option<PublicKey>,
+    pub token: Option<Vec<u8>>,
+}
+
+/// Section 21.4 step 3-6 on an opened plaintext `p`.
+pub fn check_finished_plaintext(
+    p: &[u8],
+    request: (u8, u8),
+    ch: &[u8],
+    sh: &[u8],
+) -> Result<ClientIdentity, Error> {
+    const M: Error = Error::HandshakeMalformed;
+    let (sig_mode, token_mode) = request;
+    let mut f = Fields(p);
+    let mut last_type = None;
+    let mut token = None;
+    let mut signature = None;
+    while !f.0.is_empty() {
+        let t = f.u16().ok_or(M)?;
+        let len = usize::from(f.u16().ok_or(M)?);
+        let data = f.take(len).ok_or(M)?;
+        if last_type.is_some_and(|l| t <= l) {
+            return Err(M);
+        }
+        last_type = Some(t);
+        match t {
+            ENTRY_TOKEN if token_mode != 0 && (1..=1024).contains(&len) => token = Some(data),
+            ENTRY_SIGNATURE if sig_mode != 0 && f.0.is_empty() => {
+                let mut d = Fields(data);
+                let kt = key_type_from_code(d.u8().ok_or(M)?).ok_or(M)?;
+                let key_len = usize::from(d.u16().ok_or(M)?);
+                if key_len != identity_len(kt) {
+                    return Err(M);
+                }
+                let key = d.take(key_len).ok_or(M)?;
+                if d.0.len() != 64 {
+                    return Err(M);
+                }
+                signature = Some((kt, key, d.0));
+            }
+            _ => return Err(M),
+        }
+    }
+    if sig_mode == 2 && signature.is_none() {
+        return Err(Error::ClientAuthRequired);
+    }
+    if token_mode == 2 && token.is_none() {
+        return Err(Error::ClientTokenRequired);
+    }
+    let key = match signature {
+        None => None,
+        Some((kt, raw, sig)) => {
+            let key = raw_identity_key(kt, raw).ok_or(Error::ClientAuthInvalid)?;
+            let signed = client_signed_message(ch, sh, &p[..p.len() - 64]);
+            key.verify(&signed, sig, signature_format(kt))
+                .map_err(|_| Error::ClientAuthInvalid)?;
+            Some(key)
+        }
+    };
+    Ok(ClientIdentity {
+        key,
+        token: token.map(<[u8]>::to_vec),
+    })
+}
+
+/// Section 9 (and 17.1): the key and IV of a traffic secret.
+pub fn packet_keys(secret: &[u8]) -> ([u8; 32], [u8; 12]) {
+    let mut key = [0u8; 32];
+    let mut iv = [0u8; 12];
+    hkdf_expand(HashAlgorithm::Sha256, secret, b"gamecrypt v1 key", &mut key).expect("hkdf");
+    hkdf_expand(HashAlgorithm::Sha256, secret, b"gamecrypt v1 iv", &mut iv).expect("hkdf");
+    (key, iv)
+}
+
+/// Section 9: (c2s_secret, s2c_secret) from the ECDH output and the transcript hash.
+pub fn traffic_secrets(shared: &[u8], transcript_hash: &[u8]) -> ([u8; 32], [u8; 32]) {
+    let prk = hkdf_extract(HashAlgorithm::Sha256, transcript_hash, shared);
+    let mut c2s = [0u8; 32];
+    let mut s2c = [0u8; 32];
+    hkdf_expand(
+        HashAlgorithm::Sha256,
+        prk.as_ref(),
+        b"gamecrypt v1 c2s",
+        &mut c2s,
+    )
+    .expect("hkdf");
+    hkdf_expand(
+        HashAlgorithm::Sha256,
+        prk.as_ref(),
+        b"gamecrypt v1 s2c",
+        &mut s2c,
+    )
+    .expect("hkdf");
+    (c2s, s2c)
+}
+
+/// Section 17.1: the next generation's secret.
+pub fn next_secret(secret: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    hkdf_expand(
+        HashAlgorithm::Sha256,
+        secret,
+        b"gamecrypt v1 key update",
+        &mut out,
+    )
+    .expect("hkdf");
+    out
+}
+
+/// One direction's packet protection (section 10).
+pub struct PacketKey {
+    key: AeadKey,
+    iv: [u8; 12],
+}
+
+impl PacketKey {
+    pub fn new(suite: Suite, secret: &[u8]) -> PacketKey {
+        let (key, iv) = packet_keys(secret);
+        PacketKey {
+            key: AeadKey::from_bytes(aead_of(suite), &key).expect("aead key"),
+            iv,
+        }
+    }
+
+    fn nonce(&self, pn: u64) -> [u8; 12] {
+        let mut n = self.iv;
+        for (a, b) in n[4..].iter_mut().zip(pn.to_be_bytes()) {
+            *a ^= b;
+        }
+        n
+    }
+
+    /// Section 10: a sealed packet.
+    pub fn seal(&self, ptype: u8, pn: u64, plaintext: &[u8]) -> Vec<u8> {
+        let mut header = vec![ptype];
+        header.extend_from_slice(&pn.to_be_bytes()[1..]);
+        let ct = self
+            .key
+            .seal_with_nonce_dangerous(&self.nonce(pn), &header, plaintext)
+            .expect("seal");
+        [header, ct].concat()
+    }
+
+    /// Section 10: opens a packet (header checks are the caller's).
+    pub fn open(&self, packet: &[u8]) -> Option<Vec<u8>> {
+        if packet.len() < 24 {
+            return None;
+        }
+        let mut pn = [0u8; 8];
+        pn[1..].copy_from_slice(&packet[1..8]);
+        let pn = u64::from_be_bytes(pn);
+        self.key
+            .open_with_nonce(&self.nonce(pn), &packet[..8], &packet[8..])
+            .ok()
+            .map(|p| p.to_vec())
+    }
+}
+
+/// Section 21.4: the verdict of a server that sent `request` on a ClientFinished, given the
+/// c2s protection.
+pub fn server_reads_auth_finished(
+    msg: &[u8],
+    c2s: &PacketKey,
+    request: (u8, u8),
+    ch: &[u8],
+    sh: &[u8],
+) -> Result<ClientIdentity, Error> {
+    if !(24..=1188).contains(&msg.len()) || msg[..8] != [3, 0, 0, 0, 0, 0, 0, 0] {
+        return Err(Error::HandshakeMalformed);
+    }
+    let p = c2s.open(msg).ok_or(Error::PacketAuthFailed)?;
+    check_finished_plaintext(&p, request, ch, sh)
+}
+
+/// Section 22.2: the reference cookie.
+pub fn cookie(secret: &[u8; 32], slot: u64, address: &[u8], core: &[u8]) -> [u8; 40] {
+    let core_hash = hash(HashAlgorithm::Sha256, core);
+    let data = [
+        COOKIE_LABEL,
+        &slot.to_be_bytes(),
+        &(address.len() as u16).to_be_bytes(),
+        address,
+        core_hash.as_ref(),
+    ]
+    .concat();
+    let tag = hmac_sign(HashAlgorithm::Sha256, secret, &data);
+    let mut out = [0u8; 40];
+    out[..8].copy_from_slice(&slot.to_be_bytes());
+    out[8..].copy_from_slice(tag.as_ref());
+    out
+}
+
+/// Section 22.1: a Retry message.
+pub fn retry_message(core: &[u8], cookie: &[u8]) -> Vec<u8> {
+    let mut m = vec![0x04, 0x00, 0x01];
+    m.extend_from_slice(hash(HashAlgorithm::Sha256, core).as_ref());
+    m.push(cookie.len() as u8);
+    m.extend_from_slice(cookie);
+    m
+}
+
+/// Section 22.3: the cookie of a Retry that a client accepts after sending `ch`.
+pub fn client_reads_retry<'a>(msg: &'a [u8], ch: &[u8]) -> Result<&'a [u8], Error> {
+    const M: Error = Error::HandshakeMalformed;
+    let mut f = Fields(msg);
+    if f.u8() != Some(0x04) {
+        return Err(M);
+    }
+    if f.u16().ok_or(M)? != 0x0001 {
+        return Err(Error::UnsupportedVersion);
+    }
+    let h = f.take(32).ok_or(M)?;
+    let n = usize::from(f.u8().ok_or(M)?);
+    if n == 0 || f.0.len() != n {
+        return Err(M);
+    }
+    let core = parse_client_hello(ch)
+        .expect("the client's own ClientHello")
+        .core;
+    if h != hash(HashAlgorithm::Sha256, core).as_ref() {
+        return Err(M);
+    }
+    Ok(f.0)
+}
+
+/// Section 22.3: the second ClientHello, with the cookie, built from the first's core.
+pub fn client_hello_with_cookie(ch: &[u8], cookie: &[u8]) -> Result<Vec<u8>, Error> {
+    let h = parse_client_hello(ch).expect("the client's own ClientHello");
+    let mut m = h.core.to_vec();
+    m.extend_from_slice(&((4 + cookie.len()) as u16).to_be_bytes());
+    m.extend(entry(EXT_COOKIE, cookie));
+    let min = if h.offers_hybrid() { 2048 } else { 1200 };
+    if m.len() < min {
+        m.resize(min, 0);
+    }
+    if m.len() > 4096 {
+        return Err(Error::HandshakeMalformed);
+    }
+    Ok(m)
+}
+
+/// A retry-enabled server's cookie secrets and clock (section 22.2).
+#[derive(Clone, Debug)]
+pub struct RetryServer {
+    pub current: [u8; 32],
+    pub previous: Option<[u8; 32]>,
+    pub period: u64,
+    pub now: u64,
+}
+
+impl RetryServer {
+    /// Section 22.2: is `cookie` valid for this address and ClientHello core?
+    pub fn cookie_valid(&self, cookie: &[u8], address: &[u8], core: &[u8]) -> bool {
+        if cookie.len() != 40 {
+            return false;
+        }
+        let slot = self.now / self.period;
+        let mut s = [0u8; 8];
+        s.copy_from_slice(&cookie[..8]);
+        let cslot = u64::from_be_bytes(s);
+        if cslot != slot && Some(cslot) != slot.checked_sub(1) {
+            return false;
+        }
+        std::iter::once(&self.current)
+            .chain(self.previous.as_ref())
+            .any(|secret| cookie == self::cookie(secret, cslot, address, core))
+    }
+}
+
+/// What a server does with a datagram (section 22.4).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Accept,
+    SendRetry(Vec<u8>),
+    Drop,
+}
+
+/// Section 22.4, with the address rule of section 22.2 (1..128 bytes, else `InvalidLength`).
+pub fn check_client_hello(
+    retry: Option<&RetryServer>,
+    address: &[u8],
+    datagram: &[u8],
+) -> Result<Action, Error> {
+    if !(1..=128).contains(&address.len()) {
+        return Err(Error::InvalidLength);
+    }
+    let Ok(h) = parse_client_hello(datagram) else {
+        return Ok(Action::Drop);
+    };
+    let Some(r) = retry else {
+        return Ok(Action::Accept);
+    };
+    Ok(match h.cookie() {
+        None => {
+            let c = cookie(&r.current, r.now / r.period, address, h.core);
+            Action::SendRetry(retry_message(h.core, &c))
+        }
+        Some(c) if r.cookie_valid(c, address, h.core) => Action::Accept,
+        Some(_) => Action::Drop,
+    })
 }
 
 /// Who opens a box (FORMATS.md).
