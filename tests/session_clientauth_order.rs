@@ -10,9 +10,8 @@
 //! `P` has trailing bytes after it (step 3) or a required token is missing (step 5).
 //!
 //! Both messages are rejected either way (the session fails and nothing is sent), so this is
-//! an error-code deviation, not an acceptance bug. The tests are ignored until
-//! `src/session/clientauth.rs` is fixed; run them with `cargo test --test
-//! session_clientauth_order -- --ignored`.
+//! an error-code deviation, not an acceptance bug. Fixed in `src/session/clientauth.rs` (the key
+//! is now checked at step 6); these tests keep it fixed.
 //!
 //! The test is its own reference client written from PROTOCOL.md (sections 4, 6, 9, 10): an
 //! X25519 ClientHello for suite 0x0002, ECDH with aws-lc-rs, the key schedule with
@@ -126,7 +125,6 @@ fn the_reference_client_reaches_the_plaintext_checks() {
 }
 
 #[test]
-#[ignore = "known bug: clientauth.rs checks the client key during parsing (section 21.4 step 6 before step 3)"]
 fn trailing_bytes_after_a_signature_entry_with_an_invalid_key_are_malformed() {
     let mut p = token_entry();
     p.extend(signature_entry_with_invalid_key());
@@ -137,7 +135,6 @@ fn trailing_bytes_after_a_signature_entry_with_an_invalid_key_are_malformed() {
 }
 
 #[test]
-#[ignore = "known bug: clientauth.rs checks the client key during parsing (section 21.4 step 6 before step 5)"]
 fn a_missing_required_token_is_reported_before_an_invalid_client_key() {
     let p = signature_entry_with_invalid_key();
     let (got, state) = server_verdict(&p);

@@ -117,12 +117,7 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_client_auth"), |data: &[u8]| {
     };
     let identity = match (got, expected) {
         (Err(e), Err(x)) => {
-            let known = e == Error::ClientAuthInvalid
-                && matches!(x, Error::HandshakeMalformed | Error::ClientTokenRequired)
-                && asked.is_some_and(|r| known_order_deviation(&msg, &c2s, r));
-            if !known {
-                assert_eq!(e, x, "wrong error; plaintext {p:02x?}, packet {msg:02x?}");
-            }
+            assert_eq!(e, x, "wrong error; plaintext {p:02x?}, packet {msg:02x?}");
             assert_eq!(server.state(), State::Failed);
             assert_eq!(server.read_handshake(&msg), Err(Error::SessionFailed));
             assert_eq!(server.accept(), Err(Error::SessionFailed));
@@ -166,48 +161,6 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_client_auth"), |data: &[u8]| {
         assert_eq!(server.reject(&mut close), Err(Error::SessionRejected));
     }
 });
-
-/// The known deviation of tests/session_clientauth_order.rs: the library checks the client
-/// key while it parses the `client_signature` entry, so an invalid key there is reported as
-/// `ClientAuthInvalid` before trailing bytes (section 21.4 step 3) or a missing required token
-/// (step 5). True when the opened plaintext's entries are well-formed up to and including a
-/// `client_signature` entry whose key is not a valid public key. Remove once fixed.
-fn known_order_deviation(msg: &[u8], c2s: &spec::PacketKey, request: (u8, u8)) -> bool {
-    if !(24..=1188).contains(&msg.len()) || msg[..8] != [3, 0, 0, 0, 0, 0, 0, 0] {
-        return false;
-    }
-    let Some(p) = c2s.open(msg) else {
-        return false;
-    };
-    let mut rest = &p[..];
-    let mut last = 0u16;
-    while rest.len() >= 4 {
-        let t = u16::from_be_bytes([rest[0], rest[1]]);
-        let len = usize::from(u16::from_be_bytes([rest[2], rest[3]]));
-        let Some(data) = rest.get(4..4 + len) else {
-            return false;
-        };
-        if t <= last {
-            return false;
-        }
-        last = t;
-        match t {
-            spec::ENTRY_TOKEN if request.1 != 0 && (1..=1024).contains(&len) => {}
-            spec::ENTRY_SIGNATURE if request.0 != 0 => {
-                let Some(kt) = data.first().and_then(|&c| spec::key_type_from_code(c)) else {
-                    return false;
-                };
-                let n = spec::identity_len(kt);
-                return data.len() == 3 + n + 64
-                    && usize::from(u16::from_be_bytes([data[1], data[2]])) == n
-                    && spec::raw_identity_key(kt, &data[3..3 + n]).is_none();
-            }
-            _ => return false,
-        }
-        rest = &rest[4 + len..];
-    }
-    false
-}
 
 /// Data both ways between the server and the reference client (c2s packet number 1, s2c 0).
 fn exchange(server: &Session, hs: &gamecrypt_fuzz::refclient::Handshake) {

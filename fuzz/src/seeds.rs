@@ -420,7 +420,15 @@ fn session_retry() -> Vec<Vec<u8>> {
     }
     out.push(cat(&[&[0x11], &period, &[0], &short(&[]), &[1; 1300]]));
     // The C ABI with a Retry buffer one byte too small.
-    out.push(cat(&[&[0x21], &period, &[0], &short(&[]), &[2, 3], &encode_edits(&[]), &[75]]));
+    out.push(cat(&[
+        &[0x21],
+        &period,
+        &[0],
+        &short(&[]),
+        &[2, 3],
+        &encode_edits(&[]),
+        &[75],
+    ]));
     out
 }
 
