@@ -472,11 +472,59 @@ pub struct PublicKey {
 
 struct PublicInner {
     key_type: KeyType,
-    /// SubjectPublicKeyInfo DER: the canonical form (and the input of the fingerprint).
-    spki: Vec<u8>,
-    /// EC: uncompressed point; Ed25519: 32 bytes; RSA: empty.
-    raw: Vec<u8>,
+    /// SubjectPublicKeyInfo DER: the canonical form (and the input of the fingerprint). For
+    /// EC and Ed25519 keys the raw key is its suffix (after the fixed prefix).
+    spki: SpkiBytes,
     fingerprint: [u8; FINGERPRINT_LEN],
+}
+
+/// The longest EC or Ed25519 SubjectPublicKeyInfo (P-384: 23-byte prefix + 97-byte point).
+const INLINE_SPKI_MAX: usize = 120;
+
+/// SPKI bytes kept inside the key object itself for EC and Ed25519 keys, so that a public key
+/// is one heap block (a session keeps one per peer: see docs/PERFORMANCE.md); RSA keys are
+/// larger and go on the heap.
+enum SpkiBytes {
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_SPKI_MAX],
+    },
+    Heap(Box<[u8]>),
+}
+
+impl SpkiBytes {
+    fn new(spki: &[u8]) -> SpkiBytes {
+        if spki.len() <= INLINE_SPKI_MAX {
+            let mut bytes = [0u8; INLINE_SPKI_MAX];
+            bytes[..spki.len()].copy_from_slice(spki);
+            SpkiBytes::Inline {
+                len: spki.len() as u8,
+                bytes,
+            }
+        } else {
+            SpkiBytes::Heap(spki.into())
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            SpkiBytes::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            SpkiBytes::Heap(b) => b,
+        }
+    }
+}
+
+impl PublicInner {
+    /// EC: the uncompressed point; Ed25519: the 32-byte key; RSA: empty.
+    fn raw(&self) -> &[u8] {
+        let spki = self.spki.as_slice();
+        match self.key_type {
+            KeyType::EcdsaP256 => &spki[P256_SPKI_PREFIX.len()..],
+            KeyType::EcdsaP384 => &spki[P384_SPKI_PREFIX.len()..],
+            KeyType::Ed25519 => &spki[ED25519_SPKI_PREFIX.len()..],
+            KeyType::Rsa => &[],
+        }
+    }
 }
 
 impl fmt::Debug for PublicKey {
@@ -502,7 +550,7 @@ impl PublicKey {
 
 impl PartialEq for PublicKey {
     fn eq(&self, other: &Self) -> bool {
-        self.inner.spki == other.inner.spki
+        self.inner.spki.as_slice() == other.inner.spki.as_slice()
     }
 }
 impl Eq for PublicKey {}
@@ -601,26 +649,24 @@ impl PublicKey {
             KeyType::Ed25519 => (ED25519_SPKI_PREFIX, ED25519_PUBLIC_KEY_LEN),
             KeyType::Rsa => (&[][..], 0),
         };
-        let raw = if key_type == KeyType::Rsa {
+        if key_type == KeyType::Rsa {
             let bits = rsa_modulus_bits(spki)?;
             if !(2048..=8192).contains(&bits) {
                 return Err(Error::KeyRejected);
             }
-            Vec::new()
         } else {
             match spki.strip_prefix(prefix) {
-                Some(raw) if raw.len() == raw_len => raw.to_vec(),
+                Some(raw) if raw.len() == raw_len => {}
                 _ => return Err(Error::KeyMalformed),
             }
-        };
+        }
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, spki);
         let mut fingerprint = [0u8; FINGERPRINT_LEN];
         fingerprint.copy_from_slice(digest.as_ref());
         Ok(PublicKey {
             inner: Arc::new(PublicInner {
                 key_type,
-                spki: spki.to_vec(),
-                raw,
+                spki: SpkiBytes::new(spki),
                 fingerprint,
             }),
         })
@@ -633,13 +679,13 @@ impl PublicKey {
 
     /// SubjectPublicKeyInfo DER, canonical (uncompressed EC point).
     pub fn spki_der(&self) -> &[u8] {
-        &self.inner.spki
+        self.inner.spki.as_slice()
     }
 
     /// SubjectPublicKeyInfo as a PEM `PUBLIC KEY` block (LF line endings, final newline).
     pub fn to_pem(&self) -> String {
         // Not secret: move it out of the zeroizing wrapper.
-        String::clone(&pem::encode("PUBLIC KEY", &self.inner.spki))
+        String::clone(&pem::encode("PUBLIC KEY", self.inner.spki.as_slice()))
     }
 
     /// The raw key: uncompressed point for ECDSA, 32 bytes for Ed25519. RSA has none
@@ -648,14 +694,14 @@ impl PublicKey {
         if self.inner.key_type == KeyType::Rsa {
             return Err(Error::UnsupportedFormat);
         }
-        Ok(&self.inner.raw)
+        Ok(self.inner.raw())
     }
 
     /// The compressed X9.62 point (ECDSA keys only, else `UnsupportedFormat`).
     pub fn raw_compressed(&self) -> Result<Vec<u8>> {
         match self.inner.key_type {
             KeyType::EcdsaP256 | KeyType::EcdsaP384 => {
-                let raw = &self.inner.raw;
+                let raw = self.inner.raw();
                 let coord = (raw.len() - 1) / 2;
                 let mut out = Vec::with_capacity(1 + coord);
                 out.push(0x02 | (raw[raw.len() - 1] & 1));
@@ -686,8 +732,8 @@ impl PublicKey {
             (KeyType::Rsa, _) => &sig::RSA_PKCS1_2048_8192_SHA256,
         };
         let key_bytes: &[u8] = match self.key_type() {
-            KeyType::Rsa => &self.inner.spki,
-            _ => &self.inner.raw,
+            KeyType::Rsa => self.inner.spki.as_slice(),
+            _ => self.inner.raw(),
         };
         sig::UnparsedPublicKey::new(alg, key_bytes)
             .verify(message, signature)
