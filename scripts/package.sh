@@ -5,7 +5,7 @@
 #   include/            gamecrypt.h (C) and gamecrypt.hpp (header-only C++17 wrapper)
 #   lib/                the stripped shared library (Linux: libgamecrypt.so.<version> with the
 #                       SONAME libgamecrypt.so.<major> and the usual symlinks) and the static
-#                       library; lib/pkgconfig/gamecrypt.pc and
+#                       library (Linux: only gamecrypt_* global); lib/pkgconfig/gamecrypt.pc and
 #                       lib/cmake/gamecrypt/gamecrypt{Config,ConfigVersion}.cmake
 #                       (gamecrypt::gamecrypt = shared, gamecrypt::gamecrypt_static), both
 #                       relocatable and listing the system libraries the static library needs
@@ -152,9 +152,8 @@ case "$platform" in
         [ "$got" = "$soname" ] || { echo "package.sh: SONAME is '$got', expected $soname (build.rs)" >&2; exit 1; }
         ln -s "$so" "$pkg/lib/$soname"
         ln -s "$soname" "$pkg/lib/libgamecrypt.so"
-        # Debug info and the bitcode rustc keeps for LTO are of no use to a C linker.
-        strip --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd \
-            -o "$pkg/lib/libgamecrypt.a" "$rel/libgamecrypt.a"
+        # Only gamecrypt_* global, no debug info, no LLVM bitcode (see the script).
+        packaging/hide-static-symbols.sh "$rel/libgamecrypt.a" "$pkg/lib/libgamecrypt.a"
         write_configs lib lib/libgamecrypt.a "lib/$so" "" "$soname" 8
         unity_dir=Plugins/Linux/x86_64 unity_lib="lib/$so:libgamecrypt.so"
         godot_key=linux.release.x86_64 godot_triple=host godot_lib="lib$godot_name.so"
