@@ -3,7 +3,8 @@
  *
  * - Every handle of the C API is a move-only RAII type that frees its handle (and so zeroes
  *   its secrets) when it goes out of scope: SigningKey, PublicKey, HashContext, HmacContext,
- *   AeadKey, ServerConfigBuilder, ServerConfig, ClientConfigBuilder, ClientConfig, Session.
+ *   AeadKey, ServerConfigBuilder, ServerConfig, ClientConfigBuilder, ClientConfig, Session,
+ *   EndpointConfig, Endpoint. Server certificates are byte strings (Certificate).
  *   get() gives the C handle, release() hands it over, so C and C++ calls can be mixed.
  * - Inputs are ByteView (pointer + length; made implicitly from std::vector<uint8_t>,
  *   std::array<uint8_t, N> or a (pointer, length) pair). Outputs are std::vector<uint8_t>
@@ -858,6 +859,207 @@ class Session : public detail::Handle<gamecrypt_session, gamecrypt_session_free>
         return detail::read_bytes(GAMECRYPT_PACKET_OVERHEAD, [&](uint8_t *out, size_t cap, size_t *len) {
             return gamecrypt_session_reject(get(), out, cap, len);
         });
+    }
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Endpoint                                                                                  */
+
+/** Settings of an Endpoint (timers, limits, queues); see gamecrypt.h for each range. */
+class EndpointConfig : public detail::Handle<gamecrypt_endpoint_config, gamecrypt_endpoint_config_free> {
+  public:
+    using Handle::Handle;
+
+    /** The default settings. */
+    static Result<EndpointConfig> create() {
+        return detail::make<EndpointConfig>(
+            [](gamecrypt_endpoint_config **out) { return gamecrypt_endpoint_config_new(out); });
+    }
+    Status set_handshake_resend_initial_ms(uint64_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_handshake_resend_initial_ms(get(), value));
+    }
+    Status set_handshake_resend_max_ms(uint64_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_handshake_resend_max_ms(get(), value));
+    }
+    Status set_handshake_timeout_ms(uint64_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_handshake_timeout_ms(get(), value));
+    }
+    Status set_keepalive_interval_ms(uint64_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_keepalive_interval_ms(get(), value));
+    }
+    Status set_idle_timeout_ms(uint64_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_idle_timeout_ms(get(), value));
+    }
+    Status set_max_peers(size_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_max_peers(get(), value));
+    }
+    Status set_max_handshakes(size_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_max_handshakes(get(), value));
+    }
+    Status set_max_data_len(size_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_max_data_len(get(), value));
+    }
+    Status set_close_copies(uint32_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_close_copies(get(), value));
+    }
+    Status set_max_queued_bytes(size_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_max_queued_bytes(get(), value));
+    }
+    Status set_max_pending_events(size_t value) {
+        return detail::status(gamecrypt_endpoint_config_set_max_pending_events(get(), value));
+    }
+};
+
+/**
+ * A sans-IO connection endpoint over sessions (client: one server; server: many peers by
+ * address): feed it datagrams and the time (ms, the application's clock), send what
+ * poll_transmit() gives, act on what poll_event() gives. See gamecrypt.h and docs/ENDPOINT.md.
+ */
+class Endpoint : public detail::Handle<gamecrypt_endpoint, gamecrypt_endpoint_free> {
+  public:
+    using Handle::Handle;
+    using PeerId = gamecrypt_peer_id;
+
+    /** A datagram to send; empty() when nothing was waiting. */
+    struct Transmit {
+        std::vector<uint8_t> address;
+        std::vector<uint8_t> datagram;
+        bool empty() const noexcept { return datagram.empty(); }
+    };
+
+    /** An event; kind() is GAMECRYPT_ENDPOINT_EVENT_NONE when nothing was waiting. */
+    struct Event {
+        gamecrypt_endpoint_event info{};
+        std::vector<uint8_t> data;  // DATA: the message
+        gamecrypt_endpoint_event_kind kind() const noexcept { return info.kind; }
+        PeerId peer() const noexcept { return info.peer; }
+    };
+
+    /** `settings` may be null (the defaults). The configurations may be freed afterwards. */
+    static Result<Endpoint> client(const ClientConfig &config, const EndpointConfig *settings = nullptr) {
+        return detail::make<Endpoint>([&](gamecrypt_endpoint **out) {
+            return gamecrypt_endpoint_new_client(config.get(), settings ? settings->get() : nullptr, out);
+        });
+    }
+    static Result<Endpoint> server(const ServerConfig &config, const EndpointConfig *settings = nullptr) {
+        return detail::make<Endpoint>([&](gamecrypt_endpoint **out) {
+            return gamecrypt_endpoint_new_server(config.get(), settings ? settings->get() : nullptr, out);
+        });
+    }
+
+    /** Client: starts a handshake with the server at `address`. */
+    Result<PeerId> connect(uint64_t now_ms, ByteView address) {
+        PeerId peer = 0;
+        gamecrypt_result rc = gamecrypt_endpoint_connect(get(), now_ms, address.data(), address.size(), &peer);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        return peer;
+    }
+    Status receive(uint64_t now_ms, ByteView address, ByteView datagram) {
+        return detail::status(gamecrypt_endpoint_receive(get(), now_ms, address.data(), address.size(),
+                                                         datagram.data(), datagram.size()));
+    }
+    Status handle_timeout(uint64_t now_ms) { return detail::status(gamecrypt_endpoint_handle_timeout(get(), now_ms)); }
+    /** When to call handle_timeout() next; GAMECRYPT_ENDPOINT_NO_DEADLINE when no timer runs. */
+    Result<uint64_t> next_deadline() const {
+        uint64_t deadline = 0;
+        gamecrypt_result rc = gamecrypt_endpoint_next_deadline(get(), &deadline);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        return deadline;
+    }
+
+    /** The next datagram to send (empty() when none). */
+    Result<Transmit> poll_transmit() {
+        Transmit t;
+        t.address.resize(GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN);
+        t.datagram.resize(GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN);
+        for (int attempt = 0;; ++attempt) {
+            size_t address_len = 0;
+            size_t datagram_len = 0;
+            gamecrypt_result rc = gamecrypt_endpoint_poll_transmit(get(), t.address.data(), t.address.size(),
+                                                                   &address_len, t.datagram.data(),
+                                                                   t.datagram.size(), &datagram_len);
+            if (rc == GAMECRYPT_RESULT_BUFFER_TOO_SMALL && attempt == 0) {
+                t.address.resize(address_len > t.address.size() ? address_len : t.address.size());
+                t.datagram.resize(datagram_len > t.datagram.size() ? datagram_len : t.datagram.size());
+                continue;
+            }
+            if (rc != GAMECRYPT_RESULT_OK) {
+                return Error(rc);
+            }
+            t.address.resize(address_len);
+            t.datagram.resize(datagram_len);
+            return t;
+        }
+    }
+
+    /** The next event (kind() NONE when none); a DATA event carries its message. */
+    Result<Event> poll_event() {
+        Event e;
+        auto data = detail::read_bytes(0, [&](uint8_t *out, size_t cap, size_t *len) {
+            return gamecrypt_endpoint_poll_event(get(), &e.info, out, cap, len);
+        });
+        if (!data) {
+            return data.error();
+        }
+        e.data = std::move(data).value();
+        return e;
+    }
+
+    Status send(uint64_t now_ms, PeerId peer, ByteView data) {
+        return detail::status(gamecrypt_endpoint_send(get(), now_ms, peer, data.data(), data.size()));
+    }
+    Status close(uint64_t now_ms, PeerId peer) { return detail::status(gamecrypt_endpoint_close(get(), now_ms, peer)); }
+    /** Server with client authentication, after CLIENT_CREDENTIALS. */
+    Status accept(uint64_t now_ms, PeerId peer) {
+        return detail::status(gamecrypt_endpoint_accept(get(), now_ms, peer));
+    }
+    Status reject(uint64_t now_ms, PeerId peer) {
+        return detail::status(gamecrypt_endpoint_reject(get(), now_ms, peer));
+    }
+
+    Result<std::vector<uint8_t>> peer_address(PeerId peer) const {
+        return detail::read_bytes(GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN, [&](uint8_t *out, size_t cap, size_t *len) {
+            return gamecrypt_endpoint_get_peer_address(get(), peer, out, cap, len);
+        });
+    }
+    Result<gamecrypt_endpoint_peer_state> peer_state(PeerId peer) const {
+        gamecrypt_endpoint_peer_state state = 0;
+        gamecrypt_result rc = gamecrypt_endpoint_get_peer_state(get(), peer, &state);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        return state;
+    }
+    Result<gamecrypt_suite> peer_suite(PeerId peer) const {
+        gamecrypt_suite suite = 0;
+        gamecrypt_result rc = gamecrypt_endpoint_get_peer_suite(get(), peer, &suite);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        return suite;
+    }
+    /** The fingerprint of the peer's authenticated key (empty: a client that sent none). */
+    Result<std::vector<uint8_t>> peer_fingerprint(PeerId peer) const {
+        return detail::read_bytes(GAMECRYPT_FINGERPRINT_LEN, [&](uint8_t *out, size_t cap, size_t *len) {
+            return gamecrypt_endpoint_get_peer_fingerprint(get(), peer, out, cap, len);
+        });
+    }
+    Result<std::vector<uint8_t>> peer_client_token(PeerId peer) const {
+        return detail::read_bytes(GAMECRYPT_CLIENT_TOKEN_MAX_LEN, [&](uint8_t *out, size_t cap, size_t *len) {
+            return gamecrypt_endpoint_get_peer_client_token(get(), peer, out, cap, len);
+        });
+    }
+    Result<gamecrypt_endpoint_stats> stats() const {
+        gamecrypt_endpoint_stats stats{};
+        gamecrypt_result rc = gamecrypt_endpoint_get_stats(get(), &stats);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        return stats;
     }
 };
 

@@ -68,7 +68,7 @@ constexpr bool move_only() {
 static_assert(move_only<SigningKey>() && move_only<PublicKey>() && move_only<HashContext>() &&
                   move_only<HmacContext>() && move_only<AeadKey>() && move_only<ServerConfigBuilder>() &&
                   move_only<ServerConfig>() && move_only<ClientConfigBuilder>() && move_only<ClientConfig>() &&
-                  move_only<Session>(),
+                  move_only<Session>() && move_only<EndpointConfig>() && move_only<Endpoint>(),
               "handles are move-only");
 
 void test_results() {
@@ -522,6 +522,165 @@ void test_retry() {
                GAMECRYPT_RESULT_INVALID_LENGTH);
 }
 
+// Moves every queued datagram of `from` into `to` (or drops them when `to` is null), as
+// coming from `from_address`. Returns how many there were.
+int pump(Endpoint &from, const Bytes &from_address, Endpoint *to, uint64_t now_ms, const Bytes &to_address) {
+    int n = 0;
+    for (;;) {
+        auto t = from.poll_transmit();
+        CHECK_OK(t);
+        if (!t || t->empty()) {
+            return n;
+        }
+        CHECK(t->address == to_address);
+        ++n;
+        if (to != nullptr) {
+            CHECK_OK(to->receive(now_ms, from_address, t->datagram));
+        }
+    }
+}
+
+Endpoint::Event next_event(Endpoint &endpoint) {
+    auto e = endpoint.poll_event();
+    CHECK_OK(e);
+    return e ? std::move(e).value() : Endpoint::Event{};
+}
+
+void test_endpoint() {
+    const Bytes server_address = text("server:7777");
+    const Bytes client_address = text("client:1");
+    Identity server_id = identity(GAMECRYPT_KEY_TYPE_ECDSA_P256);
+    Identity player = identity(GAMECRYPT_KEY_TYPE_ED25519);
+
+    auto settings = EndpointConfig::create();
+    CHECK_OK(settings);
+    CHECK_OK(settings->set_handshake_resend_initial_ms(100));
+    CHECK_OK(settings->set_handshake_resend_max_ms(800));
+    CHECK_OK(settings->set_handshake_timeout_ms(5000));
+    CHECK_OK(settings->set_keepalive_interval_ms(500));
+    CHECK_OK(settings->set_idle_timeout_ms(3000));
+    CHECK_OK(settings->set_max_peers(4));
+    CHECK_OK(settings->set_max_handshakes(2));
+    CHECK_OK(settings->set_max_data_len(1200));
+    CHECK_OK(settings->set_close_copies(2));
+    CHECK_OK(settings->set_max_queued_bytes(1 << 20));
+    CHECK_OK(settings->set_max_pending_events(64));
+    CHECK_CODE(settings->set_max_peers(0), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+
+    auto sb = ServerConfigBuilder::create(server_id.key);
+    CHECK_OK(sb->set_client_auth(GAMECRYPT_CLIENT_AUTH_OPTIONAL, GAMECRYPT_CLIENT_AUTH_OPTIONAL));
+    auto server_config = sb->build();
+    auto cb = ClientConfigBuilder::pinned_key(server_id.pub);
+    CHECK_OK(cb->set_client_key(player.key));
+    const Bytes ticket = text("ticket 42");
+    CHECK_OK(cb->set_token(ticket));
+    auto client_config = cb->build();
+
+    // Settings that contradict each other are refused when the endpoint is made.
+    CHECK_OK(settings->set_keepalive_interval_ms(3000));
+    CHECK_CODE(Endpoint::client(*client_config, &*settings), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_OK(settings->set_keepalive_interval_ms(500));
+
+    auto client = Endpoint::client(*client_config, &*settings);
+    auto server = Endpoint::server(*server_config, &*settings);
+    CHECK(client.ok() && server.ok());
+    CHECK(next_event(*client).kind() == GAMECRYPT_ENDPOINT_EVENT_NONE);
+    CHECK(client->poll_transmit()->empty());
+    CHECK(client->next_deadline().value_or(0) == GAMECRYPT_ENDPOINT_NO_DEADLINE);
+
+    uint64_t now = 1000;
+    auto cpeer = client->connect(now, server_address);
+    CHECK_OK(cpeer);
+    CHECK(client->peer_state(*cpeer).value_or(0) == GAMECRYPT_ENDPOINT_PEER_HANDSHAKE);
+    CHECK(client->peer_address(*cpeer).value_or(Bytes()) == server_address);
+    CHECK(client->next_deadline().value_or(0) == now + 100);  // the first retransmission
+    CHECK_CODE(client->send(now, *cpeer, text("early")), GAMECRYPT_RESULT_WRONG_STATE);
+    CHECK_CODE(server->connect(now, client_address), GAMECRYPT_RESULT_WRONG_STATE);
+
+    // The ClientHello is lost; the timer sends it again.
+    CHECK(pump(*client, client_address, nullptr, now, server_address) == 1);
+    now += 100;
+    CHECK_OK(client->handle_timeout(now));
+    CHECK(pump(*client, client_address, &*server, now, server_address) == 1);       // ClientHello
+    CHECK(pump(*server, server_address, &*client, now, client_address) == 1);       // ServerHello
+    CHECK(pump(*client, client_address, &*server, now, server_address) >= 1);       // ClientFinished
+
+    // The server sees the client's credentials and decides.
+    auto credentials = next_event(*server);
+    CHECK(credentials.kind() == GAMECRYPT_ENDPOINT_EVENT_CLIENT_CREDENTIALS);
+    const Endpoint::PeerId speer = credentials.peer();
+    CHECK(server->peer_state(speer).value_or(0) == GAMECRYPT_ENDPOINT_PEER_AWAITING_ACCEPT);
+    CHECK(server->peer_client_token(speer).value_or(Bytes()) == ticket);
+    auto player_fp = player.pub.fingerprint();
+    CHECK(server->peer_fingerprint(speer).value_or(Bytes()) == Bytes(player_fp->begin(), player_fp->end()));
+    CHECK(server->peer_address(speer).value_or(Bytes()) == client_address);
+    CHECK_OK(server->accept(now, speer));
+    CHECK(next_event(*server).kind() == GAMECRYPT_ENDPOINT_EVENT_CONNECTED);
+    CHECK(server->peer_state(speer).value_or(0) == GAMECRYPT_ENDPOINT_PEER_CONNECTED);
+    CHECK_CODE(server->accept(now, speer), GAMECRYPT_RESULT_WRONG_STATE);
+    // The server's confirmation connects the client.
+    CHECK(pump(*server, server_address, &*client, now, client_address) >= 1);
+    auto connected = next_event(*client);
+    CHECK(connected.kind() == GAMECRYPT_ENDPOINT_EVENT_CONNECTED && connected.peer() == *cpeer);
+    CHECK(connected.info.has_fingerprint);
+    CHECK(Bytes(connected.info.fingerprint, connected.info.fingerprint + GAMECRYPT_FINGERPRINT_LEN) ==
+          client->peer_fingerprint(*cpeer).value_or(Bytes()));
+    auto server_fp = server_id.pub.fingerprint();
+    CHECK(client->peer_fingerprint(*cpeer).value_or(Bytes()) == Bytes(server_fp->begin(), server_fp->end()));
+    CHECK(client->peer_suite(*cpeer).value_or(0) == connected.info.suite);
+
+    // Data both ways.
+    CHECK_OK(server->send(now, speer, text("welcome")));
+    pump(*server, server_address, &*client, now, client_address);
+    auto data = next_event(*client);
+    CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.data == text("welcome"));
+    CHECK_OK(client->send(now, *cpeer, text("move 3 4")));
+    pump(*client, client_address, &*server, now, server_address);
+    data = next_event(*server);
+    CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.peer() == speer && data.data == text("move 3 4"));
+    CHECK_CODE(client->send(now, *cpeer, Bytes(1201, 1)), GAMECRYPT_RESULT_INVALID_LENGTH);
+
+    auto stats = client->stats();
+    CHECK(stats.ok() && stats->peers == 1 && stats->handshake_resends == 1);
+
+    // The client closes; the server hears it.
+    CHECK_OK(client->close(now, *cpeer));
+    auto closed = next_event(*client);
+    CHECK(closed.kind() == GAMECRYPT_ENDPOINT_EVENT_CLOSED &&
+          closed.info.close_reason == GAMECRYPT_ENDPOINT_CLOSE_LOCAL);
+    CHECK(pump(*client, client_address, &*server, now, server_address) >= 1);
+    closed = next_event(*server);
+    CHECK(closed.kind() == GAMECRYPT_ENDPOINT_EVENT_CLOSED &&
+          closed.info.close_reason == GAMECRYPT_ENDPOINT_CLOSE_PEER_CLOSED && closed.peer() == speer);
+    CHECK_CODE(server->peer_state(speer), GAMECRYPT_RESULT_INVALID_ARGUMENT);  // forgotten
+
+    // A server that never answers: the handshake times out.
+    auto lonely = Endpoint::client(*client_config);
+    auto lost = lonely->connect(0, server_address);
+    CHECK_OK(lost);
+    uint64_t t = 0;
+    bool timed_out = false;
+    for (int i = 0; i < 100 && !timed_out; ++i) {
+        pump(*lonely, client_address, nullptr, t, server_address);
+        auto deadline = lonely->next_deadline();
+        CHECK(deadline.ok() && *deadline != GAMECRYPT_ENDPOINT_NO_DEADLINE);
+        if (!deadline || *deadline == GAMECRYPT_ENDPOINT_NO_DEADLINE) {
+            break;
+        }
+        t = *deadline;
+        CHECK_OK(lonely->handle_timeout(t));
+        auto e = next_event(*lonely);
+        if (e.kind() != GAMECRYPT_ENDPOINT_EVENT_NONE) {
+            CHECK(e.kind() == GAMECRYPT_ENDPOINT_EVENT_CLOSED && e.peer() == *lost);
+            CHECK(e.info.close_reason == GAMECRYPT_ENDPOINT_CLOSE_HANDSHAKE_TIMEOUT);
+            timed_out = true;
+        }
+    }
+    CHECK(timed_out);
+    CHECK(lonely->stats().value_or(gamecrypt_endpoint_stats{}).handshake_resends > 0);
+    CHECK(t >= 10000);  // the default handshake timeout
+}
+
 }  // namespace
 
 int main() {
@@ -533,6 +692,7 @@ int main() {
     test_session();
     test_client_auth();
     test_retry();
+    test_endpoint();
     std::printf("gamecrypt.hpp: %d passed, %d failed\n", passes, failures);
     return failures == 0 ? 0 : 1;
 }
