@@ -39,6 +39,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+case "$platform" in
+    linux-x86_64 | windows-x86_64-msvc | windows-x86_64-gnu | macos-universal | android | ios) ;;
+    *) echo "package.sh: unknown platform $platform (see --help)" >&2; exit 2 ;;
+esac
+
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 IFS=. read -r major minor _ <<<"$version"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
@@ -78,7 +83,8 @@ cargo_build() {
 # The system libraries as CMake link items: -lfoo and foo.lib become foo; MSVC's
 # /defaultlib: entries are left to the consumer's CRT choice; -framework X stays one item.
 cmake_libs() {
-    local items=() words=($1) i=0
+    local items=() words=() i=0
+    read -r -a words <<<"$1"
     while [ $i -lt ${#words[@]} ]; do
         local w=${words[$i]}
         case "$w" in
@@ -266,7 +272,7 @@ else
     gdext=$(ls "$addon"/*.gdextension 2>/dev/null | head -n1 || true)
     entry=""
     [ -z "$gdext" ] || [ -z "$godot_key" ] ||
-        entry=$(sed -n "s|^$godot_key[.a-z0-9_]*[ ]*=[ ]*\"res://addons/gamecrypt/\(.*\)\"|\1|p" "$gdext" | head -n1)
+        entry=$(sed -n "s|^${godot_key}[.a-z0-9_]*[ ]*=[ ]*\"res://addons/gamecrypt/\(.*\)\"|\1|p" "$gdext" | head -n1)
     if [ -z "$entry" ] || [ -z "$godot_name" ] || [ -z "$godot_lib" ]; then
         log "Godot addon: copied without a library (no bindings/godot/Cargo.toml, no ${godot_key:-entry for this platform} in ${gdext:-a .gdextension}, or this platform's GDExtension is built by hand: docs/PLATFORMS.md)"
     else

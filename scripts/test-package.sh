@@ -77,6 +77,7 @@ done
 echo "ok"
 
 cxxflags=(-std=c++17 -g -O1 -Wall -Wextra -Wpedantic -Werror -I"$pkg/include")
+# shellcheck disable=SC2054
 sanitize=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 native=$(sed -n 's/^Libs.private: //p' "$lib/pkgconfig/gamecrypt.pc")
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
