@@ -9,6 +9,12 @@ command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -e /usr/lib/x86_64-linux-gnu/libasan.so.8 ] || ls /usr/lib/gcc/*/*/libasan.so >/dev/null 2>&1 || missing+=(libasan8)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+# The package test (scripts/test-package.sh): C++ tests, CMake and pkg-config consumers, and a
+# program that links the static library together with OpenSSL's libcrypto.
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -e /usr/include/openssl/sha.h ] || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -37,6 +37,7 @@ if [ -d tests/interop ]; then
     GAMECRYPT_LIB="$(pwd)/target/release/libgamecrypt.so" python3 -m pytest -q tests/interop
 fi
 
+step "the installable package and the C++ wrapper"; scripts/test-package.sh
 if [ -d fuzz ]; then
     step "short fuzz runs"
     scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

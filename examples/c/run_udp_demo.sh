@@ -12,6 +12,7 @@ mkdir -p "$build"
 cargo build --release --lib --quiet
 # A private copy: a later cargo build must not swap the library under the programs.
 cp "$root/target/release/libgamecrypt.so" "$build/libgamecrypt.so"
+"$root/scripts/soname-link.sh" "$build"
 
 cflags=(-std=c11 -O2 -g -Wall -Wextra -Wpedantic -Werror -I"$root/include")
 ldflags=(-L"$build" -Wl,-rpath,"$build" -lgamecrypt -lpthread -ldl -lm)
