@@ -9,6 +9,10 @@ command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -e /usr/lib/x86_64-linux-gnu/libasan.so.8 ] || ls /usr/lib/gcc/*/*/libasan.so >/dev/null 2>&1 || missing+=(libasan8)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+# The C# binding's tests (scripts/test-csharp.sh): Mono's compiler and runtime, NUnit 2.6.
+command -v mcs >/dev/null 2>&1 || missing+=(mono-devel)
+command -v nunit-console >/dev/null 2>&1 || missing+=(nunit-console)
+ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll >/dev/null 2>&1 || missing+=(libnunit-cil-dev)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

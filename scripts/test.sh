@@ -37,6 +37,8 @@ if [ -d tests/interop ]; then
     GAMECRYPT_LIB="$(pwd)/target/release/libgamecrypt.so" python3 -m pytest -q tests/interop
 fi
 
+step "C# binding: NUnit tests on Mono and the benchmark"; scripts/test-csharp.sh
+
 if [ -d fuzz ]; then
     step "short fuzz runs"
     scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
