@@ -28,6 +28,8 @@ mcs "${mcs_flags[@]}" -target:library -out:"$build/GameCrypt.Demo.Behaviours.dll
 mcs "${mcs_flags[@]}" -target:library -out:"$build/GameCrypt.Tests.dll" -r:"$build/GameCrypt.dll" \
     -r:"$build/GameCrypt.Demo.dll" -r:"$nunit" -r:System.Core.dll "$tests"/*Tests.cs "$tests/TestSupport.cs"
 mcs "${mcs_flags[@]}" -target:exe -out:"$build/GameCrypt.Bench.exe" -r:"$build/GameCrypt.dll" "$root"/bindings/csharp/bench/*.cs
+gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -I"$root/include" "$root/bindings/csharp/bench/bench_loop.c" \
+    -o "$build/libgamecrypt_bench.so" -L"$pkg/Plugins/Linux/x86_64" -lgamecrypt
 
 # The C side of the cross-language tests (the Rust core through the C ABI).
 gcc -std=c11 -O1 -Wall -Wextra -Werror -I"$root/include" "$tests/cpeer.c" -o "$build/cpeer" \
@@ -41,4 +43,4 @@ cp "$nunit" "$build/"
     || { grep -v '^\*\*\*\*\*' "$build/nunit.log" | tail -80 >&2; echo "C# tests failed; see target/csharp/nunit.log" >&2; exit 1; }
 grep -E '^Tests run:' "$build/nunit.log"
 
-mono --optimize=all "$build/GameCrypt.Bench.exe" "${CSHARP_BENCH_PACKETS:-200000}"
+LD_LIBRARY_PATH="$build:$LD_LIBRARY_PATH" mono --optimize=all "$build/GameCrypt.Bench.exe" "${CSHARP_BENCH_PACKETS:-200000}"

@@ -6,12 +6,15 @@ using System.Runtime.InteropServices;
 namespace GameCrypt
 {
     /// <summary>One client or server session. Sealing and opening may run on two threads at once;
-    /// Dispose must not race with other calls.</summary>
+    /// Dispose must not race with other calls (as gamecrypt_session_free in the C API).</summary>
     public sealed unsafe class Session : IDisposable
     {
         private readonly SessionHandle _handle;
 
         private Session(SessionHandle handle) { _handle = handle; }
+
+        /// <summary>For the benchmark's C-loop baseline (same process, same session).</summary>
+        internal SessionHandle Handle { get { return _handle; } }
 
         /// <summary>A client session; its ClientHello is ready (state NeedWrite).</summary>
         public static Session CreateClient(ClientConfig config, SessionMode mode = SessionMode.Datagram)
@@ -97,11 +100,13 @@ namespace GameCrypt
         {
             UIntPtr len;
             ResultCode rc;
+            IntPtr session = Raw();
             fixed (byte* p = &MemoryMarshal.GetReference(plaintext))
             fixed (byte* o = &MemoryMarshal.GetReference(output))
             {
-                rc = Native.gamecrypt_session_seal(_handle, p, (UIntPtr)(uint)plaintext.Length, o, (UIntPtr)(uint)output.Length, out len);
+                rc = Native.gamecrypt_session_seal(session, p, (UIntPtr)(uint)plaintext.Length, o, (UIntPtr)(uint)output.Length, out len);
             }
+            GC.KeepAlive(_handle);
             if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
             return (int)(ulong)len;
         }
@@ -112,11 +117,13 @@ namespace GameCrypt
             Buf.CheckRange(output, outputOffset, 0, "output");
             UIntPtr len;
             ResultCode rc;
+            IntPtr session = Raw();
             fixed (byte* p = plaintext)
             fixed (byte* o = output)
             {
-                rc = Native.gamecrypt_session_seal(_handle, p + offset, (UIntPtr)(uint)count, o + outputOffset, (UIntPtr)(uint)(output.Length - outputOffset), out len);
+                rc = Native.gamecrypt_session_seal(session, p + offset, (UIntPtr)(uint)count, o + outputOffset, (UIntPtr)(uint)(output.Length - outputOffset), out len);
             }
+            GC.KeepAlive(_handle);
             if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
             return (int)(ulong)len;
         }
@@ -128,11 +135,13 @@ namespace GameCrypt
         {
             UIntPtr len;
             ResultCode rc;
+            IntPtr session = Raw();
             fixed (byte* p = &MemoryMarshal.GetReference(packet))
             fixed (byte* o = &MemoryMarshal.GetReference(output))
             {
-                rc = Native.gamecrypt_session_open(_handle, p, (UIntPtr)(uint)packet.Length, o, (UIntPtr)(uint)output.Length, out len);
+                rc = Native.gamecrypt_session_open(session, p, (UIntPtr)(uint)packet.Length, o, (UIntPtr)(uint)output.Length, out len);
             }
+            GC.KeepAlive(_handle);
             written = rc == ResultCode.Ok ? (int)(ulong)len : 0;
             return Answer(rc, out reason);
         }
@@ -143,13 +152,23 @@ namespace GameCrypt
             Buf.CheckRange(output, outputOffset, 0, "output");
             UIntPtr len;
             ResultCode rc;
+            IntPtr session = Raw();
             fixed (byte* p = packet)
             fixed (byte* o = output)
             {
-                rc = Native.gamecrypt_session_open(_handle, p + offset, (UIntPtr)(uint)count, o + outputOffset, (UIntPtr)(uint)(output.Length - outputOffset), out len);
+                rc = Native.gamecrypt_session_open(session, p + offset, (UIntPtr)(uint)count, o + outputOffset, (UIntPtr)(uint)(output.Length - outputOffset), out len);
             }
+            GC.KeepAlive(_handle);
             written = rc == ResultCode.Ok ? (int)(ulong)len : 0;
             return Answer(rc, out reason);
+        }
+
+        /// <summary>The native pointer for the packet path (see Native.cs): ObjectDisposedException
+        /// after Dispose; the caller keeps the handle alive (GC.KeepAlive) until the call returned.</summary>
+        private IntPtr Raw()
+        {
+            if (_handle.IsClosed) throw new ObjectDisposedException("Session");
+            return _handle.DangerousGetHandle();
         }
 
         /// <summary>Codes below 100 are misuse of the API (throw); the others are answers about the data.</summary>
