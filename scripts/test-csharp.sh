@@ -9,10 +9,12 @@ root=$(pwd)
 pkg="$root/bindings/csharp/unity/com.gamecrypt"
 tests="$root/bindings/csharp/tests"
 build="$root/target/csharp"
-mkdir -p "$build" "$pkg/Plugins/Linux/x86_64"
+mkdir -p "$build"
 
 cargo build --quiet --release --lib
-cp "$root/target/release/libgamecrypt.so" "$pkg/Plugins/Linux/x86_64/libgamecrypt.so"
+bindings/csharp/unity/copy-native.sh > /dev/null
+# Every file and folder of the Unity package has its .meta file (importer settings, stable GUIDs).
+python3 bindings/csharp/unity/meta.py --check
 
 mcs_flags=(-langversion:7.2 -unsafe -warnaserror -nologo -debug)
 nunit=$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll | head -1)

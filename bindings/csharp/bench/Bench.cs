@@ -30,6 +30,9 @@ internal static unsafe class Bench
     private static int Main(string[] args)
     {
         int packets = args.Length > 0 ? int.Parse(args[0]) : 200000;
+        // "managed" or "c": only that loop, once, after the warm-up (for instruction counts under
+        // callgrind: run with N and with 0 packets and divide the difference by N).
+        string only = args.Length > 1 ? args[1] : null;
         const int rounds = 7;
         var msg = new byte[Payload];
         var packet = new byte[Payload + Constants.PacketOverhead];
@@ -51,6 +54,14 @@ internal static unsafe class Bench
             // Warm up both paths (JIT, marshalling stubs, caches).
             Managed(client, server, msg, packet, plain, 1000);
             CLoop(tx, rx, msg, packet, plain, 1000);
+
+            if (only != null)
+            {
+                if (only == "managed") Managed(client, server, msg, packet, plain, packets);
+                else CLoop(tx, rx, msg, packet, plain, packets);
+                Console.WriteLine("{0}: {1} packets", only, packets);
+                return 0;
+            }
 
             double bestManaged = 0, bestC = 0;
             long allocated = 0;

@@ -3,20 +3,16 @@
 using System;
 using System.Runtime.InteropServices;
 
-#if !UNITY_5_3_OR_NEWER
-namespace AOT
+namespace GameCrypt
 {
-    /// <summary>Outside Unity: the attribute IL2CPP looks for on native-callable methods.</summary>
+    /// <summary>Marks a method that native code calls. IL2CPP recognizes the attribute by its name,
+    /// so this private copy serves both Unity and plain .NET/Mono without referencing UnityEngine.</summary>
     [AttributeUsage(AttributeTargets.Method)]
     internal sealed class MonoPInvokeCallbackAttribute : Attribute
     {
         public MonoPInvokeCallbackAttribute(Type type) { }
     }
-}
-#endif
 
-namespace GameCrypt
-{
     /// <summary>A thread-safe source of unix seconds (for consoles without a trusted clock, and tests).</summary>
     public interface IUnixClock
     {
@@ -41,7 +37,7 @@ namespace GameCrypt
         // One delegate instance for the whole process: it must never be collected.
         internal static readonly ClockFn Trampoline = Call;
 
-        [AOT.MonoPInvokeCallback(typeof(ClockFn))]
+        [MonoPInvokeCallback(typeof(ClockFn))]
         private static ulong Call(IntPtr ctx)
         {
             try
