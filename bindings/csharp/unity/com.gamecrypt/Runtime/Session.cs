@@ -98,34 +98,22 @@ namespace GameCrypt
         /// packet length. Allocates nothing.</summary>
         public int Seal(ReadOnlySpan<byte> plaintext, Span<byte> output)
         {
-            UIntPtr len;
-            ResultCode rc;
-            IntPtr session = Raw();
             fixed (byte* p = &MemoryMarshal.GetReference(plaintext))
             fixed (byte* o = &MemoryMarshal.GetReference(output))
             {
-                rc = Native.gamecrypt_session_seal(session, p, (UIntPtr)(uint)plaintext.Length, o, (UIntPtr)(uint)output.Length, out len);
+                return SealPinned(p, plaintext.Length, o, output.Length);
             }
-            GC.KeepAlive(_handle);
-            if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
-            return (int)(ulong)len;
         }
 
         public int Seal(byte[] plaintext, int offset, int count, byte[] output, int outputOffset)
         {
             Buf.CheckRange(plaintext, offset, count, "plaintext");
             Buf.CheckRange(output, outputOffset, 0, "output");
-            UIntPtr len;
-            ResultCode rc;
-            IntPtr session = Raw();
             fixed (byte* p = plaintext)
             fixed (byte* o = output)
             {
-                rc = Native.gamecrypt_session_seal(session, p + offset, (UIntPtr)(uint)count, o + outputOffset, (UIntPtr)(uint)(output.Length - outputOffset), out len);
+                return SealPinned(p + offset, count, o + outputOffset, output.Length - outputOffset);
             }
-            GC.KeepAlive(_handle);
-            if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
-            return (int)(ulong)len;
         }
 
         /// <summary>Opens a packet into `output` (packet - PacketOverhead bytes). False with the
@@ -133,31 +121,37 @@ namespace GameCrypt
         /// for the peer's close); check State afterwards. Only bad arguments throw. Allocates nothing.</summary>
         public bool TryOpen(ReadOnlySpan<byte> packet, Span<byte> output, out int written, out ResultCode reason)
         {
-            UIntPtr len;
-            ResultCode rc;
-            IntPtr session = Raw();
             fixed (byte* p = &MemoryMarshal.GetReference(packet))
             fixed (byte* o = &MemoryMarshal.GetReference(output))
             {
-                rc = Native.gamecrypt_session_open(session, p, (UIntPtr)(uint)packet.Length, o, (UIntPtr)(uint)output.Length, out len);
+                return OpenPinned(p, packet.Length, o, output.Length, out written, out reason);
             }
-            GC.KeepAlive(_handle);
-            written = rc == ResultCode.Ok ? (int)(ulong)len : 0;
-            return Answer(rc, out reason);
         }
 
         public bool TryOpen(byte[] packet, int offset, int count, byte[] output, int outputOffset, out int written, out ResultCode reason)
         {
             Buf.CheckRange(packet, offset, count, "packet");
             Buf.CheckRange(output, outputOffset, 0, "output");
-            UIntPtr len;
-            ResultCode rc;
-            IntPtr session = Raw();
             fixed (byte* p = packet)
             fixed (byte* o = output)
             {
-                rc = Native.gamecrypt_session_open(session, p + offset, (UIntPtr)(uint)count, o + outputOffset, (UIntPtr)(uint)(output.Length - outputOffset), out len);
+                return OpenPinned(p + offset, count, o + outputOffset, output.Length - outputOffset, out written, out reason);
             }
+        }
+
+        private int SealPinned(byte* plaintext, int length, byte* output, int capacity)
+        {
+            UIntPtr len;
+            ResultCode rc = Native.gamecrypt_session_seal(Raw(), plaintext, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, out len);
+            GC.KeepAlive(_handle);
+            if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
+            return (int)(ulong)len;
+        }
+
+        private bool OpenPinned(byte* packet, int length, byte* output, int capacity, out int written, out ResultCode reason)
+        {
+            UIntPtr len;
+            ResultCode rc = Native.gamecrypt_session_open(Raw(), packet, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, out len);
             GC.KeepAlive(_handle);
             written = rc == ResultCode.Ok ? (int)(ulong)len : 0;
             return Answer(rc, out reason);
