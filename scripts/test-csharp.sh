@@ -29,6 +29,7 @@ mcs "${mcs_flags[@]}" -target:library -out:"$build/GameCrypt.Demo.Behaviours.dll
     -r:"$build/GameCrypt.Demo.dll" -r:"$build/UnityEngine.dll" "$pkg"/Samples~/Demo/*.cs
 mcs "${mcs_flags[@]}" -target:library -out:"$build/GameCrypt.Tests.dll" -r:"$build/GameCrypt.dll" \
     -r:"$build/GameCrypt.Demo.dll" -r:"$nunit" -r:System.Core.dll "$tests"/*Tests.cs "$tests/TestSupport.cs"
+mcs "${mcs_flags[@]}" -target:exe -out:"$build/LoadProbe.exe" -r:"$build/GameCrypt.dll" "$tests/LoadProbe.cs"
 mcs "${mcs_flags[@]}" -target:exe -out:"$build/GameCrypt.Bench.exe" -r:"$build/GameCrypt.dll" "$root"/bindings/csharp/bench/*.cs
 gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -I"$root/include" "$root/bindings/csharp/bench/bench_loop.c" \
     -o "$build/libgamecrypt_bench.so" -L"$pkg/Plugins/Linux/x86_64" -lgamecrypt

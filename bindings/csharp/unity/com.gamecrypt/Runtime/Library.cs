@@ -87,7 +87,7 @@ namespace GameCrypt
             Same("GAMECRYPT_CLIENT_TOKEN_MAX_LEN", (ulong)Native.gamecrypt_client_token_max_len(), Constants.ClientTokenMaxLen);
         }
 
-        private static void Same(string name, ulong native, int managed)
+        internal static void Same(string name, ulong native, int managed)
         {
             if (native != (ulong)managed)
                 throw new LibraryMismatchException(name + " is " + native + " in the native library but " + managed
