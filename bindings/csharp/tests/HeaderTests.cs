@@ -28,6 +28,9 @@ namespace GameCrypt.Tests
             { typeof(SessionState), "SESSIONSTATE" },
             { typeof(ClientAuthMode), "CLIENTAUTH" },
             { typeof(RetryAction), "RETRYACTION" },
+            { typeof(EndpointEventKind), "ENDPOINTEVENT" },
+            { typeof(EndpointCloseReason), "ENDPOINTCLOSE" },
+            { typeof(EndpointPeerState), "ENDPOINTPEER" },
         };
 
         private static string Normalize(string headerName)
@@ -36,28 +39,31 @@ namespace GameCrypt.Tests
         }
 
         /// <summary>Every numeric GAMECRYPT_* macro and gamecrypt_result value, by normalized name.</summary>
-        private static Dictionary<string, long> HeaderNumbers(out string versionString)
+        private static Dictionary<string, ulong> HeaderNumbers(out string versionString)
         {
             string text = File.ReadAllText(Repo.Header);
-            var numbers = new Dictionary<string, long>();
-            foreach (Match m in Regex.Matches(text, @"^#define (GAMECRYPT_\w+) (\d+)\s*$", RegexOptions.Multiline))
-                numbers.Add(Normalize(m.Groups[1].Value), long.Parse(m.Groups[2].Value));
+            var numbers = new Dictionary<string, ulong>();
+            foreach (Match m in Regex.Matches(text, @"^#define (GAMECRYPT_\w+) (\d+|UINT64_MAX)\s*$", RegexOptions.Multiline))
+                numbers.Add(Normalize(m.Groups[1].Value), m.Groups[2].Value == "UINT64_MAX" ? ulong.MaxValue : ulong.Parse(m.Groups[2].Value));
             foreach (Match m in Regex.Matches(text, @"^\s+(GAMECRYPT_RESULT_\w+) = (\d+),", RegexOptions.Multiline))
-                numbers.Add(Normalize(m.Groups[1].Value), long.Parse(m.Groups[2].Value));
+                numbers.Add(Normalize(m.Groups[1].Value), ulong.Parse(m.Groups[2].Value));
             versionString = Regex.Match(text, "#define GAMECRYPT_VERSION_STRING \"([^\"]+)\"").Groups[1].Value;
             Assert.Greater(numbers.Count, 100, "the header parser found too little");
             return numbers;
         }
 
-        private static Dictionary<string, long> ManagedNumbers()
+        private static Dictionary<string, ulong> ManagedNumbers()
         {
-            var managed = new Dictionary<string, long>();
+            var managed = new Dictionary<string, ulong>();
             foreach (var kv in EnumPrefix)
                 foreach (object v in Enum.GetValues(kv.Key))
-                    managed.Add(kv.Value + Enum.GetName(kv.Key, v).ToUpperInvariant(), Convert.ToInt64(v));
+                    managed.Add(kv.Value + Enum.GetName(kv.Key, v).ToUpperInvariant(), Convert.ToUInt64(v));
             foreach (FieldInfo f in typeof(Constants).GetFields(BindingFlags.Public | BindingFlags.Static))
-                if (f.IsLiteral && f.FieldType == typeof(int))
-                    managed.Add(f.Name.ToUpperInvariant(), (int)f.GetRawConstantValue());
+            {
+                if (!f.IsLiteral || f.Name == "VersionNumber") continue; // VersionNumber: the number gamecrypt_version_number() returns
+                if (f.FieldType == typeof(int)) managed.Add(f.Name.ToUpperInvariant(), (ulong)(int)f.GetRawConstantValue());
+                else if (f.FieldType == typeof(ulong)) managed.Add(f.Name.ToUpperInvariant(), (ulong)f.GetRawConstantValue());
+            }
             return managed;
         }
 
@@ -65,12 +71,12 @@ namespace GameCrypt.Tests
         public void EveryResultCodeEnumValueAndConstantMatchesTheHeader()
         {
             string version;
-            Dictionary<string, long> header = HeaderNumbers(out version);
-            Dictionary<string, long> managed = ManagedNumbers();
+            Dictionary<string, ulong> header = HeaderNumbers(out version);
+            Dictionary<string, ulong> managed = ManagedNumbers();
             var problems = new List<string>();
             foreach (var kv in managed)
             {
-                long h;
+                ulong h;
                 if (!header.TryGetValue(kv.Key, out h)) problems.Add("C# " + kv.Key + " is not in the header");
                 else if (h != kv.Value) problems.Add(kv.Key + ": C# " + kv.Value + ", header " + h);
             }

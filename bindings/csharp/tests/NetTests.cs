@@ -80,17 +80,20 @@ namespace GameCrypt.Tests
                 Pump(() => se.Exists(e => e.Kind == ConnectionEventKind.Closed), se, ce, server, a, b);
                 ConnectionEvent closed = se.Find(e => e.Kind == ConnectionEventKind.Closed);
                 Assert.AreEqual(ResultCode.PeerClosed, closed.Reason);
+                Assert.AreEqual(EndpointCloseReason.PeerClosed, closed.CloseReason);
                 Assert.AreEqual(fromA.Peer, closed.Peer);
                 StringAssert.StartsWith("Closed", closed.ToString());
                 Assert.AreEqual(1, server.PeerCount);
 
-                long bPeer = se.Find(e => e.Kind == ConnectionEventKind.Data && e.Peer != fromA.Peer).Peer;
+                ulong bPeer = se.Find(e => e.Kind == ConnectionEventKind.Data && e.Peer != fromA.Peer).Peer;
                 server.Disconnect(bPeer);
                 Pump(() => b.State == ConnectionState.Closed, se, ce, server, a, b);
                 Assert.AreEqual(ResultCode.PeerClosed, ce.FindLast(e => e.Kind == ConnectionEventKind.Closed).Reason);
                 Assert.Throws<GameCryptArgumentException>(() => server.Send(bPeer, Bytes.Of("gone")));
                 Assert.Throws<GameCryptArgumentException>(() => server.Send(bPeer, new ReadOnlySpan<byte>(Bytes.Of("gone"))));
-                Assert.AreEqual(ResultCode.SessionClosed, Assert.Throws<SessionException>(() => b.Send(Bytes.Of("x"))).Code);
+                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => b.Send(Bytes.Of("x"))).Code, "the peer id is gone");
+                Assert.AreEqual(EndpointCloseReason.Local, ce.Find(e => e.Kind == ConnectionEventKind.Closed).CloseReason, "a's own Disconnect");
+                Assert.Greater(server.Stats.DatagramsReceived, 0UL);
             }
         }
 
@@ -106,17 +109,53 @@ namespace GameCrypt.Tests
                 var se = new List<ConnectionEvent>();
                 var ce = new List<ConnectionEvent>();
                 Pump(() => client.State == ConnectionState.Closed, se, ce, server, client);
-                Assert.AreEqual(ResultCode.FingerprintMismatch, ce.Find(e => e.Kind == ConnectionEventKind.Closed).Reason);
-                Assert.Throws<SessionException>(() => client.Send(Bytes.Of("x")));
+                ConnectionEvent failed = ce.Find(e => e.Kind == ConnectionEventKind.Closed);
+                Assert.AreEqual(ResultCode.FingerprintMismatch, failed.Reason);
+                Assert.AreEqual(EndpointCloseReason.Failed, failed.CloseReason);
+                Assert.Catch<GameCryptException>(() => client.Send(Bytes.Of("x")));
             }
             using (var p = new SessionPair(KeyType.EcdsaP256, handshake: false))
             using (var silent = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
-            using (var client = new GameCryptClient(p.ClientConfig, (IPEndPoint)silent.Client.LocalEndPoint, new ConnectionOptions { HandshakeTimeoutMs = 300, HandshakeRetransmitMs = 50 }))
+            using (var client = new GameCryptClient(p.ClientConfig, (IPEndPoint)silent.Client.LocalEndPoint, new ConnectionOptions { HandshakeTimeoutMs = 300, HandshakeRetransmitMs = 50, KeepaliveIntervalMs = 100, IdleTimeoutMs = 1000, MaxPeers = 4, MaxDataLen = 600 }))
             {
                 var ce = new List<ConnectionEvent>();
                 Pump(() => client.State == ConnectionState.Closed, new List<ConnectionEvent>(), ce, null, client);
-                Assert.AreEqual(ResultCode.SessionClosed, ce[0].Reason);
-                Assert.Greater(silent.Available, 0, "the ClientHello was sent (and resent)");
+                Assert.AreEqual(EndpointCloseReason.HandshakeTimeout, ce[0].CloseReason);
+                Assert.Greater(silent.Available, 0, "the ClientHello was sent");
+                Assert.Greater(client.Stats.HandshakeResends, 0UL, "and resent");
+            }
+        }
+
+        [Test]
+        public void ServerChecksClientCredentialsThenAcceptsOrRejects()
+        {
+            using (SigningKey id = SigningKey.Generate(KeyType.EcdsaP256))
+            using (PublicKey idPk = id.GetPublicKey())
+            using (SigningKey player = SigningKey.Generate(KeyType.EcdsaP256))
+            using (PublicKey playerPk = player.GetPublicKey())
+            using (var sb = new ServerConfigBuilder(id).SetClientAuth(ClientAuthMode.Required, ClientAuthMode.Optional))
+            using (ServerConfig sc = sb.Build())
+            using (var cb = ClientConfigBuilder.PinnedKey(idPk).SetClientKey(player).SetToken(Bytes.Of("login-ticket")))
+            using (ClientConfig cc = cb.Build())
+            using (var server = new GameCryptServer(sc, IPAddress.Loopback, 0))
+            using (var welcome = new GameCryptClient(cc, new IPEndPoint(IPAddress.Loopback, server.LocalPort)))
+            using (var banned = new GameCryptClient(cc, new IPEndPoint(IPAddress.Loopback, server.LocalPort)))
+            {
+                var se = new List<ConnectionEvent>();
+                var ce = new List<ConnectionEvent>();
+                Pump(() => se.FindAll(e => e.Kind == ConnectionEventKind.ClientCredentials).Count == 2, se, ce, server, welcome, banned);
+                foreach (ConnectionEvent creds in se.FindAll(e => e.Kind == ConnectionEventKind.ClientCredentials))
+                {
+                    StringAssert.StartsWith("ClientCredentials", creds.ToString());
+                    CollectionAssert.AreEqual(playerPk.Fingerprint(), server.GetClientFingerprint(creds.Peer));
+                    CollectionAssert.AreEqual(Bytes.Of("login-ticket"), server.GetClientToken(creds.Peer));
+                    if (creds.Address.Port == welcome.LocalPort) server.Accept(creds.Peer);
+                    else server.Reject(creds.Peer);
+                }
+                Pump(() => welcome.State == ConnectionState.Connected && banned.State == ConnectionState.Closed, se, ce, server, welcome, banned);
+                Assert.AreEqual(EndpointCloseReason.Rejected, ce.Find(e => e.Kind == ConnectionEventKind.Closed).CloseReason);
+                CollectionAssert.AreEqual(playerPk.Fingerprint(), se.Find(e => e.Kind == ConnectionEventKind.Connected).Fingerprint);
+                Assert.AreEqual(1, server.PeerCount);
             }
         }
 

@@ -74,4 +74,14 @@ namespace GameCrypt
     {
         protected override void Free(IntPtr h) { Native.gamecrypt_session_free(h); }
     }
+
+    internal sealed class EndpointConfigHandle : GameCryptHandle
+    {
+        protected override void Free(IntPtr h) { Native.gamecrypt_endpoint_config_free(h); }
+    }
+
+    internal sealed class EndpointHandle : GameCryptHandle
+    {
+        protected override void Free(IntPtr h) { Native.gamecrypt_endpoint_free(h); }
+    }
 }

@@ -174,5 +174,39 @@ namespace GameCrypt
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_certificate_validity(byte* certificate, UIntPtr certificateLen, out ulong notBefore, out ulong notAfter);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_certificate_server_name(byte* certificate, UIntPtr certificateLen, byte* output, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_certificate_public_key(byte* certificate, UIntPtr certificateLen, out PublicKeyHandle handle);
+
+        // ---- endpoint ----
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_new(out EndpointConfigHandle handle);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern void gamecrypt_endpoint_config_free(IntPtr config);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_handshake_resend_initial_ms(EndpointConfigHandle config, ulong value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_handshake_resend_max_ms(EndpointConfigHandle config, ulong value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_handshake_timeout_ms(EndpointConfigHandle config, ulong value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_keepalive_interval_ms(EndpointConfigHandle config, ulong value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_idle_timeout_ms(EndpointConfigHandle config, ulong value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_max_peers(EndpointConfigHandle config, UIntPtr value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_max_handshakes(EndpointConfigHandle config, UIntPtr value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_max_data_len(EndpointConfigHandle config, UIntPtr value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_close_copies(EndpointConfigHandle config, uint value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_max_queued_bytes(EndpointConfigHandle config, UIntPtr value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_config_set_max_pending_events(EndpointConfigHandle config, UIntPtr value);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_new_client(ClientConfigHandle config, EndpointConfigHandle settings, out EndpointHandle handle);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_new_server(ServerConfigHandle config, EndpointConfigHandle settings, out EndpointHandle handle);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern void gamecrypt_endpoint_free(IntPtr endpoint);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_connect(EndpointHandle endpoint, ulong nowMs, byte* addr, UIntPtr addrLen, out ulong peer);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_receive(EndpointHandle endpoint, ulong nowMs, byte* addr, UIntPtr addrLen, byte* datagram, UIntPtr datagramLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_handle_timeout(EndpointHandle endpoint, ulong nowMs);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_next_deadline(EndpointHandle endpoint, out ulong ms);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_poll_transmit(EndpointHandle endpoint, byte* addr, UIntPtr addrCap, out UIntPtr addrLen, byte* output, UIntPtr outCap, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_poll_event(EndpointHandle endpoint, EndpointEvent* ev, byte* data, UIntPtr dataCap, out UIntPtr dataLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_send(EndpointHandle endpoint, ulong nowMs, ulong peer, byte* data, UIntPtr dataLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_close(EndpointHandle endpoint, ulong nowMs, ulong peer);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_accept(EndpointHandle endpoint, ulong nowMs, ulong peer);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_reject(EndpointHandle endpoint, ulong nowMs, ulong peer);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_get_peer_address(EndpointHandle endpoint, ulong peer, byte* output, UIntPtr outCap, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_get_peer_state(EndpointHandle endpoint, ulong peer, out EndpointPeerState state);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_get_peer_suite(EndpointHandle endpoint, ulong peer, out Suite suite);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_get_peer_fingerprint(EndpointHandle endpoint, ulong peer, byte* output, UIntPtr outCap, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_get_peer_client_token(EndpointHandle endpoint, ulong peer, byte* output, UIntPtr outCap, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_get_stats(EndpointHandle endpoint, out EndpointStats stats);
     }
 }

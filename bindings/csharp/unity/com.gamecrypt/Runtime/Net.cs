@@ -1,6 +1,7 @@
-// GameCryptClient and GameCryptServer: a secure connection over System.Net.Sockets.UdpClient,
-// driven by Update() from the game loop (no threads of its own). Events come out of
-// TryGetEvent(): Connected (suite and server fingerprint), Data, Closed (with the reason).
+// GameCryptClient and GameCryptServer: secure connections over System.Net.Sockets.UdpClient on
+// the endpoint (Endpoint.cs, docs/ENDPOINT.md), driven by Update() from the game loop (no
+// threads of their own). Events come out of TryGetEvent(): Connected (suite, fingerprint),
+// Data, ClientCredentials (server with client authentication), Closed (reason and code).
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -13,6 +14,7 @@ namespace GameCrypt
     {
         Connected,
         Data,
+        ClientCredentials,
         Closed,
     }
 
@@ -22,16 +24,19 @@ namespace GameCrypt
         internal ConnectionEvent() { }
 
         public ConnectionEventKind Kind { get; internal set; }
-        /// <summary>The peer (server side; always 1 on the client).</summary>
-        public long Peer { get; internal set; }
+        /// <summary>The peer's id (server: one per client; client: the server).</summary>
+        public ulong Peer { get; internal set; }
         public IPEndPoint Address { get; internal set; }
-        /// <summary>Data: the received plaintext.</summary>
+        /// <summary>Data: the received message.</summary>
         public byte[] Data { get; internal set; }
         /// <summary>Connected: the negotiated suite.</summary>
         public Suite Suite { get; internal set; }
-        /// <summary>Connected: SHA-256 fingerprint of the server's identity key.</summary>
-        public byte[] ServerFingerprint { get; internal set; }
-        /// <summary>Closed: why (PeerClosed, SessionClosed for a timeout or a local close, or the error).</summary>
+        /// <summary>Connected: SHA-256 fingerprint of the peer's key (client: the server's key;
+        /// server: the client's key with client authentication, else null).</summary>
+        public byte[] Fingerprint { get; internal set; }
+        /// <summary>Closed: why.</summary>
+        public EndpointCloseReason CloseReason { get; internal set; }
+        /// <summary>Closed: the result code behind the reason (e.g. FingerprintMismatch for Failed).</summary>
         public ResultCode Reason { get; internal set; }
 
         public override string ToString()
@@ -40,7 +45,8 @@ namespace GameCrypt
             {
                 case ConnectionEventKind.Connected: return "Connected peer " + Peer + " (" + Suite + ")";
                 case ConnectionEventKind.Data: return "Data from peer " + Peer + " (" + Data.Length + " bytes)";
-                default: return "Closed peer " + Peer + ": " + Reason;
+                case ConnectionEventKind.ClientCredentials: return "ClientCredentials of peer " + Peer;
+                default: return "Closed peer " + Peer + ": " + CloseReason + " (" + Reason + ")";
             }
         }
     }
@@ -52,59 +58,60 @@ namespace GameCrypt
         Closed,
     }
 
-    /// <summary>Timings shared by client and server (milliseconds).</summary>
+    /// <summary>Timings and limits (milliseconds); see docs/ENDPOINT.md for the ranges.</summary>
     public sealed class ConnectionOptions
     {
-        public int HandshakeRetransmitMs = 250;
-        public int HandshakeTimeoutMs = 5000;
-        public int MaxDatagram = 1400;
-    }
+        public ulong HandshakeRetransmitMs = 250;
+        public ulong HandshakeTimeoutMs = 10000;
+        public ulong KeepaliveIntervalMs = 1000;
+        public ulong IdleTimeoutMs = 10000;
+        public int MaxPeers = 1024;
+        public int MaxDataLen = 1200;
 
-    /// <summary>One connection's session, its last handshake message (resent on loss) and timers.</summary>
-    internal sealed class Link : IDisposable
-    {
-        internal readonly long Id;
-        internal readonly IPEndPoint Address;
-        internal readonly Session Session;
-        internal byte[] LastHandshake;
-        internal long LastHandshakeSentMs;
-        internal readonly long StartedMs;
-        internal bool AnnouncedConnected;
-
-        internal Link(long id, IPEndPoint address, Session session, long now)
+        internal EndpointSettings ToSettings()
         {
-            Id = id;
-            Address = address;
-            Session = session;
-            StartedMs = now;
+            var s = new EndpointSettings();
+            try
+            {
+                return s.HandshakeResendInitialMs(HandshakeRetransmitMs).HandshakeTimeoutMs(HandshakeTimeoutMs)
+                    .KeepaliveIntervalMs(KeepaliveIntervalMs).IdleTimeoutMs(IdleTimeoutMs)
+                    .MaxPeers(MaxPeers).MaxHandshakes(Math.Min(MaxPeers, 128)).MaxDataLen(MaxDataLen);
+            }
+            catch
+            {
+                s.Dispose();
+                throw;
+            }
         }
-
-        public void Dispose() { Session.Dispose(); }
     }
 
-    /// <summary>Shared socket loop of client and server.</summary>
+    /// <summary>The socket loop shared by client and server.</summary>
     public abstract class UdpConnectionBase : IDisposable
     {
         internal readonly UdpClient Udp;
-        internal readonly ConnectionOptions Options;
+        internal readonly Endpoint Endpoint;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Queue<ConnectionEvent> _events = new Queue<ConnectionEvent>();
-        internal readonly byte[] SendBuffer;
-        internal readonly byte[] PlainBuffer;
+        private readonly byte[] _address = new byte[Constants.EndpointAddressMaxLen];
+        private readonly byte[] _datagram;
+        private readonly byte[] _data;
         private bool _disposed;
 
-        internal UdpConnectionBase(UdpClient udp, ConnectionOptions options)
+        internal UdpConnectionBase(UdpClient udp, Endpoint endpoint, ConnectionOptions options)
         {
             Udp = udp;
-            Options = options ?? new ConnectionOptions();
-            SendBuffer = new byte[Options.MaxDatagram + Constants.SessionMaxHandshakeLen];
-            PlainBuffer = new byte[65536];
+            Endpoint = endpoint;
+            _datagram = new byte[Math.Max(Constants.SessionMaxHandshakeLen, options.MaxDataLen + Constants.PacketOverhead)];
+            _data = new byte[Math.Max(1, options.MaxDataLen)];
         }
 
-        internal long NowMs { get { return _clock.ElapsedMilliseconds; } }
+        internal ulong NowMs { get { return (ulong)_clock.ElapsedMilliseconds; } }
 
         /// <summary>The local UDP port.</summary>
         public int LocalPort { get { return ((IPEndPoint)Udp.Client.LocalEndPoint).Port; } }
+
+        /// <summary>The endpoint's counters (datagrams, drops, resends, keep-alives...).</summary>
+        public EndpointStats Stats { get { ThrowIfDisposed(); return Endpoint.Stats; } }
 
         public bool TryGetEvent(out ConnectionEvent e)
         {
@@ -117,13 +124,12 @@ namespace GameCrypt
             return false;
         }
 
-        internal void Emit(ConnectionEvent e) { _events.Enqueue(e); }
-
-        /// <summary>Receives what arrived, resends lost handshake messages, fires timeouts.
-        /// Call it every frame; it never blocks.</summary>
+        /// <summary>Receives what arrived, runs the timers (retransmission, keep-alive, timeouts),
+        /// sends what is due and collects the events. Call it every frame; it never blocks.</summary>
         public void Update()
         {
             ThrowIfDisposed();
+            ulong now = NowMs;
             while (Udp.Available > 0)
             {
                 IPEndPoint from = null;
@@ -134,113 +140,75 @@ namespace GameCrypt
                 }
                 catch (SocketException)
                 {
-                    continue; // e.g. ICMP port unreachable from an earlier send
+                    continue; // e.g. ICMP port unreachable after an earlier send
                 }
-                OnDatagram(from, datagram);
+                int n = AddressCodec.Encode(from, _address);
+                Endpoint.Receive(now, new ReadOnlySpan<byte>(_address, 0, n), new ReadOnlySpan<byte>(datagram));
             }
-            OnTimers(NowMs);
-        }
-
-        internal abstract void OnDatagram(IPEndPoint from, byte[] datagram);
-        internal abstract void OnTimers(long now);
-
-        internal void SendRaw(IPEndPoint to, byte[] data, int length)
-        {
-            try
+            Endpoint.HandleTimeout(now);
+            EndpointEvent ev;
+            while (Endpoint.PollEvent(out ev, new Span<byte>(_data)))
             {
-                Udp.Send(data, length, to);
-            }
-            catch (SocketException)
-            {
-                // UDP: a failed send is a lost datagram; retransmission and timeouts handle it.
-            }
-        }
-
-        /// <summary>Handles a handshake message for a link; returns false when the link failed.</summary>
-        internal bool Handshake(Link link, byte[] datagram)
-        {
-            ResultCode reason;
-            bool ok = link.Session.ReadHandshake(new ReadOnlySpan<byte>(datagram), out reason);
-            if (!ok)
-            {
-                if (reason == ResultCode.WrongState || reason == ResultCode.PacketReplayed)
+                var e = new ConnectionEvent { Peer = ev.Peer, Address = AddressOf(ev.Peer) };
+                switch (ev.Kind)
                 {
-                    // A duplicate: the peer missed our last message, send it again.
-                    if (link.LastHandshake != null) SendRaw(link.Address, link.LastHandshake, link.LastHandshake.Length);
-                    return true;
+                    case EndpointEventKind.Connected:
+                        e.Kind = ConnectionEventKind.Connected;
+                        e.Suite = ev.Suite;
+                        e.Fingerprint = ev.Fingerprint();
+                        break;
+                    case EndpointEventKind.Data:
+                        e.Kind = ConnectionEventKind.Data;
+                        e.Data = new ArraySegment<byte>(_data, 0, ev.DataLength).ToArray();
+                        break;
+                    case EndpointEventKind.ClientCredentials:
+                        e.Kind = ConnectionEventKind.ClientCredentials;
+                        break;
+                    default:
+                        e.Kind = ConnectionEventKind.Closed;
+                        e.CloseReason = ev.CloseReason;
+                        e.Reason = ev.Code;
+                        break;
                 }
-                Close(link, reason);
-                return false;
+                OnEvent(e);
+                _events.Enqueue(e);
             }
-            Pump(link);
-            return true;
+            Flush();
         }
 
-        /// <summary>Writes and sends what the session has to send; announces an established link.</summary>
-        internal void Pump(Link link)
+        internal virtual IPEndPoint AddressOf(ulong peer) { return null; }
+
+        internal virtual void OnEvent(ConnectionEvent e) { }
+
+        /// <summary>Sends every datagram the endpoint has queued.</summary>
+        internal void Flush()
         {
-            if (link.Session.State == SessionState.NeedWrite)
+            int al, dl;
+            while (Endpoint.PollTransmit(new Span<byte>(_address), out al, new Span<byte>(_datagram), out dl))
             {
-                link.LastHandshake = link.Session.WriteHandshake();
-                link.LastHandshakeSentMs = NowMs;
-                SendRaw(link.Address, link.LastHandshake, link.LastHandshake.Length);
-            }
-            if (link.Session.State == SessionState.Established && !link.AnnouncedConnected)
-            {
-                link.AnnouncedConnected = true;
-                byte[] fingerprint;
-                using (PublicKey key = link.Session.GetServerPublicKey()) fingerprint = key.Fingerprint();
-                Suite suite = link.Session.Suite;
-                OnEstablished(suite, fingerprint);
-                Emit(new ConnectionEvent { Kind = ConnectionEventKind.Connected, Peer = link.Id, Address = link.Address, Suite = suite, ServerFingerprint = fingerprint });
+                try
+                {
+                    Udp.Send(_datagram, dl, AddressCodec.Decode(_address, al));
+                }
+                catch (SocketException)
+                {
+                    // UDP: a failed send is a lost datagram; the endpoint's timers handle it.
+                }
             }
         }
 
-        internal virtual void OnEstablished(Suite suite, byte[] fingerprint) { }
-
-        internal void Packet(Link link, byte[] datagram)
+        internal void SendTo(ulong peer, ReadOnlySpan<byte> data)
         {
-            if (link.Session.State == SessionState.NeedRead)
-            {
-                // Data before our handshake finished: the peer's last handshake message was lost.
-                if (link.LastHandshake != null) SendRaw(link.Address, link.LastHandshake, link.LastHandshake.Length);
-                return;
-            }
-            int n;
-            ResultCode reason;
-            if (link.Session.TryOpen(datagram, 0, datagram.Length, PlainBuffer, 0, out n, out reason))
-            {
-                if (n == 0) return; // keep-alive
-                byte[] data = new byte[n];
-                Buffer.BlockCopy(PlainBuffer, 0, data, 0, n);
-                Emit(new ConnectionEvent { Kind = ConnectionEventKind.Data, Peer = link.Id, Address = link.Address, Data = data });
-                return;
-            }
-            SessionState state = link.Session.State;
-            if (state == SessionState.Closed || state == SessionState.Failed) Close(link, reason);
-            // Anything else (a forgery, a replay, a late packet) is dropped quietly.
+            ThrowIfDisposed();
+            Endpoint.Send(NowMs, peer, data);
+            Flush();
         }
 
-        internal void SendData(Link link, ReadOnlySpan<byte> data)
+        internal void CloseLocally(ulong peer)
         {
-            int n = link.Session.Seal(data, new Span<byte>(SendBuffer));
-            SendRaw(link.Address, SendBuffer, n);
-        }
-
-        internal void CloseLocally(Link link)
-        {
-            SessionState state = link.Session.State;
-            if (state != SessionState.Closed && state != SessionState.Failed)
-            {
-                byte[] close = link.Session.Close();
-                if (close.Length > 0) SendRaw(link.Address, close, close.Length);
-            }
-            Close(link, ResultCode.SessionClosed);
-        }
-
-        internal virtual void Close(Link link, ResultCode reason)
-        {
-            Emit(new ConnectionEvent { Kind = ConnectionEventKind.Closed, Peer = link.Id, Address = link.Address, Reason = reason });
+            ThrowIfDisposed();
+            Endpoint.Close(NowMs, peer);
+            Flush();
         }
 
         internal void ThrowIfDisposed()
@@ -248,29 +216,40 @@ namespace GameCrypt
             if (_disposed) throw new ObjectDisposedException(GetType().Name);
         }
 
-        protected virtual void DisposeLinks() { }
-
         public void Dispose()
         {
             if (_disposed) return;
-            DisposeLinks();
             _disposed = true;
+            Endpoint.Dispose();
             Udp.Close();
         }
     }
 
-    /// <summary>The client side: connects to one server.</summary>
+    /// <summary>The client side: one connection to one server.</summary>
     public sealed class GameCryptClient : UdpConnectionBase
     {
-        private Link _link;
+        private readonly ulong _peer;
+        private readonly IPEndPoint _server;
         private ConnectionState _state = ConnectionState.Connecting;
 
         public GameCryptClient(ClientConfig config, IPEndPoint server, ConnectionOptions options = null)
-            : base(new UdpClient(new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0)), options)
+            : this(config, server, options ?? new ConnectionOptions(), 0) { }
+
+        private GameCryptClient(ClientConfig config, IPEndPoint server, ConnectionOptions options, int unused)
+            : base(new UdpClient(new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0)),
+                   NewEndpoint(config, options, false, null), options)
         {
-            if (config == null) throw new ArgumentNullException("config");
-            _link = new Link(1, server, Session.CreateClient(config, SessionMode.Datagram), NowMs);
-            Pump(_link);
+            _server = server;
+            var address = new byte[Constants.EndpointAddressMaxLen];
+            int n = AddressCodec.Encode(server, address);
+            _peer = Endpoint.Connect(NowMs, new ReadOnlySpan<byte>(address, 0, n));
+            Flush();
+        }
+
+        internal static Endpoint NewEndpoint(ClientConfig client, ConnectionOptions options, bool isServer, ServerConfig server)
+        {
+            using (EndpointSettings settings = options.ToSettings())
+                return isServer ? Endpoint.CreateServer(server, settings) : Endpoint.CreateClient(client, settings);
         }
 
         public ConnectionState State { get { return _state; } }
@@ -280,150 +259,141 @@ namespace GameCrypt
 
         public Suite? Suite { get; private set; }
 
-        internal override void OnDatagram(IPEndPoint from, byte[] datagram)
-        {
-            if (_state == ConnectionState.Closed || !from.Equals(_link.Address) || datagram.Length == 0) return;
-            if (Session.IsHandshakeMessage(new ReadOnlySpan<byte>(datagram)))
-                Handshake(_link, datagram);
-            else
-                Packet(_link, datagram);
-        }
+        internal override IPEndPoint AddressOf(ulong peer) { return _server; }
 
-        internal override void OnTimers(long now)
+        internal override void OnEvent(ConnectionEvent e)
         {
-            if (_state != ConnectionState.Connecting) return;
-            if (now - _link.StartedMs > Options.HandshakeTimeoutMs)
+            if (e.Kind == ConnectionEventKind.Connected)
             {
-                Close(_link, ResultCode.SessionClosed);
-                return;
+                _state = ConnectionState.Connected;
+                Suite = e.Suite;
+                ServerFingerprint = e.Fingerprint;
             }
-            if (_link.Session.State == SessionState.NeedRead && now - _link.LastHandshakeSentMs >= Options.HandshakeRetransmitMs)
+            else if (e.Kind == ConnectionEventKind.Closed)
             {
-                SendRaw(_link.Address, _link.LastHandshake, _link.LastHandshake.Length);
-                _link.LastHandshakeSentMs = now;
+                _state = ConnectionState.Closed;
             }
         }
 
         /// <summary>Seals and sends `data` to the server (only when connected).</summary>
-        public void Send(ReadOnlySpan<byte> data)
-        {
-            ThrowIfDisposed();
-            SendData(_link, data);
-        }
+        public void Send(ReadOnlySpan<byte> data) { SendTo(_peer, data); }
 
         public void Send(byte[] data) { Send(Buf.In(data, "data")); }
 
-        /// <summary>Sends the authenticated close and closes.</summary>
+        /// <summary>Sends the authenticated close; the Closed event (Local) follows on the next Update.</summary>
         public void Disconnect()
         {
             ThrowIfDisposed();
-            if (_state != ConnectionState.Closed) CloseLocally(_link);
-        }
-
-        internal override void Close(Link link, ResultCode reason)
-        {
             if (_state == ConnectionState.Closed) return;
+            CloseLocally(_peer);
             _state = ConnectionState.Closed;
-            base.Close(link, reason);
         }
-
-        internal override void OnEstablished(Suite suite, byte[] fingerprint)
-        {
-            _state = ConnectionState.Connected;
-            Suite = suite;
-            ServerFingerprint = fingerprint;
-        }
-
-        protected override void DisposeLinks() { _link.Dispose(); }
     }
 
-    /// <summary>The server side: one session per client address.</summary>
+    /// <summary>The server side: one peer per client address.</summary>
     public sealed class GameCryptServer : UdpConnectionBase
     {
-        private readonly ServerConfig _config;
-        private readonly Dictionary<IPEndPoint, Link> _byAddress = new Dictionary<IPEndPoint, Link>();
-        private readonly Dictionary<long, Link> _byId = new Dictionary<long, Link>();
-        private readonly List<Link> _expired = new List<Link>();
-        private long _nextId = 1;
+        // Every peer the application knows of (from ClientCredentials or Connected until Closed),
+        // and those of them that are connected.
+        private readonly Dictionary<ulong, IPEndPoint> _known = new Dictionary<ulong, IPEndPoint>();
+        private readonly HashSet<ulong> _connected = new HashSet<ulong>();
+        private readonly List<ulong> _broadcast = new List<ulong>();
 
         /// <summary>Listens on `address`:`port` (port 0 picks a free one: see LocalPort).</summary>
         public GameCryptServer(ServerConfig config, IPAddress address, int port, ConnectionOptions options = null)
-            : base(new UdpClient(new IPEndPoint(address, port)), options)
+            : this(config, new IPEndPoint(address, port), options ?? new ConnectionOptions()) { }
+
+        private GameCryptServer(ServerConfig config, IPEndPoint local, ConnectionOptions options)
+            : base(new UdpClient(local), GameCryptClient.NewEndpoint(null, options, true, config), options) { }
+
+        /// <summary>Connected peers.</summary>
+        public int PeerCount { get { return _connected.Count; } }
+
+        internal override IPEndPoint AddressOf(ulong peer)
         {
-            if (config == null) throw new ArgumentNullException("config");
-            _config = config;
+            IPEndPoint ep;
+            if (_known.TryGetValue(peer, out ep)) return ep;
+            // A peer the application hears of for the first time (Connected, ClientCredentials).
+            byte[] raw = Endpoint.GetPeerAddress(peer);
+            ep = AddressCodec.Decode(raw, raw.Length);
+            _known.Add(peer, ep);
+            return ep;
         }
 
-        public int PeerCount { get { return _byId.Count; } }
-
-        internal override void OnDatagram(IPEndPoint from, byte[] datagram)
+        internal override void OnEvent(ConnectionEvent e)
         {
-            if (datagram.Length == 0) return;
-            Link link;
-            bool handshake = Session.IsHandshakeMessage(new ReadOnlySpan<byte>(datagram));
-            if (!_byAddress.TryGetValue(from, out link))
+            if (e.Kind == ConnectionEventKind.Connected)
             {
-                if (!handshake || datagram[0] != Constants.SessionMessageClientHello) return; // stray datagram
-                link = new Link(_nextId++, from, Session.CreateServer(_config, SessionMode.Datagram), NowMs);
-                _byAddress.Add(from, link);
-                _byId.Add(link.Id, link);
+                _connected.Add(e.Peer);
             }
-            if (handshake)
-                Handshake(link, datagram);
-            else
-                Packet(link, datagram);
+            else if (e.Kind == ConnectionEventKind.Closed)
+            {
+                _connected.Remove(e.Peer);
+                _known.Remove(e.Peer);
+            }
         }
 
-        internal override void OnTimers(long now)
-        {
-            foreach (Link link in _byId.Values)
-                if (!link.AnnouncedConnected && now - link.StartedMs > Options.HandshakeTimeoutMs) _expired.Add(link);
-            foreach (Link link in _expired) Close(link, ResultCode.SessionClosed);
-            _expired.Clear();
-        }
+        public void Send(ulong peer, ReadOnlySpan<byte> data) { SendTo(peer, data); }
 
-        public void Send(long peer, ReadOnlySpan<byte> data)
-        {
-            ThrowIfDisposed();
-            SendData(Find(peer), data);
-        }
-
-        public void Send(long peer, byte[] data) { Send(peer, Buf.In(data, "data")); }
+        public void Send(ulong peer, byte[] data) { Send(peer, Buf.In(data, "data")); }
 
         /// <summary>Sends `data` to every connected peer.</summary>
         public void Broadcast(byte[] data)
         {
             ThrowIfDisposed();
-            foreach (Link link in _byId.Values)
-                if (link.Session.IsEstablished) SendData(link, new ReadOnlySpan<byte>(data));
+            _broadcast.Clear();
+            _broadcast.AddRange(_connected);
+            foreach (ulong peer in _broadcast) Endpoint.Send(NowMs, peer, new ReadOnlySpan<byte>(data));
+            Flush();
         }
 
-        public void Disconnect(long peer)
+        /// <summary>Server with client authentication, after ClientCredentials: the client's key
+        /// fingerprint (null if it sent none) and token.</summary>
+        public byte[] GetClientFingerprint(ulong peer) { ThrowIfDisposed(); return Endpoint.GetPeerFingerprint(peer); }
+
+        public byte[] GetClientToken(ulong peer) { ThrowIfDisposed(); return Endpoint.GetPeerClientToken(peer); }
+
+        public void Accept(ulong peer)
         {
             ThrowIfDisposed();
-            CloseLocally(Find(peer));
+            Endpoint.Accept(NowMs, peer);
+            Flush();
         }
 
-        private Link Find(long peer)
+        public void Reject(ulong peer)
         {
-            Link link;
-            if (!_byId.TryGetValue(peer, out link)) throw new GameCryptArgumentException(ResultCode.InvalidArgument, "unknown peer " + peer);
-            return link;
+            ThrowIfDisposed();
+            Endpoint.Reject(NowMs, peer);
+            Flush();
         }
 
-        internal override void Close(Link link, ResultCode reason)
+        /// <summary>Sends the authenticated close to a peer; its Closed event (Local) follows.</summary>
+        public void Disconnect(ulong peer) { CloseLocally(peer); }
+    }
+
+    /// <summary>IP endpoints as the opaque address bytes of the endpoint: the 16-byte IPv6 form
+    /// (IPv4 mapped) and the port, big-endian.</summary>
+    internal static class AddressCodec
+    {
+        internal const int Length = 18;
+
+        internal static int Encode(IPEndPoint ep, byte[] output)
         {
-            if (!_byId.Remove(link.Id)) return;
-            _byAddress.Remove(link.Address);
-            base.Close(link, reason);
-            link.Dispose();
+            byte[] ip = ep.Address.AddressFamily == AddressFamily.InterNetwork ? ep.Address.MapToIPv6().GetAddressBytes() : ep.Address.GetAddressBytes();
+            Buffer.BlockCopy(ip, 0, output, 0, 16);
+            output[16] = (byte)(ep.Port >> 8);
+            output[17] = (byte)ep.Port;
+            return Length;
         }
 
-        protected override void DisposeLinks()
+        internal static IPEndPoint Decode(byte[] address, int length)
         {
-            foreach (Link link in _byId.Values) link.Dispose();
-            _byId.Clear();
-            _byAddress.Clear();
+            if (length != Length) throw new ArgumentException("not an address made by AddressCodec");
+            var ip = new byte[16];
+            Buffer.BlockCopy(address, 0, ip, 0, 16);
+            var a = new IPAddress(ip);
+            if (a.IsIPv4MappedToIPv6) a = a.MapToIPv4();
+            return new IPEndPoint(a, (address[16] << 8) | address[17]);
         }
     }
 }

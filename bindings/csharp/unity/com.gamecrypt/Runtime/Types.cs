@@ -137,6 +137,35 @@ namespace GameCrypt
         Drop = 3,
     }
 
+    /// <summary>GAMECRYPT_ENDPOINT_EVENT_*.</summary>
+    public enum EndpointEventKind : uint
+    {
+        None = 0,
+        Connected = 1,
+        Data = 2,
+        ClientCredentials = 3,
+        Closed = 4,
+    }
+
+    /// <summary>GAMECRYPT_ENDPOINT_CLOSE_*: why a peer ended.</summary>
+    public enum EndpointCloseReason : uint
+    {
+        PeerClosed = 1,
+        IdleTimeout = 2,
+        HandshakeTimeout = 3,
+        Rejected = 4,
+        Failed = 5,
+        Local = 6,
+    }
+
+    /// <summary>GAMECRYPT_ENDPOINT_PEER_*.</summary>
+    public enum EndpointPeerState : uint
+    {
+        Handshake = 1,
+        AwaitingAccept = 2,
+        Connected = 3,
+    }
+
     /// <summary>The GAMECRYPT_* size and limit macros of the header this binding was written for.</summary>
     public static class Constants
     {
@@ -188,6 +217,8 @@ namespace GameCrypt
         public const int ClientAddressMaxLen = 128;
         public const int ClientTokenMaxLen = 1024;
         public const int RetryDefaultPeriodSecs = 10;
+        public const int EndpointAddressMaxLen = 128;
+        public const ulong EndpointNoDeadline = ulong.MaxValue;
 
         /// <summary>GAMECRYPT_VERSION_STRING.</summary>
         public const string VersionString = "0.1.0";
