@@ -142,7 +142,7 @@ namespace GameCrypt
         private int SealPinned(byte* plaintext, int length, byte* output, int capacity)
         {
             UIntPtr len;
-            ResultCode rc = Native.gamecrypt_session_seal(Raw(), plaintext, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, out len);
+            ResultCode rc = Native.gamecrypt_session_seal(Raw(), plaintext, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, &len);
             GC.KeepAlive(_handle);
             if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
             return (int)(ulong)len;
@@ -150,8 +150,8 @@ namespace GameCrypt
 
         private bool OpenPinned(byte* packet, int length, byte* output, int capacity, out int written, out ResultCode reason)
         {
-            UIntPtr len;
-            ResultCode rc = Native.gamecrypt_session_open(Raw(), packet, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, out len);
+            UIntPtr len = UIntPtr.Zero;
+            ResultCode rc = Native.gamecrypt_session_open(Raw(), packet, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, &len);
             GC.KeepAlive(_handle);
             written = rc == ResultCode.Ok ? (int)(ulong)len : 0;
             return Answer(rc, out reason);
