@@ -160,6 +160,25 @@ namespace GameCrypt.Tests
         }
 
         [Test]
+        public void BadArgumentsAndABusyPortLeakNothing()
+        {
+            using (var p = new SessionPair(handshake: false))
+            using (var first = new GameCryptServer(p.ServerConfig, IPAddress.Loopback, 0))
+            {
+                Assert.Throws<ArgumentNullException>(() => new GameCryptClient(null, new IPEndPoint(IPAddress.Loopback, 1)));
+                Assert.Throws<ArgumentNullException>(() => new GameCryptClient(p.ClientConfig, null));
+                Assert.Throws<ArgumentNullException>(() => new GameCryptServer(null, IPAddress.Loopback, 0));
+                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => new GameCryptServer(p.ServerConfig, IPAddress.Loopback, 0, new ConnectionOptions { HandshakeRetransmitMs = 1 })).Code);
+                GC.Collect();
+                GC.WaitForPendingFinalizers(); // nothing else is released while we count
+                long before = System.Threading.Interlocked.Read(ref GameCryptHandle.ReleasedCount);
+                Assert.Throws<System.Net.Sockets.SocketException>(() => new GameCryptServer(p.ServerConfig, IPAddress.Loopback, first.LocalPort));
+                // The settings and the endpoint made before the bind failed are freed at once.
+                Assert.AreEqual(before + 2, System.Threading.Interlocked.Read(ref GameCryptHandle.ReleasedCount));
+            }
+        }
+
+        [Test]
         public void DisposedEndpointThrowsObjectDisposed()
         {
             using (var p = new SessionPair(handshake: false))

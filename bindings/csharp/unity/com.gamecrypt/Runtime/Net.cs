@@ -97,10 +97,25 @@ namespace GameCrypt
         private readonly byte[] _data;
         private bool _disposed;
 
-        internal UdpConnectionBase(UdpClient udp, Endpoint endpoint, ConnectionOptions options)
+        /// <summary>Takes ownership of `endpoint` (disposed here if the socket cannot be bound).</summary>
+        internal UdpConnectionBase(Endpoint endpoint, IPEndPoint bind, ConnectionOptions options)
         {
-            Udp = udp;
+            options = options ?? new ConnectionOptions();
             Endpoint = endpoint;
+            try
+            {
+                Udp = new UdpClient(bind.AddressFamily);
+                // Mono sets SO_REUSEADDR on new sockets, which would let a second server share
+                // the port and receive part of its datagrams: bind exclusively.
+                Udp.Client.ExclusiveAddressUse = true;
+                Udp.Client.Bind(bind);
+            }
+            catch
+            {
+                if (Udp != null) Udp.Close();
+                endpoint.Dispose();
+                throw;
+            }
             _datagram = new byte[Math.Max(Constants.SessionMaxHandshakeLen, options.MaxDataLen + Constants.PacketOverhead)];
             _data = new byte[Math.Max(1, options.MaxDataLen)];
         }
@@ -233,11 +248,7 @@ namespace GameCrypt
         private ConnectionState _state = ConnectionState.Connecting;
 
         public GameCryptClient(ClientConfig config, IPEndPoint server, ConnectionOptions options = null)
-            : this(config, server, options ?? new ConnectionOptions(), 0) { }
-
-        private GameCryptClient(ClientConfig config, IPEndPoint server, ConnectionOptions options, int unused)
-            : base(new UdpClient(new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0)),
-                   NewEndpoint(config, options, false, null), options)
+            : base(NewEndpoint(config, null, options), AnyAddressFor(server), options)
         {
             _server = server;
             var address = new byte[Constants.EndpointAddressMaxLen];
@@ -246,10 +257,17 @@ namespace GameCrypt
             Flush();
         }
 
-        internal static Endpoint NewEndpoint(ClientConfig client, ConnectionOptions options, bool isServer, ServerConfig server)
+        private static IPEndPoint AnyAddressFor(IPEndPoint server)
         {
-            using (EndpointSettings settings = options.ToSettings())
-                return isServer ? Endpoint.CreateServer(server, settings) : Endpoint.CreateClient(client, settings);
+            if (server == null) throw new ArgumentNullException("server");
+            return new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        }
+
+        /// <summary>A client endpoint for `client`, or a server endpoint for `server`.</summary>
+        internal static Endpoint NewEndpoint(ClientConfig client, ServerConfig server, ConnectionOptions options)
+        {
+            using (EndpointSettings settings = (options ?? new ConnectionOptions()).ToSettings())
+                return server != null ? Endpoint.CreateServer(server, settings) : Endpoint.CreateClient(client, settings);
         }
 
         public ConnectionState State { get { return _state; } }
@@ -301,10 +319,13 @@ namespace GameCrypt
 
         /// <summary>Listens on `address`:`port` (port 0 picks a free one: see LocalPort).</summary>
         public GameCryptServer(ServerConfig config, IPAddress address, int port, ConnectionOptions options = null)
-            : this(config, new IPEndPoint(address, port), options ?? new ConnectionOptions()) { }
+            : base(GameCryptClient.NewEndpoint(null, ServerFor(config), options), new IPEndPoint(address, port), options) { }
 
-        private GameCryptServer(ServerConfig config, IPEndPoint local, ConnectionOptions options)
-            : base(new UdpClient(local), GameCryptClient.NewEndpoint(null, options, true, config), options) { }
+        private static ServerConfig ServerFor(ServerConfig config)
+        {
+            if (config == null) throw new ArgumentNullException("config");
+            return config;
+        }
 
         /// <summary>Connected peers.</summary>
         public int PeerCount { get { return _connected.Count; } }
