@@ -15,6 +15,10 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -e /usr/include/openssl/sha.h ] || missing+=(libssl-dev)
+# The C# binding's tests (scripts/test-csharp.sh): Mono's compiler and runtime, NUnit 2.6.
+command -v mcs >/dev/null 2>&1 || missing+=(mono-devel)
+command -v nunit-console >/dev/null 2>&1 || missing+=(nunit-console)
+ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll >/dev/null 2>&1 || missing+=(libnunit-cil-dev)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

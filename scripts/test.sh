@@ -38,6 +38,8 @@ if [ -d tests/interop ]; then
 fi
 
 step "the installable package and the C++ wrapper"; scripts/test-package.sh
+step "C# binding: NUnit tests on Mono and the benchmark"; scripts/test-csharp.sh
+
 if [ -d fuzz ]; then
     step "short fuzz runs"
     scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
