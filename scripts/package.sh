@@ -15,12 +15,13 @@
 #                       the Godot addon and the Unity package of bindings/, with the libraries
 #                       of this build, when they exist in the tree (skipped with a message if not)
 #
-# Usage: scripts/package.sh [--platform PLATFORM] [--out DIR] [--no-engine-addons]
+# Usage: scripts/package.sh [--platform PLATFORM] [--out DIR] [--no-engine-addons | --no-godot]
 #   PLATFORM  linux-x86_64 (the default), windows-x86_64-msvc, windows-x86_64-gnu,
 #             macos-universal, android, ios. docs/PLATFORMS.md gives the toolchains each needs;
 #             only linux-x86_64 is built and tested by scripts/test-package.sh.
 #   --out DIR the parent directory of the package (default: dist/, git-ignored)
 #   --no-engine-addons  leave out the Godot addon and the Unity package (no Godot build)
+#   --no-godot          leave out only the Godot addon
 # Prints the package directory on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,11 +30,13 @@ root=$(pwd)
 platform=linux-x86_64
 out="$root/dist"
 addons=1
+godot=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --platform) platform=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        --no-engine-addons) addons=0; shift ;;
+        --no-engine-addons) addons=0; godot=0; shift ;;
+        --no-godot) godot=0; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "package.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -212,7 +215,7 @@ case "$platform" in
         # One CMake package for the three ABIs: the NDK toolchain file sets ANDROID_ABI.
         write_configs 'lib/${ANDROID_ABI}' 'lib/${ANDROID_ABI}/libgamecrypt.a' \
             'lib/${ANDROID_ABI}/libgamecrypt.so' "" libgamecrypt.so ""
-        unity_dir=Plugins/Android/libs unity_lib=android
+        unity_dir=Plugins/Android unity_lib=android
         ;;
     ios)
         export IPHONEOS_DEPLOYMENT_TARGET="${IPHONEOS_DEPLOYMENT_TARGET:-13.0}"
@@ -246,6 +249,8 @@ else
     log "Unity package $name: library into $unity_dir"
     mkdir -p "$pkg/unity"
     cp -R "$unity_pkg" "$pkg/unity/$name"
+    # Libraries a local build left in the tree (git-ignored) are not this package's.
+    find "$pkg/unity/$name/Plugins" -type f ! -name '*.meta' -delete 2>/dev/null || true
     if [ "$unity_lib" = android ]; then
         for abi in arm64-v8a armeabi-v7a x86_64; do
             mkdir -p "$pkg/unity/$name/$unity_dir/$abi"
@@ -262,8 +267,8 @@ fi
 # The Godot addon: its files as they are, with the GDExtension library built from
 # bindings/godot for this platform at the path its .gdextension names.
 addon=bindings/godot/addons/gamecrypt
-if [ "$addons" = 0 ]; then
-    log "Godot addon: left out (--no-engine-addons)"
+if [ "$godot" = 0 ]; then
+    log "Godot addon: left out (--no-engine-addons or --no-godot)"
 elif [ ! -d "$addon" ]; then
     log "Godot addon: skipped (no $addon/ in this tree)"
 else

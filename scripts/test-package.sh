@@ -148,6 +148,17 @@ ldd "$work/pc_static" | grep -q libgamecrypt && fail "pc_static linked the share
 "$work/pc_static" >/dev/null
 echo "pc_shared and pc_static: ok"
 
+step "the Unity package in the package, when bindings/ has one"
+if ls -d bindings/csharp/unity/*/ >/dev/null 2>&1; then
+    # The crate is fresh now: this only lays the package out again (without the Godot build).
+    with_unity=$(scripts/package.sh --no-godot --out "$work/with-unity" 2>/dev/null | tail -n1)
+    unity_lib=$(ls "$with_unity"/unity/*/Plugins/Linux/x86_64/libgamecrypt.so)
+    cmp -s "$unity_lib" "$built/lib/libgamecrypt.so.$version" || fail "Unity plugin is not the package's library"
+    echo "ok: ${unity_lib#"$with_unity"/}"
+else
+    echo "none in this tree"
+fi
+
 step "sizes (Linux x86-64, release)"
 size() { stat -c %s "$1"; }
 release="${CARGO_TARGET_DIR:-target}/release"
