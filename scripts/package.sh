@@ -165,7 +165,7 @@ case "$platform" in
         packaging/hide-static-symbols.sh "$rel/libgamecrypt.a" "$pkg/lib/libgamecrypt.a"
         write_configs lib lib/libgamecrypt.a "lib/$so" "" "$soname" 8
         unity_dir=Plugins/Linux/x86_64 unity_lib="lib/$so:libgamecrypt.so"
-        godot_key=linux.release.x86_64 godot_triple=host godot_lib="lib$godot_name.so"
+        godot_key='linux\.[a-z]*\.x86_64' godot_triple=host godot_lib="lib$godot_name.so"
         ;;
     windows-x86_64-msvc | windows-x86_64-gnu)
         if [ "$platform" = windows-x86_64-msvc ]; then
@@ -180,7 +180,7 @@ case "$platform" in
         [ ! -f "$rel/gamecrypt.pdb" ] || cp "$rel/gamecrypt.pdb" "$pkg/bin/"
         write_configs lib "lib/$static" bin/gamecrypt.dll "lib/$implib" "" 8
         unity_dir=Plugins/Windows/x86_64 unity_lib=bin/gamecrypt.dll:gamecrypt.dll
-        godot_key=windows.release.x86_64 godot_triple=$triple godot_lib="$godot_name.dll"
+        godot_key='windows\.[a-z]*\.x86_64' godot_triple=$triple godot_lib="$godot_name.dll"
         ;;
     macos-universal)
         export MACOSX_DEPLOYMENT_TARGET="${MACOSX_DEPLOYMENT_TARGET:-11.0}"
@@ -265,7 +265,9 @@ else
 fi
 
 # The Godot addon: its files as they are, with the GDExtension library built from
-# bindings/godot for this platform at the path its .gdextension names.
+# bindings/godot (release) for this platform at the paths its .gdextension names for this
+# platform (the debug entry too, so that the editor loads it). Libraries a local build left
+# in the tree are not copied.
 addon=bindings/godot/addons/gamecrypt
 if [ "$godot" = 0 ]; then
     log "Godot addon: left out (--no-engine-addons or --no-godot)"
@@ -274,25 +276,28 @@ elif [ ! -d "$addon" ]; then
 else
     mkdir -p "$pkg/godot/addons"
     cp -R "$addon" "$pkg/godot/addons/"
+    find "$pkg/godot/addons/gamecrypt" -type f \( -name '*.so' -o -name '*.dll' -o -name '*.dylib' -o -name '*.a' \) -delete
     gdext=$(ls "$addon"/*.gdextension 2>/dev/null | head -n1 || true)
-    entry=""
+    entries=""
     [ -z "$gdext" ] || [ -z "$godot_key" ] ||
-        entry=$(sed -n "s|^${godot_key}[.a-z0-9_]*[ ]*=[ ]*\"res://addons/gamecrypt/\(.*\)\"|\1|p" "$gdext" | head -n1)
-    if [ -z "$entry" ] || [ -z "$godot_name" ] || [ -z "$godot_lib" ]; then
+        entries=$(sed -n "s|^${godot_key}[ ]*=[ ]*\"res://addons/gamecrypt/\(.*\)\"|\1|p" "$gdext")
+    if [ -z "$entries" ] || [ -z "$godot_name" ] || [ -z "$godot_lib" ]; then
         log "Godot addon: copied without a library (no bindings/godot/Cargo.toml, no ${godot_key:-entry for this platform} in ${gdext:-a .gdextension}, or this platform's GDExtension is built by hand: docs/PLATFORMS.md)"
     else
-        log "Godot addon: building bindings/godot for $godot_key"
-        godot_manifest=bindings/godot/Cargo.toml
-        godot_args=(build --release --manifest-path "$godot_manifest")
+        log "Godot addon: building bindings/godot (release) for $godot_key"
+        godot_args=(build --release --lib --manifest-path bindings/godot/Cargo.toml)
         godot_out="$root/bindings/godot/target/release"
         if [ "$godot_triple" != host ]; then
             godot_args+=(--target "$godot_triple")
             godot_out="$root/bindings/godot/target/$godot_triple/release"
         fi
         cargo "${godot_args[@]}" >&2
-        mkdir -p "$pkg/godot/addons/gamecrypt/$(dirname "$entry")"
-        cp "$godot_out/$godot_lib" "$pkg/godot/addons/gamecrypt/$entry"
-        [ "$platform" != linux-x86_64 ] || strip --strip-unneeded "$pkg/godot/addons/gamecrypt/$entry"
+        for entry in $entries; do
+            mkdir -p "$pkg/godot/addons/gamecrypt/$(dirname "$entry")"
+            cp "$godot_out/$godot_lib" "$pkg/godot/addons/gamecrypt/$entry"
+            [ "$platform" != linux-x86_64 ] || strip --strip-unneeded "$pkg/godot/addons/gamecrypt/$entry"
+            log "Godot addon: $entry"
+        done
     fi
 fi
 
