@@ -31,12 +31,16 @@ mcs "${mcs_flags[@]}" -target:library -out:"$build/GameCrypt.Tests.dll" -r:"$bui
     -r:"$build/GameCrypt.Demo.dll" -r:"$nunit" -r:System.Core.dll "$tests"/*Tests.cs "$tests/TestSupport.cs"
 mcs "${mcs_flags[@]}" -target:exe -out:"$build/LoadProbe.exe" -r:"$build/GameCrypt.dll" "$tests/LoadProbe.cs"
 mcs "${mcs_flags[@]}" -target:exe -out:"$build/GameCrypt.Bench.exe" -r:"$build/GameCrypt.dll" "$root"/bindings/csharp/bench/*.cs
+# Programs linked with -lgamecrypt look for the SONAME (libgamecrypt.so.0) at run time: give
+# them that name in the build folder, pointing at the plugin, and an rpath to it.
+ln -sfn "$pkg/Plugins/Linux/x86_64/libgamecrypt.so" "$build/libgamecrypt.so"
+"$root/scripts/soname-link.sh" "$build"
 gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -I"$root/include" "$root/bindings/csharp/bench/bench_loop.c" \
-    -o "$build/libgamecrypt_bench.so" -L"$pkg/Plugins/Linux/x86_64" -lgamecrypt
+    -o "$build/libgamecrypt_bench.so" -L"$build" -Wl,-rpath,"$build" -lgamecrypt
 
 # The C side of the cross-language tests (the Rust core through the C ABI).
 gcc -std=c11 -O1 -Wall -Wextra -Werror -I"$root/include" "$tests/cpeer.c" -o "$build/cpeer" \
-    -L"$pkg/Plugins/Linux/x86_64" -Wl,-rpath,"$pkg/Plugins/Linux/x86_64" -lgamecrypt
+    -L"$build" -Wl,-rpath,"$build" -lgamecrypt
 
 # Mono finds libgamecrypt.so in the package's plugin folder, as Unity's player would.
 export LD_LIBRARY_PATH="$pkg/Plugins/Linux/x86_64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
