@@ -37,6 +37,8 @@ if [ -d tests/interop ]; then
     GAMECRYPT_LIB="$(pwd)/target/release/libgamecrypt.so" python3 -m pytest -q tests/interop
 fi
 
+step "Godot addon: GDExtension build, its Rust tests, GDScript lint; in-engine tests with GODOT_BIN"; scripts/test-godot.sh
+
 if [ -d fuzz ]; then
     step "short fuzz runs"
     scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
