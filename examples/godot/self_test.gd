@@ -106,7 +106,7 @@ func _send(lobby: Node, kind: String, text: String) -> void:
 func _exchange(lobby: Node, from_side: String, kind: String, expected_sender: int) -> void:
 	var to_side := "Server" if from_side == "Client" else "Client"
 	var text := "%s says %s %d" % [from_side, kind, randi()]
-	for attempt in 10:
+	for _attempt in 10:
 		_send(lobby, kind, text)
 		if await _wait_until(_has.bind(to_side, kind, text), 1000):
 			_check(

@@ -88,6 +88,9 @@ pub struct GameCryptMultiplayerPeer {
     #[init(val = "*".into())]
     bind_ip: GString,
     signals: Vec<(&'static str, i32)>,
+    /// The last failure of this peer (handshakes run inside poll(), so the thread-wide
+    /// last error may be overwritten by other calls before the game looks).
+    last_error: String,
 }
 
 impl GameCryptMultiplayerPeer {
@@ -104,6 +107,7 @@ impl GameCryptMultiplayerPeer {
         self.target_peer = 0;
         self.rejected_packets = 0;
         self.tamper_next = false;
+        self.last_error.clear();
     }
 
     fn check_idle(&self, call: &str) -> Option<GdError> {
@@ -167,7 +171,7 @@ impl GameCryptMultiplayerPeer {
                     );
                 }
                 Err(e) => {
-                    errors::fail("GameCryptMultiplayerPeer.connect", e);
+                    self.record(errors::fail("GameCryptMultiplayerPeer.connect", e));
                     enet.peer_disconnect_now();
                     self.status = ConnectionStatus::DISCONNECTED;
                 }
@@ -230,16 +234,24 @@ impl GameCryptMultiplayerPeer {
                 }),
                 Action::Dropped(_) => self.rejected_packets += 1,
                 Action::Fail(e) => {
+                    let was_connected = self
+                        .peers
+                        .get(&id)
+                        .and_then(|s| s.link.as_ref())
+                        .is_some_and(|l| l.is_connected());
                     let who = if self.server {
                         format!("peer {id}")
                     } else {
                         "the server".to_string()
                     };
-                    errors::fail_msg(
-                        "GameCryptMultiplayerPeer",
-                        e,
-                        &format!("session with {who} ended: {}", e.message()),
-                    );
+                    // A connected peer that closes its session simply leaves.
+                    if !(was_connected && e == CoreError::PeerClosed) {
+                        self.record(errors::fail_msg(
+                            "GameCryptMultiplayerPeer",
+                            e,
+                            &format!("session with {who} ended: {}", e.message()),
+                        ));
+                    }
                     if let Some(host) = self.host.as_mut() {
                         host.flush();
                     }
@@ -280,6 +292,11 @@ impl GameCryptMultiplayerPeer {
             cb.call(&args)
         };
         result.try_to::<bool>().unwrap_or(false)
+    }
+
+    /// Keeps the message of the failure just recorded by `errors` as this peer's last error.
+    fn record(&mut self, _err: GdError) {
+        self.last_error = errors::last_message();
     }
 
     fn flush_signals(&mut self) {
@@ -433,11 +450,12 @@ impl IMultiplayerPeerExtension for GameCryptMultiplayerPeer {
             match (kind, enet) {
                 (k, _) if k == EventType::NONE.ord() as i64 => break,
                 (k, _) if k == EventType::ERROR.ord() as i64 => {
-                    fail_msg(
+                    let e = fail_msg(
                         "GameCryptMultiplayerPeer.poll",
                         CoreError::Internal,
                         "ENet service error",
                     );
+                    self.record(e);
                     break;
                 }
                 (k, Some(p)) if k == EventType::CONNECT.ord() as i64 => {
@@ -723,9 +741,15 @@ impl GameCryptMultiplayerPeer {
         self.host.clone()
     }
 
-    /// The reason of the last failed GameCrypt call on this thread ("" after a success).
+    /// Why this peer's last handshake or session failed (for example a pinned key mismatch
+    /// or a rejected login), or else the reason of the last failed GameCrypt call on this
+    /// thread; "" when there is none.
     #[func]
     pub fn get_last_error(&self) -> GString {
-        crate::crypto::GameCrypt::get_last_error()
+        if self.last_error.is_empty() {
+            crate::crypto::GameCrypt::get_last_error()
+        } else {
+            GString::from(self.last_error.as_str())
+        }
     }
 }
