@@ -239,24 +239,29 @@ impl GameCryptMultiplayerPeer {
                         .get(&id)
                         .and_then(|s| s.link.as_ref())
                         .is_some_and(|l| l.is_connected());
-                    let who = if self.server {
-                        format!("peer {id}")
-                    } else {
-                        "the server".to_string()
+                    let detail = match (self.server, was_connected, e) {
+                        // A connected peer that closes its session simply leaves.
+                        (_, true, CoreError::PeerClosed) => None,
+                        (false, false, CoreError::PeerClosed) => Some(
+                            "the server refused this client (login token or client key not accepted)"
+                                .to_string(),
+                        ),
+                        (true, _, _) => Some(format!("session with peer {id} ended: {}", e.message())),
+                        (false, _, _) => Some(format!("session with the server ended: {}", e.message())),
                     };
-                    // A connected peer that closes its session simply leaves.
-                    if !(was_connected && e == CoreError::PeerClosed) {
-                        self.record(errors::fail_msg(
-                            "GameCryptMultiplayerPeer",
-                            e,
-                            &format!("session with {who} ended: {}", e.message()),
-                        ));
+                    if let Some(detail) = detail {
+                        self.record(errors::fail_msg("GameCryptMultiplayerPeer", e, &detail));
+                    }
+                    if let Some(mut slot) = self.forget(id) {
+                        if self.server {
+                            // After the close packet of a rejection has been delivered.
+                            slot.enet.peer_disconnect_later();
+                        } else {
+                            slot.enet.peer_disconnect();
+                        }
                     }
                     if let Some(host) = self.host.as_mut() {
                         host.flush();
-                    }
-                    if let Some(mut slot) = self.forget(id) {
-                        slot.enet.peer_disconnect_later();
                     }
                     break;
                 }
