@@ -11,7 +11,7 @@ func _initialize() -> void:
 	var failed: Array[String] = []
 	var checks := 0
 	for path in SUITES:
-		var suite: RefCounted = load(path).new()
+		var suite = load(path).new()
 		for method in suite.get_method_list():
 			var method_name: String = method["name"]
 			if not method_name.begins_with("test_"):
