@@ -81,6 +81,16 @@
 #define GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS 10000000
 
 /**
+ * `gamecrypt_endpoint_next_deadline()` when no timer runs.
+ */
+#define GAMECRYPT_ENDPOINT_NO_DEADLINE UINT64_MAX
+
+/**
+ * Longest peer address (the same limit as the retry check's client address).
+ */
+#define GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN 128
+
+/**
  * Length of a public key fingerprint (SHA-256 of its SubjectPublicKeyInfo DER).
  * Same as `gamecrypt_public_key_fingerprint_len()`.
  */
@@ -516,6 +526,20 @@ typedef struct gamecrypt_client_config gamecrypt_client_config;
 typedef struct gamecrypt_client_config_builder gamecrypt_client_config_builder;
 
 /**
+ * A client or server endpoint: many peers over one datagram socket, sans-IO (it never
+ * touches a socket or a clock: the application passes the time and the datagrams). One
+ * thread at a time. Free with gamecrypt_endpoint_free().
+ */
+typedef struct gamecrypt_endpoint gamecrypt_endpoint;
+
+/**
+ * Endpoint settings (timers, limits): created with the documented defaults by
+ * gamecrypt_endpoint_config_new(), changed by the setters, copied by
+ * gamecrypt_endpoint_new_client()/new_server(). Free with gamecrypt_endpoint_config_free().
+ */
+typedef struct gamecrypt_endpoint_config gamecrypt_endpoint_config;
+
+/**
  * A streaming hash (like Godot's HashingContext), for data fed in pieces (a big file).
  *
  * Create with gamecrypt_hash_context_new(), feed with gamecrypt_hash_context_update(), get the
@@ -604,6 +628,127 @@ typedef struct gamecrypt_signing_key gamecrypt_signing_key;
 typedef uint32_t gamecrypt_aead;
 
 /**
+ * A peer of an endpoint: never 0; never reused by the same endpoint.
+ */
+typedef uint64_t gamecrypt_peer_id;
+
+/**
+ * What an event reports (one of `GAMECRYPT_ENDPOINT_EVENT_*`).
+ */
+typedef uint32_t gamecrypt_endpoint_event_kind;
+
+/**
+ * Why a peer ended (one of `GAMECRYPT_ENDPOINT_CLOSE_*`; 0 in other events).
+ */
+typedef uint32_t gamecrypt_endpoint_close_reason;
+
+/**
+ * A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
+ */
+typedef uint32_t gamecrypt_suite;
+
+/**
+ * One event, filled by gamecrypt_endpoint_poll_event(). Fields that do not apply to the
+ * event's kind are 0.
+ */
+typedef struct {
+  /**
+   * `GAMECRYPT_ENDPOINT_EVENT_*`; NONE when no event was waiting.
+   */
+  gamecrypt_endpoint_event_kind kind;
+  /**
+   * CLOSED: `GAMECRYPT_ENDPOINT_CLOSE_*`.
+   */
+  gamecrypt_endpoint_close_reason close_reason;
+  /**
+   * The peer the event is about.
+   */
+  gamecrypt_peer_id peer;
+  /**
+   * CONNECTED: the negotiated suite (`GAMECRYPT_SUITE_*`).
+   */
+  gamecrypt_suite suite;
+  /**
+   * CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
+   * PEER_CLOSED; LOCAL: SESSION_CLOSED; REJECTED: SESSION_REJECTED or PEER_CLOSED).
+   */
+  gamecrypt_result code;
+  /**
+   * CONNECTED: whether `fingerprint` holds the peer key's fingerprint (client: always;
+   * server: only with client authentication and a client key).
+   */
+  bool has_fingerprint;
+  /**
+   * CONNECTED: SHA-256 of the peer's authenticated public key (SubjectPublicKeyInfo DER).
+   */
+  uint8_t fingerprint[GAMECRYPT_FINGERPRINT_LEN];
+  /**
+   * DATA: the message length (also written to `*data_len`).
+   */
+  size_t data_len;
+} gamecrypt_endpoint_event;
+
+/**
+ * Where a peer is (one of `GAMECRYPT_ENDPOINT_PEER_*`).
+ */
+typedef uint32_t gamecrypt_endpoint_peer_state;
+
+/**
+ * Counters of an endpoint, filled by gamecrypt_endpoint_get_stats() (all since creation,
+ * except `peers` and `handshakes`).
+ */
+typedef struct {
+  /**
+   * Peers now (connected and in handshake).
+   */
+  uint64_t peers;
+  /**
+   * Server handshakes in progress now.
+   */
+  uint64_t handshakes;
+  /**
+   * Datagrams given to gamecrypt_endpoint_receive().
+   */
+  uint64_t datagrams_received;
+  /**
+   * Datagrams queued for sending.
+   */
+  uint64_t datagrams_sent;
+  /**
+   * Datagrams from addresses without a peer that were not a usable ClientHello.
+   */
+  uint64_t dropped_stray;
+  /**
+   * Datagrams for a peer that were dropped (duplicates, replays, forgeries, early data).
+   */
+  uint64_t dropped_invalid;
+  /**
+   * ClientHellos refused because of the peer or handshake limit.
+   */
+  uint64_t refused;
+  /**
+   * Retry messages sent.
+   */
+  uint64_t retries_sent;
+  /**
+   * Server handshakes that failed.
+   */
+  uint64_t handshakes_failed;
+  /**
+   * Handshake messages sent again.
+   */
+  uint64_t handshake_resends;
+  /**
+   * Keep-alive packets sent.
+   */
+  uint64_t keepalives_sent;
+  /**
+   * Datagrams or events dropped because a queue was full.
+   */
+  uint64_t queue_overflows;
+} gamecrypt_endpoint_stats;
+
+/**
  * A key type: one of the `GAMECRYPT_KEY_TYPE_*` constants. Any other value is
  * `GAMECRYPT_RESULT_INVALID_ARGUMENT`.
  */
@@ -620,11 +765,6 @@ typedef uint32_t gamecrypt_signature_format;
  * A hash function, for hashing, HMAC and HKDF: one of the `GAMECRYPT_HASH_*` constants.
  */
 typedef uint32_t gamecrypt_hash;
-
-/**
- * A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
- */
-typedef uint32_t gamecrypt_suite;
 
 /**
  * Returns the current time in unix seconds for certificate checks. Called from whichever
@@ -664,6 +804,78 @@ typedef uint32_t gamecrypt_retry_action;
  * header.
  */
 #define GAMECRYPT_AEAD_CHACHA20_POLY1305 2
+
+/**
+ * No event is waiting.
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_NONE 0
+
+/**
+ * The peer is connected; `suite` and the fingerprint are set. Client: the server answered.
+ * Server: the handshake completed (and, with client authentication, it was accepted).
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_CONNECTED 1
+
+/**
+ * An application message from the peer, copied into the caller's data buffer (`data_len`).
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_DATA 2
+
+/**
+ * Server with client authentication: read the client's fingerprint and token, then call
+ * gamecrypt_endpoint_accept() or gamecrypt_endpoint_reject().
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_CLIENT_CREDENTIALS 3
+
+/**
+ * The peer ended (`close_reason`, `code`); its id is no longer valid.
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_CLOSED 4
+
+/**
+ * The peer sent an authenticated close packet.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_PEER_CLOSED 1
+
+/**
+ * Nothing authenticated arrived from the connected peer within the idle timeout.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_IDLE_TIMEOUT 2
+
+/**
+ * The handshake did not complete within the handshake timeout.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_HANDSHAKE_TIMEOUT 3
+
+/**
+ * Client: the server rejected this client. Server: the application rejected the client.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_REJECTED 4
+
+/**
+ * The session failed; `code` says why.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_FAILED 5
+
+/**
+ * The application called gamecrypt_endpoint_close().
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_LOCAL 6
+
+/**
+ * Handshake in progress.
+ */
+#define GAMECRYPT_ENDPOINT_PEER_HANDSHAKE 1
+
+/**
+ * Server with client authentication: waiting for accept or reject.
+ */
+#define GAMECRYPT_ENDPOINT_PEER_AWAITING_ACCEPT 2
+
+/**
+ * Connected: gamecrypt_endpoint_send() works.
+ */
+#define GAMECRYPT_ENDPOINT_PEER_CONNECTED 3
 
 /**
  * ECDSA on NIST P-256 with SHA-256: the default choice.
@@ -1070,6 +1282,331 @@ gamecrypt_result gamecrypt_aead_key_seal_with_nonce_dangerous(const gamecrypt_ae
                                                               uint8_t *out,
                                                               size_t out_cap,
                                                               size_t *out_len);
+
+/**
+ * Creates endpoint settings with the defaults of docs/ENDPOINT.md.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_endpoint_config_new(gamecrypt_endpoint_config **out);
+
+/**
+ * Frees endpoint settings. NULL is ignored.
+ */
+void gamecrypt_endpoint_config_free(gamecrypt_endpoint_config *config);
+
+/**
+ * First handshake retransmission interval, 10..=60000 ms (default 250); it doubles
+ * after each retransmission up to the maximum.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_handshake_resend_initial_ms(gamecrypt_endpoint_config *config,
+                                                                           uint64_t value);
+
+/**
+ * Largest handshake retransmission interval, 10..=60000 ms (default 2000; at least the
+ * initial interval, checked when the endpoint is created).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_handshake_resend_max_ms(gamecrypt_endpoint_config *config,
+                                                                       uint64_t value);
+
+/**
+ * Handshake timeout, 100..=600000 ms (default 10000).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_handshake_timeout_ms(gamecrypt_endpoint_config *config,
+                                                                    uint64_t value);
+
+/**
+ * Quiet interval after which an empty data packet is sent to a connected peer,
+ * 10..=600000 ms (default 1000; below the idle timeout, checked at creation).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_keepalive_interval_ms(gamecrypt_endpoint_config *config,
+                                                                     uint64_t value);
+
+/**
+ * Idle timeout of a connected peer, 100..=3600000 ms (default 10000).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_idle_timeout_ms(gamecrypt_endpoint_config *config,
+                                                               uint64_t value);
+
+/**
+ * Most peers, 1..=1000000 (default 1024).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_peers(gamecrypt_endpoint_config *config,
+                                                         size_t value);
+
+/**
+ * Most server handshakes in progress, 1..=1000000 (default 128; at most the peer
+ * limit, checked at creation).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_handshakes(gamecrypt_endpoint_config *config,
+                                                              size_t value);
+
+/**
+ * Largest message for gamecrypt_endpoint_send(), 0..=65483 bytes (default 1200).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_data_len(gamecrypt_endpoint_config *config,
+                                                            size_t value);
+
+/**
+ * Copies of the close packet sent by close and reject, 1..=10 (default 3).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_close_copies(gamecrypt_endpoint_config *config,
+                                                            uint32_t value);
+
+/**
+ * Bytes the transmit queue and the received-data queue may each hold,
+ * 65536..=1073741824 (default 4 MiB).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_queued_bytes(gamecrypt_endpoint_config *config,
+                                                                size_t value);
+
+/**
+ * Events that may wait for gamecrypt_endpoint_poll_event(), 16..=1000000 (default 4096).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_pending_events(gamecrypt_endpoint_config *config,
+                                                                  size_t value);
+
+/**
+ * Creates a client endpoint; connect with gamecrypt_endpoint_connect(). `settings` may be
+ * NULL (the defaults). Both configurations may be freed afterwards.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (settings that contradict each other: resend
+ * initial above maximum, keep-alive not below the idle timeout, more handshakes than peers).
+ */
+gamecrypt_result gamecrypt_endpoint_new_client(const gamecrypt_client_config *config,
+                                               const gamecrypt_endpoint_config *endpoint_settings,
+                                               gamecrypt_endpoint **out);
+
+/**
+ * Creates a server endpoint: a ClientHello from a new address makes a peer (within the
+ * limits; with retry cookies in the server configuration, only after the client proved
+ * its address). `settings` may be NULL (the defaults).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (as for gamecrypt_endpoint_new_client()).
+ */
+gamecrypt_result gamecrypt_endpoint_new_server(const gamecrypt_server_config *config,
+                                               const gamecrypt_endpoint_config *endpoint_settings,
+                                               gamecrypt_endpoint **out);
+
+/**
+ * Frees an endpoint and erases the keys of all its peers (no close packets are sent: close
+ * the peers first if they should learn it at once). NULL is ignored.
+ */
+void gamecrypt_endpoint_free(gamecrypt_endpoint *endpoint);
+
+/**
+ * Client: starts a handshake with the server at `addr` (opaque bytes, 1..=128, e.g. a
+ * sockaddr; the same bytes must be given to gamecrypt_endpoint_receive() for its
+ * datagrams). The ClientHello is queued (gamecrypt_endpoint_poll_transmit()); the peer
+ * reports CONNECTED or CLOSED (HANDSHAKE_TIMEOUT, FAILED, REJECTED) later.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_STATE (server endpoint),
+ * INVALID_ARGUMENT (a peer with this address exists, the peer limit is reached, or
+ * `now_ms` is earlier than in an earlier call), RANDOM_FAILED.
+ */
+gamecrypt_result gamecrypt_endpoint_connect(gamecrypt_endpoint *endpoint,
+                                            uint64_t now_ms,
+                                            const uint8_t *addr,
+                                            size_t addr_len,
+                                            gamecrypt_peer_id *out_peer);
+
+/**
+ * Gives the endpoint a datagram received from `addr` (1..=128 bytes). Datagrams that
+ * belong to no peer, duplicates, replays and forgeries are dropped quietly (counted in the
+ * stats) and return OK; so does a datagram that ends a peer (a CLOSED event follows).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), INVALID_ARGUMENT (`now_ms` earlier
+ * than in an earlier call; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
+                                            uint64_t now_ms,
+                                            const uint8_t *addr,
+                                            size_t addr_len,
+                                            const uint8_t *datagram,
+                                            size_t datagram_len);
+
+/**
+ * Runs the timers due at `now_ms`: handshake retransmissions and timeouts, keep-alives,
+ * idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
+ * earlier or more often is harmless).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`now_ms` went backwards; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_handle_timeout(gamecrypt_endpoint *endpoint, uint64_t now_ms);
+
+/**
+ * Writes to `*out_ms` the time (ms, the application's clock) at which
+ * gamecrypt_endpoint_handle_timeout() must be called next, or
+ * GAMECRYPT_ENDPOINT_NO_DEADLINE when no timer runs. It may be earlier than needed, never
+ * later.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_endpoint_next_deadline(const gamecrypt_endpoint *endpoint,
+                                                  uint64_t *out_ms);
+
+/**
+ * Takes the next datagram to send: its destination address into `addr` and its bytes into
+ * `out`. When none is waiting: OK with `*addr_len` and `*out_len` set to 0. A datagram is
+ * at most GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN bytes or max_data_len +
+ * GAMECRYPT_PACKET_OVERHEAD, whichever is larger; an address at most
+ * GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`addr` and `out` overlap), BUFFER_TOO_SMALL
+ * (both needed lengths written to `*addr_len` and `*out_len`; the datagram stays queued).
+ */
+gamecrypt_result gamecrypt_endpoint_poll_transmit(gamecrypt_endpoint *endpoint,
+                                                  uint8_t *addr,
+                                                  size_t addr_cap,
+                                                  size_t *addr_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Takes the next event into `*event`; a DATA event's message is copied into `data`
+ * (`data_cap` bytes; at most max_data_len bytes are ever needed) and its length written to
+ * `*data_len` (0 for other events). When none is waiting: OK with `event->kind` NONE.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (the needed length written to `*data_len`;
+ * the event stays queued; `data` may be NULL with `data_cap` 0 for this size query).
+ */
+gamecrypt_result gamecrypt_endpoint_poll_event(gamecrypt_endpoint *endpoint,
+                                               gamecrypt_endpoint_event *event,
+                                               uint8_t *data,
+                                               size_t data_cap,
+                                               size_t *data_len);
+
+/**
+ * Sends `data` (0..=max_data_len bytes) to a connected peer: sealed as one packet into the
+ * transmit queue (gamecrypt_endpoint_poll_transmit()). Allocation-free.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), INVALID_ARGUMENT
+ * (unknown peer, or `now_ms` went backwards), WRONG_STATE (the peer is not connected yet),
+ * BUFFER_TOO_SMALL (the transmit queue is full: poll it), KEY_UPDATE_BLOCKED (try later),
+ * or a fatal session error (the peer then reports CLOSED). Nothing changes on error.
+ */
+gamecrypt_result gamecrypt_endpoint_send(gamecrypt_endpoint *endpoint,
+                                         uint64_t now_ms,
+                                         gamecrypt_peer_id peer,
+                                         const uint8_t *data,
+                                         size_t data_len);
+
+/**
+ * Closes a peer: a connected one is sent close_copies copies of the authenticated close
+ * packet; a handshake just ends. A CLOSED event (reason LOCAL) follows.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, or `now_ms` went backwards).
+ */
+gamecrypt_result gamecrypt_endpoint_close(gamecrypt_endpoint *endpoint,
+                                          uint64_t now_ms,
+                                          gamecrypt_peer_id peer);
+
+/**
+ * Server, after CLIENT_CREDENTIALS: accepts the client; CONNECTED follows.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, `now_ms` went backwards),
+ * WRONG_STATE (the peer is not waiting for accept or reject).
+ */
+gamecrypt_result gamecrypt_endpoint_accept(gamecrypt_endpoint *endpoint,
+                                           uint64_t now_ms,
+                                           gamecrypt_peer_id peer);
+
+/**
+ * Server, after CLIENT_CREDENTIALS: rejects the client, which is told by close packets;
+ * CLOSED (reason REJECTED) follows.
+ *
+ * Returns as gamecrypt_endpoint_accept().
+ */
+gamecrypt_result gamecrypt_endpoint_reject(gamecrypt_endpoint *endpoint,
+                                           uint64_t now_ms,
+                                           gamecrypt_peer_id peer);
+
+/**
+ * Copies a peer's address into `out`.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_address(const gamecrypt_endpoint *endpoint,
+                                                     gamecrypt_peer_id peer,
+                                                     uint8_t *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len);
+
+/**
+ * Writes where a peer is (`GAMECRYPT_ENDPOINT_PEER_*`) to `*out_state`.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer).
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_state(const gamecrypt_endpoint *endpoint,
+                                                   gamecrypt_peer_id peer,
+                                                   gamecrypt_endpoint_peer_state *out_state);
+
+/**
+ * Writes the peer's negotiated suite (`GAMECRYPT_SUITE_*`) to `*out_suite`.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (not known yet).
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_suite(const gamecrypt_endpoint *endpoint,
+                                                   gamecrypt_peer_id peer,
+                                                   gamecrypt_suite *out_suite);
+
+/**
+ * Copies the fingerprint (32 bytes) of the peer's authenticated key into `out`: client:
+ * the server's key (WRONG_STATE before the ServerHello was verified); server: the client's
+ * key with client authentication, else nothing (`*out_len` = 0).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE,
+ * BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_fingerprint(const gamecrypt_endpoint *endpoint,
+                                                         gamecrypt_peer_id peer,
+                                                         uint8_t *out,
+                                                         size_t out_cap,
+                                                         size_t *out_len);
+
+/**
+ * Server with client authentication, from CLIENT_CREDENTIALS on: copies the client's token
+ * into `out` (`*out_len` = 0 when it sent none).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (client
+ * endpoint, no client authentication, or before the credentials), BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_client_token(const gamecrypt_endpoint *endpoint,
+                                                          gamecrypt_peer_id peer,
+                                                          uint8_t *out,
+                                                          size_t out_cap,
+                                                          size_t *out_len);
+
+/**
+ * Fills `*out` with the endpoint's counters.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_endpoint_get_stats(const gamecrypt_endpoint *endpoint,
+                                              gamecrypt_endpoint_stats *out);
 
 /**
  * `GAMECRYPT_FINGERPRINT_LEN`, for languages that cannot read macros.

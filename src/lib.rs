@@ -10,6 +10,8 @@
 pub mod aead;
 /// cbindgen:ignore
 pub(crate) mod der;
+/// cbindgen:ignore
+pub mod endpoint;
 pub mod error;
 pub mod ffi;
 /// cbindgen:ignore

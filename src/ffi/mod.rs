@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub mod aead;
+pub mod endpoint;
 pub mod keys;
 pub mod primitives;
 pub mod result;
