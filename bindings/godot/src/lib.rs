@@ -5,6 +5,7 @@
 use godot::prelude::*;
 
 mod crypto;
+mod endpoint;
 mod errors;
 mod keys;
 pub mod link;

@@ -278,3 +278,86 @@ func test_session_client_token() -> void:
 	check(not refused[1].is_established(), "no token, no session")
 	var empty := GameCryptSession.new()
 	check(empty.seal("x".to_utf8_buffer()).is_empty(), "unstarted session")
+
+
+## Delivers every queued datagram of [param from] to [param to] (optionally flipping a bit of
+## the first one) and returns how many moved.
+func _pump(
+	from: GameCryptEndpoint, to: GameCryptEndpoint, from_addr: PackedByteArray, now: int,
+	tamper_first := false
+) -> int:
+	var moved := 0
+	while true:
+		var t := from.poll_transmit()
+		if t.is_empty():
+			break
+		var datagram: PackedByteArray = t[1]
+		if tamper_first and moved == 0:
+			datagram[datagram.size() - 1] ^= 1
+		to.receive(now, from_addr, datagram)
+		moved += 1
+	return moved
+
+
+func _events(endpoint: GameCryptEndpoint) -> Array:
+	var out := []
+	while true:
+		var e := endpoint.poll_event()
+		if e.is_empty():
+			return out
+		out.append(e)
+	return out
+
+
+func test_endpoint() -> void:
+	var key := GameCryptSigningKey.generate(GameCryptSigningKey.KEY_ED25519)
+	var server_config := GameCryptServerConfig.new()
+	server_config.set_identity(key)
+	var client_config := GameCryptClientConfig.new()
+	client_config.pin_fingerprint(key.get_public_key().get_fingerprint())
+	var server := GameCryptEndpoint.new()
+	var client := GameCryptEndpoint.new()
+	check(server.configure({"idle_timeout_ms": 30000}) == OK, "configure")
+	check(server.configure({"no_such_setting": 1}) == ERR_INVALID_PARAMETER, "unknown setting")
+	check(server.start_server(server_config) == OK, "start_server")
+	check(client.start_client(client_config) == OK, "start_client")
+	check(server.is_server() and not client.is_server(), "roles")
+	var server_addr := "server:7000".to_utf8_buffer()
+	var client_addr := "client:5000".to_utf8_buffer()
+	var now := 1000
+	var peer := client.connect_to(now, server_addr)
+	check(peer != 0, "connect_to")
+	var client_events := []
+	var server_events := []
+	for _round in 4:
+		_pump(client, server, client_addr, now)
+		_pump(server, client, server_addr, now)
+		client_events += _events(client)
+		server_events += _events(server)
+	check(client_events.size() == 1 and client_events[0]["type"] == "connected", "client connected")
+	check(
+		client_events[0].get("fingerprint", PackedByteArray()) == key.get_public_key().get_fingerprint(),
+		"the client sees the server's fingerprint"
+	)
+	check(server_events.size() == 1 and server_events[0]["type"] == "connected", "server connected")
+	var server_peer: int = server_events[0]["peer"]
+	check(client.send(now, peer, "hello".to_utf8_buffer()) == OK, "send")
+	_pump(client, server, client_addr, now)
+	var got := _events(server)
+	check(got.size() == 1 and got[0]["data"].get_string_from_utf8() == "hello", "data arrives")
+	check(client.send(now, peer, "forged".to_utf8_buffer()) == OK, "send 2")
+	_pump(client, server, client_addr, now, true)
+	check(_events(server).is_empty(), "a tampered datagram is dropped")
+	check(server.send(now, server_peer, "still here".to_utf8_buffer()) == OK, "server sends")
+	_pump(server, client, server_addr, now)
+	got = _events(client)
+	check(got.size() == 1 and got[0]["data"].get_string_from_utf8() == "still here", "goes on")
+	check(client.send(now, 12345, "x".to_utf8_buffer()) != OK, "unknown peer")
+	check(client.close_peer(now, peer) == OK, "close")
+	_pump(client, server, client_addr, now)
+	got = _events(server)
+	check(
+		got.size() == 1 and got[0]["type"] == "closed" and got[0]["reason"] == "peer_closed",
+		"the server sees the close"
+	)
+	check(GameCryptEndpoint.new().send(0, 1, PackedByteArray()) == ERR_UNCONFIGURED, "unstarted")
