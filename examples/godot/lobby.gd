@@ -4,6 +4,8 @@ extends Node
 signal received(sender: int, kind: String, text: String)
 
 var messages: Array[String] = []
+## Replicated from the server by a MultiplayerSynchronizer (see self_test.gd).
+var score := 0
 
 
 ## Chat: a client calls post.rpc(text); the server relays it to everyone.

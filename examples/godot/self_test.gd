@@ -56,6 +56,14 @@ func _make_root(root_name: String, peer: MultiplayerPeer) -> Node:
 	var lobby: Node = Lobby.new()
 	lobby.name = "Lobby"
 	root.add_child(lobby)
+	# The server's lobby score reaches every client through a MultiplayerSynchronizer.
+	var sync := MultiplayerSynchronizer.new()
+	sync.name = "ScoreSync"
+	var replication := SceneReplicationConfig.new()
+	replication.add_property(NodePath(".:score"))
+	sync.replication_config = replication
+	sync.root_path = NodePath("..")
+	lobby.add_child(sync)
 	get_tree().root.add_child(root)
 	var api := SceneMultiplayer.new()
 	get_tree().set_multiplayer(api, root.get_path())
@@ -202,6 +210,10 @@ func _run_steps() -> String:
 		await _exchange(server_lobby, "Server", kind, 1)
 	print("  %d RPCs sent in %d transfer modes and channels, both ways" % [_rpcs, KINDS.size()])
 
+	server_lobby.score = 4242
+	var synced: bool = await _wait_until(func() -> bool: return client_lobby.score == 4242)
+	_check(synced, "MultiplayerSynchronizer did not replicate the score")
+
 	client_lobby.post.rpc("hello lobby")
 	var chatted: bool = await _wait_until(
 		func() -> bool: return ("%d: hello lobby" % client_id) in server_lobby.messages
@@ -253,6 +265,7 @@ func _run_steps() -> String:
 	_check(left, "the server did not see the client leave")
 	server_peer.close()
 	return (
-		"%d RPCs in %d modes/channels both ways, tampered packet rejected and session went on, "
-		+ "wrong pin and wrong token refused, save game and signed level checked"
+		"%d RPCs in %d modes/channels both ways, MultiplayerSynchronizer replicated, "
+		+ "tampered packet rejected and session went on, wrong pin and wrong token refused, "
+		+ "save game and signed level checked"
 	) % [_rpcs, KINDS.size()]
