@@ -33,4 +33,11 @@ if ! python3 -c 'import cryptography, pytest' >/dev/null 2>&1; then
         || python3 -m pip install --quiet --break-system-packages "cryptography>=42" pytest
 fi
 
+# gdtoolkit 4 parses and lints the Godot addon's GDScript (scripts/test-godot.sh).
+if ! command -v gdlint >/dev/null 2>&1 || ! gdlint --version 2>/dev/null | grep -q ' 4\.'; then
+    echo "installing Python package: gdtoolkit 4"
+    python3 -m pip install --quiet --disable-pip-version-check "gdtoolkit>=4,<5" \
+        || python3 -m pip install --quiet --break-system-packages "gdtoolkit>=4,<5"
+fi
+
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt || true

@@ -39,6 +39,7 @@ fi
 
 step "the installable package and the C++ wrapper"; scripts/test-package.sh
 step "C# binding: NUnit tests on Mono and the benchmark"; scripts/test-csharp.sh
+step "Godot addon: GDExtension build, its Rust tests, GDScript lint; in-engine tests with GODOT_BIN"; scripts/test-godot.sh
 
 if [ -d fuzz ]; then
     step "short fuzz runs"
