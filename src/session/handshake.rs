@@ -8,6 +8,7 @@ use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
 use crate::session::retry;
 use crate::session::suite::{identity_key_len, server_exchange, Entropy, Ephemeral, Suite};
 use crate::session::transport::{expand, traffic_keys, Keys};
+use crate::sigcheck;
 use aws_lc_rs::digest;
 use aws_lc_rs::hkdf;
 use zeroize::Zeroizing;
@@ -244,7 +245,9 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
         let code = r.u16().ok_or(M)?;
         let len = r.u16().ok_or(M)? as usize;
         let share = r.bytes(len).ok_or(M)?;
-        if offers.iter().any(|(c, _)| *c == code) {
+        // Suite 0x0000 and empty shares are invalid: an offer_count larger than the offers
+        // sent would otherwise parse the zero padding as offers (section 4, check 4).
+        if code == 0 || len == 0 || offers.iter().any(|(c, _)| *c == code) {
             return Err(M);
         }
         offers.push((code, share));
@@ -343,7 +346,7 @@ pub(crate) fn server_respond(
     put_u16(&mut sh, ext.len());
     sh.extend_from_slice(&ext);
     let th = sha256(&[client_hello, &sh]);
-    let signature = cfg.key.sign(
+    let signature = cfg.key.sign_protocol(
         &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
         suite.signature_format(),
     )?;
@@ -446,7 +449,14 @@ pub(crate) fn client_process(
             {
                 return Err(M);
             }
-            PublicKey::from_raw(key_type, identity).map_err(|_| M)?
+            // A weak Ed25519 key keeps its own code; any other invalid key is malformed.
+            PublicKey::from_raw(key_type, identity).map_err(|e| {
+                if e == sigcheck::WEAK_KEY {
+                    e
+                } else {
+                    M
+                }
+            })?
         }
         IDENTITY_CERTIFICATE => {
             let cert = Certificate::parse(identity)?;
@@ -462,6 +472,10 @@ pub(crate) fn client_process(
 
     let body = &msg[..msg.len() - SIGNATURE_LEN];
     let th = sha256(&[&hello.bytes, body]);
+    // ECDSA signatures must be low-S (section 6): the signature is not malleable.
+    if key_type == KeyType::EcdsaP256 && !sigcheck::fixed_is_low_s(signature) {
+        return Err(Error::HandshakeSignatureInvalid);
+    }
     server_key
         .verify(
             &[SERVER_SIGNATURE_CONTEXT, &th].concat(),

@@ -127,12 +127,12 @@ fn run_vector(v: &Value) -> Map<String, Value> {
     let client_cfg = cb.build().unwrap();
     let client_scalar = unhex(v["client_ephemeral_scalars"][0]["scalar"].as_str().unwrap());
     let mut ce = FixedEntropy::new([unhex(s("client_random")), client_scalar.clone()].concat());
-    let client = Session::new_client_with(client_cfg, Mode::Datagram, &mut ce).unwrap();
+    let client = Session::new_client_with(client_cfg, Mode::Stream, &mut ce).unwrap();
     assert!(ce.is_used_up());
     let address = v["client_address"].as_str().map(unhex);
     let server = Session::new_server_with(
         server_cfg.clone(),
-        Mode::Datagram,
+        Mode::Stream,
         address.clone(),
         Box::new(FixedEntropy::new(
             [
@@ -489,7 +489,7 @@ fn signed(prefix: &[u8], key: &SigningKey, ch: &[u8], sh: &[u8]) -> Vec<u8> {
     } else {
         crate::keys::SignatureFormat::Default
     };
-    pt.extend_from_slice(&key.sign(&msg, format).unwrap());
+    pt.extend_from_slice(&key.sign_protocol(&msg, format).unwrap());
     pt
 }
 
@@ -723,10 +723,10 @@ fn vector_sessions(v: &Value) -> (Session, Session) {
         .unwrap();
     let scalar = unhex(v["client_ephemeral_scalars"][0]["scalar"].as_str().unwrap());
     let mut ce = FixedEntropy::new([unhex(s("client_random")), scalar].concat());
-    let client = Session::new_client_with(ccfg, Mode::Datagram, &mut ce).unwrap();
+    let client = Session::new_client_with(ccfg, Mode::Stream, &mut ce).unwrap();
     let server = Session::new_server_with(
         scfg,
-        Mode::Datagram,
+        Mode::Stream,
         None,
         Box::new(FixedEntropy::new(
             [
