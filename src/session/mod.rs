@@ -264,7 +264,8 @@ pub struct Session {
     recv: Mutex<Option<RecvHalf>>,
     negotiated: OnceLock<Negotiated>,
     /// Boxed: only servers with client authentication have it.
-    client_credentials: OnceLock<Box<ClientCredentials>>,
+    /// `None` again after [`Session::take_client_credentials`].
+    client_credentials: Mutex<Option<Box<ClientCredentials>>>,
     rejected: AtomicBool,
 }
 
@@ -357,7 +358,7 @@ impl Session {
             send: Mutex::new(None),
             recv: Mutex::new(None),
             negotiated: OnceLock::new(),
-            client_credentials: OnceLock::new(),
+            client_credentials: Mutex::new(None),
             rejected: AtomicBool::new(false),
         }
     }
@@ -684,7 +685,7 @@ impl Session {
                         server_hello,
                     ) {
                         Ok(creds) => {
-                            let _ = self.client_credentials.set(Box::new(creds));
+                            *self.client_credentials.lock() = Some(Box::new(creds));
                         }
                         Err(e) => return Err(self.fail(Some(&mut hs), e)),
                     }
@@ -764,29 +765,56 @@ impl Session {
         Ok(n)
     }
 
-    fn credentials(&self) -> Result<&ClientCredentials> {
+    /// Runs `f` on the client's credentials (server with client authentication, from
+    /// `NeedAccept` on, before they were taken), else `WrongState`.
+    fn with_credentials<T>(&self, f: impl FnOnce(&ClientCredentials) -> T) -> Result<T> {
         self.live_state()?;
         if self.role != Role::Server {
             return Err(Error::WrongState);
         }
         self.client_credentials
-            .get()
-            .map(|c| &**c)
+            .lock()
+            .as_deref()
+            .map(f)
             .ok_or(Error::WrongState)
     }
 
     /// Server with client authentication, from `NeedAccept` on: the client's public key,
     /// authenticated by its signature over the transcript, or `None` when the client sent
     /// no signature (optional mode). Before (or on a client, or without client
-    /// authentication): `WrongState`.
+    /// authentication, or after [`Session::take_client_credentials`]): `WrongState`.
     pub fn client_public_key(&self) -> Result<Option<PublicKey>> {
-        Ok(self.credentials()?.key.clone())
+        self.with_credentials(|c| c.key.clone())
     }
 
     /// Server with client authentication, from `NeedAccept` on: the client's token as it
     /// was sent (1..=1024 bytes), or `None`. Errors as for [`Session::client_public_key`].
     pub fn client_token(&self) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
-        Ok(self.credentials()?.token.clone())
+        self.with_credentials(|c| c.token.clone())
+    }
+
+    /// Server with client authentication, from `NeedAccept` on: moves the client's public
+    /// key and token out of the session, which keeps no copy (the token's bytes are zeroed
+    /// when the returned value is dropped). Call it once the application has what it needs,
+    /// for example right after [`Session::accept`]: an established session then costs no
+    /// more memory than one without client authentication. Afterwards
+    /// [`Session::client_public_key`], [`Session::client_token`] and this call are
+    /// `WrongState`. Errors otherwise as for [`Session::client_public_key`].
+    #[allow(clippy::type_complexity)]
+    pub fn take_client_credentials(
+        &self,
+    ) -> Result<(Option<PublicKey>, Option<zeroize::Zeroizing<Vec<u8>>>)> {
+        self.live_state()?;
+        if self.role != Role::Server {
+            return Err(Error::WrongState);
+        }
+        let creds = self
+            .client_credentials
+            .lock()
+            .take()
+            .ok_or(Error::WrongState)?;
+        let ClientCredentials { key, token } = *creds;
+        Ok((key, token))
     }
 
     /// Seals `plaintext` into `out` (which needs `plaintext.len() + PACKET_OVERHEAD` bytes)
