@@ -15,7 +15,6 @@
 
 use gamecrypt::keys::KeyType;
 use gamecrypt::session::{limits, Certificate};
-use gamecrypt::Error;
 use gamecrypt_fuzz::fixtures;
 use gamecrypt_fuzz::spec::{self, SpecCert};
 use gamecrypt_fuzz::{cabi, code, Input};
