@@ -6,10 +6,10 @@ use crate::der;
 use crate::error::{Error, Result};
 
 /// The code of a weak (small-order or non-canonical) Ed25519 public key.
-pub(crate) const WEAK_KEY: Error = Error::KeyRejected;
+pub(crate) const WEAK_KEY: Error = Error::PublicKeyWeak;
 /// The code of a message that the generic sign call refuses (it begins with a protocol
 /// signature context).
-pub(crate) const RESERVED_CONTEXT: Error = Error::InvalidArgument;
+pub(crate) const RESERVED_CONTEXT: Error = Error::SignContextReserved;
 
 /// The 8 points of small order of edwards25519, in their canonical encodings (y little-endian,
 /// the top bit is the sign of x): the identity (y = 1), the point of order 2 (y = p - 1), the

@@ -21,9 +21,9 @@ pub const CLIENT_SIGNATURE_CONTEXT: &[u8] = b"gamecrypt session v1 client signat
 pub const COOKIE_LABEL: &[u8] = b"gamecrypt retry cookie v1\x00";
 
 /// Section 3: the code of a weak Ed25519 key (`PublicKeyWeak`).
-pub const WEAK_KEY: Error = Error::KeyRejected;
+pub const WEAK_KEY: Error = Error::PublicKeyWeak;
 /// Section 12.1: the code of a dropped handshake message (`HandshakeMessageDropped`).
-pub const DROPPED: Error = Error::PacketAuthFailed;
+pub const DROPPED: Error = Error::HandshakeMessageDropped;
 
 /// Section 3: the 8 small-order Ed25519 encodings listed in the spec.
 const ED25519_SMALL_ORDER: [&str; 8] = [
@@ -471,8 +471,8 @@ pub fn parse_client_hello(msg: &[u8]) -> Result<ParsedHello<'_>, Error> {
         let code = f.u16().ok_or(M)?;
         let len = usize::from(f.u16().ok_or(M)?);
         let share = f.take(len).ok_or(M)?;
-        // Check 4: no suite 0x0000, no empty share (no phantom offers in the padding).
-        if code == 0 || share.is_empty() || offers.iter().any(|(c, _)| *c == code) {
+        // Check 4: no suite 0x0000 (no phantom offers parsed from the zero padding).
+        if code == 0 || offers.iter().any(|(c, _)| *c == code) {
             return Err(M);
         }
         offers.push((code, share));

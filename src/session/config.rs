@@ -324,7 +324,7 @@ impl ServerConfigBuilder {
 }
 
 /// The code of a root-trusting configuration built without an expected server name.
-pub(crate) const SERVER_NAME_REQUIRED: Error = Error::InvalidArgument;
+pub(crate) const SERVER_NAME_REQUIRED: Error = Error::ServerNameRequired;
 
 /// How a client decides that it talks to the real server.
 #[derive(Clone, Debug, PartialEq, Eq)]

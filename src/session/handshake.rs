@@ -245,9 +245,9 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
         let code = r.u16().ok_or(M)?;
         let len = r.u16().ok_or(M)? as usize;
         let share = r.bytes(len).ok_or(M)?;
-        // Suite 0x0000 and empty shares are invalid: an offer_count larger than the offers
-        // sent would otherwise parse the zero padding as offers (section 4, check 4).
-        if code == 0 || len == 0 || offers.iter().any(|(c, _)| *c == code) {
+        // Suite 0x0000 is invalid: an offer_count larger than the offers sent would otherwise
+        // parse the zero padding as 0x0000 offers (section 4, check 4).
+        if code == 0 || offers.iter().any(|(c, _)| *c == code) {
             return Err(M);
         }
         offers.push((code, share));

@@ -189,7 +189,7 @@ fn is_data_or_close(msg: &[u8]) -> bool {
 }
 
 /// The code of a handshake message that was dropped (datagram mode, section 12).
-pub(crate) const HANDSHAKE_DROPPED: Error = Error::PacketAuthFailed;
+pub(crate) const HANDSHAKE_DROPPED: Error = Error::HandshakeMessageDropped;
 
 /// The handshake state. Every variant is boxed: an established session keeps only
 /// `Handshake::Done` (one word plus the tag), not the largest variant's size inline.

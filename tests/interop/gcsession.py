@@ -587,8 +587,8 @@ def parse_client_hello(msg: bytes) -> ClientHello:
     for _ in range(count):
         suite = r.u16()
         share = r.take(r.u16())
-        # check 4: suite 0x0000 and empty shares are invalid (no phantom offers in padding)
-        if suite == 0 or not share or any(o.suite == suite for o in offers):
+        # check 4: suite 0x0000 is invalid (no phantom offers parsed from the zero padding)
+        if suite == 0 or any(o.suite == suite for o in offers):
             raise GcError("HandshakeMalformed")
         offers.append(Offer(suite, share))
     core = msg[: r.pos]

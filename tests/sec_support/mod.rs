@@ -13,12 +13,12 @@ use gamecrypt::session::{ServerConfig, Session};
 use gamecrypt::Error;
 
 /// The code of a weak Ed25519 public key.
-pub const WEAK_KEY: Error = Error::KeyRejected;
+pub const WEAK_KEY: Error = Error::PublicKeyWeak;
 pub use crate::session_support::DROPPED;
 /// The code of a root-trusting client configuration without an expected server name.
-pub const NAME_REQUIRED: Error = Error::InvalidArgument;
+pub const NAME_REQUIRED: Error = Error::ServerNameRequired;
 /// The code of a message refused by the generic sign (a protocol signature context).
-pub const RESERVED_CONTEXT: Error = Error::InvalidArgument;
+pub const RESERVED_CONTEXT: Error = Error::SignContextReserved;
 
 fn hex32(s: &str) -> [u8; 32] {
     let mut out = [0u8; 32];

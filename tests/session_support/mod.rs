@@ -6,7 +6,7 @@ use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite
 use std::sync::Arc;
 
 /// The code of a handshake message dropped in datagram mode (docs/PROTOCOL.md section 12.1).
-pub const DROPPED: gamecrypt::Error = gamecrypt::Error::PacketAuthFailed;
+pub const DROPPED: gamecrypt::Error = gamecrypt::Error::HandshakeMessageDropped;
 
 /// The classic (v1, non-hybrid) suites, in default preference order.
 pub fn classic_suites() -> Vec<Suite> {
