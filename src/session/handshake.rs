@@ -7,7 +7,7 @@ use crate::session::clientauth::ClientAuthRequest;
 use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
 use crate::session::retry;
 use crate::session::suite::{identity_key_len, server_exchange, Entropy, Ephemeral, Suite};
-use crate::session::transport::{expand, traffic_keys, Keys};
+use crate::session::transport::expand;
 use crate::sigcheck;
 use aws_lc_rs::digest;
 use aws_lc_rs::hkdf;
@@ -110,14 +110,12 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     out
 }
 
-/// Every secret of the key schedule. The traffic secrets are the input of the packet
-/// protection and of the key update (section 17); the keys are shown by the test vectors.
-#[allow(dead_code)]
+/// The traffic secrets of the key schedule: the input of the packet protection and of the
+/// key update (section 17). The traffic keys are derived from them once, by the send and
+/// receive halves (`transport::traffic_keys`).
 pub(crate) struct Schedule {
     pub(crate) c2s_secret: Zeroizing<[u8; 32]>,
     pub(crate) s2c_secret: Zeroizing<[u8; 32]>,
-    pub(crate) c2s: Keys,
-    pub(crate) s2c: Keys,
 }
 
 /// PRK = HKDF-Extract(salt = transcript hash, IKM = shared secret (32 bytes, 64 for the
@@ -129,13 +127,9 @@ pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8]) -> Result<
     let mut s2c_secret = Zeroizing::new([0u8; 32]);
     expand(&prk, LABEL_C2S, &mut c2s_secret[..])?;
     expand(&prk, LABEL_S2C, &mut s2c_secret[..])?;
-    let c2s = traffic_keys(&c2s_secret)?;
-    let s2c = traffic_keys(&s2c_secret)?;
     Ok(Schedule {
         c2s_secret,
         s2c_secret,
-        c2s,
-        s2c,
     })
 }
 
@@ -270,8 +264,11 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
 /// What the server has after reading a ClientHello.
 pub(crate) struct ServerFlight {
     pub(crate) server_hello: Vec<u8>,
-    /// SHA-256 of the ClientHello core (what a retry cookie binds).
+    /// SHA-256 of the ClientHello core (what a retry cookie binds); only computed for a
+    /// retry-enabled server (zero otherwise: nothing reads it then).
     pub(crate) client_hello_core: [u8; 32],
+    /// SHA-256 of the complete ClientHello (a retransmitted copy is recognized by it).
+    pub(crate) client_hello_hash: [u8; 32],
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
 }
@@ -285,11 +282,22 @@ pub(crate) fn server_respond(
     ent: &mut dyn Entropy,
 ) -> Result<ServerFlight> {
     let ch = parse_client_hello(client_hello)?;
+    // One pass of SHA-256 over the ClientHello gives its core hash (retry only), its own hash
+    // and the first part of the transcript hash.
+    let mut transcript = digest::Context::new(&digest::SHA256);
+    transcript.update(&client_hello[..ch.core_len]);
+    let mut client_hello_core = [0u8; 32];
+    if cfg.retry.is_some() {
+        client_hello_core.copy_from_slice(transcript.clone().finish().as_ref());
+    }
+    transcript.update(&client_hello[ch.core_len..]);
+    let mut client_hello_hash = [0u8; 32];
+    client_hello_hash.copy_from_slice(transcript.clone().finish().as_ref());
     if let Some(state) = cfg.retry.as_deref() {
         // Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is
         // valid for the client's address (checked before any ECDH or signature).
         let addr = client_address.ok_or(Error::RetryCookieInvalid)?;
-        let ch_hash = retry::client_hello_core_hash(client_hello, ch.core_len);
+        let ch_hash = client_hello_core;
         let cookie = ch
             .extensions
             .iter()
@@ -345,7 +353,9 @@ pub(crate) fn server_respond(
     let ext = cfg.client_auth.extension(); // empty unless client auth is configured
     put_u16(&mut sh, ext.len());
     sh.extend_from_slice(&ext);
-    let th = sha256(&[client_hello, &sh]);
+    transcript.update(&sh);
+    let mut th = [0u8; 32];
+    th.copy_from_slice(transcript.finish().as_ref());
     let signature = cfg.key.sign_protocol(
         &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
         suite.signature_format(),
@@ -359,7 +369,8 @@ pub(crate) fn server_respond(
     }
     let schedule = key_schedule(&th, &shared)?;
     Ok(ServerFlight {
-        client_hello_core: retry::client_hello_core_hash(client_hello, ch.core_len),
+        client_hello_core,
+        client_hello_hash,
         server_hello: sh,
         suite,
         schedule,

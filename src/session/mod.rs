@@ -632,7 +632,7 @@ impl Session {
                     cfg: cfg.clone(),
                     server_hello: flight.server_hello,
                     client_hello,
-                    client_hello_hash: handshake::sha256(&[msg]),
+                    client_hello_hash: flight.client_hello_hash,
                     client_hello_core: flight.client_hello_core,
                     written: false,
                     drops: 0,

@@ -3,6 +3,7 @@
 
 use super::handshake::{self, key_schedule, sha256};
 use super::suite::FixedEntropy;
+use super::transport::traffic_keys;
 use super::*;
 use crate::keys::SigningKey;
 use serde_json::{json, Value};
@@ -317,10 +318,10 @@ fn generate_session_vectors() {
         v["prk"] = json!(hex(&prk));
         v["c2s_secret"] = json!(hex(&sched.c2s_secret[..]));
         v["s2c_secret"] = json!(hex(&sched.s2c_secret[..]));
-        v["c2s_key"] = json!(hex(&sched.c2s.key[..]));
-        v["c2s_iv"] = json!(hex(&sched.c2s.iv[..]));
-        v["s2c_key"] = json!(hex(&sched.s2c.key[..]));
-        v["s2c_iv"] = json!(hex(&sched.s2c.iv[..]));
+        v["c2s_key"] = json!(hex(&traffic_keys(&sched.c2s_secret).unwrap().key[..]));
+        v["c2s_iv"] = json!(hex(&traffic_keys(&sched.c2s_secret).unwrap().iv[..]));
+        v["s2c_key"] = json!(hex(&traffic_keys(&sched.s2c_secret).unwrap().key[..]));
+        v["s2c_iv"] = json!(hex(&traffic_keys(&sched.s2c_secret).unwrap().iv[..]));
         v["client_finished"] = json!(hex(&fin));
         v["packets"] = json!(packets);
         out.push(v);
@@ -398,10 +399,22 @@ fn session_vectors_are_reproduced() {
         let sched = key_schedule(&th, &shared).unwrap();
         assert_eq!(hex(&sched.c2s_secret[..]), hex(&s("c2s_secret")));
         assert_eq!(hex(&sched.s2c_secret[..]), hex(&s("s2c_secret")));
-        assert_eq!(hex(&sched.c2s.key[..]), hex(&s("c2s_key")));
-        assert_eq!(hex(&sched.c2s.iv[..]), hex(&s("c2s_iv")));
-        assert_eq!(hex(&sched.s2c.key[..]), hex(&s("s2c_key")));
-        assert_eq!(hex(&sched.s2c.iv[..]), hex(&s("s2c_iv")));
+        assert_eq!(
+            hex(&traffic_keys(&sched.c2s_secret).unwrap().key[..]),
+            hex(&s("c2s_key"))
+        );
+        assert_eq!(
+            hex(&traffic_keys(&sched.c2s_secret).unwrap().iv[..]),
+            hex(&s("c2s_iv"))
+        );
+        assert_eq!(
+            hex(&traffic_keys(&sched.s2c_secret).unwrap().key[..]),
+            hex(&s("s2c_key"))
+        );
+        assert_eq!(
+            hex(&traffic_keys(&sched.s2c_secret).unwrap().iv[..]),
+            hex(&s("s2c_iv"))
+        );
         assert_eq!(hex(&hmac_sha256(&th, &shared)), hex(&s("prk")));
 
         // Packets: exact bytes, and they open at the peer.

@@ -4,6 +4,7 @@
 
 use super::handshake::{key_schedule, sha256};
 use super::suite::{Entropy, FixedEntropy, Group};
+use super::transport::traffic_keys;
 use super::*;
 use crate::keys::SigningKey;
 use serde_json::{json, Map, Value};
@@ -188,22 +189,27 @@ fn run_vector(v: &Value) -> Map<String, Value> {
     let shared = x25519(&client_scalar, &sh[share_start..share_start + 32]);
     put("shared_secret", &shared);
     let sched = key_schedule(&th, shared.as_slice()).unwrap();
-    put("c2s_key", &sched.c2s.key[..]);
-    put("c2s_iv", &sched.c2s.iv[..]);
-    put("s2c_key", &sched.s2c.key[..]);
-    put("s2c_iv", &sched.s2c.iv[..]);
+    put("c2s_key", &traffic_keys(&sched.c2s_secret).unwrap().key[..]);
+    put("c2s_iv", &traffic_keys(&sched.c2s_secret).unwrap().iv[..]);
+    put("s2c_key", &traffic_keys(&sched.s2c_secret).unwrap().key[..]);
+    put("s2c_iv", &traffic_keys(&sched.s2c_secret).unwrap().iv[..]);
     put("client_finished", &fin);
 
     if v["kind"] == "client_auth" {
         assert_eq!(server.state(), State::NeedAccept);
         // Open the Finished with the c2s key independently of the session.
         use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
-        let key =
-            LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &sched.c2s.key[..]).unwrap());
+        let key = LessSafeKey::new(
+            UnboundKey::new(
+                &CHACHA20_POLY1305,
+                &traffic_keys(&sched.c2s_secret).unwrap().key[..],
+            )
+            .unwrap(),
+        );
         let mut body = fin[8..].to_vec();
         let pt = key
             .open_in_place(
-                Nonce::assume_unique_for_key(*sched.c2s.iv),
+                Nonce::assume_unique_for_key(*traffic_keys(&sched.c2s_secret).unwrap().iv),
                 Aad::from(&fin[..8]),
                 &mut body,
             )
