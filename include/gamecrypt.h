@@ -1125,7 +1125,7 @@ gamecrypt_result gamecrypt_certificate_issue(const gamecrypt_signing_key *root,
  * Checks a certificate exactly as a root-trusting client does: layout, root signature,
  * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
  *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
  * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
  */
@@ -1139,7 +1139,7 @@ gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
 /**
  * Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
  */
 gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
                                                 size_t certificate_len,
@@ -1149,7 +1149,7 @@ gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
 /**
  * Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
                                                    size_t certificate_len,
@@ -1161,7 +1161,7 @@ gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
  * Reads the server key of a certificate into a new public key handle in `*out_key` (the
  * caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
  */
 gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
                                                   size_t certificate_len,
@@ -1483,7 +1483,9 @@ void gamecrypt_signing_key_free(gamecrypt_signing_key *key);
  *
  * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not a valid
  * SubjectPublicKeyInfo, or a point not on the curve); `UNSUPPORTED_ALGORITHM` (another
- * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size).
+ * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size); `PUBLIC_KEY_WEAK` (an
+ * Ed25519 key of small order or in a non-canonical encoding: signatures can be forged for
+ * it, docs/PROTOCOL.md section 3).
  */
 gamecrypt_result gamecrypt_public_key_from_spki_der(const uint8_t *der,
                                                     size_t der_len,
@@ -1513,7 +1515,8 @@ gamecrypt_result gamecrypt_public_key_from_pem(const char *pem,
  *
  * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown key type);
  * `KEY_MALFORMED` (wrong length for the type, or not a point on the curve);
- * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo).
+ * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo); `PUBLIC_KEY_WEAK`
+ * (an Ed25519 key of small order or in a non-canonical encoding).
  */
 gamecrypt_result gamecrypt_public_key_from_raw(gamecrypt_key_type key_type,
                                                const uint8_t *raw,

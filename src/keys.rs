@@ -606,7 +606,9 @@ impl PublicKey {
     /// compressed; P-384: 97 or 49), 32 bytes for Ed25519.
     ///
     /// Errors: `KeyMalformed` (wrong length for the type, or not a point on the curve),
-    /// `UnsupportedFormat` for RSA, which has no raw form (use SubjectPublicKeyInfo).
+    /// `UnsupportedFormat` for RSA, which has no raw form (use SubjectPublicKeyInfo),
+    /// `PublicKeyWeak` for an Ed25519 key of small order or in a non-canonical encoding
+    /// (docs/PROTOCOL.md section 3): such a key verifies forged signatures.
     pub fn from_raw(key_type: KeyType, raw: &[u8]) -> Result<PublicKey> {
         let lengths: &[usize] = match key_type {
             KeyType::EcdsaP256 => &[P256_PUBLIC_KEY_LEN, P256_COMPRESSED_PUBLIC_KEY_LEN],
@@ -626,7 +628,7 @@ impl PublicKey {
     ///
     /// Errors: `KeyMalformed` (not a valid SubjectPublicKeyInfo or key), `UnsupportedAlgorithm`
     /// (a well-formed key of another algorithm or curve), `KeyRejected` (RSA of an unsupported
-    /// size).
+    /// size), `PublicKeyWeak` (a weak Ed25519 key, as for [`PublicKey::from_raw`]).
     pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
         let mut spki = der::outer_sequence(der)?;
         let alg = der::read_algorithm_identifier(&mut spki)?;

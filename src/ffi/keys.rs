@@ -468,7 +468,9 @@ pub unsafe extern "C" fn gamecrypt_signing_key_free(key: *mut gamecrypt_signing_
 ///
 /// Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not a valid
 /// SubjectPublicKeyInfo, or a point not on the curve); `UNSUPPORTED_ALGORITHM` (another
-/// algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size).
+/// algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size); `PUBLIC_KEY_WEAK` (an
+/// Ed25519 key of small order or in a non-canonical encoding: signatures can be forged for
+/// it, docs/PROTOCOL.md section 3).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_public_key_from_spki_der(
     der: *const u8,
@@ -518,7 +520,8 @@ pub unsafe extern "C" fn gamecrypt_public_key_from_pem(
 ///
 /// Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown key type);
 /// `KEY_MALFORMED` (wrong length for the type, or not a point on the curve);
-/// `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo).
+/// `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo); `PUBLIC_KEY_WEAK`
+/// (an Ed25519 key of small order or in a non-canonical encoding).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_public_key_from_raw(
     key_type: gamecrypt_key_type,

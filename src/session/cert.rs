@@ -124,7 +124,7 @@ impl Certificate {
     }
 
     /// Parses a certificate's layout. Any deviation is `CertificateMalformed`.
-    /// A weak Ed25519 server key (small order or non-canonical) has its own code.
+    /// A weak Ed25519 server key (small order or non-canonical) is `PublicKeyWeak`.
     pub fn parse(bytes: &[u8]) -> Result<Certificate> {
         let mut weak = false;
         Self::parse_inner(bytes, &mut weak).ok_or(if weak {

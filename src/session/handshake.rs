@@ -7,10 +7,9 @@ use crate::session::clientauth::ClientAuthRequest;
 use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
 use crate::session::retry;
 use crate::session::suite::{identity_key_len, server_exchange, Entropy, Ephemeral, Suite};
-use crate::session::transport::expand;
 use crate::sigcheck;
 use aws_lc_rs::digest;
-use aws_lc_rs::hkdf;
+use aws_lc_rs::hmac;
 use zeroize::Zeroizing;
 
 /// Protocol version 1.
@@ -121,15 +120,27 @@ pub(crate) struct Schedule {
 /// PRK = HKDF-Extract(salt = transcript hash, IKM = shared secret (32 bytes, 64 for the
 /// hybrid group)); c2s/s2c secret = HKDF-Expand(PRK, label, 32); key = Expand(secret,
 /// "… key", 32); iv = Expand(secret, "… iv", 12).
+///
+/// Written with HMAC as section 1 allows (HKDF-Expand with L = 32 is one HMAC of
+/// `label || 0x01`): the PRK's HMAC key is set up once for both secrets, where aws-lc-rs'
+/// HKDF would repeat the extract for each expansion.
 pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8]) -> Result<Schedule> {
-    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, transcript_hash).extract(shared);
-    let mut c2s_secret = Zeroizing::new([0u8; 32]);
-    let mut s2c_secret = Zeroizing::new([0u8; 32]);
-    expand(&prk, LABEL_C2S, &mut c2s_secret[..])?;
-    expand(&prk, LABEL_S2C, &mut s2c_secret[..])?;
+    let mut prk = Zeroizing::new([0u8; 32]);
+    prk.copy_from_slice(
+        hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, transcript_hash), shared).as_ref(),
+    );
+    let prk = hmac::Key::new(hmac::HMAC_SHA256, &prk[..]);
+    let expand32 = |label: &[u8]| {
+        let mut ctx = hmac::Context::with_key(&prk);
+        ctx.update(label);
+        ctx.update(&[1]);
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(ctx.sign().as_ref());
+        out
+    };
     Ok(Schedule {
-        c2s_secret,
-        s2c_secret,
+        c2s_secret: expand32(LABEL_C2S),
+        s2c_secret: expand32(LABEL_S2C),
     })
 }
 
