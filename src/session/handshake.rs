@@ -109,6 +109,14 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     out
 }
 
+/// `signed_message` of section 6: the context string, then the transcript hash (70 bytes).
+fn server_signed_message(th: &[u8; 32]) -> [u8; 70] {
+    let mut m = [0u8; 70];
+    m[..SERVER_SIGNATURE_CONTEXT.len()].copy_from_slice(SERVER_SIGNATURE_CONTEXT);
+    m[SERVER_SIGNATURE_CONTEXT.len()..].copy_from_slice(th);
+    m
+}
+
 /// The traffic secrets of the key schedule: the input of the packet protection and of the
 /// key update (section 17). The traffic keys are derived from them once, by the send and
 /// receive halves (`transport::traffic_keys`).
@@ -188,7 +196,20 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
             ephemerals.push(ent.ephemeral(s.group())?);
         }
     }
-    let mut out = Vec::with_capacity(CLIENT_HELLO_MIN_LEN);
+    let min_len = if cfg.suites.iter().any(|s| s.is_post_quantum()) {
+        CLIENT_HELLO_MIN_LEN_HYBRID
+    } else {
+        CLIENT_HELLO_MIN_LEN
+    };
+    // One allocation: the core, an empty extension block and the padding (section 4).
+    let core_len: usize = 36
+        + cfg
+            .suites
+            .iter()
+            .filter_map(|s| ephemerals.iter().find(|e| e.group == s.group()))
+            .map(|e| 4 + e.share.len())
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(min_len.max(core_len + 2));
     out.push(MSG_CLIENT_HELLO);
     out.extend_from_slice(&VERSION.to_be_bytes());
     out.extend_from_slice(&random);
@@ -202,22 +223,21 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
         put_u16(&mut out, e.share.len());
         out.extend_from_slice(&e.share);
     }
-    let min_len = if cfg.suites.iter().any(|s| s.is_post_quantum()) {
-        CLIENT_HELLO_MIN_LEN_HYBRID
-    } else {
-        CLIENT_HELLO_MIN_LEN
-    };
+    debug_assert_eq!(out.len(), core_len);
     let core_len = out.len();
-    let mut hello = ClientHello {
+    put_u16(&mut out, 0); // no extensions in the first ClientHello
+    if out.len() < min_len {
+        out.resize(min_len, 0);
+    }
+    if out.len() > MAX_HANDSHAKE_LEN {
+        return Err(Error::Internal);
+    }
+    Ok(ClientHello {
         bytes: out,
         ephemerals,
         core_len,
         min_len,
-    };
-    hello.bytes = hello
-        .with_extensions(&[]) // no extensions in the first ClientHello
-        .map_err(|_| Error::Internal)?;
-    Ok(hello)
+    })
 }
 
 pub(crate) struct ParsedClientHello<'a> {
@@ -367,10 +387,9 @@ pub(crate) fn server_respond(
     transcript.update(&sh);
     let mut th = [0u8; 32];
     th.copy_from_slice(transcript.finish().as_ref());
-    let signature = cfg.key.sign_protocol(
-        &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
-        suite.signature_format(),
-    )?;
+    let signature = cfg
+        .key
+        .sign_protocol(&server_signed_message(&th), suite.signature_format())?;
     if signature.len() != SIGNATURE_LEN {
         return Err(Error::Internal);
     }
@@ -419,14 +438,15 @@ pub(crate) fn client_process(
     if m == 0 || m > MAX_SUITES {
         return Err(M);
     }
-    let mut server_suites: Vec<u16> = Vec::with_capacity(m);
-    for _ in 0..m {
+    let mut suites_buf = [0u16; MAX_SUITES];
+    for i in 0..m {
         let code = r.u16().ok_or(M)?;
-        if server_suites.contains(&code) {
+        if suites_buf[..i].contains(&code) {
             return Err(M);
         }
-        server_suites.push(code);
+        suites_buf[i] = code;
     }
+    let server_suites = &suites_buf[..m];
     let share_len = r.u16().ok_or(M)? as usize;
     let share = r.bytes(share_len).ok_or(M)?;
     let identity_type = r.u8().ok_or(M)?;
@@ -500,7 +520,7 @@ pub(crate) fn client_process(
     }
     server_key
         .verify(
-            &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
+            &server_signed_message(&th),
             signature,
             suite.signature_format(),
         )
