@@ -514,9 +514,17 @@ impl Session {
     /// Processes the peer's handshake message. Only in `NeedRead` (else `WrongState`).
     ///
     /// Any problem with the message is fatal (the session becomes `Failed`) and returns its
-    /// own code, with one exception: a server waiting for the ClientFinished that receives an
-    /// exact copy of the ClientHello (a datagram retransmission: its ServerHello was lost)
-    /// returns `PacketReplayed` and stays as it is; the application resends its ServerHello.
+    /// own code, with these exceptions:
+    /// - a server waiting for the ClientFinished that receives an exact copy of the
+    ///   ClientHello (a datagram retransmission: its ServerHello was lost) returns
+    ///   `PacketReplayed` and stays as it is; the application resends its ServerHello;
+    /// - datagram mode, client waiting for the ServerHello (or a Retry) and server waiting for
+    ///   the ClientFinished: a message that fails its checks (which anyone could have sent) is
+    ///   dropped with `HandshakeMessageDropped` and nothing changes; the
+    ///   [`limits::HANDSHAKE_DROP_LIMIT`]-th such message is fatal with its own code. A data or
+    ///   close packet given to a server waiting for the ClientFinished is dropped without
+    ///   counting (docs/PROTOCOL.md section 12.1). Failures of an authenticated message (the
+    ///   client-authentication checks after the ClientFinished opened) stay fatal.
     pub fn read_handshake(&self, msg: &[u8]) -> Result<()> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
