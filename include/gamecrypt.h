@@ -108,6 +108,18 @@ typedef enum {
    */
   GAMECRYPT_RESULT_UNSUPPORTED_FORMAT = 105,
   /**
+   * A weak Ed25519 public key: one of the 8 points of small order, or a
+   * non-canonical encoding (docs/PROTOCOL.md section 3). Signatures can be forged
+   * for such a key, so it is refused wherever a public key enters.
+   */
+  GAMECRYPT_RESULT_PUBLIC_KEY_WEAK = 106,
+  /**
+   * The message begins with a signature context reserved for the gamecrypt protocol
+   * (ServerHello, client authentication or certificate signatures): the generic sign
+   * refuses it, so that an identity key can never be made to sign a handshake.
+   */
+  GAMECRYPT_RESULT_SIGN_CONTEXT_RESERVED = 107,
+  /**
    * The sealed data did not authenticate: wrong key or password, wrong associated data, or tampered data.
    */
   GAMECRYPT_RESULT_OPEN_FAILED = 200,
@@ -221,6 +233,17 @@ typedef enum {
    * The server certificate is required by the trust settings but the server sent none.
    */
   GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
+  /**
+   * Datagram mode: a handshake message failed its checks (it may be spoofed) and was
+   * dropped; nothing changed and the session still waits for the real message. The
+   * 8th such message ends the session with its own error (docs/PROTOCOL.md section 12.1).
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_MESSAGE_DROPPED = 327,
+  /**
+   * A client configuration that trusts a root key needs the expected server name
+   * (or the explicit dangerous_accept_any_server_name).
+   */
+  GAMECRYPT_RESULT_SERVER_NAME_REQUIRED = 328,
   /**
    * A key update is not allowed yet: no packet from the peer has authenticated under the
    * current keys (a previous update is not confirmed). Also returned by seal when the
@@ -1314,7 +1337,7 @@ gamecrypt_result gamecrypt_certificate_issue(const gamecrypt_signing_key *root,
  * Checks a certificate exactly as a root-trusting client does: layout, root signature,
  * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
  *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
  * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
  */
@@ -1328,7 +1351,7 @@ gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
 /**
  * Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
  */
 gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
                                                 size_t certificate_len,
@@ -1338,7 +1361,7 @@ gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
 /**
  * Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
                                                    size_t certificate_len,
@@ -1350,7 +1373,7 @@ gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
  * Reads the server key of a certificate into a new public key handle in `*out_key` (the
  * caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
  */
 gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
                                                   size_t certificate_len,
@@ -1378,9 +1401,11 @@ gamecrypt_result gamecrypt_client_config_builder_new_pinned_fingerprint(const ui
 
 /**
  * Starts a client configuration that trusts any server presenting a valid certificate
- * signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
- * gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
- * is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
+ * signed by this root key (ECDSA P-256 or Ed25519) for the expected server name. Set that
+ * name with gamecrypt_client_config_builder_set_server_name(): without it the build fails
+ * with SERVER_NAME_REQUIRED (or call
+ * gamecrypt_client_config_builder_dangerous_accept_any_server_name()). The configuration
+ * keeps its own reference: `root_key` may be freed after this.
  *
  * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
  */
@@ -1409,6 +1434,16 @@ gamecrypt_result gamecrypt_client_config_builder_set_server_name(gamecrypt_clien
                                                                  const char *server_name);
 
 /**
+ * DANGEROUS: lets a root-trusting configuration accept a certificate for any server name.
+ * Every server the root certified can then impersonate every other one
+ * (docs/PROTOCOL.md section 8). Only for a root that certifies exactly one server, or for
+ * tests. A name set with gamecrypt_client_config_builder_set_server_name() is still checked.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (the builder pins a key or fingerprint).
+ */
+gamecrypt_result gamecrypt_client_config_builder_dangerous_accept_any_server_name(gamecrypt_client_config_builder *builder);
+
+/**
  * Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
  * for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
  * any configuration built from this builder or any session using one exists. A NULL
@@ -1425,7 +1460,8 @@ gamecrypt_result gamecrypt_client_config_builder_set_clock(gamecrypt_client_conf
  * still be freed.
  *
  * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
- * configured suites).
+ * configured suites), SERVER_NAME_REQUIRED (root trust without a server name and without
+ * gamecrypt_client_config_builder_dangerous_accept_any_server_name()).
  */
 gamecrypt_result gamecrypt_client_config_builder_build(const gamecrypt_client_config_builder *builder,
                                                        gamecrypt_client_config **out);
@@ -1944,12 +1980,19 @@ gamecrypt_result gamecrypt_signing_key_max_signature_len(const gamecrypt_signing
  * the message itself); pass the message, not a digest. `out_cap` must be at least
  * `gamecrypt_signing_key_max_signature_len()` (`GAMECRYPT_MAX_SIGNATURE_LEN` always fits),
  * even though a DER signature may come out a few bytes shorter: `*out_len` is its actual
- * length. ECDSA and RSA-PSS signatures are randomized. `out` must not overlap `msg`.
+ * length. ECDSA and RSA-PSS signatures are randomized; ECDSA signatures are low-S
+ * (s <= n/2). `out` must not overlap `msg`.
  * Safe to call from any thread, also with the same key at the same time.
+ *
+ * A message that begins with one of the session protocol's signature contexts
+ * ("gamecrypt session v1 server signature\0", "gamecrypt session v1 client signature\0",
+ * "gamecrypt certificate v1\0") is refused with `SIGN_CONTEXT_RESERVED`: a key that signs
+ * handshakes can then never be made to sign one through this call (docs/PROTOCOL.md
+ * section 15).
  *
  * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed capacity in `*out_len`;
  * `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown format, or `out` overlaps `msg`);
- * `WRONG_KEY_TYPE` (the format does not fit the key); `INTERNAL`.
+ * `WRONG_KEY_TYPE` (the format does not fit the key); `SIGN_CONTEXT_RESERVED`; `INTERNAL`.
  */
 gamecrypt_result gamecrypt_signing_key_sign(const gamecrypt_signing_key *key,
                                             const uint8_t *msg,
@@ -1977,7 +2020,9 @@ void gamecrypt_signing_key_free(gamecrypt_signing_key *key);
  *
  * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not a valid
  * SubjectPublicKeyInfo, or a point not on the curve); `UNSUPPORTED_ALGORITHM` (another
- * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size).
+ * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size); `PUBLIC_KEY_WEAK` (an
+ * Ed25519 key of small order or in a non-canonical encoding: signatures can be forged for
+ * it, docs/PROTOCOL.md section 3).
  */
 gamecrypt_result gamecrypt_public_key_from_spki_der(const uint8_t *der,
                                                     size_t der_len,
@@ -2007,7 +2052,8 @@ gamecrypt_result gamecrypt_public_key_from_pem(const char *pem,
  *
  * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown key type);
  * `KEY_MALFORMED` (wrong length for the type, or not a point on the curve);
- * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo).
+ * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo); `PUBLIC_KEY_WEAK`
+ * (an Ed25519 key of small order or in a non-canonical encoding).
  */
 gamecrypt_result gamecrypt_public_key_from_raw(gamecrypt_key_type key_type,
                                                const uint8_t *raw,
@@ -2610,11 +2656,16 @@ gamecrypt_result gamecrypt_session_write_handshake(const gamecrypt_session *sess
  *
  * Returns OK; NULL_ARGUMENT, WRONG_STATE (not waiting for a message: e.g. a late duplicate,
  * ignore it), PACKET_REPLAYED (server only: a copy of the ClientHello already answered,
- * resend your ServerHello): these three change nothing. Fatal (state becomes FAILED):
+ * resend your ServerHello), HANDSHAKE_MESSAGE_DROPPED (datagram mode, while waiting for the
+ * ServerHello or the ClientFinished: the message failed its checks and was ignored, keep
+ * waiting; the 8th such message is fatal with its own code, docs/PROTOCOL.md section 12.1):
+ * these change nothing. Fatal (state becomes FAILED; in datagram mode for the
+ * ServerHello/Retry/ClientFinished checks only from the 8th failed message on):
  * HANDSHAKE_MALFORMED, UNSUPPORTED_VERSION, NO_COMMON_SUITE, DOWNGRADE_DETECTED,
  * HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
  * CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
+ * PUBLIC_KEY_WEAK (a small-order Ed25519 key of the server or the client),
  * PACKET_AUTH_FAILED (bad ClientFinished), and with client authentication or retry
  * (docs/PROTOCOL.md sections 21, 22): CLIENT_AUTH_REQUIRED, CLIENT_TOKEN_REQUIRED,
  * CLIENT_AUTH_INVALID, RETRY_COOKIE_INVALID. Afterwards: SESSION_FAILED, SESSION_CLOSED.
@@ -2798,6 +2849,18 @@ gamecrypt_result gamecrypt_session_client_token(const gamecrypt_session *session
                                                 uint8_t *out,
                                                 size_t out_cap,
                                                 size_t *out_len);
+
+/**
+ * Server with client authentication, from NEED_ACCEPT on: erases the client's public key and
+ * token held by the session (read them first with gamecrypt_session_client_public_key() and
+ * gamecrypt_session_client_token()), so that an established session costs no more memory
+ * than one without client authentication. Afterwards those two calls and this one return
+ * WRONG_STATE.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (not a server with client authentication, before
+ * NEED_ACCEPT, or already released), SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_release_client_credentials(const gamecrypt_session *session);
 
 /**
  * Server in state NEED_ACCEPT: accepts the client; the session becomes ESTABLISHED and data

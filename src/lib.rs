@@ -22,6 +22,7 @@ pub(crate) mod pem;
 pub mod primitives;
 /// cbindgen:ignore
 pub mod session;
+pub(crate) mod sigcheck;
 
 pub use error::{Error, Result};
 

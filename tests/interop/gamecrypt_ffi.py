@@ -101,6 +101,7 @@ _sig("gamecrypt_client_config_builder_new_pinned_fingerprint", R, u8p, c_size_t,
 _sig("gamecrypt_client_config_builder_new_root", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_client_config_builder_set_suites", R, c_void_p, POINTER(c_uint32), c_size_t)
 _sig("gamecrypt_client_config_builder_set_server_name", R, c_void_p, c_char_p)
+_sig("gamecrypt_client_config_builder_dangerous_accept_any_server_name", R, c_void_p)
 _sig("gamecrypt_client_config_builder_set_clock", R, c_void_p, CLOCK_FN, c_void_p)
 _sig("gamecrypt_client_config_builder_build", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_client_config_builder_free", None, c_void_p)
@@ -158,6 +159,7 @@ _sig("gamecrypt_client_config_builder_set_client_key", R, c_void_p, c_void_p)
 _sig("gamecrypt_client_config_builder_set_token", R, c_void_p, u8p, c_size_t)
 _sig("gamecrypt_session_client_public_key", R, c_void_p, POINTER(c_void_p))
 _sig("gamecrypt_session_client_token", R, c_void_p, u8p, c_size_t, szp)
+_sig("gamecrypt_session_release_client_credentials", R, c_void_p)
 _sig("gamecrypt_session_accept", R, c_void_p)
 _sig("gamecrypt_session_reject", R, c_void_p, u8p, c_size_t, szp)
 _sig("gamecrypt_retry_len", c_size_t)
@@ -372,7 +374,10 @@ class ClientConfig(_Handle):
         self._clock = clock  # keep the ctypes callback alive
 
     @classmethod
-    def _build(cls, ctor, anchor, suites=None, server_name=None, now=None, client_key=None, token=None):
+    def _build(
+        cls, ctor, anchor, suites=None, server_name=None, now=None, client_key=None, token=None,
+        dangerous_accept_any_server_name=False,
+    ):
         b = c_void_p()
         if ctor is lib.gamecrypt_client_config_builder_new_pinned_fingerprint:
             p, n = _in(anchor)
@@ -389,6 +394,11 @@ class ClientConfig(_Handle):
                 if isinstance(server_name, str):
                     server_name = server_name.encode()
                 check(lib.gamecrypt_client_config_builder_set_server_name(b, server_name), "set_server_name")
+            if dangerous_accept_any_server_name:
+                check(
+                    lib.gamecrypt_client_config_builder_dangerous_accept_any_server_name(b),
+                    "dangerous_accept_any_server_name",
+                )
             if now is not None:
                 clock = CLOCK_FN(lambda _ctx: now() if callable(now) else now)
                 check(lib.gamecrypt_client_config_builder_set_clock(b, clock, None), "set_clock")
@@ -497,6 +507,9 @@ class Session(_Handle):
 
     def accept(self) -> None:
         check(lib.gamecrypt_session_accept(self.ptr), "accept")
+
+    def release_client_credentials(self) -> None:
+        check(lib.gamecrypt_session_release_client_credentials(self.ptr), "release_client_credentials")
 
     def reject(self) -> bytes:
         return _out(lib.gamecrypt_session_reject, self.ptr, cap=64)

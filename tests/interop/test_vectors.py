@@ -73,6 +73,7 @@ def v1_handshake(v):
         rng=gc.FixedRng([h(v["client_random"])] + [h(s["scalar"]) for s in scalars]),
         server_name=v["expected_server_name"],
         now=v["now"],
+        dangerous_accept_any_server_name=v["trust"] == "root" and v["expected_server_name"] is None,
         **trust,
     )
     assert client.write_handshake() == h(v["client_hello"])
