@@ -258,7 +258,9 @@ pub unsafe extern "C" fn gamecrypt_aead_key_seal(
 /// Opens a box made by gamecrypt_aead_key_seal() with this key and the same `ad`, and writes
 /// the plaintext (`box_len - GAMECRYPT_BOX_OVERHEAD` bytes) to `out`.
 ///
-/// Nothing is written unless the box is authentic. `out` must not overlap the box. Thread-safe.
+/// No plaintext is written unless the box is authentic (on failure `out` may have been
+/// zeroed; `*out_len` is not written). `out` must not overlap the box. No allocation (with up
+/// to 480 bytes of `ad`). Thread-safe.
 ///
 /// Returns OK; OPEN_FAILED (wrong key, wrong `ad`, or the box was changed); BOX_MALFORMED
 /// (truncated, or not a gamecrypt box); BOX_UNSUPPORTED (unknown version or algorithm);
@@ -282,12 +284,9 @@ pub unsafe extern "C" fn gamecrypt_aead_key_open(
         let key = unsafe { gamecrypt_aead_key::try_ref(key) }?;
         let sealed = unsafe { input(sealed, sealed_len) }?;
         let ad = unsafe { input(ad, ad_len) }?;
-        let mut out = unsafe { OutBuf::new(out, out_cap, out_len, &[sealed, ad]) }?;
-        let info = BoxInfo::parse(sealed)?;
-        key.check_box(&info)?;
-        out.reserve(info.plaintext_len)?;
-        let plaintext = key.open(sealed, ad)?;
-        out.write(&plaintext)
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[sealed, ad]) }?;
+        let needed = || BoxInfo::parse(sealed).map_or(0, |info| info.plaintext_len);
+        out.fill(needed, |buf| key.open_into(sealed, ad, buf))
     })
 }
 
@@ -384,7 +383,8 @@ pub unsafe extern "C" fn gamecrypt_box_open_with_password(
 /// followed by the 16-byte tag, with the explicit 12-byte `nonce` and associated data `ad`.
 /// Writes the plaintext (`ciphertext_and_tag_len - 16` bytes) to `out`.
 ///
-/// Nothing is written unless the data is authentic. For gamecrypt's own data use boxes
+/// No plaintext is written unless the data is authentic (on failure `out` may have been
+/// zeroed). No allocation. For gamecrypt's own data use boxes
 /// (gamecrypt_aead_key_open()). Thread-safe.
 ///
 /// Returns OK, OPEN_FAILED (does not authenticate, or shorter than a tag), INVALID_LENGTH
@@ -410,17 +410,11 @@ pub unsafe extern "C" fn gamecrypt_aead_key_open_with_nonce(
         let nonce = unsafe { input(nonce, nonce_len) }?;
         let ad = unsafe { input(ad, ad_len) }?;
         let ct = unsafe { input(ciphertext_and_tag, ciphertext_and_tag_len) }?;
-        let mut out = unsafe { OutBuf::new(out, out_cap, out_len, &[nonce, ad, ct]) }?;
-        if nonce.len() != GAMECRYPT_AEAD_NONCE_LEN {
-            return Err(Error::InvalidLength);
-        }
-        let needed = ct
-            .len()
-            .checked_sub(GAMECRYPT_AEAD_TAG_LEN)
-            .ok_or(Error::OpenFailed)?;
-        out.reserve(needed)?;
-        let plaintext = key.open_with_nonce(nonce, ad, ct)?;
-        out.write(&plaintext)
+        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[nonce, ad, ct]) }?;
+        out.fill(
+            || ct.len().saturating_sub(GAMECRYPT_AEAD_TAG_LEN),
+            |buf| key.open_with_nonce_into(nonce, ad, ct, buf),
+        )
     })
 }
 
@@ -529,8 +523,19 @@ mod tests {
             assert!(out[len..].iter().all(|&b| b == 0xCC));
             out.truncate(len);
         } else {
+            // A box that does not authenticate was decrypted into `out` and wiped (the header
+            // convention); every other error comes before `out` is touched.
+            let wiped = if r == R::OpenFailed {
+                sealed.len() - GAMECRYPT_BOX_OVERHEAD
+            } else {
+                0
+            };
             assert!(
-                out.iter().all(|&b| b == 0xCC),
+                out[..wiped].iter().all(|&b| b == 0),
+                "{r:?}: plaintext left on failure"
+            );
+            assert!(
+                out[wiped..].iter().all(|&b| b == 0xCC),
                 "{r:?}: output written on failure"
             );
             if r != R::BufferTooSmall {
@@ -1132,6 +1137,11 @@ mod tests {
                 &mut len,
             );
             assert_eq!(r, R::OpenFailed, "wrong ad");
+            // Decrypted into `out` and wiped: no unauthenticated plaintext is left.
+            let pt_len = ct.len() - 16;
+            assert!(out[..pt_len].iter().all(|&b| b == 0));
+            assert!(out[pt_len..].iter().all(|&b| b == 0xCC));
+            out.fill(0xCC);
             let r = gamecrypt_aead_key_open_with_nonce(
                 k,
                 nonce.as_ptr(),

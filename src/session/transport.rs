@@ -226,19 +226,21 @@ impl SendHalf {
         Ok(())
     }
 
-    /// Would a data packet of `len` bytes pass the update threshold (3/4 of the limit)?
-    pub(crate) fn wants_update(&self, len: usize) -> bool {
+    /// Where a data packet of `len` bytes stands against the confidentiality limit: under
+    /// the update threshold (3/4 of the limit), past it, or over the limit itself.
+    pub(crate) fn usage(&self, len: usize) -> Usage {
         match self.limits.confidentiality {
-            Some(c) => self.used + units(len) > c - c / 4,
-            None => false,
-        }
-    }
-
-    /// Would a data packet of `len` bytes exceed the confidentiality limit?
-    pub(crate) fn over_limit(&self, len: usize) -> bool {
-        match self.limits.confidentiality {
-            Some(c) => self.used + units(len) > c,
-            None => false,
+            Some(c) => {
+                let after = self.used + units(len);
+                if after > c {
+                    Usage::OverLimit
+                } else if after > c - c / 4 {
+                    Usage::WantsUpdate
+                } else {
+                    Usage::Fine
+                }
+            }
+            None => Usage::Fine,
         }
     }
 
@@ -257,13 +259,40 @@ impl SendHalf {
         out: &mut [u8],
     ) -> Result<usize> {
         self.check(plaintext.len(), out.len())?;
-        let total = plaintext.len() + OVERHEAD;
+        self.seal_checked(ptype, plaintext.len(), out, |body| {
+            body.copy_from_slice(plaintext)
+        })
+    }
+
+    /// Seals a data packet of `len` plaintext bytes into `out`, after [`SendHalf::check`]
+    /// passed for `len` and `out.len()`: `fill` writes the plaintext into the payload
+    /// (`out[HEADER_LEN..HEADER_LEN + len]`; a no-op when it is already there), then the
+    /// header goes in front and the tag behind. Returns the packet length.
+    pub(crate) fn seal_data_checked(
+        &mut self,
+        len: usize,
+        out: &mut [u8],
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<usize> {
+        let ptype = TYPE_DATA | (self.generation & 1) as u8;
+        self.seal_checked(ptype, len, out, fill)
+    }
+
+    #[inline]
+    fn seal_checked(
+        &mut self,
+        ptype: u8,
+        len: usize,
+        out: &mut [u8],
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<usize> {
+        let total = len + OVERHEAD;
         let pn = self.next_pn;
         let hdr = header(ptype, pn);
         let (head, rest) = out[..total].split_at_mut(HEADER_LEN);
-        let (body, tag_out) = rest.split_at_mut(plaintext.len());
+        let (body, tag_out) = rest.split_at_mut(len);
+        fill(body);
         head.copy_from_slice(&hdr);
-        body.copy_from_slice(plaintext);
         let tag = self.key.key.seal_in_place_separate_tag(
             nonce(&self.key.iv, pn),
             Aad::from(&hdr),
@@ -271,7 +300,7 @@ impl SendHalf {
         )?;
         tag_out.copy_from_slice(tag.as_ref());
         self.next_pn = pn + 1;
-        self.used = self.used.saturating_add(units(plaintext.len()));
+        self.used = self.used.saturating_add(units(len));
         Ok(total)
     }
 
@@ -289,6 +318,17 @@ impl SendHalf {
     pub(crate) fn set_confidentiality_limit(&mut self, limit: Option<u64>) {
         self.limits.confidentiality = limit;
     }
+}
+
+/// A data packet against the send key's confidentiality limit (section 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Usage {
+    /// Below the update threshold.
+    Fine,
+    /// Past 3/4 of the limit: start a key update first if possible.
+    WantsUpdate,
+    /// Past the limit: only a key update allows sealing again.
+    OverLimit,
 }
 
 #[allow(clippy::large_enum_variant)] // one per session, kept inline: no allocation
