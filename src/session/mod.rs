@@ -754,7 +754,7 @@ impl Session {
     /// session's state, `InvalidLength` (more than `MAX_PAYLOAD_LEN` bytes),
     /// `BufferTooSmall`, `KeyExhausted`, the usage limit. Nothing changes on error.
     pub fn seal(&self, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
-        self.seal_with(plaintext.len(), out, |body| body.copy_from_slice(plaintext))
+        self.seal_with(transport::Plaintext::From(plaintext), out)
     }
 
     /// Seals in place: the plaintext is already in `buf` at the payload offset
@@ -764,13 +764,25 @@ impl Session {
     /// `buf[..len]`). Same checks, order and errors as [`Session::seal`]; on error `buf` is
     /// unchanged.
     pub fn seal_in_place(&self, buf: &mut [u8], payload_len: usize) -> Result<usize> {
-        self.seal_with(payload_len, buf, |_| {})
+        self.seal_with(transport::Plaintext::InPlace(payload_len), buf)
     }
 
-    fn seal_with(&self, len: usize, out: &mut [u8], fill: impl FnOnce(&mut [u8])) -> Result<usize> {
-        if self.live_state()? != State::Established {
-            return Err(Error::WrongState);
+    /// `Ok` when established, else the error of [`Session::seal`] and [`Session::open`] for
+    /// the state (`WrongState`, `SessionFailed`, `SessionClosed`...). One atomic load on the
+    /// packet path.
+    #[inline]
+    fn check_packet_state(&self) -> Result<()> {
+        if self.state.load(Ordering::Acquire) == State::Established.code() as u8 {
+            return Ok(());
         }
+        self.live_state()?;
+        Err(Error::WrongState)
+    }
+
+    #[inline]
+    fn seal_with(&self, plaintext: transport::Plaintext, out: &mut [u8]) -> Result<usize> {
+        self.check_packet_state()?;
+        let len = plaintext.len();
         let mut tried_update = false;
         loop {
             let mut send = self.send.lock();
@@ -792,7 +804,7 @@ impl Session {
                 transport::Usage::WantsUpdate => {}
                 transport::Usage::OverLimit => return Err(Error::KeyUpdateBlocked),
             }
-            return half.seal_data_checked(len, out, fill);
+            return half.seal_data_checked(plaintext, out);
         }
     }
 
@@ -854,9 +866,7 @@ impl Session {
     /// type byte (`PacketMalformed`), `BufferTooSmall` (not fatal, nothing changes), the
     /// replay check, authentication.
     pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
-        if self.live_state()? != State::Established {
-            return Err(Error::WrongState);
-        }
+        self.check_packet_state()?;
         let mut guard = self.recv.lock();
         let Some(recv) = guard.as_mut() else {
             return Err(self.live_state().err().unwrap_or(Error::WrongState));

@@ -115,6 +115,7 @@ pub(crate) fn next_secret(secret: &[u8; SECRET_LEN]) -> Result<Zeroizing<[u8; SE
     Ok(out)
 }
 
+#[inline]
 fn nonce(iv: &[u8; IV_LEN], pn: u64) -> Nonce {
     let mut n = *iv;
     for (b, p) in n[IV_LEN - 8..].iter_mut().zip(pn.to_be_bytes()) {
@@ -123,6 +124,7 @@ fn nonce(iv: &[u8; IV_LEN], pn: u64) -> Nonce {
     Nonce::assume_unique_for_key(n)
 }
 
+#[inline]
 fn header(ptype: u8, pn: u64) -> [u8; HEADER_LEN] {
     let mut h = pn.to_be_bytes();
     h[0] = ptype;
@@ -130,6 +132,7 @@ fn header(ptype: u8, pn: u64) -> [u8; HEADER_LEN] {
 }
 
 /// Splits a packet header. Only checks the length; the caller checks the type byte.
+#[inline]
 pub(crate) fn parse_header(packet: &[u8]) -> Result<(u8, u64)> {
     if packet.len() < OVERHEAD || packet.len() - OVERHEAD > MAX_PAYLOAD_LEN {
         return Err(Error::PacketMalformed);
@@ -156,6 +159,7 @@ impl PacketKey {
 
     /// Opens `packet` (header already parsed) into `out` (exactly the plaintext length).
     /// On failure `out` is zeroed.
+    #[inline]
     fn open(&self, packet: &[u8], pn: u64, out: &mut [u8]) -> Result<()> {
         let (hdr, rest) = packet.split_at(HEADER_LEN);
         let (ct, tag) = rest.split_at(out.len());
@@ -213,6 +217,7 @@ impl SendHalf {
 
     /// Checks what `seal` would refuse before anything changes: `InvalidLength`,
     /// `BufferTooSmall`, `KeyExhausted`.
+    #[inline]
     pub(crate) fn check(&self, plaintext_len: usize, out_len: usize) -> Result<()> {
         if plaintext_len > MAX_PAYLOAD_LEN {
             return Err(Error::InvalidLength);
@@ -228,6 +233,7 @@ impl SendHalf {
 
     /// Where a data packet of `len` bytes stands against the confidentiality limit: under
     /// the update threshold (3/4 of the limit), past it, or over the limit itself.
+    #[inline]
     pub(crate) fn usage(&self, len: usize) -> Usage {
         match self.limits.confidentiality {
             Some(c) => {
@@ -259,46 +265,49 @@ impl SendHalf {
         out: &mut [u8],
     ) -> Result<usize> {
         self.check(plaintext.len(), out.len())?;
-        self.seal_checked(ptype, plaintext.len(), out, |body| {
-            body.copy_from_slice(plaintext)
-        })
+        self.seal_checked(ptype, Plaintext::From(plaintext), out)
     }
 
-    /// Seals a data packet of `len` plaintext bytes into `out`, after [`SendHalf::check`]
-    /// passed for `len` and `out.len()`: `fill` writes the plaintext into the payload
-    /// (`out[HEADER_LEN..HEADER_LEN + len]`; a no-op when it is already there), then the
-    /// header goes in front and the tag behind. Returns the packet length.
+    /// Seals a data packet into `out` after [`SendHalf::check`] passed for the plaintext
+    /// length and `out.len()`. Returns the packet length.
+    #[inline]
     pub(crate) fn seal_data_checked(
         &mut self,
-        len: usize,
+        plaintext: Plaintext,
         out: &mut [u8],
-        fill: impl FnOnce(&mut [u8]),
     ) -> Result<usize> {
         let ptype = TYPE_DATA | (self.generation & 1) as u8;
-        self.seal_checked(ptype, len, out, fill)
+        self.seal_checked(ptype, plaintext, out)
     }
 
+    /// Writes the header, then encrypts the payload into `out[HEADER_LEN..]` (from the
+    /// plaintext buffer, or where it already is) and writes the tag after it, with no
+    /// intermediate copy.
     #[inline]
-    fn seal_checked(
-        &mut self,
-        ptype: u8,
-        len: usize,
-        out: &mut [u8],
-        fill: impl FnOnce(&mut [u8]),
-    ) -> Result<usize> {
+    fn seal_checked(&mut self, ptype: u8, plaintext: Plaintext, out: &mut [u8]) -> Result<usize> {
+        let len = plaintext.len();
         let total = len + OVERHEAD;
         let pn = self.next_pn;
         let hdr = header(ptype, pn);
         let (head, rest) = out[..total].split_at_mut(HEADER_LEN);
         let (body, tag_out) = rest.split_at_mut(len);
-        fill(body);
+        let nonce = nonce(&self.key.iv, pn);
+        match plaintext {
+            Plaintext::From(p) => self.key.key.seal_out_of_place_scatter(
+                nonce,
+                Aad::from(&hdr),
+                p,
+                body,
+                &[],
+                tag_out,
+            )?,
+            Plaintext::InPlace(_) => {
+                self.key
+                    .key
+                    .seal_in_place_scatter(nonce, Aad::from(&hdr), body, &[], tag_out)?
+            }
+        }
         head.copy_from_slice(&hdr);
-        let tag = self.key.key.seal_in_place_separate_tag(
-            nonce(&self.key.iv, pn),
-            Aad::from(&hdr),
-            body,
-        )?;
-        tag_out.copy_from_slice(tag.as_ref());
         self.next_pn = pn + 1;
         self.used = self.used.saturating_add(units(len));
         Ok(total)
@@ -317,6 +326,25 @@ impl SendHalf {
     #[cfg(test)]
     pub(crate) fn set_confidentiality_limit(&mut self, limit: Option<u64>) {
         self.limits.confidentiality = limit;
+    }
+}
+
+/// Where the plaintext of a packet to seal is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Plaintext<'a> {
+    /// In this buffer (copied into the packet as it is encrypted).
+    From(&'a [u8]),
+    /// Already in the packet buffer at the payload offset, this many bytes.
+    InPlace(usize),
+}
+
+impl Plaintext<'_> {
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Plaintext::From(p) => p.len(),
+            Plaintext::InPlace(n) => *n,
+        }
     }
 }
 
