@@ -505,6 +505,18 @@ impl RecvHalf {
             }
         }
         let out = &mut out[..n];
+        if u64::from(phase) == self.generation & 1 {
+            // The common case: the current generation's key phase, one candidate key.
+            if self.current.open(packet, pn, out).is_err() {
+                return Err(self.count_failure());
+            }
+            self.mark(pn);
+            self.low = Some(self.low.map_or(pn, |l| l.min(pn)));
+            if self.previous.is_some() {
+                self.discard_previous();
+            }
+            return Ok((n, Opened::Current));
+        }
         // Candidate keys (section 17.4), at most two, in order.
         let candidates: [Option<Opened>; 2] = if u64::from(phase) == self.generation & 1 {
             [Some(Opened::Current), None]
@@ -536,18 +548,14 @@ impl RecvHalf {
                 opened = Some(which);
                 break;
             }
-            self.failures = self.failures.saturating_add(1);
-            if self.failures >= self.integrity_limit {
-                return Err(Error::IntegrityLimitReached);
+            if let e @ Error::IntegrityLimitReached = self.count_failure() {
+                return Err(e);
             }
         }
         let Some(which) = opened else {
             return Err(Error::PacketAuthFailed);
         };
-        match &mut self.replay {
-            Replay::Window(w) => w.mark(pn),
-            Replay::Stream { next } => *next = pn + 1,
-        }
+        self.mark(pn);
         match which {
             Opened::Current => self.low = Some(self.low.map_or(pn, |l| l.min(pn))),
             Opened::Previous => {}
@@ -558,6 +566,26 @@ impl RecvHalf {
         }
         self.discard_previous();
         Ok((n, which))
+    }
+
+    /// Counts a packet that did not authenticate: `PacketAuthFailed`, or
+    /// `IntegrityLimitReached` when the count reaches the limit.
+    fn count_failure(&mut self) -> Error {
+        self.failures = self.failures.saturating_add(1);
+        if self.failures >= self.integrity_limit {
+            Error::IntegrityLimitReached
+        } else {
+            Error::PacketAuthFailed
+        }
+    }
+
+    /// Records an authenticated packet number in the replay state.
+    #[inline]
+    fn mark(&mut self, pn: u64) {
+        match &mut self.replay {
+            Replay::Window(w) => w.mark(pn),
+            Replay::Stream { next } => *next = pn + 1,
+        }
     }
 
     /// Erases the previous generation's key once it cannot open anything new.
