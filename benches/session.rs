@@ -33,6 +33,9 @@
 //! Without `--bench` (e.g. under `cargo test --all-targets`) it runs a few-second smoke pass
 //! with tiny batches; its numbers mean nothing.
 
+#[path = "../tests/session_support/mod.rs"]
+mod session_support;
+
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::{agreement, digest, hkdf, kem, rand, signature};
 use gamecrypt::ffi::client_config::*;
@@ -44,7 +47,7 @@ use gamecrypt::ffi::keys::{
 use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};
+use gamecrypt::session::{Mode, Session, Suite};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::os::raw::c_void;
@@ -1160,27 +1163,7 @@ impl Case for GcOpen {
 
 /// An established pair made with the safe Rust API (no C ABI), for the overhead breakdown.
 fn rust_pair(suite: SuiteId) -> (Session, Session) {
-    let key = SigningKey::generate(suite.key_type()).expect("key");
-    let suites = [suite.suite()];
-    let server_cfg = ServerConfig::builder(key.clone())
-        .and_then(|b| b.suites(&suites))
-        .expect("config")
-        .build();
-    let client_cfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .and_then(|b| b.suites(&suites))
-        .expect("config")
-        .build()
-        .expect("config");
-    let c = Session::new_client(client_cfg, Mode::Datagram).expect("client");
-    let s = Session::new_server(server_cfg, Mode::Datagram);
-    let mut buf = [0u8; GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN];
-    let n = c.write_handshake(&mut buf).expect("hello");
-    s.read_handshake(&buf[..n]).expect("hello");
-    let n = s.write_handshake(&mut buf).expect("server hello");
-    c.read_handshake(&buf[..n]).expect("server hello");
-    let n = c.write_handshake(&mut buf).expect("finished");
-    s.read_handshake(&buf[..n]).expect("finished");
-    (c, s)
+    session_support::established_suite(suite.suite(), Mode::Datagram)
 }
 
 /// One empty packet each way with the Rust API (see `Pair::exchange`).

@@ -3,9 +3,19 @@
 
 use gamecrypt::ffi::gamecrypt_result as R;
 use gamecrypt::ffi::session::{gamecrypt_session, gamecrypt_session_open, gamecrypt_session_seal};
-use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, TrustAnchor};
+use gamecrypt::keys::KeyType;
+use gamecrypt::session::{Mode, Session, Suite};
 use std::alloc::{GlobalAlloc, Layout, System};
+
+mod session_support;
+
+/// The suite that the default configurations of a `kt` key negotiate.
+fn hybrid_suite(kt: KeyType) -> Suite {
+    match kt {
+        KeyType::EcdsaP256 => Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
+        _ => Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+    }
+}
 use std::cell::Cell;
 
 struct Counting;
@@ -59,21 +69,8 @@ fn seal_and_open_do_not_allocate() {
         (KeyType::EcdsaP256, Mode::Datagram),
         (KeyType::Ed25519, Mode::Stream),
     ] {
-        let key = SigningKey::generate(kt).unwrap();
-        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .build()
-            .unwrap();
-        let c = Session::new_client(ccfg, mode).unwrap();
-        let s = Session::new_server(scfg, mode);
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        // The default configurations of a key of this type negotiate its hybrid suite.
+        let (c, s) = session_support::established_suite(hybrid_suite(kt), mode);
 
         let payload = [0x33u8; 1200];
         let mut packet = vec![0u8; 1300];
@@ -144,21 +141,8 @@ fn seal_and_open_do_not_allocate_after_key_updates_and_with_hybrid_suites() {
         (KeyType::EcdsaP256, Mode::Stream),
         (KeyType::Ed25519, Mode::Datagram),
     ] {
-        let key = SigningKey::generate(kt).unwrap();
-        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .build()
-            .unwrap();
-        let c = Session::new_client(ccfg, mode).unwrap();
-        let s = Session::new_server(scfg, mode);
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        // The default configurations of a key of this type negotiate its hybrid suite.
+        let (c, s) = session_support::established_suite(hybrid_suite(kt), mode);
         assert!(c.suite().unwrap().is_post_quantum());
 
         let payload = [0x44u8; 1200];
@@ -199,21 +183,8 @@ fn seal_and_open_do_not_allocate_after_key_updates_and_with_hybrid_suites() {
 #[test]
 fn forged_other_phase_packets_derive_the_next_keys_once() {
     for kt in [KeyType::EcdsaP256, KeyType::Ed25519] {
-        let key = SigningKey::generate(kt).unwrap();
-        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .build()
-            .unwrap();
-        let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-        let s = Session::new_server(scfg, Mode::Datagram);
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        // The default configurations of a key of this type negotiate its hybrid suite.
+        let (c, s) = session_support::established_suite(hybrid_suite(kt), Mode::Datagram);
 
         let mut plain = vec![0u8; 1300];
         let mut packet = vec![0u8; 1300];

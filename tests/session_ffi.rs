@@ -1,6 +1,8 @@
 //! The session's C ABI, exercised from Rust: the main flow, NULL pointers, short buffers,
 //! wrong states, invalid enumerations, certificates and the clock callback.
 
+mod session_support;
+
 use gamecrypt::ffi::certificate::*;
 use gamecrypt::ffi::client_config::*;
 use gamecrypt::ffi::gamecrypt_result as R;
@@ -8,6 +10,7 @@ use gamecrypt::ffi::keys::*;
 use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::{Mode, Session};
 use std::ffi::CStr;
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
@@ -874,33 +877,29 @@ fn size_functions_match_the_constants() {
     const { assert!(GAMECRYPT_PACKET_OVERHEAD <= 24) };
 }
 
-/// An established client/server pair of C handles (both freed by the caller).
-unsafe fn established_pair(
-    k: &Keys,
-    mode: gamecrypt_session_mode,
-) -> (*mut gamecrypt_session, *mut gamecrypt_session) {
-    let scfg = server_config(k, None);
-    let ccfg = pinned_client_config(k);
-    let (mut c, mut s) = (null_mut(), null_mut());
-    assert_eq!(gamecrypt_session_new_client(ccfg, mode, &mut c), R::Ok);
-    assert_eq!(gamecrypt_session_new_server(scfg, mode, &mut s), R::Ok);
-    gamecrypt_client_config_free(ccfg);
-    gamecrypt_server_config_free(scfg);
-    run_handshake(c, s);
-    (c, s)
+/// An established pair (session_support, the one pair helper) seen as C handles; the
+/// sessions live in `pair` (no gamecrypt_session_free).
+fn handles(pair: &(Session, Session)) -> (*mut gamecrypt_session, *mut gamecrypt_session) {
+    let raw = |s: &Session| s as *const Session as *mut gamecrypt_session;
+    (raw(&pair.0), raw(&pair.1))
+}
+
+fn rust_mode(mode: gamecrypt_session_mode) -> Mode {
+    Mode::from_code(mode).unwrap()
 }
 
 /// The core owns the order of the checks: a short output buffer does not hide a malformed
 /// packet (same code as the Rust API), whatever the mode.
 #[test]
 fn open_checks_the_packet_before_the_output_buffer() {
-    let k = keys(KeyType::Ed25519);
+    let kt = KeyType::Ed25519;
     for mode in [
         GAMECRYPT_SESSION_MODE_DATAGRAM,
         GAMECRYPT_SESSION_MODE_STREAM,
     ] {
         unsafe {
-            let (c, s) = established_pair(&k, mode);
+            let pair = session_support::established(kt, rust_mode(mode));
+            let (c, s) = handles(&pair);
             let mut p = seal(c, &[7u8; 40]);
             p[0] = 0x44; // reserved type byte
             for cap in [0usize, 10, 100] {
@@ -946,8 +945,6 @@ fn open_checks_the_packet_before_the_output_buffer() {
                 assert_eq!(len, 40);
                 assert_eq!(open(s, &p), (R::Ok, vec![7u8; 40]));
             }
-            gamecrypt_session_free(c);
-            gamecrypt_session_free(s);
         }
     }
 }
@@ -957,7 +954,7 @@ fn open_checks_the_packet_before_the_output_buffer() {
 /// to be BUFFER_TOO_SMALL with a request for 16,777,217 bytes, the session still established).
 #[test]
 fn an_oversized_packet_is_malformed_and_fatal_in_stream_mode() {
-    let k = keys(KeyType::EcdsaP256);
+    let kt = KeyType::EcdsaP256;
     let big = vec![
         GAMECRYPT_PACKET_TYPE_DATA;
         GAMECRYPT_PACKET_MAX_PAYLOAD_LEN + GAMECRYPT_PACKET_OVERHEAD + 1
@@ -967,7 +964,8 @@ fn an_oversized_packet_is_malformed_and_fatal_in_stream_mode() {
         GAMECRYPT_SESSION_MODE_STREAM,
     ] {
         unsafe {
-            let (c, s) = established_pair(&k, mode);
+            let pair = session_support::established(kt, rust_mode(mode));
+            let (c, s) = handles(&pair);
             let mut out = vec![0u8; 64];
             let mut len = 0;
             assert_eq!(
@@ -990,8 +988,6 @@ fn an_oversized_packet_is_malformed_and_fatal_in_stream_mode() {
                 let p = seal(c, b"still fine");
                 assert_eq!(open(s, &p), (R::Ok, b"still fine".to_vec()));
             }
-            gamecrypt_session_free(c);
-            gamecrypt_session_free(s);
         }
     }
 }
@@ -999,9 +995,9 @@ fn an_oversized_packet_is_malformed_and_fatal_in_stream_mode() {
 /// The same input gives the same error through C and Rust, whatever the output buffer.
 #[test]
 fn seal_checks_length_before_the_output_buffer() {
-    let k = keys(KeyType::Ed25519);
     unsafe {
-        let (c, s) = established_pair(&k, GAMECRYPT_SESSION_MODE_DATAGRAM);
+        let pair = session_support::established(KeyType::Ed25519, Mode::Datagram);
+        let (c, _) = handles(&pair);
         let big = vec![0u8; GAMECRYPT_PACKET_MAX_PAYLOAD_LEN + 1];
         let mut len = 0;
         assert_eq!(
@@ -1026,17 +1022,15 @@ fn seal_checks_length_before_the_output_buffer() {
             gamecrypt_session_seal_in_place(c, null_mut(), 0, big.len(), &mut len),
             R::InvalidLength
         );
-        gamecrypt_session_free(c);
-        gamecrypt_session_free(s);
     }
 }
 
 #[test]
 fn seal_in_place_matches_seal_and_checks_like_it() {
     for kt in [KeyType::EcdsaP256, KeyType::Ed25519] {
-        let k = keys(kt);
         unsafe {
-            let (c, s) = established_pair(&k, GAMECRYPT_SESSION_MODE_STREAM);
+            let pair = session_support::established(kt, Mode::Stream);
+            let (c, s) = handles(&pair);
             for n in [0usize, 1, 64, 1200] {
                 let payload: Vec<u8> = (0..n).map(|i| i as u8).collect();
                 let mut buf = vec![0xAAu8; n + GAMECRYPT_PACKET_OVERHEAD + 3];
@@ -1095,8 +1089,6 @@ fn seal_in_place_matches_seal_and_checks_like_it() {
                 gamecrypt_session_seal_in_place(c, buf.as_mut_ptr(), buf.len(), 8, &mut len),
                 R::SessionClosed
             );
-            gamecrypt_session_free(c);
-            gamecrypt_session_free(s);
         }
     }
 }

@@ -560,11 +560,6 @@ pub unsafe extern "C" fn gamecrypt_session_key_generation(
     })
 }
 
-/// C ABI tests that need crate internals (lowered usage limits).
-#[cfg(test)]
-#[path = "session_hardening_tests.rs"]
-pub(crate) mod hardening_tests;
-
 /// Creates a server session for the client at `client_address` (the bytes given to
 /// gamecrypt_server_config_check_client_hello(); 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN). With
 /// retry on, the session answers only a ClientHello with a valid cookie for this address

@@ -938,8 +938,10 @@ impl Session {
 
     /// Test hook: replaces the usage limits of this session (confidentiality limit of the
     /// send key in units, `None` for none; integrity limit in failed opens).
-    #[cfg(test)]
-    pub(crate) fn set_limits_for_test(&self, confidentiality: Option<u64>, integrity: u64) {
+    /// Also in `testing` builds, for the C ABI tests in `tests/`.
+    #[cfg(any(test, feature = "testing"))]
+    #[doc(hidden)]
+    pub fn set_limits_for_test(&self, confidentiality: Option<u64>, integrity: u64) {
         if let Some(r) = self.recv.lock().as_mut() {
             r.set_integrity_limit(integrity);
         }

@@ -430,23 +430,13 @@ fn session_vectors_are_reproduced() {
     }
 }
 
+/// An established pair with the default configurations of an Ed25519 key (which negotiate
+/// the hybrid Ed25519 suite).
 fn established(mode: Mode) -> (Session, Session) {
-    let key = SigningKey::generate(crate::keys::KeyType::Ed25519).unwrap();
-    let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .unwrap()
-        .build()
-        .unwrap();
-    let c = Session::new_client(ccfg, mode).unwrap();
-    let s = Session::new_server(scfg, mode);
-    let mut buf = [0u8; 4096];
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    let n = s.write_handshake(&mut buf).unwrap();
-    c.read_handshake(&buf[..n]).unwrap();
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    (c, s)
+    crate::session_support::established_suite(
+        Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+        mode,
+    )
 }
 
 #[test]

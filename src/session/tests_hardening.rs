@@ -13,32 +13,7 @@ const SUITES: [Suite; 4] = [
     Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
 ];
 
-/// An established pair negotiating exactly `suite`.
-fn pair(suite: Suite, mode: Mode) -> (Session, Session) {
-    let key = SigningKey::generate(suite.key_type()).unwrap();
-    let scfg = ServerConfig::builder(key.clone())
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build();
-    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build()
-        .unwrap();
-    let c = Session::new_client(ccfg, mode).unwrap();
-    let s = Session::new_server(scfg, mode);
-    let mut buf = vec![0u8; 4096];
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    let n = s.write_handshake(&mut buf).unwrap();
-    c.read_handshake(&buf[..n]).unwrap();
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    assert_eq!(c.suite().unwrap(), suite);
-    (c, s)
-}
+use crate::session_support::established_suite as pair;
 
 fn seal(s: &Session, pt: &[u8]) -> Vec<u8> {
     let mut out = vec![0u8; pt.len() + 24];
@@ -424,54 +399,6 @@ fn close_after_updates_from_either_side() {
             assert_eq!(b.state(), State::Closed);
             assert_eq!(b.open(&close, &mut out), Err(Error::SessionClosed));
         }
-    }
-}
-
-/// Every call on a dead session returns `expected`.
-fn assert_every_call_returns(sess: &Session, expected: Error) {
-    let mut buf = vec![0u8; 4096];
-    assert_eq!(sess.write_handshake(&mut buf), Err(expected));
-    assert_eq!(sess.read_handshake(&[0x01; 1200]), Err(expected));
-    assert_eq!(sess.read_handshake(&[0x03; 24]), Err(expected));
-    assert_eq!(sess.pending_handshake_len(), Err(expected));
-    assert_eq!(sess.seal(b"x", &mut buf), Err(expected));
-    assert_eq!(sess.open(&[0x40; 40], &mut buf), Err(expected));
-    assert_eq!(sess.close(&mut buf), Err(expected));
-    assert_eq!(sess.update_keys(), Err(expected));
-    assert_eq!(sess.key_generation(), Err(expected));
-    assert_eq!(sess.suite(), Err(expected));
-    assert_eq!(sess.server_public_key().map(|_| ()), Err(expected));
-    assert_eq!(sess.packets_sent(), 0, "keys erased");
-    crate::ffi::session::hardening_tests::assert_every_export_returns(sess, expected);
-}
-
-#[test]
-fn every_call_after_close_or_failure() {
-    for suite in SUITES {
-        // Local close after an update.
-        let (c, s) = pair(suite, Mode::Datagram);
-        assert_eq!(open(&c, &seal(&s, b"x")).unwrap(), b"x");
-        c.update_keys().unwrap();
-        let mut close = [0u8; 24];
-        c.close(&mut close).unwrap();
-        assert_every_call_returns(&c, Error::SessionClosed);
-        // Closed by the peer.
-        let mut out = [0u8; 8];
-        assert_eq!(s.open(&close, &mut out), Err(Error::PeerClosed));
-        assert_every_call_returns(&s, Error::SessionClosed);
-        // Failed: stream mode bad packet; datagram mode integrity limit.
-        let (c, s) = pair(suite, Mode::Stream);
-        let mut p = seal(&c, b"x");
-        p[0] ^= 1;
-        assert_eq!(open(&s, &p), Err(Error::PacketAuthFailed));
-        assert_every_call_returns(&s, Error::SessionFailed);
-        let (c, s) = pair(suite, Mode::Datagram);
-        s.set_limits_for_test(None, 1);
-        let mut p = seal(&c, b"x");
-        p[20] ^= 1;
-        assert_eq!(open(&s, &p), Err(Error::IntegrityLimitReached));
-        assert_every_call_returns(&s, Error::SessionFailed);
-        drop(c);
     }
 }
 

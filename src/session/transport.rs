@@ -323,7 +323,7 @@ impl SendHalf {
         self.next_pn = pn;
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_confidentiality_limit(&mut self, limit: Option<u64>) {
         self.limits.confidentiality = limit;
     }
@@ -440,7 +440,7 @@ impl RecvHalf {
         self.previous.is_some()
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_integrity_limit(&mut self, limit: u64) {
         self.integrity_limit = limit;
     }
