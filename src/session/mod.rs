@@ -753,6 +753,7 @@ impl Session {
     /// Checks, in this order (the C ABI gives the same result for the same input): the
     /// session's state, `InvalidLength` (more than `MAX_PAYLOAD_LEN` bytes),
     /// `BufferTooSmall`, `KeyExhausted`, the usage limit. Nothing changes on error.
+    #[inline]
     pub fn seal(&self, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
         self.seal_with(transport::Plaintext::From(plaintext), out)
     }
@@ -763,6 +764,7 @@ impl Session {
     /// `payload_len + PACKET_OVERHEAD` bytes; returns the packet length (the packet is
     /// `buf[..len]`). Same checks, order and errors as [`Session::seal`]; on error `buf` is
     /// unchanged.
+    #[inline]
     pub fn seal_in_place(&self, buf: &mut [u8], payload_len: usize) -> Result<usize> {
         self.seal_with(transport::Plaintext::InPlace(payload_len), buf)
     }
@@ -783,6 +785,7 @@ impl Session {
     fn seal_with(&self, plaintext: transport::Plaintext, out: &mut [u8]) -> Result<usize> {
         self.check_packet_state()?;
         let len = plaintext.len();
+        let units = transport::units(len);
         let mut tried_update = false;
         loop {
             let mut send = self.send.lock();
@@ -790,7 +793,7 @@ impl Session {
                 return Err(self.live_state().err().unwrap_or(Error::WrongState));
             };
             half.check(len, out.len())?;
-            match half.usage(len) {
+            match half.usage(units) {
                 transport::Usage::Fine => {}
                 _ if !tried_update => {
                     // The update needs the receive lock, which is taken before the send lock.
@@ -804,7 +807,7 @@ impl Session {
                 transport::Usage::WantsUpdate => {}
                 transport::Usage::OverLimit => return Err(Error::KeyUpdateBlocked),
             }
-            return half.seal_data_checked(plaintext, out);
+            return half.seal_data_checked(plaintext, units, out);
         }
     }
 
@@ -865,6 +868,7 @@ impl Session {
     /// input, whatever its output buffer): the session's state, the packet's length and
     /// type byte (`PacketMalformed`), `BufferTooSmall` (not fatal, nothing changes), the
     /// replay check, authentication.
+    #[inline]
     pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
         self.check_packet_state()?;
         let mut guard = self.recv.lock();

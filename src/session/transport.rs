@@ -118,9 +118,9 @@ pub(crate) fn next_secret(secret: &[u8; SECRET_LEN]) -> Result<Zeroizing<[u8; SE
 #[inline]
 fn nonce(iv: &[u8; IV_LEN], pn: u64) -> Nonce {
     let mut n = *iv;
-    for (b, p) in n[IV_LEN - 8..].iter_mut().zip(pn.to_be_bytes()) {
-        *b ^= p;
-    }
+    let mut low = [0u8; 8];
+    low.copy_from_slice(&iv[IV_LEN - 8..]);
+    n[IV_LEN - 8..].copy_from_slice(&(u64::from_be_bytes(low) ^ pn).to_be_bytes());
     Nonce::assume_unique_for_key(n)
 }
 
@@ -231,13 +231,14 @@ impl SendHalf {
         Ok(())
     }
 
-    /// Where a data packet of `len` bytes stands against the confidentiality limit: under
+    /// Where a data packet of `units` usage units ([`units`]) stands against the
+    /// confidentiality limit: under
     /// the update threshold (3/4 of the limit), past it, or over the limit itself.
     #[inline]
-    pub(crate) fn usage(&self, len: usize) -> Usage {
+    pub(crate) fn usage(&self, units: u64) -> Usage {
         match self.limits.confidentiality {
             Some(c) => {
-                let after = self.used + units(len);
+                let after = self.used + units;
                 if after > c {
                     Usage::OverLimit
                 } else if after > c - c / 4 {
@@ -265,7 +266,12 @@ impl SendHalf {
         out: &mut [u8],
     ) -> Result<usize> {
         self.check(plaintext.len(), out.len())?;
-        self.seal_checked(ptype, Plaintext::From(plaintext), out)
+        self.seal_checked(
+            ptype,
+            Plaintext::From(plaintext),
+            units(plaintext.len()),
+            out,
+        )
     }
 
     /// Seals a data packet into `out` after [`SendHalf::check`] passed for the plaintext
@@ -274,17 +280,24 @@ impl SendHalf {
     pub(crate) fn seal_data_checked(
         &mut self,
         plaintext: Plaintext,
+        units: u64,
         out: &mut [u8],
     ) -> Result<usize> {
         let ptype = TYPE_DATA | (self.generation & 1) as u8;
-        self.seal_checked(ptype, plaintext, out)
+        self.seal_checked(ptype, plaintext, units, out)
     }
 
     /// Writes the header, then encrypts the payload into `out[HEADER_LEN..]` (from the
     /// plaintext buffer, or where it already is) and writes the tag after it, with no
     /// intermediate copy.
     #[inline]
-    fn seal_checked(&mut self, ptype: u8, plaintext: Plaintext, out: &mut [u8]) -> Result<usize> {
+    fn seal_checked(
+        &mut self,
+        ptype: u8,
+        plaintext: Plaintext,
+        units: u64,
+        out: &mut [u8],
+    ) -> Result<usize> {
         let len = plaintext.len();
         let total = len + OVERHEAD;
         let pn = self.next_pn;
@@ -309,7 +322,7 @@ impl SendHalf {
         }
         head.copy_from_slice(&hdr);
         self.next_pn = pn + 1;
-        self.used = self.used.saturating_add(units(len));
+        self.used = self.used.saturating_add(units);
         Ok(total)
     }
 
