@@ -347,3 +347,15 @@ fn seal_in_place_gives_packets_that_open_and_checks_like_seal() {
         assert_eq!(c.state(), State::Closed);
     }
 }
+
+#[test]
+fn finished_is_packet_zero_and_data_starts_at_one() {
+    let (c, s) = established(KeyType::Ed25519, Mode::Datagram);
+    assert_eq!(c.packets_sent(), 1);
+    assert_eq!(s.packets_sent(), 0);
+    let mut out = [0u8; 64];
+    c.seal(b"x", &mut out).unwrap();
+    assert_eq!(&out[..8], &[0x40, 0, 0, 0, 0, 0, 0, 1]);
+    s.seal(b"x", &mut out).unwrap();
+    assert_eq!(&out[..8], &[0x40, 0, 0, 0, 0, 0, 0, 0]);
+}

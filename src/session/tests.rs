@@ -473,18 +473,6 @@ fn packet_numbers_never_wrap() {
 }
 
 #[test]
-fn finished_is_packet_zero_and_data_starts_at_one() {
-    let (c, s) = established(Mode::Datagram);
-    assert_eq!(c.packets_sent(), 1);
-    assert_eq!(s.packets_sent(), 0);
-    let mut out = [0u8; 64];
-    c.seal(b"x", &mut out).unwrap();
-    assert_eq!(&out[..8], &[0x40, 0, 0, 0, 0, 0, 0, 1]);
-    s.seal(b"x", &mut out).unwrap();
-    assert_eq!(&out[..8], &[0x40, 0, 0, 0, 0, 0, 0, 0]);
-}
-
-#[test]
 fn server_hello_sizes_match_the_specification() {
     for (kt, raw_len, cert_len) in [
         (crate::keys::KeyType::EcdsaP256, 241, 335),
