@@ -1190,7 +1190,9 @@ gamecrypt_result gamecrypt_aead_key_seal(const gamecrypt_aead_key *key,
  * Opens a box made by gamecrypt_aead_key_seal() with this key and the same `ad`, and writes
  * the plaintext (`box_len - GAMECRYPT_BOX_OVERHEAD` bytes) to `out`.
  *
- * Nothing is written unless the box is authentic. `out` must not overlap the box. Thread-safe.
+ * No plaintext is written unless the box is authentic (on failure `out` may have been
+ * zeroed; `*out_len` is not written). `out` must not overlap the box. No allocation (with up
+ * to 480 bytes of `ad`). Thread-safe.
  *
  * Returns OK; OPEN_FAILED (wrong key, wrong `ad`, or the box was changed); BOX_MALFORMED
  * (truncated, or not a gamecrypt box); BOX_UNSUPPORTED (unknown version or algorithm);
@@ -1266,7 +1268,8 @@ gamecrypt_result gamecrypt_box_open_with_password(const uint8_t *password,
  * followed by the 16-byte tag, with the explicit 12-byte `nonce` and associated data `ad`.
  * Writes the plaintext (`ciphertext_and_tag_len - 16` bytes) to `out`.
  *
- * Nothing is written unless the data is authentic. For gamecrypt's own data use boxes
+ * No plaintext is written unless the data is authentic (on failure `out` may have been
+ * zeroed). No allocation. For gamecrypt's own data use boxes
  * (gamecrypt_aead_key_open()). Thread-safe.
  *
  * Returns OK, OPEN_FAILED (does not authenticate, or shorter than a tag), INVALID_LENGTH
@@ -2697,6 +2700,26 @@ gamecrypt_result gamecrypt_session_seal(const gamecrypt_session *session,
                                         uint8_t *out,
                                         size_t out_cap,
                                         size_t *out_len);
+
+/**
+ * Seals in place, for engines that build packets in their send buffer: the plaintext is
+ * already in `buf` at offset GAMECRYPT_PACKET_HEADER_LEN (`payload_len` bytes); the header is
+ * written in front of it, the payload is encrypted where it is and the tag written after
+ * it. `buf_cap` must be at least `payload_len + GAMECRYPT_PACKET_OVERHEAD`; the packet is
+ * the first `*out_len` bytes of `buf`. Saves the plaintext copy of gamecrypt_session_seal().
+ * Only in state ESTABLISHED. No allocation. May run concurrently with
+ * gamecrypt_session_open() on the same session.
+ *
+ * Returns the same codes as gamecrypt_session_seal(), checked in the same order; on any
+ * error `buf` is unchanged (BUFFER_TOO_SMALL: needed length in *out_len; `buf` may be NULL
+ * with `buf_cap` 0 to ask for it).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_session_seal_in_place(const gamecrypt_session *session,
+                                                 uint8_t *buf,
+                                                 size_t buf_cap,
+                                                 size_t payload_len,
+                                                 size_t *out_len);
 
 /**
  * Opens a packet (first byte 0x40 or above) into `out`, which needs

@@ -245,11 +245,25 @@ fn sealed_len(plaintext_len: usize, overhead: usize) -> Result<usize> {
         .ok_or(Error::InvalidLength)
 }
 
-fn aad_for(header: &[u8], ad: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(header.len() + ad.len());
-    aad.extend_from_slice(header);
-    aad.extend_from_slice(ad);
-    aad
+/// `header || ad` of this many bytes or fewer is built on the stack: sealing and opening a
+/// box with up to `AAD_STACK_LEN - header` bytes of associated data do not allocate.
+const AAD_STACK_LEN: usize = 512;
+
+/// Runs `f` with the AAD `header || ad` as one slice, without allocating when it fits in
+/// [`AAD_STACK_LEN`] bytes.
+fn with_aad<R>(header: &[u8], ad: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    let n = header.len() + ad.len();
+    if n <= AAD_STACK_LEN {
+        let mut buf = [0u8; AAD_STACK_LEN];
+        buf[..header.len()].copy_from_slice(header);
+        buf[header.len()..n].copy_from_slice(ad);
+        f(&buf[..n])
+    } else {
+        let mut aad = Vec::with_capacity(n);
+        aad.extend_from_slice(header);
+        aad.extend_from_slice(ad);
+        f(&aad)
+    }
 }
 
 fn nonce_from(bytes: &[u8]) -> Result<Nonce> {
@@ -361,10 +375,11 @@ impl AeadKey {
         let nonce = nonce_from(nonce)?;
         let (ct, tag_out) = rest.split_at_mut(plaintext.len());
         ct.copy_from_slice(plaintext);
-        let tag = self
-            .key
-            .seal_in_place_separate_tag(nonce, Aad::from(aad_for(header, ad)), ct)
-            .map_err(|_| Error::Internal)?;
+        let tag = with_aad(header, ad, |aad| {
+            self.key
+                .seal_in_place_separate_tag(nonce, Aad::from(aad), ct)
+        })
+        .map_err(|_| Error::Internal)?;
         tag_out.copy_from_slice(tag.as_ref());
         Ok(())
     }
@@ -375,7 +390,31 @@ impl AeadKey {
     pub fn open(&self, sealed: &[u8], ad: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let info = BoxInfo::parse(sealed)?;
         self.check_box(&info)?;
-        self.open_body(&sealed[..info.header_len], ad, &sealed[info.header_len..])
+        let mut out = Zeroizing::new(vec![0u8; info.plaintext_len]);
+        self.open_into(sealed, ad, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`open`](AeadKey::open), into `out` (at least the plaintext length, else
+    /// `BufferTooSmall` after the box was parsed and matched to this key). Returns the
+    /// plaintext length. No allocation (with up to about 500 bytes of `ad`). On failure `out`
+    /// holds no plaintext (the part that would have held it may have been zeroed).
+    #[must_use = "ignoring an open result accepts unauthenticated data"]
+    pub fn open_into(&self, sealed: &[u8], ad: &[u8], out: &mut [u8]) -> Result<usize> {
+        let info = BoxInfo::parse(sealed)?;
+        self.check_box(&info)?;
+        self.open_body(&info, sealed, ad, out)
+    }
+
+    /// Opens the box `sealed` (parsed into `info`, kind already checked) into `out`.
+    fn open_body(&self, info: &BoxInfo, sealed: &[u8], ad: &[u8], out: &mut [u8]) -> Result<usize> {
+        let out = out
+            .get_mut(..info.plaintext_len)
+            .ok_or(Error::BufferTooSmall)?;
+        let (header, body) = sealed.split_at(info.header_len);
+        let (nonce, ct_and_tag) = body.split_at(NONCE_LEN);
+        with_aad(header, ad, |aad| self.open_raw(nonce, aad, ct_and_tag, out))?;
+        Ok(out.len())
     }
 
     /// `BoxKeyMismatch` unless `info` is a key box of this key's algorithm.
@@ -386,24 +425,25 @@ impl AeadKey {
         Ok(())
     }
 
-    fn open_body(&self, header: &[u8], ad: &[u8], body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        let (nonce, ct_and_tag) = body.split_at(NONCE_LEN);
-        self.open_raw(nonce, &aad_for(header, ad), ct_and_tag)
-    }
-
-    fn open_raw(&self, nonce: &[u8], aad: &[u8], ct_and_tag: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    /// Opens `ct_and_tag` into `out`, which is exactly the ciphertext long. On failure `out`
+    /// is zeroed.
+    fn open_raw(&self, nonce: &[u8], aad: &[u8], ct_and_tag: &[u8], out: &mut [u8]) -> Result<()> {
         let nonce = nonce_from(nonce)?;
-        if ct_and_tag.len() < TAG_LEN {
+        let ct_len = ct_and_tag
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(Error::OpenFailed)?;
+        let (ct, tag) = ct_and_tag.split_at(ct_len);
+        debug_assert_eq!(out.len(), ct_len);
+        if self
+            .key
+            .open_separate_gather(nonce, Aad::from(aad), ct, tag, out)
+            .is_err()
+        {
+            out.fill(0);
             return Err(Error::OpenFailed);
         }
-        let mut buf = Zeroizing::new(ct_and_tag.to_vec());
-        let n = self
-            .key
-            .open_in_place(nonce, Aad::from(aad), &mut buf[..])
-            .map_err(|_| Error::OpenFailed)?
-            .len();
-        buf.truncate(n);
-        Ok(buf)
+        Ok(())
     }
 
     /// Raw AEAD open for data that another system sealed: `ciphertext || tag` with an explicit
@@ -416,7 +456,35 @@ impl AeadKey {
         ad: &[u8],
         ciphertext_and_tag: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>> {
-        self.open_raw(nonce, ad, ciphertext_and_tag)
+        let len = ciphertext_and_tag.len().saturating_sub(TAG_LEN);
+        let mut out = Zeroizing::new(vec![0u8; len]);
+        let n = self.open_with_nonce_into(nonce, ad, ciphertext_and_tag, &mut out)?;
+        out.truncate(n);
+        Ok(out)
+    }
+
+    /// Like [`open_with_nonce`](AeadKey::open_with_nonce), into `out` (at least
+    /// `ciphertext_and_tag.len() - TAG_LEN` bytes). Checks in this order: `InvalidLength`
+    /// (nonce), `OpenFailed` (shorter than a tag), `BufferTooSmall`, authentication. Returns
+    /// the plaintext length. No allocation. On failure `out` holds no plaintext.
+    #[must_use = "ignoring an open result accepts unauthenticated data"]
+    pub fn open_with_nonce_into(
+        &self,
+        nonce: &[u8],
+        ad: &[u8],
+        ciphertext_and_tag: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize> {
+        if nonce.len() != NONCE_LEN {
+            return Err(Error::InvalidLength);
+        }
+        let len = ciphertext_and_tag
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(Error::OpenFailed)?;
+        let out = out.get_mut(..len).ok_or(Error::BufferTooSmall)?;
+        self.open_raw(nonce, ad, ciphertext_and_tag, out)?;
+        Ok(len)
     }
 
     /// The length of `seal_with_nonce_dangerous` output for `plaintext_len` bytes.
@@ -541,7 +609,9 @@ pub fn open_with_password(password: &[u8], sealed: &[u8], ad: &[u8]) -> Result<Z
         return Err(Error::InvalidArgument);
     }
     let key = AeadKey::from_password(info.algorithm, password, &salt, iterations)?;
-    key.open_body(&sealed[..info.header_len], ad, &sealed[info.header_len..])
+    let mut out = Zeroizing::new(vec![0u8; info.plaintext_len]);
+    key.open_body(&info, sealed, ad, &mut out)?;
+    Ok(out)
 }
 
 /// `BoxKeyMismatch` unless `info` is a password box.

@@ -4,6 +4,9 @@
 //! code. Everything is built on aws-lc-rs.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+// `unsafe` lives only in `ffi` (the C ABI), which allows it; the compiler refuses it anywhere
+// else in the crate.
+#![deny(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
 /// cbindgen:ignore
@@ -13,6 +16,7 @@ pub(crate) mod der;
 /// cbindgen:ignore
 pub mod endpoint;
 pub mod error;
+#[allow(unsafe_code)]
 pub mod ffi;
 /// cbindgen:ignore
 pub mod keys;
@@ -25,6 +29,14 @@ pub mod session;
 pub(crate) mod sigcheck;
 
 pub use error::{Error, Result};
+
+// The unit tests share the integration tests' session helpers (one definition of a test
+// session pair), which name the crate `gamecrypt`.
+#[cfg(test)]
+extern crate self as gamecrypt;
+#[cfg(test)]
+#[path = "../tests/session_support/mod.rs"]
+pub(crate) mod session_support;
 
 /// The crate version as one number: major * 10000 + minor * 100 + patch.
 pub const VERSION_NUMBER: u32 = {

@@ -1,10 +1,20 @@
-//! Once established, sealing and opening packets never allocate (Rust API and C ABI).
+//! Once established, sealing and opening packets never allocate (Rust API and C ABI); key
+//! boxes and raw AEAD open never allocate either.
 
 use gamecrypt::ffi::gamecrypt_result as R;
 use gamecrypt::ffi::session::{gamecrypt_session, gamecrypt_session_open, gamecrypt_session_seal};
-use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, TrustAnchor};
+use gamecrypt::keys::KeyType;
+use gamecrypt::session::{Mode, Session, Suite};
 
+mod session_support;
+
+/// The suite that the default configurations of a `kt` key negotiate.
+fn hybrid_suite(kt: KeyType) -> Suite {
+    match kt {
+        KeyType::EcdsaP256 => Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
+        _ => Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+    }
+}
 mod alloc_support;
 use alloc_support::count_allocations;
 
@@ -19,21 +29,8 @@ fn seal_and_open_do_not_allocate() {
         (KeyType::EcdsaP256, Mode::Datagram),
         (KeyType::Ed25519, Mode::Stream),
     ] {
-        let key = SigningKey::generate(kt).unwrap();
-        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .build()
-            .unwrap();
-        let c = Session::new_client(ccfg, mode).unwrap();
-        let s = Session::new_server(scfg, mode);
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        // The default configurations of a key of this type negotiate its hybrid suite.
+        let (c, s) = session_support::established_suite(hybrid_suite(kt), mode);
 
         let payload = [0x33u8; 1200];
         let mut packet = vec![0u8; 1300];
@@ -48,6 +45,10 @@ fn seal_and_open_do_not_allocate() {
                 assert_eq!(m, payload.len());
                 let n = s.seal(&payload[..17], &mut packet).unwrap();
                 c.open(&packet[..n], &mut plain).unwrap();
+                // In place: the payload is already at the header offset.
+                packet[8..8 + payload.len()].copy_from_slice(&payload);
+                let n = c.seal_in_place(&mut packet, payload.len()).unwrap();
+                assert_eq!(s.open(&packet[..n], &mut plain), Ok(payload.len()));
             }
         });
         assert_eq!(allocations, 0, "{kt:?} {mode:?}");
@@ -100,21 +101,8 @@ fn seal_and_open_do_not_allocate_after_key_updates_and_with_hybrid_suites() {
         (KeyType::EcdsaP256, Mode::Stream),
         (KeyType::Ed25519, Mode::Datagram),
     ] {
-        let key = SigningKey::generate(kt).unwrap();
-        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .build()
-            .unwrap();
-        let c = Session::new_client(ccfg, mode).unwrap();
-        let s = Session::new_server(scfg, mode);
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        // The default configurations of a key of this type negotiate its hybrid suite.
+        let (c, s) = session_support::established_suite(hybrid_suite(kt), mode);
         assert!(c.suite().unwrap().is_post_quantum());
 
         let payload = [0x44u8; 1200];
@@ -155,21 +143,8 @@ fn seal_and_open_do_not_allocate_after_key_updates_and_with_hybrid_suites() {
 #[test]
 fn forged_other_phase_packets_derive_the_next_keys_once() {
     for kt in [KeyType::EcdsaP256, KeyType::Ed25519] {
-        let key = SigningKey::generate(kt).unwrap();
-        let scfg = ServerConfig::builder(key.clone()).unwrap().build();
-        let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .build()
-            .unwrap();
-        let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-        let s = Session::new_server(scfg, Mode::Datagram);
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        // The default configurations of a key of this type negotiate its hybrid suite.
+        let (c, s) = session_support::established_suite(hybrid_suite(kt), Mode::Datagram);
 
         let mut plain = vec![0u8; 1300];
         let mut packet = vec![0u8; 1300];
@@ -198,5 +173,106 @@ fn forged_other_phase_packets_derive_the_next_keys_once() {
         // The genuine packet still opens; nothing changed.
         assert_eq!(s.open(&packet[..n], &mut plain), Ok(1200));
         assert_eq!(s.key_generation().unwrap(), 0);
+    }
+}
+
+#[test]
+fn key_boxes_and_raw_open_do_not_allocate() {
+    use gamecrypt::aead::{AeadAlgorithm, AeadKey, BOX_OVERHEAD};
+    use gamecrypt::ffi::aead::*;
+    for alg in [AeadAlgorithm::Aes256Gcm, AeadAlgorithm::ChaCha20Poly1305] {
+        let key = AeadKey::from_bytes(alg, &[7u8; 32]).unwrap();
+        let pt = [0x5au8; 1200];
+        let ad = b"save slot 3";
+        let mut sealed = vec![0u8; pt.len() + BOX_OVERHEAD];
+        let mut out = vec![0u8; pt.len()];
+        let nonce = [9u8; 12];
+        let mut raw = vec![0u8; pt.len() + 16];
+        // Warm up (the RNG sets up its per-thread state on first use).
+        key.seal_into(&pt, ad, &mut sealed).unwrap();
+        let n = key
+            .seal_with_nonce_dangerous_into(&nonce, ad, &pt, &mut raw)
+            .unwrap();
+        let allocs = count_allocations(|| {
+            for _ in 0..10 {
+                assert_eq!(key.seal_into(&pt, ad, &mut sealed), Ok(sealed.len()));
+                assert_eq!(key.open_into(&sealed, ad, &mut out), Ok(pt.len()));
+                assert_eq!(out, pt);
+                assert_eq!(
+                    key.open_with_nonce_into(&nonce, ad, &raw[..n], &mut out),
+                    Ok(pt.len())
+                );
+                // Failures do not allocate either.
+                assert!(key.open_into(&sealed, b"other", &mut out).is_err());
+                assert!(key
+                    .open_with_nonce_into(&[0u8; 12], ad, &raw[..n], &mut out)
+                    .is_err());
+            }
+        });
+        assert_eq!(allocs, 0, "{alg:?}");
+
+        // The same through the C ABI.
+        let alg_code = match alg {
+            AeadAlgorithm::Aes256Gcm => GAMECRYPT_AEAD_AES_256_GCM,
+            _ => GAMECRYPT_AEAD_CHACHA20_POLY1305,
+        };
+        let mut handle = std::ptr::null_mut();
+        let key_bytes = [7u8; 32];
+        unsafe {
+            assert_eq!(
+                gamecrypt_aead_key_from_bytes(alg_code, key_bytes.as_ptr(), 32, &mut handle),
+                R::Ok
+            );
+        }
+        let allocs = count_allocations(|| unsafe {
+            for _ in 0..10 {
+                let mut len = 0;
+                assert_eq!(
+                    gamecrypt_aead_key_seal(
+                        handle,
+                        pt.as_ptr(),
+                        pt.len(),
+                        ad.as_ptr(),
+                        ad.len(),
+                        sealed.as_mut_ptr(),
+                        sealed.len(),
+                        &mut len
+                    ),
+                    R::Ok
+                );
+                assert_eq!(
+                    gamecrypt_aead_key_open(
+                        handle,
+                        sealed.as_ptr(),
+                        sealed.len(),
+                        ad.as_ptr(),
+                        ad.len(),
+                        out.as_mut_ptr(),
+                        out.len(),
+                        &mut len
+                    ),
+                    R::Ok
+                );
+                assert_eq!(
+                    gamecrypt_aead_key_open_with_nonce(
+                        handle,
+                        nonce.as_ptr(),
+                        nonce.len(),
+                        ad.as_ptr(),
+                        ad.len(),
+                        raw.as_ptr(),
+                        n,
+                        out.as_mut_ptr(),
+                        out.len(),
+                        &mut len
+                    ),
+                    R::Ok
+                );
+                assert_eq!(len, pt.len());
+            }
+        });
+        assert_eq!(allocs, 0, "{alg:?} through the C ABI");
+        assert_eq!(out, pt);
+        unsafe { gamecrypt_aead_key_free(handle) };
     }
 }

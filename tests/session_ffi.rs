@@ -1,6 +1,8 @@
 //! The session's C ABI, exercised from Rust: the main flow, NULL pointers, short buffers,
 //! wrong states, invalid enumerations, certificates and the clock callback.
 
+mod session_support;
+
 use gamecrypt::ffi::certificate::*;
 use gamecrypt::ffi::client_config::*;
 use gamecrypt::ffi::gamecrypt_result as R;
@@ -8,6 +10,7 @@ use gamecrypt::ffi::keys::*;
 use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::{Mode, Session};
 use std::ffi::CStr;
 use std::os::raw::c_void;
 use std::ptr::{null, null_mut};
@@ -872,4 +875,220 @@ fn size_functions_match_the_constants() {
         GAMECRYPT_CERTIFICATE_MAX_LEN
     );
     const { assert!(GAMECRYPT_PACKET_OVERHEAD <= 24) };
+}
+
+/// An established pair (session_support, the one pair helper) seen as C handles; the
+/// sessions live in `pair` (no gamecrypt_session_free).
+fn handles(pair: &(Session, Session)) -> (*mut gamecrypt_session, *mut gamecrypt_session) {
+    let raw = |s: &Session| s as *const Session as *mut gamecrypt_session;
+    (raw(&pair.0), raw(&pair.1))
+}
+
+fn rust_mode(mode: gamecrypt_session_mode) -> Mode {
+    Mode::from_code(mode).unwrap()
+}
+
+/// The core owns the order of the checks: a short output buffer does not hide a malformed
+/// packet (same code as the Rust API), whatever the mode.
+#[test]
+fn open_checks_the_packet_before_the_output_buffer() {
+    let kt = KeyType::Ed25519;
+    for mode in [
+        GAMECRYPT_SESSION_MODE_DATAGRAM,
+        GAMECRYPT_SESSION_MODE_STREAM,
+    ] {
+        unsafe {
+            let pair = session_support::established(kt, rust_mode(mode));
+            let (c, s) = handles(&pair);
+            let mut p = seal(c, &[7u8; 40]);
+            p[0] = 0x44; // reserved type byte
+            for cap in [0usize, 10, 100] {
+                let mut out = vec![0u8; cap];
+                let mut len = 12345;
+                let r = gamecrypt_session_open(
+                    s,
+                    p.as_ptr(),
+                    p.len(),
+                    if cap == 0 {
+                        null_mut()
+                    } else {
+                        out.as_mut_ptr()
+                    },
+                    cap,
+                    &mut len,
+                );
+                if mode == GAMECRYPT_SESSION_MODE_DATAGRAM {
+                    assert_eq!(r, R::PacketMalformed, "cap {cap}");
+                    assert_eq!(len, 12345, "out_len is only written on success");
+                } else {
+                    // Stream mode: malformed is fatal (the first call), then the session is dead.
+                    let expected = if cap == 0 {
+                        R::PacketMalformed
+                    } else {
+                        R::SessionFailed
+                    };
+                    assert_eq!(r, expected, "cap {cap}");
+                    assert_eq!(
+                        gamecrypt_session_get_state(s),
+                        GAMECRYPT_SESSION_STATE_FAILED
+                    );
+                }
+            }
+            // A short buffer with a well-formed packet stays BUFFER_TOO_SMALL, not fatal.
+            if mode == GAMECRYPT_SESSION_MODE_DATAGRAM {
+                p[0] = GAMECRYPT_PACKET_TYPE_DATA;
+                let mut len = 0;
+                assert_eq!(
+                    gamecrypt_session_open(s, p.as_ptr(), p.len(), null_mut(), 0, &mut len),
+                    R::BufferTooSmall
+                );
+                assert_eq!(len, 40);
+                assert_eq!(open(s, &p), (R::Ok, vec![7u8; 40]));
+            }
+        }
+    }
+}
+
+/// docs/PROTOCOL.md section 10.4 step 1: a packet longer than the largest payload plus the
+/// overhead is malformed, which is fatal in stream mode, whatever the output buffer (it used
+/// to be BUFFER_TOO_SMALL with a request for 16,777,217 bytes, the session still established).
+#[test]
+fn an_oversized_packet_is_malformed_and_fatal_in_stream_mode() {
+    let kt = KeyType::EcdsaP256;
+    let big = vec![
+        GAMECRYPT_PACKET_TYPE_DATA;
+        GAMECRYPT_PACKET_MAX_PAYLOAD_LEN + GAMECRYPT_PACKET_OVERHEAD + 1
+    ];
+    for mode in [
+        GAMECRYPT_SESSION_MODE_DATAGRAM,
+        GAMECRYPT_SESSION_MODE_STREAM,
+    ] {
+        unsafe {
+            let pair = session_support::established(kt, rust_mode(mode));
+            let (c, s) = handles(&pair);
+            let mut out = vec![0u8; 64];
+            let mut len = 0;
+            assert_eq!(
+                gamecrypt_session_open(
+                    s,
+                    big.as_ptr(),
+                    big.len(),
+                    out.as_mut_ptr(),
+                    out.len(),
+                    &mut len
+                ),
+                R::PacketMalformed
+            );
+            assert_eq!(len, 0, "no length is requested for a malformed packet");
+            let state = gamecrypt_session_get_state(s);
+            if mode == GAMECRYPT_SESSION_MODE_STREAM {
+                assert_eq!(state, GAMECRYPT_SESSION_STATE_FAILED);
+            } else {
+                assert_eq!(state, GAMECRYPT_SESSION_STATE_ESTABLISHED);
+                let p = seal(c, b"still fine");
+                assert_eq!(open(s, &p), (R::Ok, b"still fine".to_vec()));
+            }
+        }
+    }
+}
+
+/// The same input gives the same error through C and Rust, whatever the output buffer.
+#[test]
+fn seal_checks_length_before_the_output_buffer() {
+    unsafe {
+        let pair = session_support::established(KeyType::Ed25519, Mode::Datagram);
+        let (c, _) = handles(&pair);
+        let big = vec![0u8; GAMECRYPT_PACKET_MAX_PAYLOAD_LEN + 1];
+        let mut len = 0;
+        assert_eq!(
+            gamecrypt_session_seal(c, big.as_ptr(), big.len(), null_mut(), 0, &mut len),
+            R::InvalidLength
+        );
+        assert_eq!(len, 0);
+        let mut small = [0u8; 10];
+        assert_eq!(
+            gamecrypt_session_seal(
+                c,
+                big.as_ptr(),
+                5,
+                small.as_mut_ptr(),
+                small.len(),
+                &mut len
+            ),
+            R::BufferTooSmall
+        );
+        assert_eq!(len, 5 + GAMECRYPT_PACKET_OVERHEAD);
+        assert_eq!(
+            gamecrypt_session_seal_in_place(c, null_mut(), 0, big.len(), &mut len),
+            R::InvalidLength
+        );
+    }
+}
+
+#[test]
+fn seal_in_place_matches_seal_and_checks_like_it() {
+    for kt in [KeyType::EcdsaP256, KeyType::Ed25519] {
+        unsafe {
+            let pair = session_support::established(kt, Mode::Stream);
+            let (c, s) = handles(&pair);
+            for n in [0usize, 1, 64, 1200] {
+                let payload: Vec<u8> = (0..n).map(|i| i as u8).collect();
+                let mut buf = vec![0xAAu8; n + GAMECRYPT_PACKET_OVERHEAD + 3];
+                buf[GAMECRYPT_PACKET_HEADER_LEN..GAMECRYPT_PACKET_HEADER_LEN + n]
+                    .copy_from_slice(&payload);
+                // Size query and short buffer: the needed length, the buffer untouched.
+                let mut len = 0;
+                assert_eq!(
+                    gamecrypt_session_seal_in_place(c, null_mut(), 0, n, &mut len),
+                    R::BufferTooSmall
+                );
+                assert_eq!(len, n + GAMECRYPT_PACKET_OVERHEAD);
+                let before = buf.clone();
+                assert_eq!(
+                    gamecrypt_session_seal_in_place(
+                        c,
+                        buf.as_mut_ptr(),
+                        n + GAMECRYPT_PACKET_OVERHEAD - 1,
+                        n,
+                        &mut len
+                    ),
+                    R::BufferTooSmall
+                );
+                assert_eq!(buf, before);
+                assert_eq!(
+                    gamecrypt_session_seal_in_place(c, buf.as_mut_ptr(), buf.len(), n, &mut len),
+                    R::Ok
+                );
+                assert_eq!(len, n + GAMECRYPT_PACKET_OVERHEAD);
+                assert_eq!(buf[0], GAMECRYPT_PACKET_TYPE_DATA);
+                assert_eq!(&buf[len..], &[0xAA; 3], "nothing written past the packet");
+                if n >= 16 {
+                    assert_ne!(&buf[GAMECRYPT_PACKET_HEADER_LEN..][..n], &payload[..]);
+                }
+                assert_eq!(open(s, &buf[..len]), (R::Ok, payload.clone()));
+                // The next packet from seal() follows in the same packet-number space.
+                let p = seal(c, &payload);
+                assert_eq!(open(s, &p), (R::Ok, payload));
+            }
+            assert_eq!(
+                gamecrypt_session_seal_in_place(s, null_mut(), 0, 0, null_mut()),
+                R::NullArgument
+            );
+            assert_eq!(
+                gamecrypt_session_seal_in_place(null(), null_mut(), 0, 0, &mut 0),
+                R::NullArgument
+            );
+            let mut len = 0;
+            let mut close = [0u8; GAMECRYPT_PACKET_OVERHEAD];
+            assert_eq!(
+                gamecrypt_session_close(c, close.as_mut_ptr(), close.len(), &mut len),
+                R::Ok
+            );
+            let mut buf = [0u8; 64];
+            assert_eq!(
+                gamecrypt_session_seal_in_place(c, buf.as_mut_ptr(), buf.len(), 8, &mut len),
+                R::SessionClosed
+            );
+        }
+    }
 }

@@ -313,3 +313,49 @@ fn sessions_and_configs_are_send_and_sync() {
     check::<gamecrypt::session::ClientConfig>();
     check::<gamecrypt::session::ServerConfig>();
 }
+
+#[test]
+fn seal_in_place_gives_packets_that_open_and_checks_like_seal() {
+    for mode in [Mode::Datagram, Mode::Stream] {
+        let (c, s) = established(KeyType::EcdsaP256, mode);
+        let mut out = vec![0u8; 2048];
+        for n in [0usize, 5, 64, 1200] {
+            let payload: Vec<u8> = (0..n).map(|i| (i * 3) as u8).collect();
+            let mut buf = vec![0u8; n + limits::PACKET_OVERHEAD];
+            buf[limits::HEADER_LEN..limits::HEADER_LEN + n].copy_from_slice(&payload);
+            let short = buf.len() - 1;
+            let before = buf.clone();
+            assert_eq!(
+                c.seal_in_place(&mut buf[..short], n),
+                Err(Error::BufferTooSmall)
+            );
+            assert_eq!(buf, before, "nothing written on error");
+            let len = c.seal_in_place(&mut buf, n).unwrap();
+            assert_eq!(len, n + limits::PACKET_OVERHEAD);
+            assert_eq!(s.open(&buf, &mut out), Ok(n));
+            assert_eq!(&out[..n], &payload[..]);
+        }
+        assert_eq!(
+            c.seal_in_place(&mut [0u8; 8], limits::MAX_PAYLOAD_LEN + 1),
+            Err(Error::InvalidLength)
+        );
+        c.close(&mut [0u8; 64]).unwrap();
+        assert_eq!(
+            c.seal_in_place(&mut [0u8; 64], 8),
+            Err(Error::SessionClosed)
+        );
+        assert_eq!(c.state(), State::Closed);
+    }
+}
+
+#[test]
+fn finished_is_packet_zero_and_data_starts_at_one() {
+    let (c, s) = established(KeyType::Ed25519, Mode::Datagram);
+    assert_eq!(c.packets_sent(), 1);
+    assert_eq!(s.packets_sent(), 0);
+    let mut out = [0u8; 64];
+    c.seal(b"x", &mut out).unwrap();
+    assert_eq!(&out[..8], &[0x40, 0, 0, 0, 0, 0, 0, 1]);
+    s.seal(b"x", &mut out).unwrap();
+    assert_eq!(&out[..8], &[0x40, 0, 0, 0, 0, 0, 0, 0]);
+}

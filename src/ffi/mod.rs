@@ -184,6 +184,36 @@ impl<'a> OutBuf<'a> {
         Ok(())
     }
 
+    /// Hands the whole buffer to the core, which makes every check in its own order: `f`
+    /// returns how many bytes it wrote, which becomes `*out_len`. When `f` fails with
+    /// `BufferTooSmall`, `needed()` is reported in `*out_len` (the core checked everything
+    /// that comes before the buffer, so it is defined). Nothing else is written on failure.
+    #[inline]
+    pub(crate) fn fill(
+        self,
+        needed: impl FnOnce() -> usize,
+        f: impl FnOnce(&mut [u8]) -> Result<usize>,
+    ) -> Result<()> {
+        let buf: &mut [u8] = if self.cap == 0 {
+            &mut []
+        } else {
+            // SAFETY: new() checked the pointer, the capacity and the overlap.
+            unsafe { std::slice::from_raw_parts_mut(self.ptr, self.cap) }
+        };
+        match f(buf) {
+            Ok(written) => {
+                debug_assert!(written <= self.cap);
+                *self.out_len = written;
+                Ok(())
+            }
+            Err(Error::BufferTooSmall) => {
+                *self.out_len = needed();
+                Err(Error::BufferTooSmall)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Lets `f` fill at most `max_len` bytes of the buffer; `f` returns how many it wrote.
     /// Nothing is reported as written unless `f` succeeds.
     pub(crate) fn write_with(

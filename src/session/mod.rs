@@ -426,15 +426,6 @@ impl Session {
         self.fail(Some(hs), e)
     }
 
-    /// Ok when `seal` and `open` are allowed now; else `WrongState`, `SessionFailed` or
-    /// `SessionClosed` (what `seal` would return before looking at its buffers).
-    pub(crate) fn check_established(&self) -> Result<()> {
-        match self.live_state()? {
-            State::Established => Ok(()),
-            _ => Err(Error::WrongState),
-        }
-    }
-
     /// The chosen suite: known to the client after the ServerHello, to the server after the
     /// ClientHello. Before: `WrongState`.
     pub fn suite(&self) -> Result<Suite> {
@@ -832,30 +823,65 @@ impl Session {
     /// Near the AEAD usage limit of the current key, starts a key update first (section 18);
     /// `KeyUpdateBlocked` (nothing sealed, not fatal) when the limit is reached and the
     /// update is not allowed yet (no packet from the peer opened under the current keys).
+    ///
+    /// Checks, in this order (the C ABI gives the same result for the same input): the
+    /// session's state, `InvalidLength` (more than `MAX_PAYLOAD_LEN` bytes),
+    /// `BufferTooSmall`, `KeyExhausted`, the usage limit. Nothing changes on error.
+    #[inline]
     pub fn seal(&self, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
-        if self.live_state()? != State::Established {
-            return Err(Error::WrongState);
+        self.seal_with(transport::Plaintext::From(plaintext), out)
+    }
+
+    /// Seals in place: the plaintext is already in `buf` at the payload offset
+    /// (`buf[PACKET_HEADER_LEN..PACKET_HEADER_LEN + payload_len]`); the header is written in
+    /// front of it, the payload is encrypted where it is and the tag follows it. `buf` needs
+    /// `payload_len + PACKET_OVERHEAD` bytes; returns the packet length (the packet is
+    /// `buf[..len]`). Same checks, order and errors as [`Session::seal`]; on error `buf` is
+    /// unchanged.
+    #[inline]
+    pub fn seal_in_place(&self, buf: &mut [u8], payload_len: usize) -> Result<usize> {
+        self.seal_with(transport::Plaintext::InPlace(payload_len), buf)
+    }
+
+    /// `Ok` when established, else the error of [`Session::seal`] and [`Session::open`] for
+    /// the state (`WrongState`, `SessionFailed`, `SessionClosed`...). One atomic load on the
+    /// packet path.
+    #[inline]
+    fn check_packet_state(&self) -> Result<()> {
+        if self.state.load(Ordering::Acquire) == State::Established.code() as u8 {
+            return Ok(());
         }
+        self.live_state()?;
+        Err(Error::WrongState)
+    }
+
+    #[inline]
+    fn seal_with(&self, plaintext: transport::Plaintext, out: &mut [u8]) -> Result<usize> {
+        self.check_packet_state()?;
+        let len = plaintext.len();
+        let units = transport::units(len);
         let mut tried_update = false;
         loop {
             let mut send = self.send.lock();
             let Some(half) = send.as_mut() else {
                 return Err(self.live_state().err().unwrap_or(Error::WrongState));
             };
-            half.check(plaintext.len(), out.len())?;
-            if half.wants_update(plaintext.len()) && !tried_update {
-                // The update needs the receive lock, which is taken before the send lock.
-                drop(send);
-                tried_update = true;
-                match self.update_keys() {
-                    Ok(()) | Err(Error::KeyUpdateBlocked) => continue,
-                    Err(e) => return Err(e),
+            half.check(len, out.len())?;
+            match half.usage(units) {
+                transport::Usage::Fine => {}
+                _ if !tried_update => {
+                    // The update needs the receive lock, which is taken before the send lock.
+                    drop(send);
+                    tried_update = true;
+                    match self.update_keys() {
+                        Ok(()) | Err(Error::KeyUpdateBlocked) => continue,
+                        Err(e) => return Err(e),
+                    }
                 }
+                transport::Usage::WantsUpdate => {}
+                transport::Usage::OverLimit => return Err(Error::KeyUpdateBlocked),
             }
-            if half.over_limit(plaintext.len()) {
-                return Err(Error::KeyUpdateBlocked);
-            }
-            return half.seal(0, plaintext, out);
+            return half.seal_data_checked(plaintext, units, out);
         }
     }
 
@@ -911,10 +937,14 @@ impl Session {
     /// many forgeries) is always fatal. An authenticated close packet from the peer closes
     /// the session and returns `PeerClosed`. A packet under the peer's new key phase moves
     /// this side to the new key generation too (section 17.4).
+    ///
+    /// Checks, in the order of section 10.4 (the C ABI gives the same result for the same
+    /// input, whatever its output buffer): the session's state, the packet's length and
+    /// type byte (`PacketMalformed`), `BufferTooSmall` (not fatal, nothing changes), the
+    /// replay check, authentication.
+    #[inline]
     pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
-        if self.live_state()? != State::Established {
-            return Err(Error::WrongState);
-        }
+        self.check_packet_state()?;
         let mut guard = self.recv.lock();
         let Some(recv) = guard.as_mut() else {
             return Err(self.live_state().err().unwrap_or(Error::WrongState));
@@ -986,8 +1016,10 @@ impl Session {
 
     /// Test hook: replaces the usage limits of this session (confidentiality limit of the
     /// send key in units, `None` for none; integrity limit in failed opens).
-    #[cfg(test)]
-    pub(crate) fn set_limits_for_test(&self, confidentiality: Option<u64>, integrity: u64) {
+    /// Also in `testing` builds, for the C ABI tests in `tests/`.
+    #[cfg(any(test, feature = "testing"))]
+    #[doc(hidden)]
+    pub fn set_limits_for_test(&self, confidentiality: Option<u64>, integrity: u64) {
         if let Some(r) = self.recv.lock().as_mut() {
             r.set_integrity_limit(integrity);
         }

@@ -115,14 +115,16 @@ pub(crate) fn next_secret(secret: &[u8; SECRET_LEN]) -> Result<Zeroizing<[u8; SE
     Ok(out)
 }
 
+#[inline]
 fn nonce(iv: &[u8; IV_LEN], pn: u64) -> Nonce {
     let mut n = *iv;
-    for (b, p) in n[IV_LEN - 8..].iter_mut().zip(pn.to_be_bytes()) {
-        *b ^= p;
-    }
+    let mut low = [0u8; 8];
+    low.copy_from_slice(&iv[IV_LEN - 8..]);
+    n[IV_LEN - 8..].copy_from_slice(&(u64::from_be_bytes(low) ^ pn).to_be_bytes());
     Nonce::assume_unique_for_key(n)
 }
 
+#[inline]
 fn header(ptype: u8, pn: u64) -> [u8; HEADER_LEN] {
     let mut h = pn.to_be_bytes();
     h[0] = ptype;
@@ -130,6 +132,7 @@ fn header(ptype: u8, pn: u64) -> [u8; HEADER_LEN] {
 }
 
 /// Splits a packet header. Only checks the length; the caller checks the type byte.
+#[inline]
 pub(crate) fn parse_header(packet: &[u8]) -> Result<(u8, u64)> {
     if packet.len() < OVERHEAD || packet.len() - OVERHEAD > MAX_PAYLOAD_LEN {
         return Err(Error::PacketMalformed);
@@ -156,6 +159,7 @@ impl PacketKey {
 
     /// Opens `packet` (header already parsed) into `out` (exactly the plaintext length).
     /// On failure `out` is zeroed.
+    #[inline]
     fn open(&self, packet: &[u8], pn: u64, out: &mut [u8]) -> Result<()> {
         let (hdr, rest) = packet.split_at(HEADER_LEN);
         let (ct, tag) = rest.split_at(out.len());
@@ -213,6 +217,7 @@ impl SendHalf {
 
     /// Checks what `seal` would refuse before anything changes: `InvalidLength`,
     /// `BufferTooSmall`, `KeyExhausted`.
+    #[inline]
     pub(crate) fn check(&self, plaintext_len: usize, out_len: usize) -> Result<()> {
         if plaintext_len > MAX_PAYLOAD_LEN {
             return Err(Error::InvalidLength);
@@ -226,19 +231,23 @@ impl SendHalf {
         Ok(())
     }
 
-    /// Would a data packet of `len` bytes pass the update threshold (3/4 of the limit)?
-    pub(crate) fn wants_update(&self, len: usize) -> bool {
+    /// Where a data packet of `units` usage units ([`units`]) stands against the
+    /// confidentiality limit: under
+    /// the update threshold (3/4 of the limit), past it, or over the limit itself.
+    #[inline]
+    pub(crate) fn usage(&self, units: u64) -> Usage {
         match self.limits.confidentiality {
-            Some(c) => self.used + units(len) > c - c / 4,
-            None => false,
-        }
-    }
-
-    /// Would a data packet of `len` bytes exceed the confidentiality limit?
-    pub(crate) fn over_limit(&self, len: usize) -> bool {
-        match self.limits.confidentiality {
-            Some(c) => self.used + units(len) > c,
-            None => false,
+            Some(c) => {
+                let after = self.used + units;
+                if after > c {
+                    Usage::OverLimit
+                } else if after > c - c / 4 {
+                    Usage::WantsUpdate
+                } else {
+                    Usage::Fine
+                }
+            }
+            None => Usage::Fine,
         }
     }
 
@@ -257,21 +266,63 @@ impl SendHalf {
         out: &mut [u8],
     ) -> Result<usize> {
         self.check(plaintext.len(), out.len())?;
-        let total = plaintext.len() + OVERHEAD;
+        self.seal_checked(
+            ptype,
+            Plaintext::From(plaintext),
+            units(plaintext.len()),
+            out,
+        )
+    }
+
+    /// Seals a data packet into `out` after [`SendHalf::check`] passed for the plaintext
+    /// length and `out.len()`. Returns the packet length.
+    #[inline]
+    pub(crate) fn seal_data_checked(
+        &mut self,
+        plaintext: Plaintext,
+        units: u64,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        let ptype = TYPE_DATA | (self.generation & 1) as u8;
+        self.seal_checked(ptype, plaintext, units, out)
+    }
+
+    /// Writes the header, then encrypts the payload into `out[HEADER_LEN..]` (from the
+    /// plaintext buffer, or where it already is) and writes the tag after it, with no
+    /// intermediate copy.
+    #[inline]
+    fn seal_checked(
+        &mut self,
+        ptype: u8,
+        plaintext: Plaintext,
+        units: u64,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        let len = plaintext.len();
+        let total = len + OVERHEAD;
         let pn = self.next_pn;
         let hdr = header(ptype, pn);
         let (head, rest) = out[..total].split_at_mut(HEADER_LEN);
-        let (body, tag_out) = rest.split_at_mut(plaintext.len());
+        let (body, tag_out) = rest.split_at_mut(len);
+        let nonce = nonce(&self.key.iv, pn);
+        match plaintext {
+            Plaintext::From(p) => self.key.key.seal_out_of_place_scatter(
+                nonce,
+                Aad::from(&hdr),
+                p,
+                body,
+                &[],
+                tag_out,
+            )?,
+            Plaintext::InPlace(_) => {
+                self.key
+                    .key
+                    .seal_in_place_scatter(nonce, Aad::from(&hdr), body, &[], tag_out)?
+            }
+        }
         head.copy_from_slice(&hdr);
-        body.copy_from_slice(plaintext);
-        let tag = self.key.key.seal_in_place_separate_tag(
-            nonce(&self.key.iv, pn),
-            Aad::from(&hdr),
-            body,
-        )?;
-        tag_out.copy_from_slice(tag.as_ref());
         self.next_pn = pn + 1;
-        self.used = self.used.saturating_add(units(plaintext.len()));
+        self.used = self.used.saturating_add(units);
         Ok(total)
     }
 
@@ -285,10 +336,40 @@ impl SendHalf {
         self.next_pn = pn;
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_confidentiality_limit(&mut self, limit: Option<u64>) {
         self.limits.confidentiality = limit;
     }
+}
+
+/// Where the plaintext of a packet to seal is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Plaintext<'a> {
+    /// In this buffer (copied into the packet as it is encrypted).
+    From(&'a [u8]),
+    /// Already in the packet buffer at the payload offset, this many bytes.
+    InPlace(usize),
+}
+
+impl Plaintext<'_> {
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Plaintext::From(p) => p.len(),
+            Plaintext::InPlace(n) => *n,
+        }
+    }
+}
+
+/// A data packet against the send key's confidentiality limit (section 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Usage {
+    /// Below the update threshold.
+    Fine,
+    /// Past 3/4 of the limit: start a key update first if possible.
+    WantsUpdate,
+    /// Past the limit: only a key update allows sealing again.
+    OverLimit,
 }
 
 #[allow(clippy::large_enum_variant)] // one per session, kept inline: no allocation
@@ -372,7 +453,7 @@ impl RecvHalf {
         self.previous.is_some()
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_integrity_limit(&mut self, limit: u64) {
         self.integrity_limit = limit;
     }
@@ -437,6 +518,18 @@ impl RecvHalf {
             }
         }
         let out = &mut out[..n];
+        if u64::from(phase) == self.generation & 1 {
+            // The common case: the current generation's key phase, one candidate key.
+            if self.current.open(packet, pn, out).is_err() {
+                return Err(self.count_failure());
+            }
+            self.mark(pn);
+            self.low = Some(self.low.map_or(pn, |l| l.min(pn)));
+            if self.previous.is_some() {
+                self.discard_previous();
+            }
+            return Ok((n, Opened::Current));
+        }
         // Candidate keys (section 17.4), at most two, in order.
         let candidates: [Option<Opened>; 2] = if u64::from(phase) == self.generation & 1 {
             [Some(Opened::Current), None]
@@ -468,18 +561,14 @@ impl RecvHalf {
                 opened = Some(which);
                 break;
             }
-            self.failures = self.failures.saturating_add(1);
-            if self.failures >= self.integrity_limit {
-                return Err(Error::IntegrityLimitReached);
+            if let e @ Error::IntegrityLimitReached = self.count_failure() {
+                return Err(e);
             }
         }
         let Some(which) = opened else {
             return Err(Error::PacketAuthFailed);
         };
-        match &mut self.replay {
-            Replay::Window(w) => w.mark(pn),
-            Replay::Stream { next } => *next = pn + 1,
-        }
+        self.mark(pn);
         match which {
             Opened::Current => self.low = Some(self.low.map_or(pn, |l| l.min(pn))),
             Opened::Previous => {}
@@ -490,6 +579,26 @@ impl RecvHalf {
         }
         self.discard_previous();
         Ok((n, which))
+    }
+
+    /// Counts a packet that did not authenticate: `PacketAuthFailed`, or
+    /// `IntegrityLimitReached` when the count reaches the limit.
+    fn count_failure(&mut self) -> Error {
+        self.failures = self.failures.saturating_add(1);
+        if self.failures >= self.integrity_limit {
+            Error::IntegrityLimitReached
+        } else {
+            Error::PacketAuthFailed
+        }
+    }
+
+    /// Records an authenticated packet number in the replay state.
+    #[inline]
+    fn mark(&mut self, pn: u64) {
+        match &mut self.replay {
+            Replay::Window(w) => w.mark(pn),
+            Replay::Stream { next } => *next = pn + 1,
+        }
     }
 
     /// Erases the previous generation's key once it cannot open anything new.

@@ -202,7 +202,9 @@ static void test_raw_aead_vectors(void) {
                  GAMECRYPT_RESULT_BUFFER_TOO_SMALL);
         CHECK(len == pt_len && all_bytes_are(out, sizeof out, CANARY));
 
-        /* Everything that must not open: nothing is written. */
+        /* Everything that must not open: no plaintext is left (data that does not authenticate
+         * was decrypted into `out` and wiped with zeros, as the header says), *out_len is not
+         * written, nothing is written past the plaintext length. */
         len = 777;
         sealed[3] ^= 1; /* ciphertext */
         CHECK_RC(gamecrypt_aead_key_open_with_nonce(key, nonce, 12, ad, ad_len, sealed, sealed_len,
@@ -234,9 +236,11 @@ static void test_raw_aead_vectors(void) {
         CHECK_RC(gamecrypt_aead_key_open_with_nonce(key, nonce, 12, ad, ad_len, NULL, 0, out,
                                                     sizeof out, &len),
                  GAMECRYPT_RESULT_OPEN_FAILED);
-        CHECK(len == 777 && all_bytes_are(out, sizeof out, CANARY));
+        CHECK(len == 777 && all_bytes_are(out, pt_len, 0) &&
+              all_bytes_are(out + pt_len, sizeof out - pt_len, CANARY));
+        memset(out, CANARY, sizeof out);
 
-        /* Nonce length, NULLs, overlap. */
+        /* Nonce length, NULLs, overlap: refused before anything is written. */
         CHECK_RC(gamecrypt_aead_key_seal_with_nonce_dangerous(key, nonce, 11, ad, ad_len, pt,
                                                               pt_len, out, sizeof out, &len),
                  GAMECRYPT_RESULT_INVALID_LENGTH);
@@ -404,11 +408,19 @@ static void test_key_box_failures(void) {
     size_t len = 777;
     memset(out, CANARY, sizeof out);
 
+/* A box that does not authenticate (OPEN_FAILED) was decrypted into `out` and wiped with
+ * zeros (the header's convention): no plaintext is left and nothing is written past the
+ * plaintext length. Every other failure comes before `out` is touched. */
 #define EXPECT_OPEN(key, b, b_len, ad, ad_len, expected)                                     \
     do {                                                                                      \
         CHECK_RC(gamecrypt_aead_key_open(key, b, b_len, ad, ad_len, out, sizeof out, &len),   \
                  expected);                                                                   \
-        CHECK(len == 777 && all_bytes_are(out, sizeof out, CANARY));                          \
+        size_t wiped_ = (expected) == GAMECRYPT_RESULT_OPEN_FAILED                            \
+                            ? (size_t)(b_len) - GAMECRYPT_BOX_OVERHEAD                        \
+                            : 0;                                                              \
+        CHECK(len == 777 && all_bytes_are(out, wiped_, 0) &&                                  \
+              all_bytes_are(out + wiped_, sizeof out - wiped_, CANARY));                      \
+        memset(out, CANARY, sizeof out);                                                      \
     } while (0)
 
     /* Wrong key, wrong AD, no AD, AD of another slot. */

@@ -351,6 +351,7 @@ static void check_dead(const gamecrypt_session *x, gamecrypt_session_state state
     CHECK_RC(gamecrypt_session_write_handshake(x, NULL, 0, &len), code);
     CHECK_RC(gamecrypt_session_read_handshake(x, buf, 40), code);
     CHECK_RC(gamecrypt_session_seal(x, buf, 4, out, sizeof out, &len), code);
+    CHECK_RC(gamecrypt_session_seal_in_place(x, out, sizeof out, 4, &len), code);
     CHECK_RC(gamecrypt_session_open(x, buf, 40, out, sizeof out, &len), code);
     CHECK_RC(gamecrypt_session_close(x, out, sizeof out, &len), code);
     CHECK_RC(gamecrypt_session_close(x, NULL, 0, &len), code);
@@ -532,6 +533,28 @@ static void test_handshake_matrix(void) {
             CHECK_OK(gamecrypt_session_seal(s, big, sizeof big, big_pkt, sizeof big_pkt, &len));
             CHECK(len == sizeof big_pkt);
             CHECK_OK(gamecrypt_session_open(c, big_pkt, len, big_out, sizeof big_out, &out_len));
+            CHECK(out_len == sizeof big && memcmp(big, big_out, sizeof big) == 0);
+
+            /* In-place seal: the payload is built at GAMECRYPT_PACKET_HEADER_LEN of the send
+             * buffer; size query first, then a buffer one byte short (left unchanged). */
+            uint8_t in_place[1000 + OVERHEAD + 1];
+            memset(in_place, 0xEE, sizeof in_place);
+            memcpy(in_place + GAMECRYPT_PACKET_HEADER_LEN, big, sizeof big);
+            len = 0;
+            CHECK_RC(gamecrypt_session_seal_in_place(s, NULL, 0, sizeof big, &len),
+                     GAMECRYPT_RESULT_BUFFER_TOO_SMALL);
+            CHECK(len == sizeof big + OVERHEAD);
+            CHECK_RC(gamecrypt_session_seal_in_place(s, in_place, sizeof big + OVERHEAD - 1,
+                                                     sizeof big, &len),
+                     GAMECRYPT_RESULT_BUFFER_TOO_SMALL);
+            CHECK(in_place[0] == 0xEE &&
+                  memcmp(in_place + GAMECRYPT_PACKET_HEADER_LEN, big, sizeof big) == 0);
+            CHECK_OK(gamecrypt_session_seal_in_place(s, in_place, sizeof in_place, sizeof big,
+                                                     &len));
+            CHECK(len == sizeof big + OVERHEAD && in_place[len] == 0xEE);
+            CHECK(in_place[0] == GAMECRYPT_PACKET_TYPE_DATA);
+            CHECK(memcmp(in_place + GAMECRYPT_PACKET_HEADER_LEN, big, sizeof big) != 0);
+            CHECK_OK(gamecrypt_session_open(c, in_place, len, big_out, sizeof big_out, &out_len));
             CHECK(out_len == sizeof big && memcmp(big, big_out, sizeof big) == 0);
 
             gamecrypt_session_free(c);

@@ -1,4 +1,8 @@
-//! Helpers shared by the session integration tests.
+//! Helpers shared by the session tests: the one place where test session pairs are made.
+//!
+//! Used by the integration tests (`mod session_support;`), by the crate's unit tests (through
+//! `#[path]` in `src/lib.rs`, with `extern crate self as gamecrypt`) and by the benchmarks
+//! (through `#[path]`), so that there is one definition of a session pair.
 #![allow(dead_code)]
 
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
@@ -47,6 +51,29 @@ pub fn pair(kt: KeyType, mode: Mode) -> (Session, Session, SigningKey) {
     let c = Session::new_client(pinned(&key), mode).unwrap();
     let s = Session::new_server(server_config(&key), mode);
     (c, s, key)
+}
+
+/// An established pair (pinned key, `mode`) negotiating exactly `suite`, which both sides
+/// are configured with; checked on both sides.
+pub fn established_suite(suite: Suite, mode: Mode) -> (Session, Session) {
+    let key = SigningKey::generate(suite.key_type()).unwrap();
+    let scfg = ServerConfig::builder(key.clone())
+        .unwrap()
+        .suites(&[suite])
+        .unwrap()
+        .build();
+    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .unwrap()
+        .suites(&[suite])
+        .unwrap()
+        .build()
+        .unwrap();
+    let c = Session::new_client(ccfg, mode).unwrap();
+    let s = Session::new_server(scfg, mode);
+    handshake(&c, &s);
+    assert_eq!(c.suite().unwrap(), suite);
+    assert_eq!(s.suite().unwrap(), suite);
+    (c, s)
 }
 
 /// The three handshake messages of a completed handshake.

@@ -1,44 +1,27 @@
-//! C ABI tests of key update, usage limits and close that need crate internals (lowered
-//! usage limits): the exports are called on sessions built with the Rust API.
+//! C ABI tests of key update, usage limits and close that need a test hook (lowered usage
+//! limits, `Session::set_limits_for_test`, in `testing` builds): the exports are called on
+//! sessions built with the Rust API. Also: every call, Rust and C, on a closed or failed
+//! session.
 
-use crate::error::Error;
-use crate::ffi::gamecrypt_result as R;
-use crate::ffi::session as ffi;
-use crate::keys::{KeyType, SigningKey};
-use crate::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};
+mod session_support;
+
+use gamecrypt::error::Error;
+use gamecrypt::ffi::gamecrypt_result as R;
+use gamecrypt::ffi::session as ffi;
+use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::{Mode, ServerConfig, Session, State, Suite};
 
 fn raw(s: &Session) -> *const ffi::gamecrypt_session {
     (s as *const Session).cast()
 }
 
 /// An established pair negotiating exactly `suite`.
-fn pair(suite: Suite) -> (Session, Session) {
-    let key = SigningKey::generate(suite.key_type()).unwrap();
-    let scfg = ServerConfig::builder(key.clone())
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build();
-    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build()
-        .unwrap();
-    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-    let s = Session::new_server(scfg, Mode::Datagram);
-    let mut buf = vec![0u8; 4096];
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    let n = s.write_handshake(&mut buf).unwrap();
-    c.read_handshake(&buf[..n]).unwrap();
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    (c, s)
+fn pair(suite: Suite, mode: Mode) -> (Session, Session) {
+    session_support::established_suite(suite, mode)
 }
 
 /// Every session export on a dead session returns the code of `expected`.
-pub(crate) fn assert_every_export_returns(sess: &Session, expected: Error) {
+fn assert_every_export_returns(sess: &Session, expected: Error) {
     let mut buf = vec![0u8; 4096];
     let raw = raw(sess);
     let code = R::from(expected);
@@ -85,7 +68,10 @@ pub(crate) fn assert_every_export_returns(sess: &Session, expected: Error) {
 
 #[test]
 fn c_abi_key_update_generation_and_automatic_update() {
-    let (c, s) = pair(Suite::X25519MlKem768EcdsaP256Aes256GcmSha256);
+    let (c, s) = pair(
+        Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
+        Mode::Datagram,
+    );
     let (cr, sr) = (raw(&c), raw(&s));
     let mut g = 99u64;
     let mut buf = [0u8; 128];
@@ -177,4 +163,61 @@ fn c_abi_update_before_established_is_wrong_state() {
     }
     assert_eq!(s.update_keys(), Err(Error::WrongState));
     assert_eq!(s.state(), State::NeedRead);
+}
+
+const SUITES: [Suite; 4] = [
+    Suite::P256EcdsaAes256GcmSha256,
+    Suite::X25519Ed25519ChaCha20Poly1305Sha256,
+    Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+    Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
+];
+
+use session_support::{open, seal};
+
+/// Every call on a dead session returns `expected`.
+fn assert_every_call_returns(sess: &Session, expected: Error) {
+    let mut buf = vec![0u8; 4096];
+    assert_eq!(sess.write_handshake(&mut buf), Err(expected));
+    assert_eq!(sess.read_handshake(&[0x01; 1200]), Err(expected));
+    assert_eq!(sess.read_handshake(&[0x03; 24]), Err(expected));
+    assert_eq!(sess.pending_handshake_len(), Err(expected));
+    assert_eq!(sess.seal(b"x", &mut buf), Err(expected));
+    assert_eq!(sess.open(&[0x40; 40], &mut buf), Err(expected));
+    assert_eq!(sess.close(&mut buf), Err(expected));
+    assert_eq!(sess.update_keys(), Err(expected));
+    assert_eq!(sess.key_generation(), Err(expected));
+    assert_eq!(sess.suite(), Err(expected));
+    assert_eq!(sess.server_public_key().map(|_| ()), Err(expected));
+    assert_eq!(sess.packets_sent(), 0, "keys erased");
+    assert_every_export_returns(sess, expected);
+}
+
+#[test]
+fn every_call_after_close_or_failure() {
+    for suite in SUITES {
+        // Local close after an update.
+        let (c, s) = pair(suite, Mode::Datagram);
+        assert_eq!(open(&c, &seal(&s, b"x")).unwrap(), b"x");
+        c.update_keys().unwrap();
+        let mut close = [0u8; 24];
+        c.close(&mut close).unwrap();
+        assert_every_call_returns(&c, Error::SessionClosed);
+        // Closed by the peer.
+        let mut out = [0u8; 8];
+        assert_eq!(s.open(&close, &mut out), Err(Error::PeerClosed));
+        assert_every_call_returns(&s, Error::SessionClosed);
+        // Failed: stream mode bad packet; datagram mode integrity limit.
+        let (c, s) = pair(suite, Mode::Stream);
+        let mut p = seal(&c, b"x");
+        p[0] ^= 1;
+        assert_eq!(open(&s, &p), Err(Error::PacketAuthFailed));
+        assert_every_call_returns(&s, Error::SessionFailed);
+        let (c, s) = pair(suite, Mode::Datagram);
+        s.set_limits_for_test(None, 1);
+        let mut p = seal(&c, b"x");
+        p[20] ^= 1;
+        assert_eq!(open(&s, &p), Err(Error::IntegrityLimitReached));
+        assert_every_call_returns(&s, Error::SessionFailed);
+        drop(c);
+    }
 }
