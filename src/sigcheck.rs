@@ -111,6 +111,12 @@ const P384_N: [u8; 48] = [
     0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
 ];
 
+/// The order n of P-256 (big-endian), for the test vectors.
+#[cfg(test)]
+pub(crate) fn p256_order() -> [u8; 32] {
+    P256_N
+}
+
 /// The curve order for a scalar length (32: P-256, 48: P-384).
 fn order(len: usize) -> Option<&'static [u8]> {
     match len {
