@@ -35,11 +35,13 @@
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::{agreement, digest, hkdf, kem, rand, signature};
+use gamecrypt::ffi::client_config::*;
 use gamecrypt::ffi::gamecrypt_result;
 use gamecrypt::ffi::keys::{
     gamecrypt_public_key_free, gamecrypt_public_key_from_spki_der, gamecrypt_signing_key_free,
     gamecrypt_signing_key_from_der,
 };
+use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};

@@ -39,6 +39,261 @@
 #define GAMECRYPT_MUST_USE
 #endif
 
+/**
+ * The result of every fallible gamecrypt function.
+ *
+ * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
+ * is 0; every error has the same number as in the Rust `gamecrypt::Error`.
+ * `gamecrypt_result_str()` gives a static message for any value.
+ */
+typedef enum {
+  /**
+   * Success.
+   */
+  GAMECRYPT_RESULT_OK = 0,
+  /**
+   * A required pointer was NULL (a NULL buffer is only allowed with length 0).
+   */
+  GAMECRYPT_RESULT_NULL_ARGUMENT = 1,
+  /**
+   * An argument has a value that is never valid (an unknown enum value, a zero count...).
+   */
+  GAMECRYPT_RESULT_INVALID_ARGUMENT = 2,
+  /**
+   * The output buffer is too small; the needed length was reported.
+   */
+  GAMECRYPT_RESULT_BUFFER_TOO_SMALL = 3,
+  /**
+   * A bug inside gamecrypt was caught at the C boundary. Please report it.
+   */
+  GAMECRYPT_RESULT_PANIC = 4,
+  /**
+   * The underlying crypto library failed unexpectedly.
+   */
+  GAMECRYPT_RESULT_INTERNAL = 5,
+  /**
+   * The algorithm is not supported for this operation.
+   */
+  GAMECRYPT_RESULT_UNSUPPORTED_ALGORITHM = 6,
+  /**
+   * The operating system's random number generator failed.
+   */
+  GAMECRYPT_RESULT_RANDOM_FAILED = 7,
+  /**
+   * A length is outside what the operation accepts.
+   */
+  GAMECRYPT_RESULT_INVALID_LENGTH = 8,
+  /**
+   * The key bytes could not be parsed (bad DER, bad point, wrong length).
+   */
+  GAMECRYPT_RESULT_KEY_MALFORMED = 100,
+  /**
+   * The text is not valid PEM, or has no block with a label this call accepts.
+   */
+  GAMECRYPT_RESULT_PEM_MALFORMED = 101,
+  /**
+   * The key is of another type than the operation needs.
+   */
+  GAMECRYPT_RESULT_WRONG_KEY_TYPE = 102,
+  /**
+   * The signature does not verify with this key and message.
+   */
+  GAMECRYPT_RESULT_SIGNATURE_INVALID = 103,
+  /**
+   * The key parsed but is unacceptable (too small, inconsistent, encrypted PEM...).
+   */
+  GAMECRYPT_RESULT_KEY_REJECTED = 104,
+  /**
+   * This key type cannot be written in the requested format.
+   */
+  GAMECRYPT_RESULT_UNSUPPORTED_FORMAT = 105,
+  /**
+   * The sealed data did not authenticate: wrong key or password, wrong associated data, or tampered data.
+   */
+  GAMECRYPT_RESULT_OPEN_FAILED = 200,
+  /**
+   * The sealed box is truncated or its header is not a gamecrypt box header.
+   */
+  GAMECRYPT_RESULT_BOX_MALFORMED = 201,
+  /**
+   * The sealed box was made by a newer format version or with an unknown algorithm.
+   */
+  GAMECRYPT_RESULT_BOX_UNSUPPORTED = 202,
+  /**
+   * The streaming context was already finished and cannot be used again.
+   */
+  GAMECRYPT_RESULT_CONTEXT_FINISHED = 203,
+  /**
+   * The MAC (HMAC tag) does not match the key and data.
+   */
+  GAMECRYPT_RESULT_MAC_INVALID = 204,
+  /**
+   * The sealed box was made for another kind of key: another AEAD algorithm (a
+   * ChaCha20-Poly1305 box given to an AES-256-GCM key, or the reverse), or a password box
+   * given to a key (or the reverse).
+   */
+  GAMECRYPT_RESULT_BOX_KEY_MISMATCH = 205,
+  /**
+   * This call is not allowed in the session's current state (a step out of order).
+   */
+  GAMECRYPT_RESULT_WRONG_STATE = 300,
+  /**
+   * A handshake message is malformed (bad length, bad field, unknown type).
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_MALFORMED = 301,
+  /**
+   * The peer speaks a protocol version we do not support.
+   */
+  GAMECRYPT_RESULT_UNSUPPORTED_VERSION = 302,
+  /**
+   * Client and server have no cipher suite in common.
+   */
+  GAMECRYPT_RESULT_NO_COMMON_SUITE = 303,
+  /**
+   * The server chose a suite that the client did not offer, or a downgrade was detected.
+   */
+  GAMECRYPT_RESULT_DOWNGRADE_DETECTED = 304,
+  /**
+   * The server's handshake signature does not verify.
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_SIGNATURE_INVALID = 305,
+  /**
+   * The server's key does not match the pinned public key.
+   */
+  GAMECRYPT_RESULT_PINNED_KEY_MISMATCH = 306,
+  /**
+   * The server's key does not match the pinned fingerprint.
+   */
+  GAMECRYPT_RESULT_FINGERPRINT_MISMATCH = 307,
+  /**
+   * The server certificate has expired.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_EXPIRED = 308,
+  /**
+   * The server certificate is not valid yet.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_NOT_YET_VALID = 309,
+  /**
+   * The server certificate names another server.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_WRONG_NAME = 310,
+  /**
+   * The server certificate is not signed by the trusted root key.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_SIGNATURE_INVALID = 311,
+  /**
+   * The server certificate is malformed.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_MALFORMED = 312,
+  /**
+   * The session failed earlier and can no longer be used.
+   */
+  GAMECRYPT_RESULT_SESSION_FAILED = 313,
+  /**
+   * The session was closed and can no longer be used.
+   */
+  GAMECRYPT_RESULT_SESSION_CLOSED = 314,
+  /**
+   * A packet did not authenticate (forged, corrupted, or sealed with other keys).
+   */
+  GAMECRYPT_RESULT_PACKET_AUTH_FAILED = 320,
+  /**
+   * A packet with this number was already opened (replay or duplicate).
+   */
+  GAMECRYPT_RESULT_PACKET_REPLAYED = 321,
+  /**
+   * A packet is older than the anti-replay window.
+   */
+  GAMECRYPT_RESULT_PACKET_TOO_OLD = 322,
+  /**
+   * A packet is malformed (too short, bad header).
+   */
+  GAMECRYPT_RESULT_PACKET_MALFORMED = 323,
+  /**
+   * In stream mode a packet arrived out of order or a packet is missing.
+   */
+  GAMECRYPT_RESULT_PACKET_OUT_OF_ORDER = 324,
+  /**
+   * The packet-number space of this key is used up; a new session is needed.
+   */
+  GAMECRYPT_RESULT_KEY_EXHAUSTED = 325,
+  /**
+   * The server certificate is required by the trust settings but the server sent none.
+   */
+  GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
+  /**
+   * A key update is not allowed yet: no packet from the peer has authenticated under the
+   * current keys (a previous update is not confirmed). Also returned by seal when the
+   * current key reached its usage limit and cannot be updated yet. Nothing changed; try
+   * again after a packet from the peer was opened.
+   */
+  GAMECRYPT_RESULT_KEY_UPDATE_BLOCKED = 400,
+  /**
+   * Too many received packets failed to authenticate (AEAD integrity limit); the session
+   * was ended.
+   */
+  GAMECRYPT_RESULT_INTEGRITY_LIMIT_REACHED = 401,
+  /**
+   * The peer closed the session with an authenticated close packet.
+   */
+  GAMECRYPT_RESULT_PEER_CLOSED = 402,
+  /**
+   * The server requires a client signature (client authentication) and none was given.
+   */
+  GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED = 450,
+  /**
+   * The client's authentication (its public key or its signature) is invalid.
+   */
+  GAMECRYPT_RESULT_CLIENT_AUTH_INVALID = 451,
+  /**
+   * The server requires a client token (login ticket) and none was given.
+   */
+  GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED = 452,
+  /**
+   * The server application rejected the session after reading the client's credentials.
+   */
+  GAMECRYPT_RESULT_SESSION_REJECTED = 453,
+  /**
+   * The ClientHello carries no valid retry cookie for this client address.
+   */
+  GAMECRYPT_RESULT_RETRY_COOKIE_INVALID = 454,
+  /**
+   * The peer id is not a peer of this endpoint: it never was, or the peer ended.
+   */
+  GAMECRYPT_RESULT_UNKNOWN_PEER = 500,
+  /**
+   * The time passed is earlier than the time of an earlier call; nothing changed.
+   */
+  GAMECRYPT_RESULT_TIME_WENT_BACKWARDS = 501,
+  /**
+   * The peer is not connected yet (handshake in progress or waiting for accept).
+   */
+  GAMECRYPT_RESULT_PEER_NOT_CONNECTED = 502,
+  /**
+   * A queue of the endpoint is full: take its datagrams or events first.
+   */
+  GAMECRYPT_RESULT_QUEUE_FULL = 503,
+  /**
+   * The endpoint holds as many peers as its settings allow.
+   */
+  GAMECRYPT_RESULT_PEER_LIMIT = 504,
+  /**
+   * A client call on a server endpoint or the reverse.
+   */
+  GAMECRYPT_RESULT_WRONG_ROLE = 505,
+  /**
+   * The endpoint already has a peer with this address.
+   */
+  GAMECRYPT_RESULT_ADDRESS_IN_USE = 506,
+  /**
+   * Nothing authenticated arrived from the connected peer within the idle timeout.
+   */
+  GAMECRYPT_RESULT_IDLE_TIMEOUT = 507,
+  /**
+   * The handshake did not complete within the handshake timeout.
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_TIMEOUT = 508,
+} gamecrypt_result;
 
 /**
  * AEAD key length in bytes (both algorithms).
@@ -79,6 +334,16 @@
  * cannot make the game spin).
  */
 #define GAMECRYPT_PASSWORD_BOX_MAX_ITERATIONS 10000000
+
+/**
+ * The largest server certificate.
+ */
+#define GAMECRYPT_CERTIFICATE_MAX_LEN 414
+
+/**
+ * Longest client token.
+ */
+#define GAMECRYPT_CLIENT_TOKEN_MAX_LEN 1024
 
 /**
  * `gamecrypt_endpoint_next_deadline()` when no timer runs.
@@ -183,6 +448,32 @@
 #define GAMECRYPT_PBKDF2_RECOMMENDED_ITERATIONS 600000
 
 /**
+ * First byte of a Retry message (server to client, stateless).
+ */
+#define GAMECRYPT_SESSION_MESSAGE_RETRY 4
+
+/**
+ * Length of the Retry messages gamecrypt servers send (a buffer of this size always
+ * suffices for gamecrypt_server_config_check_client_hello()).
+ */
+#define GAMECRYPT_RETRY_LEN 76
+
+/**
+ * Length of a retry secret.
+ */
+#define GAMECRYPT_RETRY_SECRET_LEN 32
+
+/**
+ * Longest client address accepted by the retry functions (opaque bytes, e.g. a sockaddr).
+ */
+#define GAMECRYPT_CLIENT_ADDRESS_MAX_LEN 128
+
+/**
+ * Default retry time slot in seconds (a cookie lives one to two slots).
+ */
+#define GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS 10
+
+/**
  * Header of a sealed packet: 1 type byte + 56-bit big-endian packet number.
  */
 #define GAMECRYPT_PACKET_HEADER_LEN 8
@@ -211,6 +502,16 @@
  * First byte of an authenticated close packet.
  */
 #define GAMECRYPT_PACKET_TYPE_CLOSE 66
+
+/**
+ * First byte of an application data packet under key phase 1 (odd key generations).
+ */
+#define GAMECRYPT_PACKET_TYPE_DATA_PHASE1 65
+
+/**
+ * First byte of an authenticated close packet under key phase 1 (odd key generations).
+ */
+#define GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1 67
 
 /**
  * First byte of a ClientHello.
@@ -242,267 +543,6 @@
  * Length of a pinned fingerprint (SHA-256 of the server key's SubjectPublicKeyInfo DER).
  */
 #define GAMECRYPT_SESSION_FINGERPRINT_LEN 32
-
-/**
- * The largest server certificate.
- */
-#define GAMECRYPT_CERTIFICATE_MAX_LEN 414
-
-/**
- * First byte of an application data packet under key phase 1 (odd key generations).
- */
-#define GAMECRYPT_PACKET_TYPE_DATA_PHASE1 65
-
-/**
- * First byte of an authenticated close packet under key phase 1 (odd key generations).
- */
-#define GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1 67
-
-/**
- * First byte of a Retry message (server to client, stateless).
- */
-#define GAMECRYPT_SESSION_MESSAGE_RETRY 4
-
-/**
- * Length of the Retry messages gamecrypt servers send (a buffer of this size always
- * suffices for gamecrypt_server_config_check_client_hello()).
- */
-#define GAMECRYPT_RETRY_LEN 76
-
-/**
- * Length of a retry secret.
- */
-#define GAMECRYPT_RETRY_SECRET_LEN 32
-
-/**
- * Longest client address accepted by the retry functions (opaque bytes, e.g. a sockaddr).
- */
-#define GAMECRYPT_CLIENT_ADDRESS_MAX_LEN 128
-
-/**
- * Longest client token.
- */
-#define GAMECRYPT_CLIENT_TOKEN_MAX_LEN 1024
-
-/**
- * Default retry time slot in seconds (a cookie lives one to two slots).
- */
-#define GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS 10
-
-/**
- * The result of every fallible gamecrypt function.
- *
- * Values are explicit and never reused (a retired code stays reserved). `GAMECRYPT_RESULT_OK`
- * is 0; every error has the same number as in the Rust `gamecrypt::Error`.
- * `gamecrypt_result_str()` gives a static message for any value.
- */
-typedef enum {
-  /**
-   * Success.
-   */
-  GAMECRYPT_RESULT_OK = 0,
-  /**
-   * A required pointer was NULL (a NULL buffer is only allowed with length 0).
-   */
-  GAMECRYPT_RESULT_NULL_ARGUMENT = 1,
-  /**
-   * An argument has a value that is never valid.
-   */
-  GAMECRYPT_RESULT_INVALID_ARGUMENT = 2,
-  /**
-   * The output buffer is too small; the needed length was written to `*out_len`.
-   */
-  GAMECRYPT_RESULT_BUFFER_TOO_SMALL = 3,
-  /**
-   * An internal bug was caught at the C boundary.
-   */
-  GAMECRYPT_RESULT_PANIC = 4,
-  /**
-   * The underlying crypto library failed unexpectedly.
-   */
-  GAMECRYPT_RESULT_INTERNAL = 5,
-  /**
-   * The algorithm is not supported for this operation.
-   */
-  GAMECRYPT_RESULT_UNSUPPORTED_ALGORITHM = 6,
-  /**
-   * The system random number generator failed.
-   */
-  GAMECRYPT_RESULT_RANDOM_FAILED = 7,
-  /**
-   * A length is outside the range this operation accepts.
-   */
-  GAMECRYPT_RESULT_INVALID_LENGTH = 8,
-  /**
-   * The key could not be parsed.
-   */
-  GAMECRYPT_RESULT_KEY_MALFORMED = 100,
-  /**
-   * The text is not valid PEM or has no block with an accepted label.
-   */
-  GAMECRYPT_RESULT_PEM_MALFORMED = 101,
-  /**
-   * The key is of the wrong type for this operation.
-   */
-  GAMECRYPT_RESULT_WRONG_KEY_TYPE = 102,
-  /**
-   * The signature does not verify.
-   */
-  GAMECRYPT_RESULT_SIGNATURE_INVALID = 103,
-  /**
-   * The key is not acceptable (too small, inconsistent or encrypted).
-   */
-  GAMECRYPT_RESULT_KEY_REJECTED = 104,
-  /**
-   * This key type cannot be written in the requested format.
-   */
-  GAMECRYPT_RESULT_UNSUPPORTED_FORMAT = 105,
-  /**
-   * The data did not authenticate (wrong key or password, wrong associated data, tampering).
-   */
-  GAMECRYPT_RESULT_OPEN_FAILED = 200,
-  /**
-   * The sealed box is truncated or is not a gamecrypt box.
-   */
-  GAMECRYPT_RESULT_BOX_MALFORMED = 201,
-  /**
-   * The sealed box uses an unknown version or algorithm.
-   */
-  GAMECRYPT_RESULT_BOX_UNSUPPORTED = 202,
-  /**
-   * The streaming context was already finished.
-   */
-  GAMECRYPT_RESULT_CONTEXT_FINISHED = 203,
-  /**
-   * The MAC (HMAC tag) does not match the key and data.
-   */
-  GAMECRYPT_RESULT_MAC_INVALID = 204,
-  /**
-   * The sealed box was made for another algorithm or kind of key (key or password).
-   */
-  GAMECRYPT_RESULT_BOX_KEY_MISMATCH = 205,
-  /**
-   * This call is not allowed in the session's current state.
-   */
-  GAMECRYPT_RESULT_WRONG_STATE = 300,
-  /**
-   * A handshake message is malformed.
-   */
-  GAMECRYPT_RESULT_HANDSHAKE_MALFORMED = 301,
-  /**
-   * The peer uses an unsupported protocol version.
-   */
-  GAMECRYPT_RESULT_UNSUPPORTED_VERSION = 302,
-  /**
-   * Client and server have no cipher suite in common.
-   */
-  GAMECRYPT_RESULT_NO_COMMON_SUITE = 303,
-  /**
-   * The handshake was downgraded.
-   */
-  GAMECRYPT_RESULT_DOWNGRADE_DETECTED = 304,
-  /**
-   * The server's handshake signature does not verify.
-   */
-  GAMECRYPT_RESULT_HANDSHAKE_SIGNATURE_INVALID = 305,
-  /**
-   * The server's key does not match the pinned public key.
-   */
-  GAMECRYPT_RESULT_PINNED_KEY_MISMATCH = 306,
-  /**
-   * The server's key does not match the pinned fingerprint.
-   */
-  GAMECRYPT_RESULT_FINGERPRINT_MISMATCH = 307,
-  /**
-   * The server certificate has expired.
-   */
-  GAMECRYPT_RESULT_CERTIFICATE_EXPIRED = 308,
-  /**
-   * The server certificate is not valid yet.
-   */
-  GAMECRYPT_RESULT_CERTIFICATE_NOT_YET_VALID = 309,
-  /**
-   * The server certificate is for another server name.
-   */
-  GAMECRYPT_RESULT_CERTIFICATE_WRONG_NAME = 310,
-  /**
-   * The server certificate is not signed by the trusted root key.
-   */
-  GAMECRYPT_RESULT_CERTIFICATE_SIGNATURE_INVALID = 311,
-  /**
-   * The server certificate is malformed.
-   */
-  GAMECRYPT_RESULT_CERTIFICATE_MALFORMED = 312,
-  /**
-   * The session failed earlier and can no longer be used.
-   */
-  GAMECRYPT_RESULT_SESSION_FAILED = 313,
-  /**
-   * The session is closed.
-   */
-  GAMECRYPT_RESULT_SESSION_CLOSED = 314,
-  /**
-   * The packet did not authenticate. The session goes on (datagram mode).
-   */
-  GAMECRYPT_RESULT_PACKET_AUTH_FAILED = 320,
-  /**
-   * The packet was already received. The session goes on (datagram mode).
-   */
-  GAMECRYPT_RESULT_PACKET_REPLAYED = 321,
-  /**
-   * The packet is older than the anti-replay window. The session goes on (datagram mode).
-   */
-  GAMECRYPT_RESULT_PACKET_TOO_OLD = 322,
-  /**
-   * The packet is malformed. The session goes on (datagram mode).
-   */
-  GAMECRYPT_RESULT_PACKET_MALFORMED = 323,
-  /**
-   * Stream mode: the packet arrived out of order or one is missing.
-   */
-  GAMECRYPT_RESULT_PACKET_OUT_OF_ORDER = 324,
-  /**
-   * The packet numbers of this session are used up.
-   */
-  GAMECRYPT_RESULT_KEY_EXHAUSTED = 325,
-  /**
-   * The server sent no certificate but the client requires one.
-   */
-  GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
-  /**
-   * A key update is not possible yet (no packet from the peer opened under the current
-   * keys); nothing changed.
-   */
-  GAMECRYPT_RESULT_KEY_UPDATE_BLOCKED = 400,
-  /**
-   * Too many packets failed to authenticate; the session was ended.
-   */
-  GAMECRYPT_RESULT_INTEGRITY_LIMIT_REACHED = 401,
-  /**
-   * The peer closed the session (authenticated close packet); the session is now closed.
-   */
-  GAMECRYPT_RESULT_PEER_CLOSED = 402,
-  /**
-   * The server requires client authentication (a client signing key) and none was given.
-   */
-  GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED = 450,
-  /**
-   * The client's public key or signature is invalid.
-   */
-  GAMECRYPT_RESULT_CLIENT_AUTH_INVALID = 451,
-  /**
-   * The server requires a client token and none was given.
-   */
-  GAMECRYPT_RESULT_CLIENT_TOKEN_REQUIRED = 452,
-  /**
-   * The server application rejected the session.
-   */
-  GAMECRYPT_RESULT_SESSION_REJECTED = 453,
-  /**
-   * The ClientHello carries no valid retry cookie for this client address.
-   */
-  GAMECRYPT_RESULT_RETRY_COOKIE_INVALID = 454,
-} gamecrypt_result;
 
 /**
  * A symmetric key for sealed boxes and raw AEAD (AES-256-GCM or ChaCha20-Poly1305).
@@ -628,6 +668,17 @@ typedef struct gamecrypt_signing_key gamecrypt_signing_key;
 typedef uint32_t gamecrypt_aead;
 
 /**
+ * A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
+ */
+typedef uint32_t gamecrypt_suite;
+
+/**
+ * Returns the current time in unix seconds for certificate checks. Called from whichever
+ * thread reads the ServerHello, so it must be thread-safe.
+ */
+typedef uint64_t (*gamecrypt_clock_fn)(void *ctx);
+
+/**
  * A peer of an endpoint: never 0; never reused by the same endpoint.
  */
 typedef uint64_t gamecrypt_peer_id;
@@ -641,11 +692,6 @@ typedef uint32_t gamecrypt_endpoint_event_kind;
  * Why a peer ended (one of `GAMECRYPT_ENDPOINT_CLOSE_*`; 0 in other events).
  */
 typedef uint32_t gamecrypt_endpoint_close_reason;
-
-/**
- * A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
- */
-typedef uint32_t gamecrypt_suite;
 
 /**
  * One event, filled by gamecrypt_endpoint_poll_event(). Fields that do not apply to the
@@ -670,7 +716,8 @@ typedef struct {
   gamecrypt_suite suite;
   /**
    * CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
-   * PEER_CLOSED; LOCAL: SESSION_CLOSED; REJECTED: SESSION_REJECTED or PEER_CLOSED).
+   * PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL:
+   * SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
    */
   gamecrypt_result code;
   /**
@@ -767,10 +814,15 @@ typedef uint32_t gamecrypt_signature_format;
 typedef uint32_t gamecrypt_hash;
 
 /**
- * Returns the current time in unix seconds for certificate checks. Called from whichever
- * thread reads the ServerHello, so it must be thread-safe.
+ * Whether a server asks for a client credential (one of `GAMECRYPT_CLIENT_AUTH_*`).
  */
-typedef uint64_t (*gamecrypt_clock_fn)(void *ctx);
+typedef uint32_t gamecrypt_client_auth_mode;
+
+/**
+ * What to do with a datagram checked by gamecrypt_server_config_check_client_hello() (one
+ * of `GAMECRYPT_RETRY_ACTION_*`).
+ */
+typedef uint32_t gamecrypt_retry_action;
 
 /**
  * How the transport delivers packets (one of `GAMECRYPT_SESSION_MODE_*`).
@@ -781,17 +833,6 @@ typedef uint32_t gamecrypt_session_mode;
  * Where a session is (one of `GAMECRYPT_SESSION_STATE_*`).
  */
 typedef uint32_t gamecrypt_session_state;
-
-/**
- * Whether a server asks for a client credential (one of `GAMECRYPT_CLIENT_AUTH_*`).
- */
-typedef uint32_t gamecrypt_client_auth_mode;
-
-/**
- * What to do with a datagram checked by gamecrypt_server_config_check_client_hello() (one
- * of `GAMECRYPT_RETRY_ACTION_*`).
- */
-typedef uint32_t gamecrypt_retry_action;
 
 /**
  * AES-256-GCM: the recommended default (hardware-accelerated on desktop, console and most
@@ -939,6 +980,37 @@ typedef uint32_t gamecrypt_retry_action;
 #define GAMECRYPT_HASH_SHA512 3
 
 /**
+ * Not asked (the default; protocol v1 behaviour when both credentials are NONE).
+ */
+#define GAMECRYPT_CLIENT_AUTH_NONE 0
+
+/**
+ * Asked; a client that has it sends it, a client without it may still connect.
+ */
+#define GAMECRYPT_CLIENT_AUTH_OPTIONAL 1
+
+/**
+ * Required; a client without it fails the handshake.
+ */
+#define GAMECRYPT_CLIENT_AUTH_REQUIRED 2
+
+/**
+ * Create a session with gamecrypt_session_new_server_for_address() for this address and pass
+ * it the datagram with gamecrypt_session_read_handshake().
+ */
+#define GAMECRYPT_RETRY_ACTION_ACCEPT 1
+
+/**
+ * Send the `*out_len` bytes written to `out_retry` back to the address, create nothing.
+ */
+#define GAMECRYPT_RETRY_ACTION_SEND_RETRY 2
+
+/**
+ * Ignore the datagram.
+ */
+#define GAMECRYPT_RETRY_ACTION_DROP 3
+
+/**
  * ECDH P-256 + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM (the default; identity key ECDSA P-256).
  */
 #define GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256 1
@@ -947,6 +1019,18 @@ typedef uint32_t gamecrypt_retry_action;
  * X25519 + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305 (identity key Ed25519).
  */
 #define GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256 2
+
+/**
+ * Hybrid X25519 + ML-KEM-768 (post-quantum) + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305
+ * (identity key Ed25519). Offered first by default (docs/PROTOCOL.md section 20).
+ */
+#define GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256 3
+
+/**
+ * Hybrid X25519 + ML-KEM-768 (post-quantum) + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM
+ * (identity key ECDSA P-256). Offered second by default.
+ */
+#define GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256 4
 
 /**
  * Packets may be lost, reordered or duplicated (UDP...): a replay window drops bad packets
@@ -990,55 +1074,12 @@ typedef uint32_t gamecrypt_retry_action;
 #define GAMECRYPT_SESSION_STATE_CLOSED 5
 
 /**
- * Hybrid X25519 + ML-KEM-768 (post-quantum) + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305
- * (identity key Ed25519). Offered first by default (docs/PROTOCOL.md section 20).
- */
-#define GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256 3
-
-/**
- * Hybrid X25519 + ML-KEM-768 (post-quantum) + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM
- * (identity key ECDSA P-256). Offered second by default.
- */
-#define GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256 4
-
-/**
- * Not asked (the default; protocol v1 behaviour when both credentials are NONE).
- */
-#define GAMECRYPT_CLIENT_AUTH_NONE 0
-
-/**
- * Asked; a client that has it sends it, a client without it may still connect.
- */
-#define GAMECRYPT_CLIENT_AUTH_OPTIONAL 1
-
-/**
- * Required; a client without it fails the handshake.
- */
-#define GAMECRYPT_CLIENT_AUTH_REQUIRED 2
-
-/**
  * Server with client authentication: the ClientFinished was verified. Read the client's
  * credentials (gamecrypt_session_client_public_key(), gamecrypt_session_client_token()), then
  * call gamecrypt_session_accept() or gamecrypt_session_reject(). Nothing is sealed or opened
  * before the accept.
  */
 #define GAMECRYPT_SESSION_STATE_NEED_ACCEPT 6
-
-/**
- * Create a session with gamecrypt_session_new_server_for_address() for this address and pass
- * it the datagram with gamecrypt_session_read_handshake().
- */
-#define GAMECRYPT_RETRY_ACTION_ACCEPT 1
-
-/**
- * Send the `*out_len` bytes written to `out_retry` back to the address, create nothing.
- */
-#define GAMECRYPT_RETRY_ACTION_SEND_RETRY 2
-
-/**
- * Ignore the datagram.
- */
-#define GAMECRYPT_RETRY_ACTION_DROP 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -1284,6 +1325,186 @@ gamecrypt_result gamecrypt_aead_key_seal_with_nonce_dangerous(const gamecrypt_ae
                                                               size_t *out_len);
 
 /**
+ * GAMECRYPT_CERTIFICATE_MAX_LEN as a function.
+ */
+size_t gamecrypt_certificate_max_len(void);
+
+/**
+ * Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
+ * (ECDSA P-256 or Ed25519) certifies the server key (ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
+ * UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
+ * function: run it where the root key lives (offline) and ship the bytes to the server.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
+ * not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_certificate_issue(const gamecrypt_signing_key *root,
+                                             const gamecrypt_public_key *server_key,
+                                             const char *server_name,
+                                             uint64_t not_before,
+                                             uint64_t not_after,
+                                             uint8_t *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
+
+/**
+ * Checks a certificate exactly as a root-trusting client does: layout, root signature,
+ * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
+ * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
+ * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
+ */
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
+                                              size_t certificate_len,
+                                              const gamecrypt_public_key *root_key,
+                                              const char *server_name,
+                                              uint64_t now);
+
+/**
+ * Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ */
+gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
+                                                size_t certificate_len,
+                                                uint64_t *out_not_before,
+                                                uint64_t *out_not_after);
+
+/**
+ * Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
+                                                   size_t certificate_len,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Reads the server key of a certificate into a new public key handle in `*out_key` (the
+ * caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
+ *
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ */
+gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
+                                                  size_t certificate_len,
+                                                  gamecrypt_public_key **out_key);
+
+/**
+ * Starts a client configuration that trusts exactly one server key (ECDSA P-256 or Ed25519;
+ * load it with the gamecrypt_public_key_* functions). Only suites that key can sign for are
+ * offered. The configuration keeps its own reference: `server_key` may be freed after this.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+ */
+gamecrypt_result gamecrypt_client_config_builder_new_pinned_key(const gamecrypt_public_key *server_key,
+                                                                gamecrypt_client_config_builder **out);
+
+/**
+ * Starts a client configuration that trusts the server key whose fingerprint (SHA-256 of
+ * its SubjectPublicKeyInfo DER, `GAMECRYPT_SESSION_FINGERPRINT_LEN` bytes) is given.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+ */
+gamecrypt_result gamecrypt_client_config_builder_new_pinned_fingerprint(const uint8_t *fingerprint,
+                                                                        size_t fingerprint_len,
+                                                                        gamecrypt_client_config_builder **out);
+
+/**
+ * Starts a client configuration that trusts any server presenting a valid certificate
+ * signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
+ * gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
+ * is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+ */
+gamecrypt_result gamecrypt_client_config_builder_new_root(const gamecrypt_public_key *root_key,
+                                                          gamecrypt_client_config_builder **out);
+
+/**
+ * Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
+ * Default: the two hybrid post-quantum suites, then the P-256 suite, then the X25519 suite.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
+ * error the builder is unchanged.
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_suites(gamecrypt_client_config_builder *builder,
+                                                            const gamecrypt_suite *suites,
+                                                            size_t count);
+
+/**
+ * Sets the name the server certificate must carry (NUL-terminated UTF-8, compared byte for
+ * byte). Only for root-trusting configurations.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (bad UTF-8, or the builder pins a key or
+ * fingerprint), INVALID_LENGTH (empty or longer than 255 bytes).
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_server_name(gamecrypt_client_config_builder *builder,
+                                                                 const char *server_name);
+
+/**
+ * Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
+ * for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
+ * any configuration built from this builder or any session using one exists. A NULL
+ * `clock` goes back to the system clock.
+ *
+ * Returns OK, NULL_ARGUMENT (builder).
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_clock(gamecrypt_client_config_builder *builder,
+                                                           gamecrypt_clock_fn clock,
+                                                           void *ctx);
+
+/**
+ * Creates an immutable configuration from the builder. The builder stays valid and must
+ * still be freed.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
+ * configured suites).
+ */
+gamecrypt_result gamecrypt_client_config_builder_build(const gamecrypt_client_config_builder *builder,
+                                                       gamecrypt_client_config **out);
+
+/**
+ * Frees a client configuration builder. NULL is ignored.
+ */
+void gamecrypt_client_config_builder_free(gamecrypt_client_config_builder *builder);
+
+/**
+ * Frees a client configuration. Sessions created from it stay usable. NULL is ignored.
+ */
+void gamecrypt_client_config_free(gamecrypt_client_config *config);
+
+/**
+ * Gives the client its own key (ECDSA P-256 or Ed25519) for servers that ask for client
+ * authentication: it signs the handshake transcript only when a server asks, and its public
+ * key travels encrypted. The configuration keeps its own reference: `client_key` may be
+ * freed after this call.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_client_key(gamecrypt_client_config_builder *builder,
+                                                                const gamecrypt_signing_key *client_key);
+
+/**
+ * Gives the client an opaque token (e.g. a login ticket from the game's backend,
+ * 1..=GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes, copied) that it sends encrypted, inside its
+ * ClientFinished, to servers that ask for one.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+ */
+gamecrypt_result gamecrypt_client_config_builder_set_token(gamecrypt_client_config_builder *builder,
+                                                           const uint8_t *token,
+                                                           size_t token_len);
+
+/**
+ * GAMECRYPT_CLIENT_TOKEN_MAX_LEN as a function.
+ */
+size_t gamecrypt_client_token_max_len(void);
+
+/**
  * Creates endpoint settings with the defaults of docs/ENDPOINT.md.
  *
  * Returns OK, NULL_ARGUMENT.
@@ -1422,9 +1643,9 @@ void gamecrypt_endpoint_free(gamecrypt_endpoint *endpoint);
  * datagrams). The ClientHello is queued (gamecrypt_endpoint_poll_transmit()); the peer
  * reports CONNECTED or CLOSED (HANDSHAKE_TIMEOUT, FAILED, REJECTED) later.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_STATE (server endpoint),
- * INVALID_ARGUMENT (a peer with this address exists, the peer limit is reached, or
- * `now_ms` is earlier than in an earlier call), RANDOM_FAILED.
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_ROLE (server endpoint),
+ * ADDRESS_IN_USE (a peer with this address exists), PEER_LIMIT, TIME_WENT_BACKWARDS (`now_ms`
+ * is earlier than in an earlier call), RANDOM_FAILED. Nothing changes on error.
  */
 gamecrypt_result gamecrypt_endpoint_connect(gamecrypt_endpoint *endpoint,
                                             uint64_t now_ms,
@@ -1437,7 +1658,7 @@ gamecrypt_result gamecrypt_endpoint_connect(gamecrypt_endpoint *endpoint,
  * belong to no peer, duplicates, replays and forgeries are dropped quietly (counted in the
  * stats) and return OK; so does a datagram that ends a peer (a CLOSED event follows).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), INVALID_ARGUMENT (`now_ms` earlier
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), TIME_WENT_BACKWARDS (`now_ms` earlier
  * than in an earlier call; nothing changes).
  */
 gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
@@ -1452,7 +1673,7 @@ gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
  * idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
  * earlier or more often is harmless).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`now_ms` went backwards; nothing changes).
+ * Returns OK, NULL_ARGUMENT, TIME_WENT_BACKWARDS (nothing changes).
  */
 gamecrypt_result gamecrypt_endpoint_handle_timeout(gamecrypt_endpoint *endpoint, uint64_t now_ms);
 
@@ -1503,10 +1724,10 @@ gamecrypt_result gamecrypt_endpoint_poll_event(gamecrypt_endpoint *endpoint,
  * Sends `data` (0..=max_data_len bytes) to a connected peer: sealed as one packet into the
  * transmit queue (gamecrypt_endpoint_poll_transmit()). Allocation-free.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), INVALID_ARGUMENT
- * (unknown peer, or `now_ms` went backwards), WRONG_STATE (the peer is not connected yet),
- * BUFFER_TOO_SMALL (the transmit queue is full: poll it), KEY_UPDATE_BLOCKED (try later),
- * or a fatal session error (the peer then reports CLOSED). Nothing changes on error.
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), UNKNOWN_PEER,
+ * TIME_WENT_BACKWARDS, PEER_NOT_CONNECTED (handshake in progress or waiting for accept),
+ * QUEUE_FULL (take the queued datagrams first), KEY_UPDATE_BLOCKED (try later), or a fatal
+ * session error (the peer then reports CLOSED). Nothing else changes on error.
  */
 gamecrypt_result gamecrypt_endpoint_send(gamecrypt_endpoint *endpoint,
                                          uint64_t now_ms,
@@ -1518,7 +1739,7 @@ gamecrypt_result gamecrypt_endpoint_send(gamecrypt_endpoint *endpoint,
  * Closes a peer: a connected one is sent close_copies copies of the authenticated close
  * packet; a handshake just ends. A CLOSED event (reason LOCAL) follows.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, or `now_ms` went backwards).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS.
  */
 gamecrypt_result gamecrypt_endpoint_close(gamecrypt_endpoint *endpoint,
                                           uint64_t now_ms,
@@ -1527,8 +1748,8 @@ gamecrypt_result gamecrypt_endpoint_close(gamecrypt_endpoint *endpoint,
 /**
  * Server, after CLIENT_CREDENTIALS: accepts the client; CONNECTED follows.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, `now_ms` went backwards),
- * WRONG_STATE (the peer is not waiting for accept or reject).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS, WRONG_STATE (the peer is not
+ * waiting for accept or reject).
  */
 gamecrypt_result gamecrypt_endpoint_accept(gamecrypt_endpoint *endpoint,
                                            uint64_t now_ms,
@@ -1547,7 +1768,7 @@ gamecrypt_result gamecrypt_endpoint_reject(gamecrypt_endpoint *endpoint,
 /**
  * Copies a peer's address into `out`.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_address(const gamecrypt_endpoint *endpoint,
                                                      gamecrypt_peer_id peer,
@@ -1558,7 +1779,7 @@ gamecrypt_result gamecrypt_endpoint_get_peer_address(const gamecrypt_endpoint *e
 /**
  * Writes where a peer is (`GAMECRYPT_ENDPOINT_PEER_*`) to `*out_state`.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_state(const gamecrypt_endpoint *endpoint,
                                                    gamecrypt_peer_id peer,
@@ -1567,7 +1788,7 @@ gamecrypt_result gamecrypt_endpoint_get_peer_state(const gamecrypt_endpoint *end
 /**
  * Writes the peer's negotiated suite (`GAMECRYPT_SUITE_*`) to `*out_suite`.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (not known yet).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (not known yet).
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_suite(const gamecrypt_endpoint *endpoint,
                                                    gamecrypt_peer_id peer,
@@ -1578,8 +1799,7 @@ gamecrypt_result gamecrypt_endpoint_get_peer_suite(const gamecrypt_endpoint *end
  * the server's key (WRONG_STATE before the ServerHello was verified); server: the client's
  * key with client authentication, else nothing (`*out_len` = 0).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE,
- * BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_fingerprint(const gamecrypt_endpoint *endpoint,
                                                          gamecrypt_peer_id peer,
@@ -1591,8 +1811,8 @@ gamecrypt_result gamecrypt_endpoint_get_peer_fingerprint(const gamecrypt_endpoin
  * Server with client authentication, from CLIENT_CREDENTIALS on: copies the client's token
  * into `out` (`*out_len` = 0 when it sent none).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (client
- * endpoint, no client authentication, or before the credentials), BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (client endpoint, no client
+ * authentication, or before the credentials), BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_client_token(const gamecrypt_endpoint *endpoint,
                                                           gamecrypt_peer_id peer,
@@ -2251,88 +2471,129 @@ void gamecrypt_server_config_builder_free(gamecrypt_server_config_builder *build
 void gamecrypt_server_config_free(gamecrypt_server_config *config);
 
 /**
- * Starts a client configuration that trusts exactly one server key (ECDSA P-256 or Ed25519;
- * load it with the gamecrypt_public_key_* functions). Only suites that key can sign for are
- * offered. The configuration keeps its own reference: `server_key` may be freed after this.
+ * Asks clients for a signature with their own key (`signature`) and/or an opaque token
+ * (`token`), each one of `GAMECRYPT_CLIENT_AUTH_*` (docs/PROTOCOL.md section 21). With any
+ * request, a server session stops in state NEED_ACCEPT after the ClientFinished until the
+ * application calls gamecrypt_session_accept() or gamecrypt_session_reject(). Default: NONE,
+ * NONE.
  *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode; the builder is unchanged).
  */
-gamecrypt_result gamecrypt_client_config_builder_new_pinned_key(const gamecrypt_public_key *server_key,
-                                                                gamecrypt_client_config_builder **out);
+gamecrypt_result gamecrypt_server_config_builder_set_client_auth(gamecrypt_server_config_builder *builder,
+                                                                 gamecrypt_client_auth_mode signature,
+                                                                 gamecrypt_client_auth_mode token);
 
 /**
- * Starts a client configuration that trusts the server key whose fingerprint (SHA-256 of
- * its SubjectPublicKeyInfo DER, `GAMECRYPT_SESSION_FINGERPRINT_LEN` bytes) is given.
+ * Turns on stateless retry cookies for UDP servers (docs/PROTOCOL.md section 22) with time
+ * slots of `period_secs` seconds (1..=3600; GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS is a good
+ * choice; 0 turns retry off). A cookie is valid in its slot and the next one. The first call
+ * draws a random secret; configurations built from this builder share it until one rotates.
+ * With retry on, check every datagram from an unknown address with
+ * gamecrypt_server_config_check_client_hello() and create sessions with
+ * gamecrypt_session_new_server_for_address().
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or above half the rotation
+ * interval), RANDOM_FAILED. On error the builder is unchanged.
  */
-gamecrypt_result gamecrypt_client_config_builder_new_pinned_fingerprint(const uint8_t *fingerprint,
-                                                                        size_t fingerprint_len,
-                                                                        gamecrypt_client_config_builder **out);
+gamecrypt_result gamecrypt_server_config_builder_set_retry(gamecrypt_server_config_builder *builder,
+                                                           uint64_t period_secs);
 
 /**
- * Starts a client configuration that trusts any server presenting a valid certificate
- * signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
- * gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
- * is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
+ * Rotates the retry secret automatically every `interval_secs` seconds (at least two
+ * periods; 0 = only by gamecrypt_server_config_rotate_retry_secret(), the default). Do not
+ * use it when several processes share a secret set with
+ * gamecrypt_server_config_builder_set_retry_secret().
  *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off, or the interval is shorter than
+ * two periods).
  */
-gamecrypt_result gamecrypt_client_config_builder_new_root(const gamecrypt_public_key *root_key,
-                                                          gamecrypt_client_config_builder **out);
+gamecrypt_result gamecrypt_server_config_builder_set_retry_rotation(gamecrypt_server_config_builder *builder,
+                                                                    uint64_t interval_secs);
 
 /**
- * Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
- * Default: the two hybrid post-quantum suites, then the P-256 suite, then the X25519 suite.
+ * Sets the initial retry secret (GAMECRYPT_RETRY_SECRET_LEN bytes, e.g. shared by the server
+ * processes behind one address). Retry must be on. The bytes are copied.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
- * error the builder is unchanged.
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
  */
-gamecrypt_result gamecrypt_client_config_builder_set_suites(gamecrypt_client_config_builder *builder,
-                                                            const gamecrypt_suite *suites,
-                                                            size_t count);
+gamecrypt_result gamecrypt_server_config_builder_set_retry_secret(gamecrypt_server_config_builder *builder,
+                                                                  const uint8_t *secret,
+                                                                  size_t secret_len);
 
 /**
- * Sets the name the server certificate must carry (NUL-terminated UTF-8, compared byte for
- * byte). Only for root-trusting configurations.
- *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (bad UTF-8, or the builder pins a key or
- * fingerprint), INVALID_LENGTH (empty or longer than 255 bytes).
- */
-gamecrypt_result gamecrypt_client_config_builder_set_server_name(gamecrypt_client_config_builder *builder,
-                                                                 const char *server_name);
-
-/**
- * Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
- * for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
- * any configuration built from this builder or any session using one exists. A NULL
- * `clock` goes back to the system clock.
+ * Makes retry time slots use `clock(ctx)` (unix seconds) instead of the system clock. Same
+ * rules as gamecrypt_client_config_builder_set_clock(): `clock` must be thread-safe (it is
+ * called from every thread that checks datagrams) and `ctx` must outlive every
+ * configuration and session built from this builder. NULL goes back to the system clock.
  *
  * Returns OK, NULL_ARGUMENT (builder).
  */
-gamecrypt_result gamecrypt_client_config_builder_set_clock(gamecrypt_client_config_builder *builder,
+gamecrypt_result gamecrypt_server_config_builder_set_clock(gamecrypt_server_config_builder *builder,
                                                            gamecrypt_clock_fn clock,
                                                            void *ctx);
 
 /**
- * Creates an immutable configuration from the builder. The builder stays valid and must
- * still be freed.
+ * Decides statelessly what to do with a datagram from an address that has no session yet
+ * (docs/PROTOCOL.md section 22.4). `client_address` is any stable byte string identifying
+ * the sender (e.g. its sockaddr bytes; 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN bytes).
+ * `*out_action` receives one of `GAMECRYPT_RETRY_ACTION_*`: ACCEPT (create the session),
+ * SEND_RETRY (send the `*out_len` bytes written to `out_retry`; they are fewer than the
+ * datagram's), DROP. `*out_len` is 0 for ACCEPT and DROP. Costs no ECDH and no signature and
+ * keeps no state per client, so it is safe against floods of spoofed ClientHellos. Without
+ * retry on the configuration, every well-formed ClientHello is ACCEPT.
  *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
- * configured suites).
+ * Thread rules: may run on any number of threads at once, also concurrently with
+ * gamecrypt_server_config_rotate_retry_secret() (the secret is behind a read-write lock).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address length), BUFFER_TOO_SMALL (only for
+ * SEND_RETRY: needed length in *out_len, GAMECRYPT_RETRY_LEN always suffices; *out_action is
+ * not written), RANDOM_FAILED (automatic rotation).
  */
-gamecrypt_result gamecrypt_client_config_builder_build(const gamecrypt_client_config_builder *builder,
-                                                       gamecrypt_client_config **out);
+GAMECRYPT_MUST_USE
+gamecrypt_result gamecrypt_server_config_check_client_hello(const gamecrypt_server_config *config,
+                                                            const uint8_t *client_address,
+                                                            size_t client_address_len,
+                                                            const uint8_t *datagram,
+                                                            size_t datagram_len,
+                                                            uint8_t *out_retry,
+                                                            size_t out_cap,
+                                                            size_t *out_len,
+                                                            gamecrypt_retry_action *out_action);
 
 /**
- * Frees a client configuration builder. NULL is ignored.
+ * Rotates the retry secret now: a new random secret becomes current; cookies made with the
+ * previous current secret stay valid until they expire; the secret before that is erased.
+ * Call it e.g. every few minutes, or use gamecrypt_server_config_builder_set_retry_rotation().
+ * Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off), RANDOM_FAILED.
  */
-void gamecrypt_client_config_builder_free(gamecrypt_client_config_builder *builder);
+gamecrypt_result gamecrypt_server_config_rotate_retry_secret(const gamecrypt_server_config *config);
 
 /**
- * Frees a client configuration. Sessions created from it stay usable. NULL is ignored.
+ * Like gamecrypt_server_config_rotate_retry_secret() with a given secret of
+ * GAMECRYPT_RETRY_SECRET_LEN bytes (for server processes that share cookies). Thread-safe.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
  */
-void gamecrypt_client_config_free(gamecrypt_client_config *config);
+gamecrypt_result gamecrypt_server_config_rotate_retry_secret_to(const gamecrypt_server_config *config,
+                                                                const uint8_t *secret,
+                                                                size_t secret_len);
+
+/**
+ * GAMECRYPT_RETRY_LEN as a function.
+ */
+size_t gamecrypt_retry_len(void);
+
+/**
+ * GAMECRYPT_RETRY_SECRET_LEN as a function.
+ */
+size_t gamecrypt_retry_secret_len(void);
+
+/**
+ * GAMECRYPT_CLIENT_ADDRESS_MAX_LEN as a function.
+ */
+size_t gamecrypt_client_address_max_len(void);
 
 /**
  * Creates a client session (state NEED_WRITE: its ClientHello with fresh ephemeral keys is
@@ -2508,75 +2769,6 @@ size_t gamecrypt_session_max_handshake_len(void);
 size_t gamecrypt_session_fingerprint_len(void);
 
 /**
- * GAMECRYPT_CERTIFICATE_MAX_LEN as a function.
- */
-size_t gamecrypt_certificate_max_len(void);
-
-/**
- * Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
- * (ECDSA P-256 or Ed25519) certifies the server key (ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
- * UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
- * function: run it where the root key lives (offline) and ship the bytes to the server.
- *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
- * not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
- */
-gamecrypt_result gamecrypt_certificate_issue(const gamecrypt_signing_key *root,
-                                             const gamecrypt_public_key *server_key,
-                                             const char *server_name,
-                                             uint64_t not_before,
-                                             uint64_t not_after,
-                                             uint8_t *out,
-                                             size_t out_cap,
-                                             size_t *out_len);
-
-/**
- * Checks a certificate exactly as a root-trusting client does: layout, root signature,
- * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
- *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
- * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
- * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
- */
-GAMECRYPT_MUST_USE
-gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
-                                              size_t certificate_len,
-                                              const gamecrypt_public_key *root_key,
-                                              const char *server_name,
-                                              uint64_t now);
-
-/**
- * Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
- *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
- */
-gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
-                                                size_t certificate_len,
-                                                uint64_t *out_not_before,
-                                                uint64_t *out_not_after);
-
-/**
- * Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
- *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
- */
-gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
-                                                   size_t certificate_len,
-                                                   uint8_t *out,
-                                                   size_t out_cap,
-                                                   size_t *out_len);
-
-/**
- * Reads the server key of a certificate into a new public key handle in `*out_key` (the
- * caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
- *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
- */
-gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
-                                                  size_t certificate_len,
-                                                  gamecrypt_public_key **out_key);
-
-/**
  * Starts a key update (docs/PROTOCOL.md section 17): both directions move to the next key
  * generation without a new handshake; the next sealed packet carries the new key phase and
  * the peer follows when it opens it. Packets of the previous generation still in flight
@@ -2603,116 +2795,6 @@ gamecrypt_result gamecrypt_session_key_generation(const gamecrypt_session *sessi
                                                   uint64_t *out_generation);
 
 /**
- * Asks clients for a signature with their own key (`signature`) and/or an opaque token
- * (`token`), each one of `GAMECRYPT_CLIENT_AUTH_*` (docs/PROTOCOL.md section 21). With any
- * request, a server session stops in state NEED_ACCEPT after the ClientFinished until the
- * application calls gamecrypt_session_accept() or gamecrypt_session_reject(). Default: NONE,
- * NONE.
- *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode; the builder is unchanged).
- */
-gamecrypt_result gamecrypt_server_config_builder_set_client_auth(gamecrypt_server_config_builder *builder,
-                                                                 gamecrypt_client_auth_mode signature,
-                                                                 gamecrypt_client_auth_mode token);
-
-/**
- * Turns on stateless retry cookies for UDP servers (docs/PROTOCOL.md section 22) with time
- * slots of `period_secs` seconds (1..=3600; GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS is a good
- * choice; 0 turns retry off). A cookie is valid in its slot and the next one. The first call
- * draws a random secret; configurations built from this builder share it until one rotates.
- * With retry on, check every datagram from an unknown address with
- * gamecrypt_server_config_check_client_hello() and create sessions with
- * gamecrypt_session_new_server_for_address().
- *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or above half the rotation
- * interval), RANDOM_FAILED. On error the builder is unchanged.
- */
-gamecrypt_result gamecrypt_server_config_builder_set_retry(gamecrypt_server_config_builder *builder,
-                                                           uint64_t period_secs);
-
-/**
- * Rotates the retry secret automatically every `interval_secs` seconds (at least two
- * periods; 0 = only by gamecrypt_server_config_rotate_retry_secret(), the default). Do not
- * use it when several processes share a secret set with
- * gamecrypt_server_config_builder_set_retry_secret().
- *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off, or the interval is shorter than
- * two periods).
- */
-gamecrypt_result gamecrypt_server_config_builder_set_retry_rotation(gamecrypt_server_config_builder *builder,
-                                                                    uint64_t interval_secs);
-
-/**
- * Sets the initial retry secret (GAMECRYPT_RETRY_SECRET_LEN bytes, e.g. shared by the server
- * processes behind one address). Retry must be on. The bytes are copied.
- *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
- */
-gamecrypt_result gamecrypt_server_config_builder_set_retry_secret(gamecrypt_server_config_builder *builder,
-                                                                  const uint8_t *secret,
-                                                                  size_t secret_len);
-
-/**
- * Makes retry time slots use `clock(ctx)` (unix seconds) instead of the system clock. Same
- * rules as gamecrypt_client_config_builder_set_clock(): `clock` must be thread-safe (it is
- * called from every thread that checks datagrams) and `ctx` must outlive every
- * configuration and session built from this builder. NULL goes back to the system clock.
- *
- * Returns OK, NULL_ARGUMENT (builder).
- */
-gamecrypt_result gamecrypt_server_config_builder_set_clock(gamecrypt_server_config_builder *builder,
-                                                           gamecrypt_clock_fn clock,
-                                                           void *ctx);
-
-/**
- * Decides statelessly what to do with a datagram from an address that has no session yet
- * (docs/PROTOCOL.md section 22.4). `client_address` is any stable byte string identifying
- * the sender (e.g. its sockaddr bytes; 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN bytes).
- * `*out_action` receives one of `GAMECRYPT_RETRY_ACTION_*`: ACCEPT (create the session),
- * SEND_RETRY (send the `*out_len` bytes written to `out_retry`; they are fewer than the
- * datagram's), DROP. `*out_len` is 0 for ACCEPT and DROP. Costs no ECDH and no signature and
- * keeps no state per client, so it is safe against floods of spoofed ClientHellos. Without
- * retry on the configuration, every well-formed ClientHello is ACCEPT.
- *
- * Thread rules: may run on any number of threads at once, also concurrently with
- * gamecrypt_server_config_rotate_retry_secret() (the secret is behind a read-write lock).
- *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address length), BUFFER_TOO_SMALL (only for
- * SEND_RETRY: needed length in *out_len, GAMECRYPT_RETRY_LEN always suffices; *out_action is
- * not written), RANDOM_FAILED (automatic rotation).
- */
-GAMECRYPT_MUST_USE
-gamecrypt_result gamecrypt_server_config_check_client_hello(const gamecrypt_server_config *config,
-                                                            const uint8_t *client_address,
-                                                            size_t client_address_len,
-                                                            const uint8_t *datagram,
-                                                            size_t datagram_len,
-                                                            uint8_t *out_retry,
-                                                            size_t out_cap,
-                                                            size_t *out_len,
-                                                            gamecrypt_retry_action *out_action);
-
-/**
- * Rotates the retry secret now: a new random secret becomes current; cookies made with the
- * previous current secret stay valid until they expire; the secret before that is erased.
- * Call it e.g. every few minutes, or use gamecrypt_server_config_builder_set_retry_rotation().
- * Thread-safe.
- *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off), RANDOM_FAILED.
- */
-gamecrypt_result gamecrypt_server_config_rotate_retry_secret(const gamecrypt_server_config *config);
-
-/**
- * Like gamecrypt_server_config_rotate_retry_secret() with a given secret of
- * GAMECRYPT_RETRY_SECRET_LEN bytes (for server processes that share cookies). Thread-safe.
- *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
- */
-gamecrypt_result gamecrypt_server_config_rotate_retry_secret_to(const gamecrypt_server_config *config,
-                                                                const uint8_t *secret,
-                                                                size_t secret_len);
-
-/**
  * Creates a server session for the client at `client_address` (the bytes given to
  * gamecrypt_server_config_check_client_hello(); 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN). With
  * retry on, the session answers only a ClientHello with a valid cookie for this address
@@ -2726,28 +2808,6 @@ gamecrypt_result gamecrypt_session_new_server_for_address(const gamecrypt_server
                                                           const uint8_t *client_address,
                                                           size_t client_address_len,
                                                           gamecrypt_session **out);
-
-/**
- * Gives the client its own key (ECDSA P-256 or Ed25519) for servers that ask for client
- * authentication: it signs the handshake transcript only when a server asks, and its public
- * key travels encrypted. The configuration keeps its own reference: `client_key` may be
- * freed after this call.
- *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
- */
-gamecrypt_result gamecrypt_client_config_builder_set_client_key(gamecrypt_client_config_builder *builder,
-                                                                const gamecrypt_signing_key *client_key);
-
-/**
- * Gives the client an opaque token (e.g. a login ticket from the game's backend,
- * 1..=GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes, copied) that it sends encrypted, inside its
- * ClientFinished, to servers that ask for one.
- *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
- */
-gamecrypt_result gamecrypt_client_config_builder_set_token(gamecrypt_client_config_builder *builder,
-                                                           const uint8_t *token,
-                                                           size_t token_len);
 
 /**
  * Server with client authentication, in state NEED_ACCEPT or later: the client's public key,
@@ -2799,26 +2859,6 @@ gamecrypt_result gamecrypt_session_reject(const gamecrypt_session *session,
                                           uint8_t *out,
                                           size_t out_cap,
                                           size_t *out_len);
-
-/**
- * GAMECRYPT_RETRY_LEN as a function.
- */
-size_t gamecrypt_retry_len(void);
-
-/**
- * GAMECRYPT_RETRY_SECRET_LEN as a function.
- */
-size_t gamecrypt_retry_secret_len(void);
-
-/**
- * GAMECRYPT_CLIENT_ADDRESS_MAX_LEN as a function.
- */
-size_t gamecrypt_client_address_max_len(void);
-
-/**
- * GAMECRYPT_CLIENT_TOKEN_MAX_LEN as a function.
- */
-size_t gamecrypt_client_token_max_len(void);
 
 /**
  * The library version as a static NUL-terminated string, e.g. "0.1.0". Never NULL, never freed.

@@ -2,8 +2,10 @@
 //! flow (check, Retry, session for the address, NEED_ACCEPT, accept/reject), NULL pointers,
 //! short buffers, invalid enumerations, rotation, constants and the server clock callback.
 
+use gamecrypt::ffi::client_config::*;
 use gamecrypt::ffi::gamecrypt_result as R;
 use gamecrypt::ffi::keys::*;
+use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
 use std::os::raw::c_void;

@@ -1,8 +1,11 @@
 //! The session's C ABI, exercised from Rust: the main flow, NULL pointers, short buffers,
 //! wrong states, invalid enumerations, certificates and the clock callback.
 
+use gamecrypt::ffi::certificate::*;
+use gamecrypt::ffi::client_config::*;
 use gamecrypt::ffi::gamecrypt_result as R;
 use gamecrypt::ffi::keys::*;
+use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SigningKey};
 use std::ffi::CStr;

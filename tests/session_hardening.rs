@@ -4,8 +4,10 @@
 
 mod session_support;
 
+use gamecrypt::ffi::client_config::*;
 use gamecrypt::ffi::gamecrypt_result as R;
 use gamecrypt::ffi::keys::*;
+use gamecrypt::ffi::server_config::*;
 use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};

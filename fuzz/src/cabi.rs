@@ -5,7 +5,11 @@
 
 use gamecrypt::ffi::aead as a;
 use gamecrypt::ffi::keys as k;
-use gamecrypt::ffi::session as s;
+/// The session C ABI, all handle types.
+mod s {
+    pub use gamecrypt::ffi::certificate::*;
+    pub use gamecrypt::ffi::server_config::*;
+}
 use std::ffi::CStr;
 use std::ptr;
 

@@ -37,27 +37,27 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
-/// Result codes of the endpoint's own conditions (docs/ENDPOINT.md section 6).
+/// The endpoint's own result codes (docs/ENDPOINT.md section 6), as named constants.
 pub mod codes {
     use crate::error::Error;
     /// The peer id is not (or no longer) a peer of this endpoint.
-    pub const UNKNOWN_PEER: Error = Error::InvalidArgument;
+    pub const UNKNOWN_PEER: Error = Error::UnknownPeer;
     /// `now_ms` is smaller than the time of an earlier call.
-    pub const TIME_WENT_BACKWARDS: Error = Error::InvalidArgument;
+    pub const TIME_WENT_BACKWARDS: Error = Error::TimeWentBackwards;
     /// The peer is not connected yet (or is waiting for accept/reject).
-    pub const NOT_CONNECTED: Error = Error::WrongState;
-    /// A queue is at its limit (`max_queued_bytes`, `max_pending_events`).
-    pub const QUEUE_FULL: Error = Error::BufferTooSmall;
+    pub const NOT_CONNECTED: Error = Error::PeerNotConnected;
+    /// A queue is at its limit (`max_queued_bytes`).
+    pub const QUEUE_FULL: Error = Error::QueueFull;
     /// The endpoint holds `max_peers` peers.
-    pub const PEER_LIMIT: Error = Error::InvalidArgument;
+    pub const PEER_LIMIT: Error = Error::PeerLimit;
     /// A client call on a server endpoint or the reverse.
-    pub const WRONG_ROLE: Error = Error::WrongState;
+    pub const WRONG_ROLE: Error = Error::WrongRole;
     /// `connect` to an address that already has a peer.
-    pub const ADDRESS_IN_USE: Error = Error::InvalidArgument;
+    pub const ADDRESS_IN_USE: Error = Error::AddressInUse;
     /// The code of a `Closed` event after the idle timeout.
-    pub const IDLE_TIMEOUT: Error = Error::SessionClosed;
+    pub const IDLE_TIMEOUT: Error = Error::IdleTimeout;
     /// The code of a `Closed` event after the handshake timeout.
-    pub const HANDSHAKE_TIMEOUT: Error = Error::SessionClosed;
+    pub const HANDSHAKE_TIMEOUT: Error = Error::HandshakeTimeout;
 }
 
 const MSG_CLIENT_HELLO: u8 = 0x01;

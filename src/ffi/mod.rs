@@ -19,11 +19,15 @@
 use crate::error::{Error, Result};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+// Declaration order is the order of the header (cbindgen reads the modules in this order).
 pub mod aead;
+pub mod certificate;
+pub mod client_config;
 pub mod endpoint;
 pub mod keys;
 pub mod primitives;
 pub mod result;
+pub mod server_config;
 pub mod session;
 pub mod version;
 

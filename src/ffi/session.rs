@@ -1,24 +1,19 @@
-//! C ABI for the secure session: configurations, sessions and certificates.
+//! C ABI for sessions: create, handshake, seal/open packets, close, key update, client
+//! credentials; the packet and handshake constants.
 //!
-//! Thread rules (also in the header): configurations are immutable once built and may be
-//! shared by any number of sessions and threads (a server configuration's retry secret
-//! rotates behind a read-write lock; checks and rotations may run on any threads). A session may be used from two threads at
-//! once when one only seals (and closes) and the other only opens; every other combination
-//! is also memory-safe (all state is locked) but the handshake calls are meant for one
-//! thread. Freeing a handle while another thread uses it is never allowed.
+//! Thread rules (also in the header): a session may be used from two threads at once when
+//! one only seals (and closes) and the other only opens; every other combination is also
+//! memory-safe (all state is locked) but the handshake calls are meant for one thread.
+//! Freeing a handle while another thread uses it is never allowed.
 
 use crate::error::{Error, Result};
+use crate::ffi::client_config::gamecrypt_client_config;
 use crate::ffi::gamecrypt_result;
-use crate::ffi::keys::{gamecrypt_public_key, gamecrypt_signing_key};
-use crate::ffi::{ffi_result, input, input_str, out_ptr, panic_boundary, Handle, OutBuf};
+use crate::ffi::keys::gamecrypt_public_key;
+use crate::ffi::server_config::gamecrypt_server_config;
+use crate::ffi::{ffi_result, input, out_ptr, panic_boundary, Handle, OutBuf};
 use crate::keys::FINGERPRINT_LEN;
-use crate::session::{
-    limits, Certificate, ClientAuthMode, ClientAuthRequest, ClientConfig, ClientConfigBuilder,
-    Clock, Mode, RetryAction, ServerConfig, ServerConfigBuilder, Session, State, Suite,
-    TrustAnchor,
-};
-use std::os::raw::{c_char, c_void};
-use std::sync::Arc;
+use crate::session::{limits, Mode, Session, State, Suite};
 
 /// A cipher suite (one of `GAMECRYPT_SUITE_*`). The value is also the 16-bit wire code.
 pub type gamecrypt_suite = u32;
@@ -26,6 +21,12 @@ pub type gamecrypt_suite = u32;
 pub const GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256: gamecrypt_suite = 1;
 /// X25519 + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305 (identity key Ed25519).
 pub const GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256: gamecrypt_suite = 2;
+/// Hybrid X25519 + ML-KEM-768 (post-quantum) + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305
+/// (identity key Ed25519). Offered first by default (docs/PROTOCOL.md section 20).
+pub const GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256: gamecrypt_suite = 3;
+/// Hybrid X25519 + ML-KEM-768 (post-quantum) + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM
+/// (identity key ECDSA P-256). Offered second by default.
+pub const GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256: gamecrypt_suite = 4;
 
 /// How the transport delivers packets (one of `GAMECRYPT_SESSION_MODE_*`).
 pub type gamecrypt_session_mode = u32;
@@ -49,6 +50,11 @@ pub const GAMECRYPT_SESSION_STATE_ESTABLISHED: gamecrypt_session_state = 3;
 pub const GAMECRYPT_SESSION_STATE_FAILED: gamecrypt_session_state = 4;
 /// The session was closed; every call now returns GAMECRYPT_RESULT_SESSION_CLOSED.
 pub const GAMECRYPT_SESSION_STATE_CLOSED: gamecrypt_session_state = 5;
+/// Server with client authentication: the ClientFinished was verified. Read the client's
+/// credentials (gamecrypt_session_client_public_key(), gamecrypt_session_client_token()), then
+/// call gamecrypt_session_accept() or gamecrypt_session_reject(). Nothing is sealed or opened
+/// before the accept.
+pub const GAMECRYPT_SESSION_STATE_NEED_ACCEPT: gamecrypt_session_state = 6;
 
 /// Header of a sealed packet: 1 type byte + 56-bit big-endian packet number.
 pub const GAMECRYPT_PACKET_HEADER_LEN: usize = 8;
@@ -62,6 +68,10 @@ pub const GAMECRYPT_PACKET_MAX_PAYLOAD_LEN: usize = 16777216;
 pub const GAMECRYPT_PACKET_TYPE_DATA: u8 = 0x40;
 /// First byte of an authenticated close packet.
 pub const GAMECRYPT_PACKET_TYPE_CLOSE: u8 = 0x42;
+/// First byte of an application data packet under key phase 1 (odd key generations).
+pub const GAMECRYPT_PACKET_TYPE_DATA_PHASE1: u8 = 0x41;
+/// First byte of an authenticated close packet under key phase 1 (odd key generations).
+pub const GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1: u8 = 0x43;
 /// First byte of a ClientHello.
 pub const GAMECRYPT_SESSION_MESSAGE_CLIENT_HELLO: u8 = 0x01;
 /// First byte of a ServerHello.
@@ -75,10 +85,33 @@ pub const GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN: usize = 4096;
 pub const GAMECRYPT_SESSION_REPLAY_WINDOW: u64 = 1984;
 /// Length of a pinned fingerprint (SHA-256 of the server key's SubjectPublicKeyInfo DER).
 pub const GAMECRYPT_SESSION_FINGERPRINT_LEN: usize = 32;
-/// The largest server certificate.
-pub const GAMECRYPT_CERTIFICATE_MAX_LEN: usize = 414;
 
+// The C constants are the core's values (they are ABI): checked at compile time.
 const _: () = {
+    assert!(
+        GAMECRYPT_SUITE_P256_ECDSA_AES256GCM_SHA256
+            == Suite::P256EcdsaAes256GcmSha256.code() as u32
+    );
+    assert!(
+        GAMECRYPT_SUITE_X25519_ED25519_CHACHA20POLY1305_SHA256
+            == Suite::X25519Ed25519ChaCha20Poly1305Sha256.code() as u32
+    );
+    assert!(
+        GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256
+            == Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256.code() as u32
+    );
+    assert!(
+        GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256
+            == Suite::X25519MlKem768EcdsaP256Aes256GcmSha256.code() as u32
+    );
+    assert!(GAMECRYPT_SESSION_MODE_DATAGRAM == Mode::Datagram.code());
+    assert!(GAMECRYPT_SESSION_MODE_STREAM == Mode::Stream.code());
+    assert!(GAMECRYPT_SESSION_STATE_NEED_WRITE == State::NeedWrite.code());
+    assert!(GAMECRYPT_SESSION_STATE_NEED_READ == State::NeedRead.code());
+    assert!(GAMECRYPT_SESSION_STATE_ESTABLISHED == State::Established.code());
+    assert!(GAMECRYPT_SESSION_STATE_FAILED == State::Failed.code());
+    assert!(GAMECRYPT_SESSION_STATE_CLOSED == State::Closed.code());
+    assert!(GAMECRYPT_SESSION_STATE_NEED_ACCEPT == State::NeedAccept.code());
     assert!(GAMECRYPT_PACKET_HEADER_LEN == limits::HEADER_LEN);
     assert!(GAMECRYPT_PACKET_TAG_LEN == limits::TAG_LEN);
     assert!(GAMECRYPT_PACKET_OVERHEAD == limits::PACKET_OVERHEAD);
@@ -86,55 +119,16 @@ const _: () = {
     assert!(GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN == limits::MAX_HANDSHAKE_LEN);
     assert!(GAMECRYPT_SESSION_REPLAY_WINDOW == limits::REPLAY_WINDOW);
     assert!(GAMECRYPT_SESSION_FINGERPRINT_LEN == FINGERPRINT_LEN);
-    assert!(GAMECRYPT_CERTIFICATE_MAX_LEN == limits::CERTIFICATE_MAX_LEN);
+    assert!(GAMECRYPT_PACKET_TYPE_DATA == crate::session::transport::TYPE_DATA);
+    assert!(GAMECRYPT_PACKET_TYPE_CLOSE == crate::session::transport::TYPE_CLOSE);
+    assert!(GAMECRYPT_PACKET_TYPE_DATA_PHASE1 == crate::session::transport::TYPE_DATA | 1);
+    assert!(GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1 == crate::session::transport::TYPE_CLOSE | 1);
+    assert!(GAMECRYPT_SESSION_MESSAGE_CLIENT_HELLO == crate::session::handshake::MSG_CLIENT_HELLO);
+    assert!(GAMECRYPT_SESSION_MESSAGE_SERVER_HELLO == crate::session::handshake::MSG_SERVER_HELLO);
+    assert!(
+        GAMECRYPT_SESSION_MESSAGE_CLIENT_FINISHED == crate::session::handshake::MSG_CLIENT_FINISHED
+    );
 };
-
-/// Returns the current time in unix seconds for certificate checks. Called from whichever
-/// thread reads the ServerHello, so it must be thread-safe.
-pub type gamecrypt_clock_fn = Option<unsafe extern "C" fn(ctx: *mut c_void) -> u64>;
-
-/// Builder of a server configuration. Not thread-safe; free with
-/// gamecrypt_server_config_builder_free().
-#[derive(Debug)]
-pub struct gamecrypt_server_config_builder {
-    _private: [u8; 0],
-}
-impl Handle for gamecrypt_server_config_builder {
-    type Inner = ServerConfigBuilder;
-}
-
-/// An immutable server configuration, shareable by any number of sessions and threads.
-/// Free with gamecrypt_server_config_free() (sessions keep their own reference). Its only
-/// mutable part is the retry secret, behind a read-write lock:
-/// gamecrypt_server_config_check_client_hello() and the rotate calls may run on any threads
-/// at the same time.
-#[derive(Debug)]
-pub struct gamecrypt_server_config {
-    _private: [u8; 0],
-}
-impl Handle for gamecrypt_server_config {
-    type Inner = Arc<ServerConfig>;
-}
-
-/// Builder of a client configuration. Not thread-safe; free with
-/// gamecrypt_client_config_builder_free().
-#[derive(Debug)]
-pub struct gamecrypt_client_config_builder {
-    _private: [u8; 0],
-}
-impl Handle for gamecrypt_client_config_builder {
-    type Inner = ClientConfigBuilder;
-}
-
-/// An immutable client configuration, shareable by any number of sessions and threads.
-/// Free with gamecrypt_client_config_free() (sessions keep their own reference).
-#[derive(Debug)]
-pub struct gamecrypt_client_config {
-    _private: [u8; 0],
-}
-impl Handle for gamecrypt_client_config {
-    type Inner = Arc<ClientConfig>;
-}
 
 /// One secure session (client or server side), sans-IO: it never sends or receives by
 /// itself; the application carries its bytes. Free with gamecrypt_session_free().
@@ -172,7 +166,7 @@ fn suite_from_code(code: gamecrypt_suite) -> Result<Suite> {
 
 /// # Safety
 /// A non-NULL `ptr` points at `count` readable values.
-unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<Suite>> {
+pub(crate) unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<Suite>> {
     if count == 0 {
         return Err(Error::InvalidArgument);
     }
@@ -187,306 +181,6 @@ unsafe fn suites_input(ptr: *const gamecrypt_suite, count: usize) -> Result<Vec<
     let codes = unsafe { std::slice::from_raw_parts(ptr, count) };
     codes.iter().map(|&c| suite_from_code(c)).collect()
 }
-
-// ---------------------------------------------------------------------------------------
-// Server configuration
-
-/// Starts a server configuration with the server's identity key (ECDSA P-256 or Ed25519; load
-/// or generate it with the gamecrypt_signing_key_* functions). By default the server accepts
-/// every suite its key can sign for. The configuration keeps its own reference to the key:
-/// the caller may free `identity` at any time after this call.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (not P-256 or Ed25519).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_new(
-    identity: *const gamecrypt_signing_key,
-    out: *mut *mut gamecrypt_server_config_builder,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract (see the header).
-        let out = unsafe { out_ptr(out) }?;
-        // SAFETY: by the caller's contract.
-        let key = unsafe { gamecrypt_signing_key::try_ref(identity) }?.clone();
-        let builder = ServerConfig::builder(key)?;
-        *out = gamecrypt_server_config_builder::into_raw(builder);
-        Ok(())
-    })
-}
-
-/// Makes the server send this certificate (from gamecrypt_certificate_issue()) instead of
-/// its bare public key. Needed by clients that trust a root key.
-///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, INVALID_ARGUMENT (the certificate is
-/// for another key). On error the builder is unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_certificate(
-    builder: *mut gamecrypt_server_config_builder,
-    certificate: *const u8,
-    certificate_len: usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let cert = unsafe { input(certificate, certificate_len) }?;
-        *b = b.clone().certificate(cert)?;
-        Ok(())
-    })
-}
-
-/// Sets the suites the server accepts (`count` values of `GAMECRYPT_SUITE_*`; order does not
-/// matter, the client's preference decides).
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite),
-/// WRONG_KEY_TYPE (the identity key cannot sign for a listed suite). On error the builder is
-/// unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_suites(
-    builder: *mut gamecrypt_server_config_builder,
-    suites: *const gamecrypt_suite,
-    count: usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let suites = unsafe { suites_input(suites, count) }?;
-        *b = b.clone().suites(&suites)?;
-        Ok(())
-    })
-}
-
-/// Creates an immutable configuration from the builder. The builder stays valid (it can be
-/// changed and built again) and must still be freed.
-///
-/// Returns OK, NULL_ARGUMENT.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_build(
-    builder: *const gamecrypt_server_config_builder,
-    out: *mut *mut gamecrypt_server_config,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let out = unsafe { out_ptr(out) }?;
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_ref(builder) }?;
-        *out = gamecrypt_server_config::into_raw(b.build());
-        Ok(())
-    })
-}
-
-/// Frees a server configuration builder. NULL is ignored.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_free(
-    builder: *mut gamecrypt_server_config_builder,
-) {
-    panic_boundary((), || {
-        // SAFETY: by the caller's contract.
-        unsafe { gamecrypt_server_config_builder::free(builder) }
-    })
-}
-
-/// Frees a server configuration. Sessions created from it stay usable. NULL is ignored.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_free(config: *mut gamecrypt_server_config) {
-    panic_boundary((), || {
-        // SAFETY: by the caller's contract.
-        unsafe { gamecrypt_server_config::free(config) }
-    })
-}
-
-// ---------------------------------------------------------------------------------------
-// Client configuration
-
-fn client_builder(anchor: TrustAnchor) -> Result<*mut gamecrypt_client_config_builder> {
-    Ok(gamecrypt_client_config_builder::into_raw(
-        ClientConfig::builder(anchor)?,
-    ))
-}
-
-/// Starts a client configuration that trusts exactly one server key (ECDSA P-256 or Ed25519;
-/// load it with the gamecrypt_public_key_* functions). Only suites that key can sign for are
-/// offered. The configuration keeps its own reference: `server_key` may be freed after this.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_key(
-    server_key: *const gamecrypt_public_key,
-    out: *mut *mut gamecrypt_client_config_builder,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let out = unsafe { out_ptr(out) }?;
-        // SAFETY: by the caller's contract.
-        let key = unsafe { gamecrypt_public_key::try_ref(server_key) }?.clone();
-        *out = client_builder(TrustAnchor::PinnedKey(key))?;
-        Ok(())
-    })
-}
-
-/// Starts a client configuration that trusts the server key whose fingerprint (SHA-256 of
-/// its SubjectPublicKeyInfo DER, `GAMECRYPT_SESSION_FINGERPRINT_LEN` bytes) is given.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_fingerprint(
-    fingerprint: *const u8,
-    fingerprint_len: usize,
-    out: *mut *mut gamecrypt_client_config_builder,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let out = unsafe { out_ptr(out) }?;
-        // SAFETY: by the caller's contract.
-        let fp = unsafe { input(fingerprint, fingerprint_len) }?;
-        let fp: [u8; FINGERPRINT_LEN] = fp.try_into().map_err(|_| Error::InvalidLength)?;
-        *out = client_builder(TrustAnchor::PinnedFingerprint(fp))?;
-        Ok(())
-    })
-}
-
-/// Starts a client configuration that trusts any server presenting a valid certificate
-/// signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
-/// gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
-/// is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_new_root(
-    root_key: *const gamecrypt_public_key,
-    out: *mut *mut gamecrypt_client_config_builder,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let out = unsafe { out_ptr(out) }?;
-        // SAFETY: by the caller's contract.
-        let key = unsafe { gamecrypt_public_key::try_ref(root_key) }?.clone();
-        *out = client_builder(TrustAnchor::Root(key))?;
-        Ok(())
-    })
-}
-
-/// Sets the suites to offer, most preferred first (`count` values of `GAMECRYPT_SUITE_*`).
-/// Default: the two hybrid post-quantum suites, then the P-256 suite, then the X25519 suite.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (count 0, unknown or repeated suite). On
-/// error the builder is unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_set_suites(
-    builder: *mut gamecrypt_client_config_builder,
-    suites: *const gamecrypt_suite,
-    count: usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let suites = unsafe { suites_input(suites, count) }?;
-        *b = b.clone().suites(&suites)?;
-        Ok(())
-    })
-}
-
-/// Sets the name the server certificate must carry (NUL-terminated UTF-8, compared byte for
-/// byte). Only for root-trusting configurations.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (bad UTF-8, or the builder pins a key or
-/// fingerprint), INVALID_LENGTH (empty or longer than 255 bytes).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_set_server_name(
-    builder: *mut gamecrypt_client_config_builder,
-    server_name: *const c_char,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let name = unsafe { input_str(server_name) }?;
-        *b = b.clone().server_name(name)?;
-        Ok(())
-    })
-}
-
-struct CClock {
-    f: unsafe extern "C" fn(*mut c_void) -> u64,
-    ctx: *mut c_void,
-}
-// SAFETY: the header requires the clock function and its context to be usable from any thread.
-unsafe impl Send for CClock {}
-// SAFETY: as above.
-unsafe impl Sync for CClock {}
-
-/// Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
-/// for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
-/// any configuration built from this builder or any session using one exists. A NULL
-/// `clock` goes back to the system clock.
-///
-/// Returns OK, NULL_ARGUMENT (builder).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_set_clock(
-    builder: *mut gamecrypt_client_config_builder,
-    clock: gamecrypt_clock_fn,
-    ctx: *mut c_void,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
-        let clock: Option<Clock> = clock.map(|f| {
-            let c = CClock { f, ctx };
-            let clock: Clock = Arc::new(move || {
-                let c = &c;
-                // SAFETY: the caller promised a valid, thread-safe function and context.
-                unsafe { (c.f)(c.ctx) }
-            });
-            clock
-        });
-        *b = b.clone().clock_option(clock);
-        Ok(())
-    })
-}
-
-/// Creates an immutable configuration from the builder. The builder stays valid and must
-/// still be freed.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
-/// configured suites).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_build(
-    builder: *const gamecrypt_client_config_builder,
-    out: *mut *mut gamecrypt_client_config,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let out = unsafe { out_ptr(out) }?;
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_client_config_builder::try_ref(builder) }?;
-        *out = gamecrypt_client_config::into_raw(b.build()?);
-        Ok(())
-    })
-}
-
-/// Frees a client configuration builder. NULL is ignored.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_free(
-    builder: *mut gamecrypt_client_config_builder,
-) {
-    panic_boundary((), || {
-        // SAFETY: by the caller's contract.
-        unsafe { gamecrypt_client_config_builder::free(builder) }
-    })
-}
-
-/// Frees a client configuration. Sessions created from it stay usable. NULL is ignored.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_free(config: *mut gamecrypt_client_config) {
-    panic_boundary((), || {
-        // SAFETY: by the caller's contract.
-        unsafe { gamecrypt_client_config::free(config) }
-    })
-}
-
-// ---------------------------------------------------------------------------------------
-// Sessions
 
 /// Creates a client session (state NEED_WRITE: its ClientHello with fresh ephemeral keys is
 /// ready). The session keeps its own reference to the configuration.
@@ -791,168 +485,6 @@ pub extern "C" fn gamecrypt_session_fingerprint_len() -> usize {
     GAMECRYPT_SESSION_FINGERPRINT_LEN
 }
 
-/// GAMECRYPT_CERTIFICATE_MAX_LEN as a function.
-#[no_mangle]
-pub extern "C" fn gamecrypt_certificate_max_len() -> usize {
-    GAMECRYPT_CERTIFICATE_MAX_LEN
-}
-
-// ---------------------------------------------------------------------------------------
-// Certificates
-
-/// Issues a server certificate (at most GAMECRYPT_CERTIFICATE_MAX_LEN bytes): the root key
-/// (ECDSA P-256 or Ed25519) certifies the server key (ECDSA P-256 or Ed25519) for `server_name` (NUL-terminated
-/// UTF-8, 1..255 bytes) from `not_before` to `not_after` inclusive (unix seconds). A pure
-/// function: run it where the root key lives (offline) and ship the bytes to the server.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE, INVALID_ARGUMENT (bad UTF-8,
-/// not_before > not_after), INVALID_LENGTH (name length), BUFFER_TOO_SMALL.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn gamecrypt_certificate_issue(
-    root: *const gamecrypt_signing_key,
-    server_key: *const gamecrypt_public_key,
-    server_name: *const c_char,
-    not_before: u64,
-    not_after: u64,
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let root = unsafe { gamecrypt_signing_key::try_ref(root) }?;
-        // SAFETY: by the caller's contract.
-        let server = unsafe { gamecrypt_public_key::try_ref(server_key) }?;
-        // SAFETY: by the caller's contract.
-        let name = unsafe { input_str(server_name) }?;
-        // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[]) }?;
-        let cert = Certificate::issue(root, server, name, not_before, not_after)?;
-        out.write(cert.as_bytes())
-    })
-}
-
-/// Checks a certificate exactly as a root-trusting client does: layout, root signature,
-/// validity at `now` (unix seconds), and the name if `server_name` is not NULL.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
-/// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
-/// CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
-#[no_mangle]
-#[must_use]
-pub unsafe extern "C" fn gamecrypt_certificate_verify(
-    certificate: *const u8,
-    certificate_len: usize,
-    root_key: *const gamecrypt_public_key,
-    server_name: *const c_char,
-    now: u64,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let cert = unsafe { input(certificate, certificate_len) }?;
-        // SAFETY: by the caller's contract.
-        let root = unsafe { gamecrypt_public_key::try_ref(root_key) }?;
-        crate::session::suite::identity_key_len(root.key_type()).ok_or(Error::WrongKeyType)?;
-        let name = if server_name.is_null() {
-            None
-        } else {
-            // SAFETY: by the caller's contract.
-            Some(unsafe { input_str(server_name) }?)
-        };
-        Certificate::parse(cert)?.verify(root, name, now)
-    })
-}
-
-/// Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
-///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_certificate_validity(
-    certificate: *const u8,
-    certificate_len: usize,
-    out_not_before: *mut u64,
-    out_not_after: *mut u64,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let nb = unsafe { out_ptr(out_not_before) }?;
-        // SAFETY: by the caller's contract.
-        let na = unsafe { out_ptr(out_not_after) }?;
-        // SAFETY: by the caller's contract.
-        let cert = Certificate::parse(unsafe { input(certificate, certificate_len) }?)?;
-        *nb = cert.not_before();
-        *na = cert.not_after();
-        Ok(())
-    })
-}
-
-/// Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
-///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_certificate_server_name(
-    certificate: *const u8,
-    certificate_len: usize,
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let bytes = unsafe { input(certificate, certificate_len) }?;
-        // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[bytes]) }?;
-        let cert = Certificate::parse(bytes)?;
-        out.write(cert.server_name().as_bytes())
-    })
-}
-
-/// Reads the server key of a certificate into a new public key handle in `*out_key` (the
-/// caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
-///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_certificate_public_key(
-    certificate: *const u8,
-    certificate_len: usize,
-    out_key: *mut *mut gamecrypt_public_key,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let out = unsafe { out_ptr(out_key) }?;
-        // SAFETY: by the caller's contract.
-        let bytes = unsafe { input(certificate, certificate_len) }?;
-        let cert = Certificate::parse(bytes)?;
-        *out = gamecrypt_public_key::into_raw(cert.public_key().clone());
-        Ok(())
-    })
-}
-
-// ---- Key update, limits, close, post-quantum (HARDEN-A)
-
-/// Hybrid X25519 + ML-KEM-768 (post-quantum) + Ed25519 + HKDF-SHA256 + ChaCha20-Poly1305
-/// (identity key Ed25519). Offered first by default (docs/PROTOCOL.md section 20).
-pub const GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256: gamecrypt_suite = 3;
-/// Hybrid X25519 + ML-KEM-768 (post-quantum) + ECDSA P-256 + HKDF-SHA256 + AES-256-GCM
-/// (identity key ECDSA P-256). Offered second by default.
-pub const GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256: gamecrypt_suite = 4;
-/// First byte of an application data packet under key phase 1 (odd key generations).
-pub const GAMECRYPT_PACKET_TYPE_DATA_PHASE1: u8 = 0x41;
-/// First byte of an authenticated close packet under key phase 1 (odd key generations).
-pub const GAMECRYPT_PACKET_TYPE_CLOSE_PHASE1: u8 = 0x43;
-
-const _: () = {
-    assert!(
-        GAMECRYPT_SUITE_X25519MLKEM768_ED25519_CHACHA20POLY1305_SHA256
-            == Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256.code() as u32
-    );
-    assert!(
-        GAMECRYPT_SUITE_X25519MLKEM768_ECDSA_P256_AES256GCM_SHA256
-            == Suite::X25519MlKem768EcdsaP256Aes256GcmSha256.code() as u32
-    );
-};
-
 /// Starts a key update (docs/PROTOCOL.md section 17): both directions move to the next key
 /// generation without a new handshake; the next sealed packet carries the new key phase and
 /// the peer follows when it opens it. Packets of the previous generation still in flight
@@ -996,266 +528,10 @@ pub unsafe extern "C" fn gamecrypt_session_key_generation(
     })
 }
 
-// ---- Client authentication and retry (HARDEN-B)
-
-/// Whether a server asks for a client credential (one of `GAMECRYPT_CLIENT_AUTH_*`).
-pub type gamecrypt_client_auth_mode = u32;
-/// Not asked (the default; protocol v1 behaviour when both credentials are NONE).
-pub const GAMECRYPT_CLIENT_AUTH_NONE: gamecrypt_client_auth_mode = 0;
-/// Asked; a client that has it sends it, a client without it may still connect.
-pub const GAMECRYPT_CLIENT_AUTH_OPTIONAL: gamecrypt_client_auth_mode = 1;
-/// Required; a client without it fails the handshake.
-pub const GAMECRYPT_CLIENT_AUTH_REQUIRED: gamecrypt_client_auth_mode = 2;
-
-/// Server with client authentication: the ClientFinished was verified. Read the client's
-/// credentials (gamecrypt_session_client_public_key(), gamecrypt_session_client_token()), then
-/// call gamecrypt_session_accept() or gamecrypt_session_reject(). Nothing is sealed or opened
-/// before the accept.
-pub const GAMECRYPT_SESSION_STATE_NEED_ACCEPT: gamecrypt_session_state = 6;
-
-/// What to do with a datagram checked by gamecrypt_server_config_check_client_hello() (one
-/// of `GAMECRYPT_RETRY_ACTION_*`).
-pub type gamecrypt_retry_action = u32;
-/// Create a session with gamecrypt_session_new_server_for_address() for this address and pass
-/// it the datagram with gamecrypt_session_read_handshake().
-pub const GAMECRYPT_RETRY_ACTION_ACCEPT: gamecrypt_retry_action = 1;
-/// Send the `*out_len` bytes written to `out_retry` back to the address, create nothing.
-pub const GAMECRYPT_RETRY_ACTION_SEND_RETRY: gamecrypt_retry_action = 2;
-/// Ignore the datagram.
-pub const GAMECRYPT_RETRY_ACTION_DROP: gamecrypt_retry_action = 3;
-
-/// First byte of a Retry message (server to client, stateless).
-pub const GAMECRYPT_SESSION_MESSAGE_RETRY: u8 = 0x04;
-/// Length of the Retry messages gamecrypt servers send (a buffer of this size always
-/// suffices for gamecrypt_server_config_check_client_hello()).
-pub const GAMECRYPT_RETRY_LEN: usize = 76;
-/// Length of a retry secret.
-pub const GAMECRYPT_RETRY_SECRET_LEN: usize = 32;
-/// Longest client address accepted by the retry functions (opaque bytes, e.g. a sockaddr).
-pub const GAMECRYPT_CLIENT_ADDRESS_MAX_LEN: usize = 128;
-/// Longest client token.
-pub const GAMECRYPT_CLIENT_TOKEN_MAX_LEN: usize = 1024;
-/// Default retry time slot in seconds (a cookie lives one to two slots).
-pub const GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS: u64 = 10;
-
-const _: () = {
-    assert!(GAMECRYPT_RETRY_LEN == limits::RETRY_LEN);
-    assert!(GAMECRYPT_RETRY_SECRET_LEN == limits::RETRY_SECRET_LEN);
-    assert!(GAMECRYPT_CLIENT_ADDRESS_MAX_LEN == limits::CLIENT_ADDRESS_MAX_LEN);
-    assert!(GAMECRYPT_CLIENT_TOKEN_MAX_LEN == limits::CLIENT_TOKEN_MAX_LEN);
-    assert!(GAMECRYPT_SESSION_MESSAGE_RETRY == crate::session::retry::MSG_RETRY);
-    assert!(
-        GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS == crate::session::retry::DEFAULT_RETRY_PERIOD_SECS
-    );
-};
-
-/// Asks clients for a signature with their own key (`signature`) and/or an opaque token
-/// (`token`), each one of `GAMECRYPT_CLIENT_AUTH_*` (docs/PROTOCOL.md section 21). With any
-/// request, a server session stops in state NEED_ACCEPT after the ClientFinished until the
-/// application calls gamecrypt_session_accept() or gamecrypt_session_reject(). Default: NONE,
-/// NONE.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown mode; the builder is unchanged).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_client_auth(
-    builder: *mut gamecrypt_server_config_builder,
-    signature: gamecrypt_client_auth_mode,
-    token: gamecrypt_client_auth_mode,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        let request = ClientAuthRequest {
-            signature: ClientAuthMode::from_code(signature)?,
-            token: ClientAuthMode::from_code(token)?,
-        };
-        *b = b.clone().client_auth(request);
-        Ok(())
-    })
-}
-
 /// C ABI tests that need crate internals (lowered usage limits).
 #[cfg(test)]
 #[path = "session_hardening_tests.rs"]
 pub(crate) mod hardening_tests;
-
-/// Turns on stateless retry cookies for UDP servers (docs/PROTOCOL.md section 22) with time
-/// slots of `period_secs` seconds (1..=3600; GAMECRYPT_RETRY_DEFAULT_PERIOD_SECS is a good
-/// choice; 0 turns retry off). A cookie is valid in its slot and the next one. The first call
-/// draws a random secret; configurations built from this builder share it until one rotates.
-/// With retry on, check every datagram from an unknown address with
-/// gamecrypt_server_config_check_client_hello() and create sessions with
-/// gamecrypt_session_new_server_for_address().
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (period above 3600 or above half the rotation
-/// interval), RANDOM_FAILED. On error the builder is unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry(
-    builder: *mut gamecrypt_server_config_builder,
-    period_secs: u64,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        *b = b.clone().retry(period_secs)?;
-        Ok(())
-    })
-}
-
-/// Rotates the retry secret automatically every `interval_secs` seconds (at least two
-/// periods; 0 = only by gamecrypt_server_config_rotate_retry_secret(), the default). Do not
-/// use it when several processes share a secret set with
-/// gamecrypt_server_config_builder_set_retry_secret().
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off, or the interval is shorter than
-/// two periods).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry_rotation(
-    builder: *mut gamecrypt_server_config_builder,
-    interval_secs: u64,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        *b = b.clone().retry_rotation_interval(interval_secs)?;
-        Ok(())
-    })
-}
-
-/// Sets the initial retry secret (GAMECRYPT_RETRY_SECRET_LEN bytes, e.g. shared by the server
-/// processes behind one address). Retry must be on. The bytes are copied.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_retry_secret(
-    builder: *mut gamecrypt_server_config_builder,
-    secret: *const u8,
-    secret_len: usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let secret = unsafe { input(secret, secret_len) }?;
-        *b = b.clone().retry_secret(secret)?;
-        Ok(())
-    })
-}
-
-/// Makes retry time slots use `clock(ctx)` (unix seconds) instead of the system clock. Same
-/// rules as gamecrypt_client_config_builder_set_clock(): `clock` must be thread-safe (it is
-/// called from every thread that checks datagrams) and `ctx` must outlive every
-/// configuration and session built from this builder. NULL goes back to the system clock.
-///
-/// Returns OK, NULL_ARGUMENT (builder).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_builder_set_clock(
-    builder: *mut gamecrypt_server_config_builder,
-    clock: gamecrypt_clock_fn,
-    ctx: *mut c_void,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_server_config_builder::try_mut(builder) }?;
-        let clock: Option<Clock> = clock.map(|f| {
-            let c = CClock { f, ctx };
-            let clock: Clock = Arc::new(move || {
-                let c = &c;
-                // SAFETY: the caller promised a valid, thread-safe function and context.
-                unsafe { (c.f)(c.ctx) }
-            });
-            clock
-        });
-        *b = b.clone().clock_option(clock);
-        Ok(())
-    })
-}
-
-/// Decides statelessly what to do with a datagram from an address that has no session yet
-/// (docs/PROTOCOL.md section 22.4). `client_address` is any stable byte string identifying
-/// the sender (e.g. its sockaddr bytes; 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN bytes).
-/// `*out_action` receives one of `GAMECRYPT_RETRY_ACTION_*`: ACCEPT (create the session),
-/// SEND_RETRY (send the `*out_len` bytes written to `out_retry`; they are fewer than the
-/// datagram's), DROP. `*out_len` is 0 for ACCEPT and DROP. Costs no ECDH and no signature and
-/// keeps no state per client, so it is safe against floods of spoofed ClientHellos. Without
-/// retry on the configuration, every well-formed ClientHello is ACCEPT.
-///
-/// Thread rules: may run on any number of threads at once, also concurrently with
-/// gamecrypt_server_config_rotate_retry_secret() (the secret is behind a read-write lock).
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address length), BUFFER_TOO_SMALL (only for
-/// SEND_RETRY: needed length in *out_len, GAMECRYPT_RETRY_LEN always suffices; *out_action is
-/// not written), RANDOM_FAILED (automatic rotation).
-#[no_mangle]
-#[must_use]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn gamecrypt_server_config_check_client_hello(
-    config: *const gamecrypt_server_config,
-    client_address: *const u8,
-    client_address_len: usize,
-    datagram: *const u8,
-    datagram_len: usize,
-    out_retry: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
-    out_action: *mut gamecrypt_retry_action,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let action_out = unsafe { out_ptr(out_action) }?;
-        // SAFETY: by the caller's contract.
-        let cfg = unsafe { gamecrypt_server_config::try_ref(config) }?;
-        // SAFETY: by the caller's contract.
-        let addr = unsafe { input(client_address, client_address_len) }?;
-        // SAFETY: by the caller's contract.
-        let dgram = unsafe { input(datagram, datagram_len) }?;
-        // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out_retry, out_cap, out_len, &[addr, dgram]) }?;
-        let action = cfg.check_client_hello(addr, dgram)?;
-        match &action {
-            RetryAction::SendRetry(msg) => out.write(msg)?,
-            _ => out.write(&[])?,
-        }
-        *action_out = action.code();
-        Ok(())
-    })
-}
-
-/// Rotates the retry secret now: a new random secret becomes current; cookies made with the
-/// previous current secret stay valid until they expire; the secret before that is erased.
-/// Call it e.g. every few minutes, or use gamecrypt_server_config_builder_set_retry_rotation().
-/// Thread-safe.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (retry is off), RANDOM_FAILED.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_rotate_retry_secret(
-    config: *const gamecrypt_server_config,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let cfg = unsafe { gamecrypt_server_config::try_ref(config) }?;
-        cfg.rotate_retry_secret()
-    })
-}
-
-/// Like gamecrypt_server_config_rotate_retry_secret() with a given secret of
-/// GAMECRYPT_RETRY_SECRET_LEN bytes (for server processes that share cookies). Thread-safe.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH, INVALID_ARGUMENT (retry is off).
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_server_config_rotate_retry_secret_to(
-    config: *const gamecrypt_server_config,
-    secret: *const u8,
-    secret_len: usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let cfg = unsafe { gamecrypt_server_config::try_ref(config) }?;
-        // SAFETY: by the caller's contract.
-        let secret = unsafe { input(secret, secret_len) }?;
-        cfg.rotate_retry_secret_to(secret)
-    })
-}
 
 /// Creates a server session for the client at `client_address` (the bytes given to
 /// gamecrypt_server_config_check_client_hello(); 1..=GAMECRYPT_CLIENT_ADDRESS_MAX_LEN). With
@@ -1282,48 +558,6 @@ pub unsafe extern "C" fn gamecrypt_session_new_server_for_address(
         let mode = Mode::from_code(mode)?;
         let session = Session::new_server_for_address(config.clone(), mode, addr)?;
         *out = gamecrypt_session::into_raw(session);
-        Ok(())
-    })
-}
-
-/// Gives the client its own key (ECDSA P-256 or Ed25519) for servers that ask for client
-/// authentication: it signs the handshake transcript only when a server asks, and its public
-/// key travels encrypted. The configuration keeps its own reference: `client_key` may be
-/// freed after this call.
-///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_set_client_key(
-    builder: *mut gamecrypt_client_config_builder,
-    client_key: *const gamecrypt_signing_key,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let key = unsafe { gamecrypt_signing_key::try_ref(client_key) }?.clone();
-        *b = b.clone().client_key(key)?;
-        Ok(())
-    })
-}
-
-/// Gives the client an opaque token (e.g. a login ticket from the game's backend,
-/// 1..=GAMECRYPT_CLIENT_TOKEN_MAX_LEN bytes, copied) that it sends encrypted, inside its
-/// ClientFinished, to servers that ask for one.
-///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH.
-#[no_mangle]
-pub unsafe extern "C" fn gamecrypt_client_config_builder_set_token(
-    builder: *mut gamecrypt_client_config_builder,
-    token: *const u8,
-    token_len: usize,
-) -> gamecrypt_result {
-    ffi_result(|| {
-        // SAFETY: by the caller's contract.
-        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
-        // SAFETY: by the caller's contract.
-        let token = unsafe { input(token, token_len) }?;
-        *b = b.clone().token(token)?;
         Ok(())
     })
 }
@@ -1422,28 +656,4 @@ pub unsafe extern "C" fn gamecrypt_session_reject(
         };
         out.write_with(needed, |buf| s.reject(buf))
     })
-}
-
-/// GAMECRYPT_RETRY_LEN as a function.
-#[no_mangle]
-pub extern "C" fn gamecrypt_retry_len() -> usize {
-    GAMECRYPT_RETRY_LEN
-}
-
-/// GAMECRYPT_RETRY_SECRET_LEN as a function.
-#[no_mangle]
-pub extern "C" fn gamecrypt_retry_secret_len() -> usize {
-    GAMECRYPT_RETRY_SECRET_LEN
-}
-
-/// GAMECRYPT_CLIENT_ADDRESS_MAX_LEN as a function.
-#[no_mangle]
-pub extern "C" fn gamecrypt_client_address_max_len() -> usize {
-    GAMECRYPT_CLIENT_ADDRESS_MAX_LEN
-}
-
-/// GAMECRYPT_CLIENT_TOKEN_MAX_LEN as a function.
-#[no_mangle]
-pub extern "C" fn gamecrypt_client_token_max_len() -> usize {
-    GAMECRYPT_CLIENT_TOKEN_MAX_LEN
 }

@@ -44,12 +44,19 @@ pub enum RetryAction {
 }
 
 impl RetryAction {
+    /// The C constant of [`RetryAction::Accept`].
+    pub const ACCEPT_CODE: u32 = 1;
+    /// The C constant of [`RetryAction::SendRetry`].
+    pub const SEND_RETRY_CODE: u32 = 2;
+    /// The C constant of [`RetryAction::Drop`].
+    pub const DROP_CODE: u32 = 3;
+
     /// The C constant of this action.
-    pub fn code(&self) -> u32 {
+    pub const fn code(&self) -> u32 {
         match self {
-            RetryAction::Accept => 1,
-            RetryAction::SendRetry(_) => 2,
-            RetryAction::Drop => 3,
+            RetryAction::Accept => Self::ACCEPT_CODE,
+            RetryAction::SendRetry(_) => Self::SEND_RETRY_CODE,
+            RetryAction::Drop => Self::DROP_CODE,
         }
     }
 }
