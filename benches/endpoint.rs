@@ -14,7 +14,7 @@
 //!
 //!    The packets for the "in" direction are sealed by the clients before each timed batch.
 //!    Batches of both paths are interleaved; the figure is the median batch.
-//! 3. With `-- --callgrind` (valgrind installed): the same paths run once under
+//! 3. With `-- --callgrind` (valgrind installed; `-- --callgrind-only` skips 1 and 2): the same paths run once under
 //!    `valgrind --tool=callgrind` with `GAMECRYPT_BENCH_CG_PEERS` (200) peers, and the
 //!    instructions per datagram are printed (stable on a shared machine).
 //!
@@ -422,12 +422,13 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
 }
 
 /// Runs under callgrind: one batch of each path per suite and size.
-fn callgrind_child(peers: usize, batch: usize) {
+fn callgrind_child(peers: usize, batch: usize, suite_index: usize, size: usize) {
     let mut rng = Rng(9);
-    for (suite, _) in SUITES {
+    {
+        let suite = SUITES[suite_index % SUITES.len()].0;
         let mut w = world(suite, peers);
         let (c, s) = pair(suite);
-        for size in [64usize, 1200] {
+        {
             let msg = vec![0x42u8; size];
             let mut out = vec![0u8; size + 24];
             // Warm-up (queues and buffers at their working size), then the measured calls.
@@ -483,83 +484,83 @@ fn callgrind(peers: usize, batch: usize) {
     println!(
         "\n## Instructions per datagram (callgrind, {peers} peers, {batch} datagrams per case)\n"
     );
-    let exe = std::env::current_exe().unwrap();
+    println!("| suite | message | in: open | in: receive + poll_event | bare / endpoint | out: seal | out: send + poll_transmit | bare / endpoint |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (si, (_, name)) in SUITES.iter().enumerate() {
+        for size in [64usize, 1200] {
+            match callgrind_case(peers, batch, si, size) {
+                Some([bo, eo, bs, es]) => println!(
+                    "| {name} | {size} B | {bo:.0} | {eo:.0} | {:.1}% | {bs:.0} | {es:.0} | {:.1}% |",
+                    100.0 * bo / eo,
+                    100.0 * bs / es
+                ),
+                None => {
+                    println!("valgrind --tool=callgrind or callgrind_annotate is not available or failed");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Instructions per datagram of the four measured functions in one callgrind run.
+fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Option<[f64; 4]> {
+    let exe = std::env::current_exe().ok()?;
     let dir = std::env::temp_dir().join(format!("gamecrypt-endpoint-cg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).ok()?;
     let out = dir.join("callgrind.out");
     let status = std::process::Command::new("valgrind")
         .arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", out.display()))
-        .arg("--separate-callers=1")
         .arg(&exe)
         .arg("--callgrind-child")
         .env("GAMECRYPT_BENCH_CG_PEERS", peers.to_string())
         .env("GAMECRYPT_BENCH_CG_BATCH", batch.to_string())
+        .env("GAMECRYPT_BENCH_CG_SUITE", suite.to_string())
+        .env("GAMECRYPT_BENCH_CG_SIZE", size.to_string())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status();
-    if !matches!(status, Ok(s) if s.success()) {
-        println!("valgrind --tool=callgrind is not available or failed: {status:?}");
-        return;
+        .status()
+        .ok()?;
+    if !status.success() {
+        return None;
     }
     let annotate = std::process::Command::new("callgrind_annotate")
         .arg("--inclusive=yes")
         .arg("--threshold=100")
         .arg(&out)
         .output()
-        .unwrap();
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&dir);
     let text = String::from_utf8_lossy(&annotate.stdout);
-    // Each measured function runs once per suite and size, in this order.
-    let mut totals: std::collections::HashMap<&str, u64> = Default::default();
+    let names = [
+        "measured_bare_open",
+        "measured_endpoint_receive",
+        "measured_bare_seal",
+        "measured_endpoint_send",
+    ];
+    let mut ir = [0f64; 4];
     for line in text.lines() {
-        for f in [
-            "measured_bare_open",
-            "measured_endpoint_receive",
-            "measured_bare_seal",
-            "measured_endpoint_send",
-        ] {
-            if line.contains(&format!("endpoint::{f}'"))
+        for (k, f) in names.iter().enumerate() {
+            // The line of the function itself, e.g. "17,038,752 (2.20%)  benches/endpoint.rs:endpoint::measured_endpoint_receive [...]".
+            if line.contains(&format!("endpoint::{f} "))
                 || line.ends_with(&format!("endpoint::{f}"))
-                || line.contains(&format!("::{f} "))
             {
-                let ir: u64 = line
+                let n: f64 = line
                     .split_whitespace()
                     .next()
                     .unwrap_or("0")
                     .replace(',', "")
                     .parse()
-                    .unwrap_or(0);
-                *totals.entry(f).or_default() += ir;
+                    .unwrap_or(0.0);
+                ir[k] = ir[k].max(n);
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    // All four suites/sizes together: 4 cases x batch datagrams per function.
-    let per = |f: &str| totals.get(f).copied().unwrap_or(0) as f64 / (4 * batch) as f64;
-    let (bo, eo, bs, es) = (
-        per("measured_bare_open"),
-        per("measured_endpoint_receive"),
-        per("measured_bare_seal"),
-        per("measured_endpoint_send"),
-    );
-    println!("(mean over both suites and both sizes: 64 B and 1200 B)\n");
-    println!("| path | bare instructions | endpoint instructions | bare / endpoint |");
-    println!("|---|---|---|---|");
-    if bo > 0.0 && eo > 0.0 {
-        println!(
-            "| in (open vs receive + poll_event) | {bo:.0} | {eo:.0} | {:.1}% |",
-            100.0 * bo / eo
-        );
+    if ir.contains(&0.0) {
+        return None;
     }
-    if bs > 0.0 && es > 0.0 {
-        println!(
-            "| out (seal vs send + poll_transmit) | {bs:.0} | {es:.0} | {:.1}% |",
-            100.0 * bs / es
-        );
-    }
-    if bo == 0.0 || eo == 0.0 || bs == 0.0 || es == 0.0 {
-        println!("\ncallgrind_annotate output did not name the measured functions:\n{text}");
-    }
+    Some(ir.map(|n| n / batch as f64))
 }
 
 fn main() {
@@ -568,6 +569,8 @@ fn main() {
         callgrind_child(
             env_usize("GAMECRYPT_BENCH_CG_PEERS", 200),
             env_usize("GAMECRYPT_BENCH_CG_BATCH", 2_000),
+            env_usize("GAMECRYPT_BENCH_CG_SUITE", 0),
+            env_usize("GAMECRYPT_BENCH_CG_SIZE", 64),
         );
         return;
     }
@@ -579,9 +582,11 @@ fn main() {
     };
     println!("# gamecrypt endpoint benchmark\n");
     println!("machine: {}", machine());
-    memory(peers);
-    throughput(peers, batch, rounds);
-    if args.iter().any(|a| a == "--callgrind") {
+    if !args.iter().any(|a| a == "--callgrind-only") {
+        memory(peers);
+        throughput(peers, batch, rounds);
+    }
+    if args.iter().any(|a| a == "--callgrind" || a == "--callgrind-only") {
         callgrind(env_usize("GAMECRYPT_BENCH_CG_PEERS", 200), 2_000);
     }
 }
