@@ -280,6 +280,42 @@ typedef enum {
    * The ClientHello carries no valid retry cookie for this client address.
    */
   GAMECRYPT_RESULT_RETRY_COOKIE_INVALID = 454,
+  /**
+   * The peer id is not a peer of this endpoint: it never was, or the peer ended.
+   */
+  GAMECRYPT_RESULT_UNKNOWN_PEER = 500,
+  /**
+   * The time passed is earlier than the time of an earlier call; nothing changed.
+   */
+  GAMECRYPT_RESULT_TIME_WENT_BACKWARDS = 501,
+  /**
+   * The peer is not connected yet (handshake in progress or waiting for accept).
+   */
+  GAMECRYPT_RESULT_PEER_NOT_CONNECTED = 502,
+  /**
+   * A queue of the endpoint is full: take its datagrams or events first.
+   */
+  GAMECRYPT_RESULT_QUEUE_FULL = 503,
+  /**
+   * The endpoint holds as many peers as its settings allow.
+   */
+  GAMECRYPT_RESULT_PEER_LIMIT = 504,
+  /**
+   * A client call on a server endpoint or the reverse.
+   */
+  GAMECRYPT_RESULT_WRONG_ROLE = 505,
+  /**
+   * The endpoint already has a peer with this address.
+   */
+  GAMECRYPT_RESULT_ADDRESS_IN_USE = 506,
+  /**
+   * Nothing authenticated arrived from the connected peer within the idle timeout.
+   */
+  GAMECRYPT_RESULT_IDLE_TIMEOUT = 507,
+  /**
+   * The handshake did not complete within the handshake timeout.
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_TIMEOUT = 508,
 } gamecrypt_result;
 
 /**
@@ -703,7 +739,8 @@ typedef struct {
   gamecrypt_suite suite;
   /**
    * CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
-   * PEER_CLOSED; LOCAL: SESSION_CLOSED; REJECTED: SESSION_REJECTED or PEER_CLOSED).
+   * PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL:
+   * SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
    */
   gamecrypt_result code;
   /**
@@ -1645,9 +1682,9 @@ void gamecrypt_endpoint_free(gamecrypt_endpoint *endpoint);
  * datagrams). The ClientHello is queued (gamecrypt_endpoint_poll_transmit()); the peer
  * reports CONNECTED or CLOSED (HANDSHAKE_TIMEOUT, FAILED, REJECTED) later.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_STATE (server endpoint),
- * INVALID_ARGUMENT (a peer with this address exists, the peer limit is reached, or
- * `now_ms` is earlier than in an earlier call), RANDOM_FAILED.
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_ROLE (server endpoint),
+ * ADDRESS_IN_USE (a peer with this address exists), PEER_LIMIT, TIME_WENT_BACKWARDS (`now_ms`
+ * is earlier than in an earlier call), RANDOM_FAILED. Nothing changes on error.
  */
 gamecrypt_result gamecrypt_endpoint_connect(gamecrypt_endpoint *endpoint,
                                             uint64_t now_ms,
@@ -1660,7 +1697,7 @@ gamecrypt_result gamecrypt_endpoint_connect(gamecrypt_endpoint *endpoint,
  * belong to no peer, duplicates, replays and forgeries are dropped quietly (counted in the
  * stats) and return OK; so does a datagram that ends a peer (a CLOSED event follows).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), INVALID_ARGUMENT (`now_ms` earlier
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), TIME_WENT_BACKWARDS (`now_ms` earlier
  * than in an earlier call; nothing changes).
  */
 gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
@@ -1675,7 +1712,7 @@ gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
  * idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
  * earlier or more often is harmless).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`now_ms` went backwards; nothing changes).
+ * Returns OK, NULL_ARGUMENT, TIME_WENT_BACKWARDS (nothing changes).
  */
 gamecrypt_result gamecrypt_endpoint_handle_timeout(gamecrypt_endpoint *endpoint, uint64_t now_ms);
 
@@ -1726,10 +1763,10 @@ gamecrypt_result gamecrypt_endpoint_poll_event(gamecrypt_endpoint *endpoint,
  * Sends `data` (0..=max_data_len bytes) to a connected peer: sealed as one packet into the
  * transmit queue (gamecrypt_endpoint_poll_transmit()). Allocation-free.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), INVALID_ARGUMENT
- * (unknown peer, or `now_ms` went backwards), WRONG_STATE (the peer is not connected yet),
- * BUFFER_TOO_SMALL (the transmit queue is full: poll it), KEY_UPDATE_BLOCKED (try later),
- * or a fatal session error (the peer then reports CLOSED). Nothing changes on error.
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), UNKNOWN_PEER,
+ * TIME_WENT_BACKWARDS, PEER_NOT_CONNECTED (handshake in progress or waiting for accept),
+ * QUEUE_FULL (take the queued datagrams first), KEY_UPDATE_BLOCKED (try later), or a fatal
+ * session error (the peer then reports CLOSED). Nothing else changes on error.
  */
 gamecrypt_result gamecrypt_endpoint_send(gamecrypt_endpoint *endpoint,
                                          uint64_t now_ms,
@@ -1741,7 +1778,7 @@ gamecrypt_result gamecrypt_endpoint_send(gamecrypt_endpoint *endpoint,
  * Closes a peer: a connected one is sent close_copies copies of the authenticated close
  * packet; a handshake just ends. A CLOSED event (reason LOCAL) follows.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, or `now_ms` went backwards).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS.
  */
 gamecrypt_result gamecrypt_endpoint_close(gamecrypt_endpoint *endpoint,
                                           uint64_t now_ms,
@@ -1750,8 +1787,8 @@ gamecrypt_result gamecrypt_endpoint_close(gamecrypt_endpoint *endpoint,
 /**
  * Server, after CLIENT_CREDENTIALS: accepts the client; CONNECTED follows.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, `now_ms` went backwards),
- * WRONG_STATE (the peer is not waiting for accept or reject).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS, WRONG_STATE (the peer is not
+ * waiting for accept or reject).
  */
 gamecrypt_result gamecrypt_endpoint_accept(gamecrypt_endpoint *endpoint,
                                            uint64_t now_ms,
@@ -1770,7 +1807,7 @@ gamecrypt_result gamecrypt_endpoint_reject(gamecrypt_endpoint *endpoint,
 /**
  * Copies a peer's address into `out`.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_address(const gamecrypt_endpoint *endpoint,
                                                      gamecrypt_peer_id peer,
@@ -1781,7 +1818,7 @@ gamecrypt_result gamecrypt_endpoint_get_peer_address(const gamecrypt_endpoint *e
 /**
  * Writes where a peer is (`GAMECRYPT_ENDPOINT_PEER_*`) to `*out_state`.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_state(const gamecrypt_endpoint *endpoint,
                                                    gamecrypt_peer_id peer,
@@ -1790,7 +1827,7 @@ gamecrypt_result gamecrypt_endpoint_get_peer_state(const gamecrypt_endpoint *end
 /**
  * Writes the peer's negotiated suite (`GAMECRYPT_SUITE_*`) to `*out_suite`.
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (not known yet).
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (not known yet).
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_suite(const gamecrypt_endpoint *endpoint,
                                                    gamecrypt_peer_id peer,
@@ -1801,8 +1838,7 @@ gamecrypt_result gamecrypt_endpoint_get_peer_suite(const gamecrypt_endpoint *end
  * the server's key (WRONG_STATE before the ServerHello was verified); server: the client's
  * key with client authentication, else nothing (`*out_len` = 0).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE,
- * BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_fingerprint(const gamecrypt_endpoint *endpoint,
                                                          gamecrypt_peer_id peer,
@@ -1814,8 +1850,8 @@ gamecrypt_result gamecrypt_endpoint_get_peer_fingerprint(const gamecrypt_endpoin
  * Server with client authentication, from CLIENT_CREDENTIALS on: copies the client's token
  * into `out` (`*out_len` = 0 when it sent none).
  *
- * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (client
- * endpoint, no client authentication, or before the credentials), BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (client endpoint, no client
+ * authentication, or before the credentials), BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_endpoint_get_peer_client_token(const gamecrypt_endpoint *endpoint,
                                                           gamecrypt_peer_id peer,

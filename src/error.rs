@@ -11,6 +11,7 @@
 //! | 200-299 | primitives, AEAD keys, sealed boxes    |
 //! | 300-399 | secure session: handshake, trust, packets |
 //! | 400-499 | session hardening: key update, client auth, retry cookies, close |
+//! | 500-549 | connection endpoint (docs/ENDPOINT.md) |
 
 use core::fmt;
 
@@ -149,6 +150,25 @@ macro_rules! error_table {
             SessionRejected = 453 => "the server application rejected the session",
             /// The ClientHello carries no valid retry cookie for this client address.
             RetryCookieInvalid = 454 => "the ClientHello carries no valid retry cookie for this client address",
+            // ---- 500-549: connection endpoint (docs/ENDPOINT.md) ----
+            /// The peer id is not a peer of this endpoint: it never was, or the peer ended.
+            UnknownPeer = 500 => "the peer id is not a peer of this endpoint (never was, or the peer ended)",
+            /// The time passed is earlier than the time of an earlier call; nothing changed.
+            TimeWentBackwards = 501 => "the time passed is earlier than in an earlier call on this endpoint",
+            /// The peer is not connected yet (handshake in progress or waiting for accept).
+            PeerNotConnected = 502 => "the peer is not connected yet",
+            /// A queue of the endpoint is full: take its datagrams or events first.
+            QueueFull = 503 => "the endpoint's queue is full: take its datagrams (poll_transmit) or events (poll_event) first",
+            /// The endpoint holds as many peers as its settings allow.
+            PeerLimit = 504 => "the endpoint holds as many peers as its settings allow",
+            /// A client call on a server endpoint or the reverse.
+            WrongRole = 505 => "this call is for the other kind of endpoint (client or server)",
+            /// The endpoint already has a peer with this address.
+            AddressInUse = 506 => "the endpoint already has a peer with this address",
+            /// Nothing authenticated arrived from the connected peer within the idle timeout.
+            IdleTimeout = 507 => "nothing arrived from the peer within the idle timeout",
+            /// The handshake did not complete within the handshake timeout.
+            HandshakeTimeout = 508 => "the handshake did not complete within the handshake timeout",
         }
     };
 }

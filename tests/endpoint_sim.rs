@@ -97,6 +97,10 @@ struct Sim {
     client_hellos: Vec<Vec<u8>>,
     delivered: u64,
     lost: u64,
+    /// Nodes cut off the network: every datagram to or from them is lost.
+    cut: HashSet<usize>,
+    /// The last time a datagram from node `.0` was delivered to node `.1`.
+    last_delivered: HashMap<(usize, usize), u64>,
 }
 
 impl Sim {
@@ -115,6 +119,8 @@ impl Sim {
             client_hellos: Vec::new(),
             delivered: 0,
             lost: 0,
+            cut: HashSet::new(),
+            last_delivered: HashMap::new(),
         }
     }
 
@@ -227,7 +233,15 @@ impl Sim {
                 break;
             }
             let Reverse((_, _, to, from, data)) = self.in_flight.pop().unwrap();
+            let from_node = node_of(&from);
+            if self.cut.contains(&to) || from_node.is_some_and(|f| self.cut.contains(&f)) {
+                self.lost += 1;
+                continue;
+            }
             self.nodes[to].receive(now, &from, &data).unwrap();
+            if let Some(f) = from_node {
+                self.last_delivered.insert((f, to), now);
+            }
             self.delivered += 1;
             touched.push(to);
         }
@@ -252,6 +266,7 @@ struct Record {
     client_closed: HashMap<usize, (CloseReason, u64)>,
     server_connected: HashMap<PeerId, usize>,
     server_closed: HashMap<PeerId, CloseReason>,
+    server_closed_at: HashMap<PeerId, u64>,
     server_got: HashSet<(usize, u32)>,
     client_got: HashSet<(usize, u32)>,
     sent: u64,
@@ -276,6 +291,7 @@ fn handle_events(sim: &mut Sim, n: usize, rec: &mut Record) {
             }
             (0, Event::Closed { peer, reason, .. }) => {
                 assert!(rec.server_closed.insert(peer, reason).is_none());
+                rec.server_closed_at.insert(peer, now);
             }
             (0, e) => panic!("server event {e:?}"),
             (c, Event::Connected { .. }) => {
@@ -483,4 +499,122 @@ fn first_early(rec: &Record, t: u64) -> Option<(usize, CloseReason, u64)> {
         .iter()
         .find(|(_, (_, at))| *at < t)
         .map(|(c, (r, at))| (*c, *r, *at))
+}
+
+/// Runs the simulation until `until`, with the applications of `handle_events`.
+fn drive(sim: &mut Sim, until: u64, rec: &mut Record) {
+    while sim.now < until {
+        for n in sim.step(until) {
+            handle_events(sim, n, rec);
+            sim.flush(n);
+        }
+    }
+}
+
+fn quiet_net() -> NetParams {
+    NetParams {
+        loss_percent: 0,
+        dup_percent: 0,
+        delay_ms: 20,
+        jitter_ms: 0,
+        spoof_every_ms: 1 << 40,
+        flood_every_ms: 1 << 40,
+    }
+}
+
+/// Idle and handshake timeouts fire at exactly the stated times (defaults: 10 s each).
+#[test]
+fn timeouts_fire_at_the_stated_times() {
+    let (_key, server_cfg, client_cfg) = keys();
+    let server = Endpoint::new_server(server_cfg, EndpointConfig::default()).unwrap();
+    let clients: Vec<Endpoint> = (0..10)
+        .map(|_| Endpoint::new_client(client_cfg.clone(), EndpointConfig::default()).unwrap())
+        .collect();
+    let mut sim = Sim::new(0x5eed_0002, quiet_net(), server, clients);
+    let mut rec = Record::default();
+    sim.cut.insert(10); // client 9 never reaches the server
+    for c in 0..10 {
+        sim.nodes[c + 1].connect(0, SERVER_ADDR).unwrap();
+        sim.flush(c + 1);
+    }
+    drive(&mut sim, 3_000, &mut rec);
+    assert_eq!(rec.client_connected.len(), 9);
+    assert_eq!(rec.server_connected.len(), 9);
+    // Clients 0..5 go silent (cut both ways) at 3 s.
+    for c in 0..5 {
+        sim.cut.insert(c + 1);
+    }
+    drive(&mut sim, 30_000, &mut rec);
+    assert_eq!(
+        rec.client_closed[&9],
+        (CloseReason::HandshakeTimeout, 10_000)
+    );
+    for c in 0..5 {
+        let last_from_server = sim.last_delivered[&(0, c + 1)];
+        assert_eq!(
+            rec.client_closed[&c],
+            (CloseReason::IdleTimeout, last_from_server + 10_000),
+            "client {c}"
+        );
+        let speer = *rec
+            .server_connected
+            .iter()
+            .find(|(_, cl)| **cl == c)
+            .unwrap()
+            .0;
+        assert_eq!(rec.server_closed[&speer], CloseReason::IdleTimeout);
+        assert_eq!(
+            rec.server_closed_at[&speer],
+            sim.last_delivered[&(c + 1, 0)] + 10_000
+        );
+    }
+    // The others stay connected (keep-alives), 30 s after the start.
+    for c in 5..9 {
+        assert!(!rec.client_closed.contains_key(&c), "client {c}");
+    }
+    assert_eq!(rec.server_closed.len(), 5);
+    assert_eq!(sim.nodes[0].peer_count(), 4);
+}
+
+/// A server at its peer limit refuses new peers (no answer, no state) and its peers go on.
+#[test]
+fn peer_limit_refuses_cleanly() {
+    let (_key, server_cfg, client_cfg) = keys();
+    let mut settings = EndpointConfig::default();
+    settings.set_max_peers(20).unwrap();
+    settings.set_max_handshakes(20).unwrap();
+    let server = Endpoint::new_server(server_cfg, settings).unwrap();
+    let clients: Vec<Endpoint> = (0..40)
+        .map(|_| Endpoint::new_client(client_cfg.clone(), EndpointConfig::default()).unwrap())
+        .collect();
+    let mut sim = Sim::new(0x5eed_0003, quiet_net(), server, clients);
+    let mut rec = Record::default();
+    let mut peers = Vec::new();
+    for c in 0..40 {
+        peers.push(sim.nodes[c + 1].connect(0, SERVER_ADDR).unwrap());
+        sim.flush(c + 1);
+    }
+    drive(&mut sim, 1_000, &mut rec);
+    assert_eq!(rec.client_connected.len(), 20);
+    assert_eq!(sim.nodes[0].peer_count(), 20);
+    let admitted: Vec<usize> = rec.client_connected.iter().copied().collect();
+    for &c in &admitted {
+        sim.nodes[c + 1]
+            .send(1_000, peers[c], &message(c, 0))
+            .unwrap();
+        sim.flush(c + 1);
+        rec.sent += 1;
+    }
+    drive(&mut sim, 15_000, &mut rec);
+    assert_eq!(rec.server_got.len(), 20);
+    assert_eq!(rec.client_got.len(), 20);
+    assert_eq!(rec.client_closed.len(), 20);
+    for (c, (reason, at)) in &rec.client_closed {
+        assert!(!admitted.contains(c));
+        assert_eq!((*reason, *at), (CloseReason::HandshakeTimeout, 10_000));
+    }
+    let stats = sim.nodes[0].stats();
+    assert!(stats.refused >= 20 * 8, "{stats:?}"); // every ClientHello copy of the 20
+    assert_eq!(stats.peers, 20);
+    assert!(rec.server_closed.is_empty());
 }

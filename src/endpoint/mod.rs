@@ -22,6 +22,7 @@
 //! their working size: packets are sealed straight into the transmit queue and opened
 //! straight into the received-data queue.
 
+mod addr;
 pub mod config;
 pub(crate) mod queue;
 
@@ -32,32 +33,33 @@ use crate::keys::FINGERPRINT_LEN;
 use crate::session::{
     limits, ClientConfig, Mode, RetryAction, ServerConfig, Session, State, Suite,
 };
+use addr::{AddrKey, KeyedHash};
 use queue::ByteQueue;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
-/// Result codes of the endpoint's own conditions (docs/ENDPOINT.md section 6).
+/// The endpoint's own result codes (docs/ENDPOINT.md section 6), as named constants.
 pub mod codes {
     use crate::error::Error;
     /// The peer id is not (or no longer) a peer of this endpoint.
-    pub const UNKNOWN_PEER: Error = Error::InvalidArgument;
+    pub const UNKNOWN_PEER: Error = Error::UnknownPeer;
     /// `now_ms` is smaller than the time of an earlier call.
-    pub const TIME_WENT_BACKWARDS: Error = Error::InvalidArgument;
+    pub const TIME_WENT_BACKWARDS: Error = Error::TimeWentBackwards;
     /// The peer is not connected yet (or is waiting for accept/reject).
-    pub const NOT_CONNECTED: Error = Error::WrongState;
-    /// A queue is at its limit (`max_queued_bytes`, `max_pending_events`).
-    pub const QUEUE_FULL: Error = Error::BufferTooSmall;
+    pub const NOT_CONNECTED: Error = Error::PeerNotConnected;
+    /// A queue is at its limit (`max_queued_bytes`).
+    pub const QUEUE_FULL: Error = Error::QueueFull;
     /// The endpoint holds `max_peers` peers.
-    pub const PEER_LIMIT: Error = Error::InvalidArgument;
+    pub const PEER_LIMIT: Error = Error::PeerLimit;
     /// A client call on a server endpoint or the reverse.
-    pub const WRONG_ROLE: Error = Error::WrongState;
+    pub const WRONG_ROLE: Error = Error::WrongRole;
     /// `connect` to an address that already has a peer.
-    pub const ADDRESS_IN_USE: Error = Error::InvalidArgument;
+    pub const ADDRESS_IN_USE: Error = Error::AddressInUse;
     /// The code of a `Closed` event after the idle timeout.
-    pub const IDLE_TIMEOUT: Error = Error::SessionClosed;
+    pub const IDLE_TIMEOUT: Error = Error::IdleTimeout;
     /// The code of a `Closed` event after the handshake timeout.
-    pub const HANDSHAKE_TIMEOUT: Error = Error::SessionClosed;
+    pub const HANDSHAKE_TIMEOUT: Error = Error::HandshakeTimeout;
 }
 
 const MSG_CLIENT_HELLO: u8 = 0x01;
@@ -276,7 +278,7 @@ struct Handshake {
 
 struct Peer {
     id: PeerId,
-    addr: Box<[u8]>,
+    addr: AddrKey,
     session: Session,
     phase: Phase,
     hs: Option<Box<Handshake>>,
@@ -306,7 +308,8 @@ impl Peer {
 
 struct Slot {
     generation: u32,
-    peer: Option<Box<Peer>>,
+    /// Inline (not boxed): a look-up reads the slot and the peer in one place.
+    peer: Option<Peer>,
 }
 
 enum Configs {
@@ -321,7 +324,7 @@ pub struct Endpoint {
     now: u64,
     slots: Vec<Slot>,
     free: Vec<u32>,
-    by_addr: HashMap<Box<[u8]>, u32>,
+    by_addr: HashMap<AddrKey, u32, KeyedHash>,
     timers: BinaryHeap<Reverse<(u64, u32, u32)>>,
     tx: ByteQueue,
     rx: ByteQueue,
@@ -405,7 +408,7 @@ impl Endpoint {
             now: 0,
             slots: Vec::new(),
             free: Vec::new(),
-            by_addr: HashMap::new(),
+            by_addr: HashMap::with_hasher(KeyedHash::new()),
             timers: BinaryHeap::new(),
             events: VecDeque::new(),
             handshakes: 0,
@@ -458,7 +461,7 @@ impl Endpoint {
 
     fn peer(&self, peer: PeerId) -> Result<&Peer> {
         let i = self.slot_of(peer)?;
-        self.slots[i].peer.as_deref().ok_or(codes::UNKNOWN_PEER)
+        self.slots[i].peer.as_ref().ok_or(codes::UNKNOWN_PEER)
     }
 
     /// Puts a new peer in a free slot and in the address table.
@@ -466,6 +469,15 @@ impl Endpoint {
         let index = match self.free.pop() {
             Some(i) => i,
             None => {
+                if self.slots.len() == self.slots.capacity() {
+                    // Grow by at most 1,024 slots: an unused slot costs a whole peer's size.
+                    let room = self
+                        .cfg
+                        .max_peers
+                        .saturating_sub(self.slots.len())
+                        .clamp(1, 1024);
+                    self.slots.reserve_exact(room);
+                }
                 self.slots.push(Slot {
                     generation: 0,
                     peer: None,
@@ -475,12 +487,12 @@ impl Endpoint {
         };
         let slot = &mut self.slots[index as usize];
         let id = PeerId::new(index, slot.generation);
-        let addr: Box<[u8]> = addr.into();
+        let addr = AddrKey::new(addr);
         self.by_addr.insert(addr.clone(), index);
         if phase == Phase::ServerHello {
             self.handshakes += 1;
         }
-        slot.peer = Some(Box::new(Peer {
+        slot.peer = Some(Peer {
             id,
             addr,
             session,
@@ -491,14 +503,14 @@ impl Endpoint {
             timer_at: u64::MAX,
             last_confirm: 0,
             announced: false,
-        }));
+        });
         self.schedule(index as usize);
         id
     }
 
     /// Makes sure the timer heap has an entry at or before the peer's deadline.
     fn schedule(&mut self, i: usize) {
-        let Some(p) = self.slots[i].peer.as_deref_mut() else {
+        let Some(p) = self.slots[i].peer.as_mut() else {
             return;
         };
         let d = p.deadline(&self.cfg);
@@ -517,7 +529,7 @@ impl Endpoint {
         };
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(i as u32);
-        self.by_addr.remove(&p.addr);
+        self.by_addr.remove(p.addr.as_slice());
         if matches!(p.phase, Phase::ServerHello | Phase::ServerAccept) {
             self.handshakes -= 1;
         }
@@ -571,7 +583,7 @@ impl Endpoint {
         };
         let id = self.insert(addr, session, Phase::ClientHello, hs);
         if let Ok(i) = self.slot_of(id) {
-            if let Some(p) = self.slots[i].peer.as_deref_mut() {
+            if let Some(p) = self.slots[i].peer.as_mut() {
                 p.announced = true;
             }
         }
@@ -651,7 +663,7 @@ impl Endpoint {
 
     fn receive_peer(&mut self, i: usize, datagram: &[u8]) -> Result<()> {
         let now = self.now;
-        let Some(p) = self.slots[i].peer.as_deref_mut() else {
+        let Some(p) = self.slots[i].peer.as_mut() else {
             return Ok(());
         };
         let first = datagram.first().copied().unwrap_or(0);
@@ -673,7 +685,7 @@ impl Endpoint {
                         if p.session.state() == State::Established {
                             p.phase = Phase::ClientFinished;
                         }
-                        push_copy(&mut self.tx, &mut self.stats, &p.addr, &hs.msg);
+                        push_copy(&mut self.tx, &mut self.stats, p.addr.as_slice(), &hs.msg);
                         p.last_send = now;
                         self.schedule(i);
                     }
@@ -686,7 +698,7 @@ impl Endpoint {
                     if crate::session::handshake::sha256(&[datagram]) == hs.client_hello_hash {
                         // Our ServerHello was lost: send the same bytes again (section 13).
                         self.stats.handshake_resends += 1;
-                        push_copy(&mut self.tx, &mut self.stats, &p.addr, &hs.msg);
+                        push_copy(&mut self.tx, &mut self.stats, p.addr.as_slice(), &hs.msg);
                     } else {
                         self.stats.dropped_invalid += 1;
                     }
@@ -779,7 +791,7 @@ impl Endpoint {
     /// A handshake message failed: dropped if the session can go on (datagram-mode drop
     /// codes), else the peer ends.
     fn handshake_error(&mut self, i: usize, e: Error) {
-        let Some(p) = self.slots[i].peer.as_deref() else {
+        let Some(p) = self.slots[i].peer.as_ref() else {
             return;
         };
         if matches!(p.session.state(), State::Failed | State::Closed) {
@@ -796,7 +808,7 @@ impl Endpoint {
     /// an empty packet at once so that the client stops resending its ClientFinished.
     fn connected(&mut self, i: usize) {
         let now = self.now;
-        let Some(p) = self.slots[i].peer.as_deref_mut() else {
+        let Some(p) = self.slots[i].peer.as_mut() else {
             return;
         };
         let server = p.phase != Phase::ClientFinished;
@@ -823,7 +835,7 @@ impl Endpoint {
         if push_tx(
             tx,
             stats,
-            &p.addr,
+            p.addr.as_slice(),
             data.len() + limits::PACKET_OVERHEAD,
             |out| session.seal(data, out),
         )
@@ -847,7 +859,7 @@ impl Endpoint {
         if data.len() > self.cfg.max_data_len {
             return Err(Error::InvalidLength);
         }
-        let Some(p) = self.slots[i].peer.as_deref_mut() else {
+        let Some(p) = self.slots[i].peer.as_mut() else {
             return Err(codes::UNKNOWN_PEER);
         };
         if p.phase != Phase::Connected {
@@ -858,7 +870,7 @@ impl Endpoint {
         let r = push_tx(
             &mut self.tx,
             &mut self.stats,
-            &p.addr,
+            p.addr.as_slice(),
             data.len() + limits::PACKET_OVERHEAD,
             |out| session.seal(data, out),
         );
@@ -882,7 +894,7 @@ impl Endpoint {
         let i = self.slot_of(peer)?;
         self.advance(now)?;
         self.send_close(i, |s, out| s.close(out));
-        if let Some(p) = self.slots[i].peer.as_deref_mut() {
+        if let Some(p) = self.slots[i].peer.as_mut() {
             p.announced = true;
         }
         self.remove(i, CloseReason::Local, Error::SessionClosed);
@@ -890,13 +902,18 @@ impl Endpoint {
     }
 
     fn send_close(&mut self, i: usize, f: impl FnOnce(&Session, &mut [u8]) -> Result<usize>) {
-        let Some(p) = self.slots[i].peer.as_deref() else {
+        let Some(p) = self.slots[i].peer.as_ref() else {
             return;
         };
         let mut packet = [0u8; limits::PACKET_OVERHEAD];
         if let Ok(n @ 1..) = f(&p.session, &mut packet) {
             for _ in 0..self.cfg.close_copies {
-                push_copy(&mut self.tx, &mut self.stats, &p.addr, &packet[..n]);
+                push_copy(
+                    &mut self.tx,
+                    &mut self.stats,
+                    p.addr.as_slice(),
+                    &packet[..n],
+                );
             }
         }
     }
@@ -906,7 +923,7 @@ impl Endpoint {
         if now < self.now {
             return Err(codes::TIME_WENT_BACKWARDS);
         }
-        match self.slots[i].peer.as_deref() {
+        match self.slots[i].peer.as_ref() {
             Some(p) if p.phase == Phase::ServerAccept => {
                 self.now = now;
                 Ok(i)
@@ -919,10 +936,7 @@ impl Endpoint {
     /// (`Connected` follows). Else `WrongState` (nothing changes), `UNKNOWN_PEER`.
     pub fn accept(&mut self, now: u64, peer: PeerId) -> Result<()> {
         let i = self.awaiting_accept(now, peer)?;
-        let p = self.slots[i]
-            .peer
-            .as_deref_mut()
-            .ok_or(codes::UNKNOWN_PEER)?;
+        let p = self.slots[i].peer.as_mut().ok_or(codes::UNKNOWN_PEER)?;
         p.session.accept()?;
         self.handshakes -= 1;
         self.connected(i);
@@ -961,7 +975,7 @@ impl Endpoint {
             if !live {
                 continue;
             }
-            if let Some(p) = self.slots[i].peer.as_deref_mut() {
+            if let Some(p) = self.slots[i].peer.as_mut() {
                 p.timer_at = u64::MAX;
             }
             self.fire(i, now);
@@ -972,7 +986,7 @@ impl Endpoint {
 
     fn fire(&mut self, i: usize, now: u64) {
         let cfg = &self.cfg;
-        let Some(p) = self.slots[i].peer.as_deref_mut() else {
+        let Some(p) = self.slots[i].peer.as_mut() else {
             return;
         };
         match (p.phase, p.hs.as_deref_mut()) {
@@ -995,7 +1009,7 @@ impl Endpoint {
                 hs.interval = (hs.interval * 2).min(cfg.handshake_resend_max_ms);
                 hs.next_resend = now + hs.interval;
                 self.stats.handshake_resends += 1;
-                push_copy(&mut self.tx, &mut self.stats, &p.addr, &hs.msg);
+                push_copy(&mut self.tx, &mut self.stats, p.addr.as_slice(), &hs.msg);
                 p.last_send = now;
             }
             _ => {}
@@ -1068,7 +1082,7 @@ impl Endpoint {
 
     /// The address of a peer.
     pub fn peer_address(&self, peer: PeerId) -> Result<&[u8]> {
-        Ok(&self.peer(peer)?.addr)
+        Ok(self.peer(peer)?.addr.as_slice())
     }
 
     /// Where a peer is.

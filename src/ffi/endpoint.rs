@@ -90,7 +90,8 @@ pub struct gamecrypt_endpoint_event {
     /// CONNECTED: the negotiated suite (`GAMECRYPT_SUITE_*`).
     pub suite: gamecrypt_suite,
     /// CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
-    /// PEER_CLOSED; LOCAL: SESSION_CLOSED; REJECTED: SESSION_REJECTED or PEER_CLOSED).
+    /// PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL:
+    /// SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
     pub code: gamecrypt_result,
     /// CONNECTED: whether `fingerprint` holds the peer key's fingerprint (client: always;
     /// server: only with client authentication and a client key).
@@ -446,9 +447,9 @@ unsafe fn ep_mut<'a>(ep: *mut gamecrypt_endpoint) -> Result<&'a mut Endpoint> {
 /// datagrams). The ClientHello is queued (gamecrypt_endpoint_poll_transmit()); the peer
 /// reports CONNECTED or CLOSED (HANDSHAKE_TIMEOUT, FAILED, REJECTED) later.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_STATE (server endpoint),
-/// INVALID_ARGUMENT (a peer with this address exists, the peer limit is reached, or
-/// `now_ms` is earlier than in an earlier call), RANDOM_FAILED.
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_ROLE (server endpoint),
+/// ADDRESS_IN_USE (a peer with this address exists), PEER_LIMIT, TIME_WENT_BACKWARDS (`now_ms`
+/// is earlier than in an earlier call), RANDOM_FAILED. Nothing changes on error.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_connect(
     endpoint: *mut gamecrypt_endpoint,
@@ -473,7 +474,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_connect(
 /// belong to no peer, duplicates, replays and forgeries are dropped quietly (counted in the
 /// stats) and return OK; so does a datagram that ends a peer (a CLOSED event follows).
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), INVALID_ARGUMENT (`now_ms` earlier
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), TIME_WENT_BACKWARDS (`now_ms` earlier
 /// than in an earlier call; nothing changes).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_receive(
@@ -499,7 +500,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_receive(
 /// idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
 /// earlier or more often is harmless).
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`now_ms` went backwards; nothing changes).
+/// Returns OK, NULL_ARGUMENT, TIME_WENT_BACKWARDS (nothing changes).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_handle_timeout(
     endpoint: *mut gamecrypt_endpoint,
@@ -654,10 +655,10 @@ pub unsafe extern "C" fn gamecrypt_endpoint_poll_event(
 /// Sends `data` (0..=max_data_len bytes) to a connected peer: sealed as one packet into the
 /// transmit queue (gamecrypt_endpoint_poll_transmit()). Allocation-free.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), INVALID_ARGUMENT
-/// (unknown peer, or `now_ms` went backwards), WRONG_STATE (the peer is not connected yet),
-/// BUFFER_TOO_SMALL (the transmit queue is full: poll it), KEY_UPDATE_BLOCKED (try later),
-/// or a fatal session error (the peer then reports CLOSED). Nothing changes on error.
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), UNKNOWN_PEER,
+/// TIME_WENT_BACKWARDS, PEER_NOT_CONNECTED (handshake in progress or waiting for accept),
+/// QUEUE_FULL (take the queued datagrams first), KEY_UPDATE_BLOCKED (try later), or a fatal
+/// session error (the peer then reports CLOSED). Nothing else changes on error.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_send(
     endpoint: *mut gamecrypt_endpoint,
@@ -678,7 +679,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_send(
 /// Closes a peer: a connected one is sent close_copies copies of the authenticated close
 /// packet; a handshake just ends. A CLOSED event (reason LOCAL) follows.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, or `now_ms` went backwards).
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_close(
     endpoint: *mut gamecrypt_endpoint,
@@ -693,8 +694,8 @@ pub unsafe extern "C" fn gamecrypt_endpoint_close(
 
 /// Server, after CLIENT_CREDENTIALS: accepts the client; CONNECTED follows.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer, `now_ms` went backwards),
-/// WRONG_STATE (the peer is not waiting for accept or reject).
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS, WRONG_STATE (the peer is not
+/// waiting for accept or reject).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_accept(
     endpoint: *mut gamecrypt_endpoint,
@@ -725,7 +726,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_reject(
 
 /// Copies a peer's address into `out`.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), BUFFER_TOO_SMALL.
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, BUFFER_TOO_SMALL.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_address(
     endpoint: *const gamecrypt_endpoint,
@@ -745,7 +746,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_address(
 
 /// Writes where a peer is (`GAMECRYPT_ENDPOINT_PEER_*`) to `*out_state`.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer).
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_state(
     endpoint: *const gamecrypt_endpoint,
@@ -764,7 +765,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_state(
 
 /// Writes the peer's negotiated suite (`GAMECRYPT_SUITE_*`) to `*out_suite`.
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (not known yet).
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (not known yet).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_suite(
     endpoint: *const gamecrypt_endpoint,
@@ -785,8 +786,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_suite(
 /// the server's key (WRONG_STATE before the ServerHello was verified); server: the client's
 /// key with client authentication, else nothing (`*out_len` = 0).
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE,
-/// BUFFER_TOO_SMALL.
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE, BUFFER_TOO_SMALL.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_fingerprint(
     endpoint: *const gamecrypt_endpoint,
@@ -810,8 +810,8 @@ pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_fingerprint(
 /// Server with client authentication, from CLIENT_CREDENTIALS on: copies the client's token
 /// into `out` (`*out_len` = 0 when it sent none).
 ///
-/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (unknown peer), WRONG_STATE (client
-/// endpoint, no client authentication, or before the credentials), BUFFER_TOO_SMALL.
+/// Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (client endpoint, no client
+/// authentication, or before the credentials), BUFFER_TOO_SMALL.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_get_peer_client_token(
     endpoint: *const gamecrypt_endpoint,

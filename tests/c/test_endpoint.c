@@ -60,11 +60,12 @@ static int pump(gamecrypt_endpoint *from, const uint8_t *from_addr, size_t from_
                 gamecrypt_endpoint *to, uint64_t now) {
     int n = 0;
     for (;;) {
-        uint8_t addr[ADDR_MAX], dgram[DGRAM_MAX];
+        static uint8_t addr[ADDR_MAX], dgram[65536];
         size_t alen = 99, dlen = 99;
-        CHECK_OK(gamecrypt_endpoint_poll_transmit(from, addr, sizeof addr, &alen, dgram,
-                                                  sizeof dgram, &dlen));
-        if (dlen == 0) {
+        gamecrypt_result rc = gamecrypt_endpoint_poll_transmit(from, addr, sizeof addr, &alen,
+                                                               dgram, sizeof dgram, &dlen);
+        CHECK_OK(rc);
+        if (rc != GAMECRYPT_RESULT_OK || dlen == 0) {
             CHECK(alen == 0);
             return n;
         }
@@ -161,7 +162,7 @@ static void test_create_errors(void) {
     CHECK_OK(gamecrypt_endpoint_new_server(sc, NULL, &server));
     gamecrypt_peer_id peer = 77;
     CHECK_RC(gamecrypt_endpoint_connect(server, 0, SERVER_ADDR, sizeof SERVER_ADDR, &peer),
-             GAMECRYPT_RESULT_WRONG_STATE);
+             GAMECRYPT_RESULT_WRONG_ROLE);
     CHECK(peer == 77);
     CHECK_RC(gamecrypt_endpoint_connect(NULL, 0, SERVER_ADDR, sizeof SERVER_ADDR, &peer),
              GAMECRYPT_RESULT_NULL_ARGUMENT);
@@ -207,17 +208,17 @@ static void test_create_errors(void) {
     CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_NONE && dlen == 0);
     CHECK_RC(gamecrypt_endpoint_send(NULL, 0, 1, NULL, 0), GAMECRYPT_RESULT_NULL_ARGUMENT);
     CHECK_RC(gamecrypt_endpoint_send(server, 0, 1, NULL, 4), GAMECRYPT_RESULT_NULL_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_send(server, 0, 1, NULL, 0), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_send(server, 0, 1, NULL, 0), GAMECRYPT_RESULT_UNKNOWN_PEER);
     CHECK_RC(gamecrypt_endpoint_close(NULL, 0, 1), GAMECRYPT_RESULT_NULL_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_close(server, 0, 0), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_close(server, 0, 0), GAMECRYPT_RESULT_UNKNOWN_PEER);
     CHECK_RC(gamecrypt_endpoint_accept(NULL, 0, 1), GAMECRYPT_RESULT_NULL_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_accept(server, 0, 1), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_accept(server, 0, 1), GAMECRYPT_RESULT_UNKNOWN_PEER);
     CHECK_RC(gamecrypt_endpoint_reject(NULL, 0, 1), GAMECRYPT_RESULT_NULL_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_reject(server, 0, 1), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_reject(server, 0, 1), GAMECRYPT_RESULT_UNKNOWN_PEER);
     gamecrypt_endpoint_peer_state st = 0;
     CHECK_RC(gamecrypt_endpoint_get_peer_state(NULL, 1, &st), GAMECRYPT_RESULT_NULL_ARGUMENT);
     CHECK_RC(gamecrypt_endpoint_get_peer_state(server, 1, NULL), GAMECRYPT_RESULT_NULL_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_get_peer_state(server, 1, &st), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_get_peer_state(server, 1, &st), GAMECRYPT_RESULT_UNKNOWN_PEER);
     gamecrypt_suite suite = 0;
     CHECK_RC(gamecrypt_endpoint_get_peer_suite(NULL, 1, &suite), GAMECRYPT_RESULT_NULL_ARGUMENT);
     CHECK_RC(gamecrypt_endpoint_get_peer_suite(server, 1, NULL), GAMECRYPT_RESULT_NULL_ARGUMENT);
@@ -230,7 +231,7 @@ static void test_create_errors(void) {
     CHECK_RC(gamecrypt_endpoint_get_peer_client_token(NULL, 1, buf, sizeof buf, &alen),
              GAMECRYPT_RESULT_NULL_ARGUMENT);
     CHECK_RC(gamecrypt_endpoint_get_peer_client_token(server, 1, buf, sizeof buf, &alen),
-             GAMECRYPT_RESULT_INVALID_ARGUMENT);
+             GAMECRYPT_RESULT_UNKNOWN_PEER);
     gamecrypt_endpoint_stats stats;
     CHECK_RC(gamecrypt_endpoint_get_stats(NULL, &stats), GAMECRYPT_RESULT_NULL_ARGUMENT);
     CHECK_RC(gamecrypt_endpoint_get_stats(server, NULL), GAMECRYPT_RESULT_NULL_ARGUMENT);
@@ -239,9 +240,9 @@ static void test_create_errors(void) {
 
     /* Time going backwards changes nothing. */
     CHECK_OK(gamecrypt_endpoint_handle_timeout(server, 1000));
-    CHECK_RC(gamecrypt_endpoint_handle_timeout(server, 999), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_handle_timeout(server, 999), GAMECRYPT_RESULT_TIME_WENT_BACKWARDS);
     CHECK_RC(gamecrypt_endpoint_receive(server, 999, CLIENT_ADDR, 1, NULL, 0),
-             GAMECRYPT_RESULT_INVALID_ARGUMENT);
+             GAMECRYPT_RESULT_TIME_WENT_BACKWARDS);
     CHECK_OK(gamecrypt_endpoint_get_stats(server, &stats));
     CHECK(stats.datagrams_received == 1);
 
@@ -287,7 +288,7 @@ static void test_connect_data_close(void) {
     CHECK(cpeer != 0);
     gamecrypt_peer_id again = 5;
     CHECK_RC(gamecrypt_endpoint_connect(client, 0, SERVER_ADDR, sizeof SERVER_ADDR, &again),
-             GAMECRYPT_RESULT_INVALID_ARGUMENT); /* a peer with this address exists */
+             GAMECRYPT_RESULT_ADDRESS_IN_USE);
     CHECK(again == 5);
     gamecrypt_endpoint_peer_state st = 0;
     CHECK_OK(gamecrypt_endpoint_get_peer_state(client, cpeer, &st));
@@ -295,7 +296,7 @@ static void test_connect_data_close(void) {
     gamecrypt_suite suite = 0;
     CHECK_RC(gamecrypt_endpoint_get_peer_suite(client, cpeer, &suite), GAMECRYPT_RESULT_WRONG_STATE);
     CHECK_RC(gamecrypt_endpoint_send(client, 0, cpeer, (const uint8_t *)"x", 1),
-             GAMECRYPT_RESULT_WRONG_STATE);
+             GAMECRYPT_RESULT_PEER_NOT_CONNECTED);
     uint64_t deadline = 0;
     CHECK_OK(gamecrypt_endpoint_next_deadline(client, &deadline));
     CHECK(deadline == 250); /* the first retransmission */
@@ -358,8 +359,9 @@ static void test_connect_data_close(void) {
     CHECK_RC(gamecrypt_endpoint_send(client, 300, cpeer, big, sizeof big),
              GAMECRYPT_RESULT_INVALID_LENGTH);
     CHECK_RC(gamecrypt_endpoint_send(client, 300, cpeer + 1, big, 3),
-             GAMECRYPT_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_send(client, 299, cpeer, big, 3), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+             GAMECRYPT_RESULT_UNKNOWN_PEER);
+    CHECK_RC(gamecrypt_endpoint_send(client, 299, cpeer, big, 3),
+             GAMECRYPT_RESULT_TIME_WENT_BACKWARDS);
     CHECK_OK(gamecrypt_endpoint_send(client, 300, cpeer, big, 1200));
     CHECK(pump(client, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 300) == 2);
     /* poll_event: size query, then the data. */
@@ -406,9 +408,9 @@ static void test_connect_data_close(void) {
     CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CLOSED && ev.peer == speer);
     CHECK(ev.close_reason == GAMECRYPT_ENDPOINT_CLOSE_PEER_CLOSED);
     CHECK(ev.code == GAMECRYPT_RESULT_PEER_CLOSED);
-    CHECK_RC(gamecrypt_endpoint_send(client, 1500, cpeer, NULL, 0), GAMECRYPT_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_close(client, 1500, cpeer), GAMECRYPT_RESULT_INVALID_ARGUMENT);
-    CHECK_RC(gamecrypt_endpoint_get_peer_state(server, speer, &st), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_send(client, 1500, cpeer, NULL, 0), GAMECRYPT_RESULT_UNKNOWN_PEER);
+    CHECK_RC(gamecrypt_endpoint_close(client, 1500, cpeer), GAMECRYPT_RESULT_UNKNOWN_PEER);
+    CHECK_RC(gamecrypt_endpoint_get_peer_state(server, speer, &st), GAMECRYPT_RESULT_UNKNOWN_PEER);
     CHECK_OK(gamecrypt_endpoint_next_deadline(server, &deadline));
 
     gamecrypt_endpoint_free(client);
@@ -445,6 +447,7 @@ static void test_timeouts(void) {
     }
     CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CLOSED && ev.peer == lost);
     CHECK(ev.close_reason == GAMECRYPT_ENDPOINT_CLOSE_HANDSHAKE_TIMEOUT);
+    CHECK(ev.code == GAMECRYPT_RESULT_HANDSHAKE_TIMEOUT);
     CHECK(now == 10000);
     /* 0, 250, 750, 1750, 3750, 5750, 7750, 9750 */
     CHECK(sent == 8);
@@ -470,6 +473,7 @@ static void test_timeouts(void) {
     }
     CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CLOSED && ev.peer == speer);
     CHECK(ev.close_reason == GAMECRYPT_ENDPOINT_CLOSE_IDLE_TIMEOUT);
+    CHECK(ev.code == GAMECRYPT_RESULT_IDLE_TIMEOUT);
     CHECK(now == last + 10000);
     gamecrypt_endpoint_stats stats;
     CHECK_OK(gamecrypt_endpoint_get_stats(server, &stats));
@@ -549,7 +553,7 @@ static void test_client_auth_and_retry(void) {
     CHECK_OK(gamecrypt_public_key_fingerprint(cpk, expected, sizeof expected));
     CHECK(fp_len == 32 && memcmp(fp, expected, 32) == 0);
     gamecrypt_public_key_free(cpk);
-    CHECK_RC(gamecrypt_endpoint_send(server, 10, s1, NULL, 0), GAMECRYPT_RESULT_WRONG_STATE);
+    CHECK_RC(gamecrypt_endpoint_send(server, 10, s1, NULL, 0), GAMECRYPT_RESULT_PEER_NOT_CONNECTED);
 
     /* Accept the first, reject the second. */
     CHECK_OK(gamecrypt_endpoint_accept(server, 10, s1));
@@ -605,7 +609,7 @@ static void test_peer_limit(void) {
     gamecrypt_peer_id p1 = 0, p2 = 0, p3 = 0;
     CHECK_OK(gamecrypt_endpoint_connect(c1, 0, SERVER_ADDR, sizeof SERVER_ADDR, &p1));
     CHECK_RC(gamecrypt_endpoint_connect(c1, 0, CLIENT2_ADDR, sizeof CLIENT2_ADDR, &p3),
-             GAMECRYPT_RESULT_INVALID_ARGUMENT); /* the client's own peer limit */
+             GAMECRYPT_RESULT_PEER_LIMIT); /* the client's own peer limit */
     CHECK_OK(gamecrypt_endpoint_connect(c2, 0, SERVER_ADDR, sizeof SERVER_ADDR, &p2));
     handshake(c1, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 1);
     CHECK(pump(c2, CLIENT2_ADDR, sizeof CLIENT2_ADDR, server, 1) == 1);
@@ -622,6 +626,40 @@ static void test_peer_limit(void) {
     gamecrypt_signing_key_free(k);
 }
 
+static void test_queue_full(void) {
+    gamecrypt_signing_key *k = new_key();
+    gamecrypt_client_config *cc = client_config(k, NULL, NULL);
+    gamecrypt_server_config *sc = server_config(k, 0, 0);
+    gamecrypt_endpoint_config *settings = NULL;
+    CHECK_OK(gamecrypt_endpoint_config_new(&settings));
+    CHECK_OK(gamecrypt_endpoint_config_set_max_queued_bytes(settings, 65536));
+    CHECK_OK(gamecrypt_endpoint_config_set_max_data_len(settings, 30000));
+    gamecrypt_endpoint *client = NULL, *server = NULL;
+    CHECK_OK(gamecrypt_endpoint_new_client(cc, settings, &client));
+    CHECK_OK(gamecrypt_endpoint_new_server(sc, settings, &server));
+    gamecrypt_peer_id cpeer = 0;
+    CHECK_OK(gamecrypt_endpoint_connect(client, 0, SERVER_ADDR, sizeof SERVER_ADDR, &cpeer));
+    handshake(client, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 0);
+    static uint8_t big[30000];
+    CHECK_OK(gamecrypt_endpoint_send(client, 1, cpeer, big, sizeof big));
+    CHECK_OK(gamecrypt_endpoint_send(client, 1, cpeer, big, sizeof big));
+    CHECK_RC(gamecrypt_endpoint_send(client, 1, cpeer, big, sizeof big), GAMECRYPT_RESULT_QUEUE_FULL);
+    CHECK(pump(client, CLIENT_ADDR, sizeof CLIENT_ADDR, NULL, 1) == 2); /* nothing else queued */
+    CHECK_OK(gamecrypt_endpoint_send(client, 1, cpeer, big, sizeof big));
+    CHECK(pump(client, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 1) == 1);
+    gamecrypt_endpoint_event ev = next_event(client, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CONNECTED);
+    gamecrypt_endpoint_stats stats;
+    CHECK_OK(gamecrypt_endpoint_get_stats(client, &stats));
+    CHECK(stats.queue_overflows == 1);
+    gamecrypt_endpoint_free(client);
+    gamecrypt_endpoint_free(server);
+    gamecrypt_endpoint_config_free(settings);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_signing_key_free(k);
+}
+
 int main(void) {
     test_config();
     test_create_errors();
@@ -629,5 +667,6 @@ int main(void) {
     test_timeouts();
     test_client_auth_and_retry();
     test_peer_limit();
+    test_queue_full();
     return check_report("test_endpoint");
 }
