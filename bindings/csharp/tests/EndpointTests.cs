@@ -60,7 +60,7 @@ namespace GameCrypt.Tests
                 var got = new List<byte[]>();
                 ulong peer = client.Connect(0, new ReadOnlySpan<byte>(ServerAddr));
                 Assert.AreEqual(EndpointPeerState.Handshake, client.GetPeerState(peer));
-                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => client.Send(0, peer, new ReadOnlySpan<byte>(Bytes.Of("early")))).Code);
+                Assert.AreEqual(ResultCode.PeerNotConnected, Assert.Throws<PeerNotConnectedException>(() => client.Send(0, peer, new ReadOnlySpan<byte>(Bytes.Of("early")))).Code);
                 Assert.IsNotNull(client.NextDeadline);
                 Carry(1, client, server, ce, se, got);
 
@@ -89,9 +89,15 @@ namespace GameCrypt.Tests
                 Assert.AreEqual(10, se.Find(e => e.Kind == EndpointEventKind.Data).DataLength);
 
                 Assert.AreEqual(ResultCode.InvalidLength, Assert.Throws<GameCryptArgumentException>(() => client.Send(3, peer, new ReadOnlySpan<byte>(new byte[1001]))).Code);
-                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => client.Send(3, peer + 12345, ReadOnlySpan<byte>.Empty)).Code, "unknown peer");
-                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => client.HandleTimeout(1)).Code, "time went backwards");
-                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => server.Connect(3, new ReadOnlySpan<byte>(ServerAddr))).Code, "connect on a server");
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => client.Send(3, peer + 12345, ReadOnlySpan<byte>.Empty)).Code);
+                Assert.AreEqual(ResultCode.TimeWentBackwards, Assert.Throws<TimeWentBackwardsException>(() => client.HandleTimeout(1)).Code);
+                Assert.AreEqual(ResultCode.TimeWentBackwards, Assert.Throws<TimeWentBackwardsException>(() => client.Send(1, peer, ReadOnlySpan<byte>.Empty)).Code);
+                Assert.AreEqual(ResultCode.TimeWentBackwards, Assert.Throws<TimeWentBackwardsException>(() => server.Receive(1, new ReadOnlySpan<byte>(ClientAddr), new ReadOnlySpan<byte>(new byte[] { 0x40 }))).Code);
+                Assert.AreEqual(ResultCode.WrongRole, Assert.Throws<WrongRoleException>(() => server.Connect(3, new ReadOnlySpan<byte>(ServerAddr))).Code, "connect on a server");
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => server.GetPeerAddress(peer + 999)).Code);
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => server.GetPeerSuite(peer + 999)).Code);
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => server.Close(3, peer + 999)).Code);
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => server.Accept(3, peer + 999)).Code);
 
                 // A small data buffer: the event stays queued and the needed length is reported.
                 client.Send(4, peer, new ReadOnlySpan<byte>(Bytes.Of("a longer message")));
@@ -141,8 +147,10 @@ namespace GameCrypt.Tests
                 Assert.Greater(client.Stats.KeepalivesSent, 0UL, "keep-alives went out meanwhile");
                 client.HandleTimeout(1000);
                 while (client.PollEvent(out e2, Span<byte>.Empty)) ce.Add(e2);
-                Assert.AreEqual(EndpointCloseReason.IdleTimeout, ce.FindLast(e => e.Kind == EndpointEventKind.Closed).CloseReason);
-                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => client.GetPeerState(peer)).Code);
+                EndpointEvent idle = ce.FindLast(e => e.Kind == EndpointEventKind.Closed);
+                Assert.AreEqual(EndpointCloseReason.IdleTimeout, idle.CloseReason);
+                Assert.AreEqual(ResultCode.IdleTimeout, idle.Code);
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => client.GetPeerState(peer)).Code, "the peer ended");
             }
         }
 
@@ -251,6 +259,70 @@ namespace GameCrypt.Tests
                 Assert.Throws<ObjectDisposedException>(() => s.MaxPeers(3));
                 Assert.Throws<ObjectDisposedException>(() => Endpoint.CreateClient(p.ClientConfig, s));
                 Assert.Throws<ArgumentNullException>(() => Endpoint.CreateServer(null));
+            }
+        }
+    
+        [Test]
+        public void ConnectRefusesABusyAddressAndThePeerLimitAndTheHandshakeTimesOut()
+        {
+            using (var p = new SessionPair(handshake: false))
+            using (var settings = new EndpointSettings().MaxPeers(2).MaxHandshakes(2).HandshakeTimeoutMs(2000))
+            using (Endpoint client = Endpoint.CreateClient(p.ClientConfig, settings))
+            {
+                ulong first = client.Connect(0, new ReadOnlySpan<byte>(ServerAddr));
+                Assert.AreEqual(ResultCode.AddressInUse, Assert.Throws<AddressInUseException>(() => client.Connect(0, new ReadOnlySpan<byte>(ServerAddr))).Code);
+                client.Connect(0, new ReadOnlySpan<byte>(Bytes.Of("10.0.0.3:7777")));
+                Assert.AreEqual(ResultCode.PeerLimit, Assert.Throws<PeerLimitException>(() => client.Connect(0, new ReadOnlySpan<byte>(Bytes.Of("10.0.0.4:7777")))).Code);
+                Assert.AreEqual(2UL, client.Stats.Peers, "nothing changed on error");
+                // No server answers: both handshakes end at 2000 ms with the HandshakeTimeout code.
+                client.HandleTimeout(2000);
+                var closed = new List<EndpointEvent>();
+                EndpointEvent e;
+                while (client.PollEvent(out e, Span<byte>.Empty)) if (e.Kind == EndpointEventKind.Closed) closed.Add(e);
+                Assert.AreEqual(2, closed.Count);
+                Assert.AreEqual(EndpointCloseReason.HandshakeTimeout, closed.Find(x => x.Peer == first).CloseReason);
+                Assert.AreEqual(ResultCode.HandshakeTimeout, closed.Find(x => x.Peer == first).Code);
+                // The slots are free again.
+                client.Connect(2001, new ReadOnlySpan<byte>(ServerAddr));
+            }
+        }
+
+        [Test]
+        public void AFullTransmitQueueIsQueueFullUntilItIsTaken()
+        {
+            using (var p = new SessionPair(handshake: false))
+            using (var settings = new EndpointSettings().MaxQueuedBytes(65536))
+            using (Endpoint client = Endpoint.CreateClient(p.ClientConfig, settings))
+            using (Endpoint server = Endpoint.CreateServer(p.ServerConfig))
+            {
+                var ce = new List<EndpointEvent>();
+                var se = new List<EndpointEvent>();
+                ulong peer = client.Connect(0, new ReadOnlySpan<byte>(ServerAddr));
+                Carry(0, client, server, ce, se);
+                Assert.IsTrue(ce.Exists(x => x.Kind == EndpointEventKind.Connected));
+                byte[] msg = Bytes.Seq(1000);
+                int sent = 0;
+                QueueFullException full = null;
+                for (int i = 0; i < 200 && full == null; i++)
+                {
+                    try
+                    {
+                        client.Send(1, peer, new ReadOnlySpan<byte>(msg));
+                        sent++;
+                    }
+                    catch (QueueFullException ex)
+                    {
+                        full = ex;
+                    }
+                }
+                Assert.IsNotNull(full, "65,536 queued bytes hold fewer than 200 packets of 1,024 bytes");
+                Assert.AreEqual(ResultCode.QueueFull, full.Code);
+                Assert.Greater(sent, 30);
+                // Taking the queued datagrams makes room again.
+                var got = new List<byte[]>();
+                Carry(1, client, server, ce, se, got);
+                Assert.AreEqual(sent, got.Count);
+                client.Send(2, peer, new ReadOnlySpan<byte>(msg));
             }
         }
     }

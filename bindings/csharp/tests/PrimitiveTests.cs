@@ -180,6 +180,25 @@ namespace GameCrypt.Tests
             Assert.IsInstanceOf<SessionException>(GameCryptException.For(ResultCode.RetryCookieInvalid));
             Assert.IsInstanceOf<GameCryptInternalException>(GameCryptException.For(ResultCode.Panic));
             Assert.IsInstanceOf<ContextFinishedException>(GameCryptException.For(ResultCode.ContextFinished));
+            // The codes added with the endpoint and the protocol hardening: each its own type, under
+            // the family a caller catches (a weak key is a key format problem, ...).
+            Assert.IsInstanceOf<PublicKeyWeakException>(GameCryptException.For(ResultCode.PublicKeyWeak));
+            Assert.IsInstanceOf<KeyFormatException>(GameCryptException.For(ResultCode.PublicKeyWeak));
+            Assert.IsInstanceOf<SignContextReservedException>(GameCryptException.For(ResultCode.SignContextReserved));
+            Assert.IsInstanceOf<ServerNameRequiredException>(GameCryptException.For(ResultCode.ServerNameRequired));
+            Assert.IsInstanceOf<GameCryptArgumentException>(GameCryptException.For(ResultCode.ServerNameRequired));
+            Assert.AreEqual(typeof(SessionException), GameCryptException.For(ResultCode.HandshakeMessageDropped).GetType());
+            Assert.IsInstanceOf<UnknownPeerException>(GameCryptException.For(ResultCode.UnknownPeer));
+            Assert.IsInstanceOf<TimeWentBackwardsException>(GameCryptException.For(ResultCode.TimeWentBackwards));
+            Assert.IsInstanceOf<PeerNotConnectedException>(GameCryptException.For(ResultCode.PeerNotConnected));
+            Assert.IsInstanceOf<QueueFullException>(GameCryptException.For(ResultCode.QueueFull));
+            Assert.IsInstanceOf<PeerLimitException>(GameCryptException.For(ResultCode.PeerLimit));
+            Assert.IsInstanceOf<WrongRoleException>(GameCryptException.For(ResultCode.WrongRole));
+            Assert.IsInstanceOf<AddressInUseException>(GameCryptException.For(ResultCode.AddressInUse));
+            Assert.AreEqual(typeof(EndpointException), GameCryptException.For(ResultCode.IdleTimeout).GetType());
+            Assert.AreEqual(typeof(EndpointException), GameCryptException.For(ResultCode.HandshakeTimeout).GetType());
+            foreach (ResultCode code in Enum.GetValues(typeof(ResultCode)))
+                if ((uint)code >= 500) Assert.IsInstanceOf<EndpointException>(GameCryptException.For(code), code.ToString());
             foreach (ResultCode code in Enum.GetValues(typeof(ResultCode)))
             {
                 if (code == ResultCode.Ok) continue;
@@ -199,9 +218,21 @@ namespace GameCrypt.Tests
                 new CertificateException(ResultCode.CertificateExpired, "e"),
                 new SessionException(ResultCode.WrongState, "f"),
                 new GameCryptInternalException(ResultCode.Internal, "g"),
+                new PublicKeyWeakException(ResultCode.PublicKeyWeak, "h"),
+                new SignContextReservedException(ResultCode.SignContextReserved, "i"),
+                new ServerNameRequiredException(ResultCode.ServerNameRequired, "j"),
+                new EndpointException(ResultCode.IdleTimeout, "k"),
+                new UnknownPeerException(ResultCode.UnknownPeer, "l"),
+                new TimeWentBackwardsException(ResultCode.TimeWentBackwards, "m"),
+                new PeerNotConnectedException(ResultCode.PeerNotConnected, "n"),
+                new QueueFullException(ResultCode.QueueFull, "o"),
+                new PeerLimitException(ResultCode.PeerLimit, "p"),
+                new WrongRoleException(ResultCode.WrongRole, "q"),
+                new AddressInUseException(ResultCode.AddressInUse, "r"),
             };
-            Assert.AreEqual("abcdefg", string.Concat(Array.ConvertAll(made, x => x.Message)));
+            Assert.AreEqual("abcdefghijklmnopqr", string.Concat(Array.ConvertAll(made, x => x.Message)));
             Assert.AreEqual(ResultCode.Internal, made[6].Code);
+            Assert.AreEqual(ResultCode.AddressInUse, made[17].Code);
         }
 
         [Test]

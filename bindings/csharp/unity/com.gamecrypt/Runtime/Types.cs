@@ -21,6 +21,8 @@ namespace GameCrypt
         SignatureInvalid = 103,
         KeyRejected = 104,
         UnsupportedFormat = 105,
+        PublicKeyWeak = 106,
+        SignContextReserved = 107,
         OpenFailed = 200,
         BoxMalformed = 201,
         BoxUnsupported = 202,
@@ -49,6 +51,8 @@ namespace GameCrypt
         PacketOutOfOrder = 324,
         KeyExhausted = 325,
         CertificateMissing = 326,
+        HandshakeMessageDropped = 327,
+        ServerNameRequired = 328,
         KeyUpdateBlocked = 400,
         IntegrityLimitReached = 401,
         PeerClosed = 402,
@@ -57,6 +61,15 @@ namespace GameCrypt
         ClientTokenRequired = 452,
         SessionRejected = 453,
         RetryCookieInvalid = 454,
+        UnknownPeer = 500,
+        TimeWentBackwards = 501,
+        PeerNotConnected = 502,
+        QueueFull = 503,
+        PeerLimit = 504,
+        WrongRole = 505,
+        AddressInUse = 506,
+        IdleTimeout = 507,
+        HandshakeTimeout = 508,
     }
 
     /// <summary>GAMECRYPT_AEAD_*.</summary>
