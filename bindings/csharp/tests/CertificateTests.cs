@@ -81,14 +81,25 @@ namespace GameCrypt.Tests
                     }
                     clock.Now = End + 1;
                     Assert.AreEqual(End + 1, clock.UnixSeconds());
-                    using (Session c = Session.CreateClient(cc))
-                    using (Session s = Session.CreateServer(sc))
+                    // Stream mode: the expired certificate fails the handshake at once.
+                    using (Session c = Session.CreateClient(cc, SessionMode.Stream))
+                    using (Session s = Session.CreateServer(sc, SessionMode.Stream))
                     {
                         ResultCode reason;
                         Assert.IsTrue(s.ReadHandshake(c.WriteHandshake(), out reason));
                         Assert.IsFalse(c.ReadHandshake(s.WriteHandshake(), out reason));
                         Assert.AreEqual(ResultCode.CertificateExpired, reason);
                         Assert.AreEqual(SessionState.Failed, c.State);
+                    }
+                    // Datagram mode: anyone could have sent that ServerHello, so it is dropped.
+                    using (Session c = Session.CreateClient(cc))
+                    using (Session s = Session.CreateServer(sc))
+                    {
+                        ResultCode reason;
+                        Assert.IsTrue(s.ReadHandshake(c.WriteHandshake(), out reason));
+                        Assert.AreEqual(HandshakeOutcome.Dropped, c.ReadHandshakeOutcome(new ReadOnlySpan<byte>(s.WriteHandshake()), out reason));
+                        Assert.AreEqual(ResultCode.HandshakeMessageDropped, reason);
+                        Assert.AreEqual(SessionState.NeedRead, c.State);
                     }
                     cb.SetClock(null);
                 }
@@ -101,6 +112,51 @@ namespace GameCrypt.Tests
                     using (PublicKey otherPk = otherId.GetPublicKey())
                         Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => sb.SetCertificate(Certificate.Issue(root, otherPk, "x", Start, End))).Code);
                 }
+            }
+        }
+    
+        [Test]
+        public void RootTrustNeedsAServerNameUnlessTheDangerousCallIsMade()
+        {
+            using (SigningKey root = SigningKey.Generate(KeyType.Ed25519))
+            using (PublicKey rootPk = root.GetPublicKey())
+            using (SigningKey identity = SigningKey.Generate(KeyType.EcdsaP256))
+            using (PublicKey idPk = identity.GetPublicKey())
+            {
+                using (var cb = ClientConfigBuilder.TrustRoot(rootPk))
+                {
+                    var e = Assert.Throws<ServerNameRequiredException>(() => cb.Build());
+                    Assert.AreEqual(ResultCode.ServerNameRequired, e.Code);
+                    StringAssert.StartsWith(GameCryptException.Describe(ResultCode.ServerNameRequired), e.Message);
+                    Assert.IsInstanceOf<GameCryptArgumentException>(e);
+                }
+                byte[] cert = Certificate.Issue(root, idPk, "any.game.example", Certificate.UnixNow() - 60, Certificate.UnixNow() + 3600);
+                using (var sb = new ServerConfigBuilder(identity).SetCertificate(cert))
+                using (ServerConfig sc = sb.Build())
+                {
+                    // Without a name, only after the dangerous call: any name the root certified connects.
+                    using (var cb = ClientConfigBuilder.TrustRoot(rootPk).DangerousAcceptAnyServerName())
+                    using (ClientConfig cc = cb.Build())
+                    using (Session c = Session.CreateClient(cc))
+                    using (Session s = Session.CreateServer(sc))
+                        SessionPair.Handshake(c, s);
+                    // A name set as well is still checked.
+                    using (var cb = ClientConfigBuilder.TrustRoot(rootPk).DangerousAcceptAnyServerName().SetServerName("other.game.example"))
+                    using (ClientConfig cc = cb.Build())
+                    using (Session c = Session.CreateClient(cc, SessionMode.Stream))
+                    using (Session s = Session.CreateServer(sc, SessionMode.Stream))
+                    {
+                        ResultCode reason;
+                        Assert.IsTrue(s.ReadHandshake(c.WriteHandshake(), out reason), reason.ToString());
+                        Assert.AreEqual(HandshakeOutcome.Failed, c.ReadHandshakeOutcome(new ReadOnlySpan<byte>(s.WriteHandshake()), out reason));
+                        Assert.AreEqual(ResultCode.CertificateWrongName, reason);
+                    }
+                }
+                // Only a root-trusting builder takes it.
+                using (var pinned = ClientConfigBuilder.PinnedKey(idPk))
+                    Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => pinned.DangerousAcceptAnyServerName()).Code);
+                using (var byFingerprint = ClientConfigBuilder.PinnedFingerprint(idPk.Fingerprint()))
+                    Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => byFingerprint.DangerousAcceptAnyServerName()).Code);
             }
         }
     }

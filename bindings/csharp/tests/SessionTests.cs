@@ -144,22 +144,24 @@ namespace GameCrypt.Tests
         }
 
         [Test]
-        public void PinnedFingerprintMismatchFailsTheHandshake()
+        public void PinnedFingerprintMismatchFailsTheStreamHandshake()
         {
             using (SigningKey id = SigningKey.Generate(KeyType.EcdsaP256))
             using (var sb = new ServerConfigBuilder(id))
             using (ServerConfig sc = sb.Build())
             using (var cb = ClientConfigBuilder.PinnedFingerprint(new ReadOnlySpan<byte>(new byte[32])))
             using (ClientConfig cc = cb.Build())
-            using (Session c = Session.CreateClient(cc))
-            using (Session s = Session.CreateServer(sc))
+            using (Session c = Session.CreateClient(cc, SessionMode.Stream))
+            using (Session s = Session.CreateServer(sc, SessionMode.Stream))
             {
                 ResultCode reason;
                 Assert.IsTrue(s.ReadHandshake(c.WriteHandshake(), out reason), reason.ToString());
-                Assert.IsFalse(c.ReadHandshake(s.WriteHandshake(), out reason));
+                Assert.AreEqual(HandshakeOutcome.Failed, c.ReadHandshakeOutcome(new ReadOnlySpan<byte>(s.WriteHandshake()), out reason));
                 Assert.AreEqual(ResultCode.FingerprintMismatch, reason);
                 Assert.AreEqual(SessionState.Failed, c.State);
                 Assert.IsFalse(s.ReadHandshake(new byte[] { 1 }, out reason));
+                Assert.AreEqual(HandshakeOutcome.Failed, c.ReadHandshakeOutcome(new byte[] { 2 }, 0, 1, out reason));
+                Assert.AreEqual(ResultCode.SessionFailed, reason);
             }
             Assert.AreEqual(ResultCode.InvalidLength, Assert.Throws<GameCryptArgumentException>(() => ClientConfigBuilder.PinnedFingerprint(new byte[31])).Code);
         }
@@ -323,6 +325,153 @@ namespace GameCrypt.Tests
                 Assert.AreEqual(ResultCode.InvalidLength, Assert.Throws<GameCryptArgumentException>(() => sc.RotateRetrySecretTo(new byte[5])).Code);
                 Assert.AreEqual(ResultCode.InvalidLength, Assert.Throws<GameCryptArgumentException>(() => Session.CreateServerForAddress(sc, SessionMode.Datagram, ReadOnlySpan<byte>.Empty)).Code);
             }
+        }
+    
+        [Test]
+        public void DatagramModeDropsASpoofedServerHelloAndTheRealOneStillConnects()
+        {
+            using (var p = new SessionPair(KeyType.Ed25519, handshake: false))
+            using (SigningKey impostor = SigningKey.Generate(KeyType.Ed25519))
+            using (var ib = new ServerConfigBuilder(impostor))
+            using (ServerConfig ic = ib.Build())
+            using (Session spoofer = Session.CreateServer(ic))
+            {
+                ResultCode reason;
+                byte[] hello = p.Client.WriteHandshake();
+                Assert.AreEqual(HandshakeOutcome.Accepted, spoofer.ReadHandshakeOutcome(new ReadOnlySpan<byte>(hello), out reason));
+                Assert.AreEqual(ResultCode.Ok, reason);
+                Assert.IsTrue(p.Server.ReadHandshake(hello, out reason), reason.ToString());
+                // An attacker on the path answers first, signed with a key the client does not pin.
+                byte[] spoofed = spoofer.WriteHandshake();
+                Assert.AreEqual(HandshakeOutcome.Dropped, p.Client.ReadHandshakeOutcome(spoofed, 0, spoofed.Length, out reason));
+                Assert.AreEqual(ResultCode.HandshakeMessageDropped, reason);
+                Assert.AreEqual(SessionState.NeedRead, p.Client.State, "nothing changed");
+                Assert.IsFalse(p.Client.ReadHandshake(new byte[] { Constants.SessionMessageServerHello, 0, 1 }, out reason), "garbage is dropped too");
+                Assert.AreEqual(ResultCode.HandshakeMessageDropped, reason);
+                // The real ServerHello is still accepted; the server drops a forged ClientFinished.
+                Assert.AreEqual(HandshakeOutcome.Accepted, p.Client.ReadHandshakeOutcome(new ReadOnlySpan<byte>(p.Server.WriteHandshake()), out reason), reason.ToString());
+                byte[] finished = p.Client.WriteHandshake();
+                byte[] forged = (byte[])finished.Clone();
+                forged[forged.Length - 1] ^= 1;
+                Assert.AreEqual(HandshakeOutcome.Dropped, p.Server.ReadHandshakeOutcome(new ReadOnlySpan<byte>(forged), out reason));
+                Assert.AreEqual(SessionState.NeedRead, p.Server.State);
+                // A copy of the ClientHello already answered: ignored (resend the ServerHello).
+                Assert.AreEqual(HandshakeOutcome.Ignored, p.Server.ReadHandshakeOutcome(new ReadOnlySpan<byte>(hello), out reason));
+                Assert.AreEqual(ResultCode.PacketReplayed, reason);
+                Assert.AreEqual(HandshakeOutcome.Accepted, p.Server.ReadHandshakeOutcome(new ReadOnlySpan<byte>(finished), out reason), reason.ToString());
+                Assert.IsTrue(p.Server.IsEstablished);
+                // A late duplicate afterwards: ignored as well.
+                Assert.AreEqual(HandshakeOutcome.Ignored, p.Server.ReadHandshakeOutcome(new ReadOnlySpan<byte>(finished), out reason));
+                Assert.AreEqual(ResultCode.WrongState, reason);
+                Assert.Throws<ArgumentNullException>(() => p.Server.ReadHandshakeOutcome(null, 0, 0, out reason));
+            }
+        }
+
+        [Test]
+        public void TheEighthDroppedHandshakeMessageFailsTheSessionWithItsOwnCode()
+        {
+            using (var p = new SessionPair(KeyType.EcdsaP256, handshake: false))
+            using (SigningKey impostor = SigningKey.Generate(KeyType.EcdsaP256))
+            using (var ib = new ServerConfigBuilder(impostor))
+            using (ServerConfig ic = ib.Build())
+            {
+                ResultCode reason;
+                byte[] hello = p.Client.WriteHandshake();
+                for (int i = 1; i <= 8; i++)
+                {
+                    using (Session spoofer = Session.CreateServer(ic))
+                    {
+                        Assert.IsTrue(spoofer.ReadHandshake(hello, out reason), reason.ToString());
+                        HandshakeOutcome outcome = p.Client.ReadHandshakeOutcome(new ReadOnlySpan<byte>(spoofer.WriteHandshake()), out reason);
+                        if (i < 8)
+                        {
+                            Assert.AreEqual(HandshakeOutcome.Dropped, outcome, "message " + i);
+                            Assert.AreEqual(SessionState.NeedRead, p.Client.State);
+                        }
+                        else
+                        {
+                            Assert.AreEqual(HandshakeOutcome.Failed, outcome);
+                            Assert.AreEqual(ResultCode.PinnedKeyMismatch, reason);
+                            Assert.AreEqual(SessionState.Failed, p.Client.State);
+                        }
+                    }
+                }
+            }
+        }
+
+        [Test]
+        public void SealInPlaceMakesThePacketSealWouldMake()
+        {
+            using (var p = new SessionPair())
+            {
+                byte[] msg = Bytes.Seq(300);
+                byte[] buf = new byte[5 + msg.Length + Constants.PacketOverhead];
+                Buffer.BlockCopy(msg, 0, buf, 5 + Constants.PacketHeaderLen, msg.Length);
+                int n = p.Client.SealInPlace(buf, 5, msg.Length);
+                Assert.AreEqual(msg.Length + Constants.PacketOverhead, n);
+                Assert.AreEqual(Constants.PacketTypeData, buf[5]);
+                byte[] plain = new byte[msg.Length];
+                int got;
+                ResultCode reason;
+                Assert.IsTrue(p.Server.TryOpen(buf, 5, n, plain, 0, out got, out reason), reason.ToString());
+                Assert.AreEqual(msg.Length, got);
+                CollectionAssert.AreEqual(msg, plain);
+
+                // Span overload, a buffer larger than needed, an empty payload.
+                Span<byte> span = new byte[100];
+                Bytes.Of("pong").CopyTo(span.Slice(Constants.PacketHeaderLen));
+                n = p.Server.SealInPlace(span, 4);
+                Assert.IsTrue(p.Client.TryOpen(span.Slice(0, n), new Span<byte>(plain), out got, out reason), reason.ToString());
+                CollectionAssert.AreEqual(Bytes.Of("pong"), new ArraySegment<byte>(plain, 0, got));
+                Assert.AreEqual(Constants.PacketOverhead, p.Server.SealInPlace(span, 0));
+
+                // Too small: the needed length is reported and the buffer is unchanged.
+                byte[] small = new byte[Constants.PacketOverhead + 9];
+                Bytes.Seq(small.Length).CopyTo(small, 0);
+                byte[] before = (byte[])small.Clone();
+                Assert.AreEqual(ResultCode.BufferTooSmall, Assert.Throws<GameCryptArgumentException>(() => p.Client.SealInPlace(small, 0, 10)).Code);
+                CollectionAssert.AreEqual(before, small);
+                Assert.Throws<ArgumentOutOfRangeException>(() => p.Client.SealInPlace(buf, 0, -1));
+                Assert.Throws<ArgumentOutOfRangeException>(() => p.Client.SealInPlace(new Span<byte>(buf), -1));
+                Assert.Throws<ArgumentOutOfRangeException>(() => p.Client.SealInPlace(buf, buf.Length + 1, 0));
+                Assert.Throws<ArgumentNullException>(() => p.Client.SealInPlace(null, 0, 0));
+            }
+            using (var p = new SessionPair(handshake: false))
+            {
+                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => p.Client.SealInPlace(new byte[64], 0, 1)).Code);
+                p.Client.Dispose();
+                Assert.Throws<ObjectDisposedException>(() => p.Client.SealInPlace(new byte[64], 0, 1));
+            }
+        }
+
+        [Test]
+        public void ReleaseClientCredentialsErasesKeyAndToken()
+        {
+            using (SigningKey id = SigningKey.Generate(KeyType.Ed25519))
+            using (PublicKey idPk = id.GetPublicKey())
+            using (SigningKey player = SigningKey.Generate(KeyType.Ed25519))
+            using (var sb = new ServerConfigBuilder(id).SetClientAuth(ClientAuthMode.Required, ClientAuthMode.Optional))
+            using (ServerConfig sc = sb.Build())
+            using (var cb = ClientConfigBuilder.PinnedKey(idPk).SetClientKey(player).SetToken(Bytes.Of("ticket-7")))
+            using (ClientConfig cc = cb.Build())
+            using (Session c = Session.CreateClient(cc))
+            using (Session s = Session.CreateServer(sc))
+            {
+                ResultCode reason;
+                Assert.IsTrue(s.ReadHandshake(c.WriteHandshake(), out reason), reason.ToString());
+                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => s.ReleaseClientCredentials()).Code, "before NeedAccept");
+                Assert.IsTrue(c.ReadHandshake(s.WriteHandshake(), out reason), reason.ToString());
+                Assert.IsTrue(s.ReadHandshake(c.WriteHandshake(), out reason), reason.ToString());
+                CollectionAssert.AreEqual(Bytes.Of("ticket-7"), s.GetClientToken());
+                s.ReleaseClientCredentials();
+                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => s.GetClientToken()).Code);
+                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => s.GetClientPublicKey()).Code);
+                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => s.ReleaseClientCredentials()).Code, "already released");
+                s.Accept();
+                Assert.IsTrue(s.IsEstablished);
+            }
+            using (var p = new SessionPair())
+                Assert.AreEqual(ResultCode.WrongState, Assert.Throws<SessionException>(() => p.Server.ReleaseClientCredentials()).Code, "no client authentication");
         }
     }
 }

@@ -155,6 +155,9 @@ namespace GameCrypt
 
         public static ClientConfigBuilder PinnedFingerprint(byte[] fingerprint) { return PinnedFingerprint(Buf.In(fingerprint, "fingerprint")); }
 
+        /// <summary>Trusts any server whose certificate this root key (ECDSA P-256 or Ed25519)
+        /// signed for the expected server name: set it with SetServerName, else Build throws
+        /// ServerNameRequiredException (see DangerousAcceptAnyServerName).</summary>
         public static ClientConfigBuilder TrustRoot(PublicKey rootKey)
         {
             if (rootKey == null) throw new ArgumentNullException("rootKey");
@@ -180,6 +183,17 @@ namespace GameCrypt
             {
                 GameCryptException.Check(Native.gamecrypt_client_config_builder_set_server_name(_handle, n));
             }
+            return this;
+        }
+
+        /// <summary>DANGEROUS: a root-trusting configuration accepts a certificate for any server
+        /// name, so every server the root certified can impersonate every other one
+        /// (docs/PROTOCOL.md section 8). Only for a root that certifies exactly one server, or for
+        /// tests. A name set with SetServerName is still checked. A pinned key or fingerprint
+        /// builder throws (InvalidArgument).</summary>
+        public ClientConfigBuilder DangerousAcceptAnyServerName()
+        {
+            GameCryptException.Check(Native.gamecrypt_client_config_builder_dangerous_accept_any_server_name(_handle));
             return this;
         }
 

@@ -5,8 +5,8 @@
 //  - Handles travel as SafeHandle subclasses: the marshaller adds a reference for the call, so a
 //    handle disposed on another thread is never freed under a running call, and a closed handle
 //    throws ObjectDisposedException instead of passing a dangling pointer.
-//    Exception: the packet path (gamecrypt_session_seal/open) takes the raw pointer. On Mono the
-//    SafeHandle marshalling costs 100-200 ns per call, more than 10% of a 1200-byte seal; Session
+//    Exception: the packet path (gamecrypt_session_seal/_seal_in_place/_open) takes the raw
+//    pointer. On Mono the SafeHandle marshalling costs 100-200 ns per call, more than 10% of a 1200-byte seal; Session
 //    checks IsClosed itself (ObjectDisposedException) and keeps the handle alive across the
 //    call, and, as in the C API, Dispose must not race with Seal/TryOpen on another thread.
 //    Their out_len is a pointer to a local (a few % cheaper than an `out` parameter on Mono).
@@ -141,6 +141,7 @@ namespace GameCrypt
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_new_root(PublicKeyHandle rootKey, out ClientConfigBuilderHandle handle);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_set_suites(ClientConfigBuilderHandle builder, uint* suites, UIntPtr count);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_set_server_name(ClientConfigBuilderHandle builder, byte* serverName);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_dangerous_accept_any_server_name(ClientConfigBuilderHandle builder);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_set_clock(ClientConfigBuilderHandle builder, ClockFn clock, IntPtr ctx);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_set_client_key(ClientConfigBuilderHandle builder, SigningKeyHandle clientKey);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_client_config_builder_set_token(ClientConfigBuilderHandle builder, byte* token, UIntPtr tokenLen);
@@ -157,6 +158,7 @@ namespace GameCrypt
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_write_handshake(SessionHandle session, byte* output, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_read_handshake(SessionHandle session, byte* message, UIntPtr messageLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_seal(IntPtr session, byte* plaintext, UIntPtr plaintextLen, byte* output, UIntPtr outCap, UIntPtr* outLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_seal_in_place(IntPtr session, byte* buf, UIntPtr bufCap, UIntPtr payloadLen, UIntPtr* outLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_open(IntPtr session, byte* packet, UIntPtr packetLen, byte* output, UIntPtr outCap, UIntPtr* outLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_close(SessionHandle session, byte* output, UIntPtr outCap, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_suite(SessionHandle session, out Suite suite);
@@ -166,6 +168,7 @@ namespace GameCrypt
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_key_generation(SessionHandle session, out ulong generation);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_client_public_key(SessionHandle session, out PublicKeyHandle handle);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_client_token(SessionHandle session, byte* output, UIntPtr outCap, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_release_client_credentials(SessionHandle session);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_accept(SessionHandle session);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_session_reject(SessionHandle session, byte* output, UIntPtr outCap, out UIntPtr outLen);
 

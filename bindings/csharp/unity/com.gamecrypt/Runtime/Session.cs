@@ -1,10 +1,25 @@
 // A secure session (sans-IO): the handshake, then sealing and opening packets. The packet path
-// (Seal, TryOpen with caller buffers) pins with `fixed` and allocates nothing.
+// (Seal, SealInPlace, TryOpen with caller buffers) pins with `fixed` and allocates nothing.
 using System;
 using System.Runtime.InteropServices;
 
 namespace GameCrypt
 {
+    /// <summary>What Session.ReadHandshakeOutcome did with a handshake message.</summary>
+    public enum HandshakeOutcome
+    {
+        /// <summary>The message was taken: the state moved on.</summary>
+        Accepted,
+        /// <summary>Datagram mode: the message failed its checks (it may be spoofed) and was
+        /// dropped; nothing changed and the session still waits for the real message.</summary>
+        Dropped,
+        /// <summary>Nothing changed: a late duplicate (WrongState) or, on a server, a copy of the
+        /// ClientHello already answered (PacketReplayed: resend the ServerHello).</summary>
+        Ignored,
+        /// <summary>The session failed (or had already ended): the reason says why.</summary>
+        Failed,
+    }
+
     /// <summary>One client or server session. Sealing and opening may run on two threads at once;
     /// Dispose must not race with other calls (as gamecrypt_session_free in the C API).</summary>
     public sealed unsafe class Session : IDisposable
@@ -76,17 +91,40 @@ namespace GameCrypt
             return Buf.ReadUpTo(Constants.SessionMaxHandshakeLen, (byte* o, UIntPtr cap, out UIntPtr len) => Native.gamecrypt_session_write_handshake(_handle, o, cap, out len));
         }
 
-        /// <summary>Reads a handshake message from the peer. False with the reason when it is
-        /// refused: WrongState and PacketReplayed change nothing (a late duplicate), every other
-        /// reason failed the session. Only bad arguments throw.</summary>
-        public bool ReadHandshake(ReadOnlySpan<byte> message, out ResultCode reason)
+        /// <summary>Reads a handshake message from the peer; the outcome says what became of it
+        /// and `reason` gives the code (Ok when Accepted). Ignored (WrongState: a late duplicate;
+        /// PacketReplayed: a server got its ClientHello again, resend the ServerHello) and
+        /// Dropped (datagram mode: the message failed its checks and may be spoofed) change
+        /// nothing: keep waiting for the real message. The 8th dropped message fails the
+        /// session with its own code (Failed). Only bad arguments throw.</summary>
+        public HandshakeOutcome ReadHandshakeOutcome(ReadOnlySpan<byte> message, out ResultCode reason)
         {
             ResultCode rc;
             fixed (byte* m = &MemoryMarshal.GetReference(message))
             {
                 rc = Native.gamecrypt_session_read_handshake(_handle, m, Buf.Sz(message.Length));
             }
-            return Answer(rc, out reason);
+            if (Answer(rc, out reason)) return HandshakeOutcome.Accepted;
+            switch (rc)
+            {
+                case ResultCode.HandshakeMessageDropped: return HandshakeOutcome.Dropped;
+                case ResultCode.WrongState:
+                case ResultCode.PacketReplayed: return HandshakeOutcome.Ignored;
+                default: return HandshakeOutcome.Failed;
+            }
+        }
+
+        public HandshakeOutcome ReadHandshakeOutcome(byte[] message, int offset, int count, out ResultCode reason)
+        {
+            return ReadHandshakeOutcome(Buf.In(message, offset, count, "message"), out reason);
+        }
+
+        /// <summary>Reads a handshake message from the peer: true when it was accepted, else false
+        /// with the reason (ReadHandshakeOutcome tells whether the session went on or failed).
+        /// Only bad arguments throw.</summary>
+        public bool ReadHandshake(ReadOnlySpan<byte> message, out ResultCode reason)
+        {
+            return ReadHandshakeOutcome(message, out reason) == HandshakeOutcome.Accepted;
         }
 
         public bool ReadHandshake(byte[] message, int offset, int count, out ResultCode reason)
@@ -113,6 +151,31 @@ namespace GameCrypt
             fixed (byte* o = output)
             {
                 return SealPinned(p + offset, count, o + outputOffset, output.Length - outputOffset);
+            }
+        }
+
+        /// <summary>Seals in place, for packets built in the send buffer: the `payloadLength`
+        /// plaintext bytes are already at buffer[PacketHeaderLen..]; the header is written in
+        /// front, the payload encrypted where it is and the tag written after it. The buffer
+        /// needs payloadLength + PacketOverhead bytes; returns the packet length (the packet is
+        /// the buffer's first bytes). On error the buffer is unchanged. Allocates nothing.</summary>
+        public int SealInPlace(Span<byte> buffer, int payloadLength)
+        {
+            if (payloadLength < 0) throw new ArgumentOutOfRangeException("payloadLength");
+            fixed (byte* b = &MemoryMarshal.GetReference(buffer))
+            {
+                return SealInPlacePinned(b, buffer.Length, payloadLength);
+            }
+        }
+
+        /// <summary>SealInPlace on buffer[offset..]: the payload is at buffer[offset + PacketHeaderLen..].</summary>
+        public int SealInPlace(byte[] buffer, int offset, int payloadLength)
+        {
+            Buf.CheckRange(buffer, offset, 0, "buffer");
+            if (payloadLength < 0) throw new ArgumentOutOfRangeException("payloadLength");
+            fixed (byte* b = buffer)
+            {
+                return SealInPlacePinned(b + offset, buffer.Length - offset, payloadLength);
             }
         }
 
@@ -143,6 +206,15 @@ namespace GameCrypt
         {
             UIntPtr len;
             ResultCode rc = Native.gamecrypt_session_seal(Raw(), plaintext, (UIntPtr)(uint)length, output, (UIntPtr)(uint)capacity, &len);
+            GC.KeepAlive(_handle);
+            if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
+            return (int)(ulong)len;
+        }
+
+        private int SealInPlacePinned(byte* buffer, int capacity, int payloadLength)
+        {
+            UIntPtr len;
+            ResultCode rc = Native.gamecrypt_session_seal_in_place(Raw(), buffer, (UIntPtr)(uint)capacity, (UIntPtr)(uint)payloadLength, &len);
             GC.KeepAlive(_handle);
             if (rc != ResultCode.Ok) throw GameCryptException.For(rc);
             return (int)(ulong)len;
@@ -240,6 +312,12 @@ namespace GameCrypt
         {
             return Buf.ReadUpTo(Constants.ClientTokenMaxLen, (byte* o, UIntPtr cap, out UIntPtr len) => Native.gamecrypt_session_client_token(_handle, o, cap, out len));
         }
+
+        /// <summary>Server with client authentication, from NeedAccept on: erases the client's key
+        /// and token held by the session (read them first with GetClientPublicKey and
+        /// GetClientToken), so that an established session costs no more memory than one without
+        /// client authentication. Afterwards those calls and this one throw WrongState.</summary>
+        public void ReleaseClientCredentials() { GameCryptException.Check(Native.gamecrypt_session_release_client_credentials(_handle)); }
 
         /// <summary>Server in NeedAccept: let the client in.</summary>
         public void Accept() { GameCryptException.Check(Native.gamecrypt_session_accept(_handle)); }
