@@ -141,11 +141,103 @@ namespace GameCrypt.Tests
             Assert.AreEqual(ResultCode.KeyMalformed, Assert.Throws<KeyFormatException>(() => PublicKey.FromRaw(KeyType.Ed25519, new byte[31])).Code);
             Assert.AreEqual(ResultCode.UnsupportedFormat, Assert.Throws<GameCryptArgumentException>(() => PublicKey.FromRaw(KeyType.Rsa, new byte[256])).Code);
             Assert.AreEqual(ResultCode.PemMalformed, Assert.Throws<KeyFormatException>(() => PublicKey.FromPem("-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----\n")).Code);
+            // Weak Ed25519 keys (docs/PROTOCOL.md section 3): the identity point (small order) and a
+            // non-canonical y (= p, which reduces to 0) are refused, raw and as SubjectPublicKeyInfo.
+            byte[] identity = new byte[32];
+            identity[0] = 1;
+            var weak = Assert.Throws<PublicKeyWeakException>(() => PublicKey.FromRaw(KeyType.Ed25519, identity));
+            Assert.AreEqual(ResultCode.PublicKeyWeak, weak.Code);
+            StringAssert.StartsWith(GameCryptException.Describe(ResultCode.PublicKeyWeak), weak.Message);
+            byte[] yEqualsP = new byte[32];
+            yEqualsP[0] = 0xed;
+            for (int i = 1; i < 31; i++) yEqualsP[i] = 0xff;
+            yEqualsP[31] = 0x7f;
+            Assert.AreEqual(ResultCode.PublicKeyWeak, Assert.Throws<PublicKeyWeakException>(() => PublicKey.FromRaw(KeyType.Ed25519, yEqualsP)).Code);
+            using (SigningKey ed = SigningKey.Generate(KeyType.Ed25519))
+            using (PublicKey edPk = ed.GetPublicKey())
+            {
+                byte[] spki = edPk.ToSpkiDer();
+                Buffer.BlockCopy(identity, 0, spki, spki.Length - 32, 32);
+                Assert.AreEqual(ResultCode.PublicKeyWeak, Assert.Throws<PublicKeyWeakException>(() => PublicKey.FromSpkiDer(spki)).Code);
+            }
             Assert.Throws<ArgumentNullException>(() => SigningKey.FromPem((string)null));
             Assert.Throws<ArgumentNullException>(() => PublicKey.FromPem((string)null));
             Assert.Throws<ArgumentNullException>(() => SigningKey.FromDer(null));
             Assert.Throws<ArgumentNullException>(() => PublicKey.FromSpkiDer(null));
             Assert.Throws<ArgumentNullException>(() => PublicKey.FromRaw(KeyType.Ed25519, null));
+        }
+    
+        [Test]
+        public void GenericSignRefusesTheProtocolsSignatureContexts()
+        {
+            string[] contexts = { "gamecrypt session v1 server signature\0", "gamecrypt session v1 client signature\0", "gamecrypt certificate v1\0" };
+            foreach (KeyType type in new[] { KeyType.Ed25519, KeyType.EcdsaP256 })
+                using (SigningKey sk = SigningKey.Generate(type))
+                {
+                    foreach (string context in contexts)
+                    {
+                        byte[] msg = Bytes.Of(context + "a transcript");
+                        var e = Assert.Throws<SignContextReservedException>(() => sk.Sign(msg));
+                        Assert.AreEqual(ResultCode.SignContextReserved, e.Code);
+                        byte[] sig = new byte[Constants.MaxSignatureLen];
+                        Assert.Throws<SignContextReservedException>(() => sk.Sign(new ReadOnlySpan<byte>(Bytes.Of(context)), new Span<byte>(sig)));
+                        // Only a prefix is reserved: the same text later in the message, or without its NUL, signs.
+                        Assert.Greater(sk.Sign(Bytes.Of("x" + context)).Length, 0);
+                        Assert.Greater(sk.Sign(Bytes.Of(context.TrimEnd('\0'))).Length, 0);
+                    }
+                }
+        }
+
+        [Test]
+        public void EcdsaSignaturesAreLowS()
+        {
+            // n of P-256 and P-384, big-endian; s must be at most n/2.
+            byte[] n256 = HexBytes("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+            byte[] n384 = HexBytes("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973");
+            foreach (var c in new[] { Tuple.Create(KeyType.EcdsaP256, n256), Tuple.Create(KeyType.EcdsaP384, n384) })
+                using (SigningKey sk = SigningKey.Generate(c.Item1))
+                using (PublicKey pk = sk.GetPublicKey())
+                {
+                    byte[] halfN = HalfOf(c.Item2);
+                    int len = c.Item2.Length;
+                    for (int i = 0; i < 64; i++)
+                    {
+                        byte[] msg = Bytes.Of("low-S " + i);
+                        byte[] sig = sk.Sign(msg, SignatureFormat.EcdsaFixed);
+                        Assert.AreEqual(2 * len, sig.Length);
+                        byte[] s = new byte[len];
+                        Buffer.BlockCopy(sig, len, s, 0, len);
+                        Assert.LessOrEqual(CompareBigEndian(s, halfN), 0, c.Item1 + " signature " + i + " has a high S");
+                        Assert.IsTrue(pk.Verify(msg, sig, SignatureFormat.EcdsaFixed));
+                    }
+                }
+        }
+
+        private static byte[] HexBytes(string hex)
+        {
+            var b = new byte[hex.Length / 2];
+            for (int i = 0; i < b.Length; i++) b[i] = Convert.ToByte(hex.Substring(2 * i, 2), 16);
+            return b;
+        }
+
+        private static byte[] HalfOf(byte[] n)
+        {
+            var h = new byte[n.Length];
+            int carry = 0;
+            for (int i = 0; i < n.Length; i++)
+            {
+                int v = (carry << 8) | n[i];
+                h[i] = (byte)(v >> 1);
+                carry = v & 1;
+            }
+            return h;
+        }
+
+        private static int CompareBigEndian(byte[] a, byte[] b)
+        {
+            for (int i = 0; i < a.Length; i++)
+                if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+            return 0;
         }
     }
 }
