@@ -89,9 +89,9 @@ namespace GameCrypt.Tests
                 server.Disconnect(bPeer);
                 Pump(() => b.State == ConnectionState.Closed, se, ce, server, a, b);
                 Assert.AreEqual(ResultCode.PeerClosed, ce.FindLast(e => e.Kind == ConnectionEventKind.Closed).Reason);
-                Assert.Throws<GameCryptArgumentException>(() => server.Send(bPeer, Bytes.Of("gone")));
-                Assert.Throws<GameCryptArgumentException>(() => server.Send(bPeer, new ReadOnlySpan<byte>(Bytes.Of("gone"))));
-                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<GameCryptArgumentException>(() => b.Send(Bytes.Of("x"))).Code, "the peer id is gone");
+                Assert.Throws<UnknownPeerException>(() => server.Send(bPeer, Bytes.Of("gone")));
+                Assert.Throws<UnknownPeerException>(() => server.Send(bPeer, new ReadOnlySpan<byte>(Bytes.Of("gone"))));
+                Assert.AreEqual(ResultCode.UnknownPeer, Assert.Throws<UnknownPeerException>(() => b.Send(Bytes.Of("x"))).Code, "the peer id is gone");
                 Assert.AreEqual(EndpointCloseReason.Local, ce.Find(e => e.Kind == ConnectionEventKind.Closed).CloseReason, "a's own Disconnect");
                 Assert.Greater(server.Stats.DatagramsReceived, 0UL);
             }
@@ -104,14 +104,18 @@ namespace GameCrypt.Tests
             using (var cb = ClientConfigBuilder.PinnedFingerprint(new byte[32]))
             using (ClientConfig wrongPin = cb.Build())
             using (var server = new GameCryptServer(p.ServerConfig, IPAddress.Loopback, 0))
-            using (var client = new GameCryptClient(wrongPin, new IPEndPoint(IPAddress.Loopback, server.LocalPort)))
+            using (var client = new GameCryptClient(wrongPin, new IPEndPoint(IPAddress.Loopback, server.LocalPort), new ConnectionOptions { HandshakeRetransmitMs = 50, HandshakeRetransmitMaxMs = 100 }))
             {
                 var se = new List<ConnectionEvent>();
                 var ce = new List<ConnectionEvent>();
+                // Each ServerHello (one per resent ClientHello) is dropped as possibly spoofed; the
+                // 8th fails the handshake with the real reason.
                 Pump(() => client.State == ConnectionState.Closed, se, ce, server, client);
                 ConnectionEvent failed = ce.Find(e => e.Kind == ConnectionEventKind.Closed);
                 Assert.AreEqual(ResultCode.FingerprintMismatch, failed.Reason);
                 Assert.AreEqual(EndpointCloseReason.Failed, failed.CloseReason);
+                Assert.GreaterOrEqual(client.Stats.HandshakeResends, 7UL, "a ServerHello answers each ClientHello");
+                Assert.AreEqual(7UL, client.Stats.DroppedInvalid, "seven ServerHellos were dropped first");
                 Assert.Catch<GameCryptException>(() => client.Send(Bytes.Of("x")));
             }
             using (var p = new SessionPair(KeyType.EcdsaP256, handshake: false))

@@ -83,7 +83,9 @@ namespace GameCrypt.Tests
                 StringAssert.StartsWith("closed: SessionClosed", bob.Status);
             }
             using (var server = new ChatServer(0))
-            using (var mallory = new ChatClient(server.Port, new byte[32]))
+            // The wrong server's ServerHellos are dropped as possibly spoofed; the 8th (the answer
+            // to the 7th resent ClientHello, fast here) ends the connection with the real reason.
+            using (var mallory = new ChatClient(server.Port, new byte[32], new ConnectionOptions { HandshakeRetransmitMs = 50, HandshakeRetransmitMaxMs = 100 }))
             {
                 Assert.AreEqual("connecting...", mallory.Status);
                 Run(() => mallory.State == ConnectionState.Closed, server, mallory);

@@ -62,6 +62,8 @@ namespace GameCrypt
     public sealed class ConnectionOptions
     {
         public ulong HandshakeRetransmitMs = 250;
+        /// <summary>The longest interval the doubling retransmission reaches.</summary>
+        public ulong HandshakeRetransmitMaxMs = 2000;
         public ulong HandshakeTimeoutMs = 10000;
         public ulong KeepaliveIntervalMs = 1000;
         public ulong IdleTimeoutMs = 10000;
@@ -73,7 +75,7 @@ namespace GameCrypt
             var s = new EndpointSettings();
             try
             {
-                return s.HandshakeResendInitialMs(HandshakeRetransmitMs).HandshakeTimeoutMs(HandshakeTimeoutMs)
+                return s.HandshakeResendInitialMs(HandshakeRetransmitMs).HandshakeResendMaxMs(HandshakeRetransmitMaxMs).HandshakeTimeoutMs(HandshakeTimeoutMs)
                     .KeepaliveIntervalMs(KeepaliveIntervalMs).IdleTimeoutMs(IdleTimeoutMs)
                     .MaxPeers(MaxPeers).MaxHandshakes(Math.Min(MaxPeers, 128)).MaxDataLen(MaxDataLen);
             }

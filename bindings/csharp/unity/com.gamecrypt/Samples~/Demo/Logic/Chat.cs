@@ -68,11 +68,22 @@ namespace GameCrypt.Demo
         private readonly GameCryptClient _client;
         public readonly List<string> Lines = new List<string>();
 
-        /// <summary>Connects to 127.0.0.1:`port`, trusting only the server key with this fingerprint.</summary>
-        public ChatClient(int port, byte[] pinnedFingerprint)
+        /// <summary>Connects to 127.0.0.1:`port`, trusting only the server key with this fingerprint.
+        /// A ServerHello signed by another key is dropped as possibly spoofed and the ClientHello
+        /// resent; the 8th such answer closes the connection (FingerprintMismatch), unless the
+        /// handshake timeout of `options` comes first.</summary>
+        public ChatClient(int port, byte[] pinnedFingerprint, ConnectionOptions options = null)
         {
             using (var b = ClientConfigBuilder.PinnedFingerprint(pinnedFingerprint)) _config = b.Build();
-            _client = new GameCryptClient(_config, new IPEndPoint(IPAddress.Loopback, port));
+            try
+            {
+                _client = new GameCryptClient(_config, new IPEndPoint(IPAddress.Loopback, port), options);
+            }
+            catch
+            {
+                _config.Dispose();
+                throw;
+            }
         }
 
         public ConnectionState State { get { return _client.State; } }
