@@ -2,6 +2,10 @@
 //!
 //! The header is committed; CI regenerates it and fails when the committed copy is stale.
 //! The version macros come from Cargo.toml, so the header can never disagree with the crate.
+//!
+//! It also sets the shared library's platform link options (SONAME, exported symbols): the
+//! only platform-specific part of the build, in `shared_library_link_args()`.
+//!
 //! The `gamecrypt_result` enum comes from the error table in `src/error.rs` (cbindgen does not
 //! expand macros, so this script reads the table and writes the enum itself).
 
@@ -15,6 +19,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/error.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=Cargo.toml");
+    shared_library_link_args();
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml must parse");
@@ -42,6 +47,41 @@ fn main() {
         // A syntax error is reported by rustc with a better message; keep the old header.
         Err(cbindgen::Error::ParseSyntaxError { .. }) => {}
         Err(e) => panic!("cbindgen failed: {e:?}"),
+    }
+}
+
+/// Link options of the shared library (cdylib) that depend on the target platform.
+///
+/// Linux: the SONAME carries the major version (`libgamecrypt.so.0`; scripts/package.sh adds
+/// the `libgamecrypt.so.<version>` file and the symlinks), and a version script exports only
+/// `gamecrypt_*` (nothing of the Rust runtime or of AWS-LC). macOS and iOS: the install name
+/// is `@rpath/libgamecrypt.dylib`. Android: an unversioned SONAME and 16 KiB page alignment.
+/// Windows needs nothing here (a DLL exports only what rustc marks for export).
+fn shared_library_link_args() {
+    let os = env::var("CARGO_CFG_TARGET_OS").expect("cargo sets the target OS");
+    match os.as_str() {
+        "linux" => {
+            let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+            let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+            let script = out_dir.join("gamecrypt.map");
+            std::fs::write(&script, "{\n  global: gamecrypt_*;\n  local: *;\n};\n")
+                .expect("OUT_DIR is writable");
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libgamecrypt.so.{major}");
+            println!(
+                "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+                script.display()
+            );
+        }
+        "android" => {
+            // Android loads the library by file name; 16 KiB pages are required by Google Play
+            // for apps targeting Android 15.
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libgamecrypt.so");
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-z,max-page-size=16384");
+        }
+        "macos" | "ios" => {
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libgamecrypt.dylib");
+        }
+        _ => {}
     }
 }
 

@@ -108,6 +108,18 @@ typedef enum {
    */
   GAMECRYPT_RESULT_UNSUPPORTED_FORMAT = 105,
   /**
+   * A weak Ed25519 public key: one of the 8 points of small order, or a
+   * non-canonical encoding (docs/PROTOCOL.md section 3). Signatures can be forged
+   * for such a key, so it is refused wherever a public key enters.
+   */
+  GAMECRYPT_RESULT_PUBLIC_KEY_WEAK = 106,
+  /**
+   * The message begins with a signature context reserved for the gamecrypt protocol
+   * (ServerHello, client authentication or certificate signatures): the generic sign
+   * refuses it, so that an identity key can never be made to sign a handshake.
+   */
+  GAMECRYPT_RESULT_SIGN_CONTEXT_RESERVED = 107,
+  /**
    * The sealed data did not authenticate: wrong key or password, wrong associated data, or tampered data.
    */
   GAMECRYPT_RESULT_OPEN_FAILED = 200,
@@ -222,6 +234,17 @@ typedef enum {
    */
   GAMECRYPT_RESULT_CERTIFICATE_MISSING = 326,
   /**
+   * Datagram mode: a handshake message failed its checks (it may be spoofed) and was
+   * dropped; nothing changed and the session still waits for the real message. The
+   * 8th such message ends the session with its own error (docs/PROTOCOL.md section 12.1).
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_MESSAGE_DROPPED = 327,
+  /**
+   * A client configuration that trusts a root key needs the expected server name
+   * (or the explicit dangerous_accept_any_server_name).
+   */
+  GAMECRYPT_RESULT_SERVER_NAME_REQUIRED = 328,
+  /**
    * A key update is not allowed yet: no packet from the peer has authenticated under the
    * current keys (a previous update is not confirmed). Also returned by seal when the
    * current key reached its usage limit and cannot be updated yet. Nothing changed; try
@@ -257,6 +280,42 @@ typedef enum {
    * The ClientHello carries no valid retry cookie for this client address.
    */
   GAMECRYPT_RESULT_RETRY_COOKIE_INVALID = 454,
+  /**
+   * The peer id is not a peer of this endpoint: it never was, or the peer ended.
+   */
+  GAMECRYPT_RESULT_UNKNOWN_PEER = 500,
+  /**
+   * The time passed is earlier than the time of an earlier call; nothing changed.
+   */
+  GAMECRYPT_RESULT_TIME_WENT_BACKWARDS = 501,
+  /**
+   * The peer is not connected yet (handshake in progress or waiting for accept).
+   */
+  GAMECRYPT_RESULT_PEER_NOT_CONNECTED = 502,
+  /**
+   * A queue of the endpoint is full: take its datagrams or events first.
+   */
+  GAMECRYPT_RESULT_QUEUE_FULL = 503,
+  /**
+   * The endpoint holds as many peers as its settings allow.
+   */
+  GAMECRYPT_RESULT_PEER_LIMIT = 504,
+  /**
+   * A client call on a server endpoint or the reverse.
+   */
+  GAMECRYPT_RESULT_WRONG_ROLE = 505,
+  /**
+   * The endpoint already has a peer with this address.
+   */
+  GAMECRYPT_RESULT_ADDRESS_IN_USE = 506,
+  /**
+   * Nothing authenticated arrived from the connected peer within the idle timeout.
+   */
+  GAMECRYPT_RESULT_IDLE_TIMEOUT = 507,
+  /**
+   * The handshake did not complete within the handshake timeout.
+   */
+  GAMECRYPT_RESULT_HANDSHAKE_TIMEOUT = 508,
 } gamecrypt_result;
 
 /**
@@ -308,6 +367,16 @@ typedef enum {
  * Longest client token.
  */
 #define GAMECRYPT_CLIENT_TOKEN_MAX_LEN 1024
+
+/**
+ * `gamecrypt_endpoint_next_deadline()` when no timer runs.
+ */
+#define GAMECRYPT_ENDPOINT_NO_DEADLINE UINT64_MAX
+
+/**
+ * Longest peer address (the same limit as the retry check's client address).
+ */
+#define GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN 128
 
 /**
  * Length of a public key fingerprint (SHA-256 of its SubjectPublicKeyInfo DER).
@@ -520,6 +589,20 @@ typedef struct gamecrypt_client_config gamecrypt_client_config;
 typedef struct gamecrypt_client_config_builder gamecrypt_client_config_builder;
 
 /**
+ * A client or server endpoint: many peers over one datagram socket, sans-IO (it never
+ * touches a socket or a clock: the application passes the time and the datagrams). One
+ * thread at a time. Free with gamecrypt_endpoint_free().
+ */
+typedef struct gamecrypt_endpoint gamecrypt_endpoint;
+
+/**
+ * Endpoint settings (timers, limits): created with the documented defaults by
+ * gamecrypt_endpoint_config_new(), changed by the setters, copied by
+ * gamecrypt_endpoint_new_client()/new_server(). Free with gamecrypt_endpoint_config_free().
+ */
+typedef struct gamecrypt_endpoint_config gamecrypt_endpoint_config;
+
+/**
  * A streaming hash (like Godot's HashingContext), for data fed in pieces (a big file).
  *
  * Create with gamecrypt_hash_context_new(), feed with gamecrypt_hash_context_update(), get the
@@ -619,6 +702,123 @@ typedef uint32_t gamecrypt_suite;
 typedef uint64_t (*gamecrypt_clock_fn)(void *ctx);
 
 /**
+ * A peer of an endpoint: never 0; never reused by the same endpoint.
+ */
+typedef uint64_t gamecrypt_peer_id;
+
+/**
+ * What an event reports (one of `GAMECRYPT_ENDPOINT_EVENT_*`).
+ */
+typedef uint32_t gamecrypt_endpoint_event_kind;
+
+/**
+ * Why a peer ended (one of `GAMECRYPT_ENDPOINT_CLOSE_*`; 0 in other events).
+ */
+typedef uint32_t gamecrypt_endpoint_close_reason;
+
+/**
+ * One event, filled by gamecrypt_endpoint_poll_event(). Fields that do not apply to the
+ * event's kind are 0.
+ */
+typedef struct {
+  /**
+   * `GAMECRYPT_ENDPOINT_EVENT_*`; NONE when no event was waiting.
+   */
+  gamecrypt_endpoint_event_kind kind;
+  /**
+   * CLOSED: `GAMECRYPT_ENDPOINT_CLOSE_*`.
+   */
+  gamecrypt_endpoint_close_reason close_reason;
+  /**
+   * The peer the event is about.
+   */
+  gamecrypt_peer_id peer;
+  /**
+   * CONNECTED: the negotiated suite (`GAMECRYPT_SUITE_*`).
+   */
+  gamecrypt_suite suite;
+  /**
+   * CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
+   * PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL:
+   * SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
+   */
+  gamecrypt_result code;
+  /**
+   * CONNECTED: whether `fingerprint` holds the peer key's fingerprint (client: always;
+   * server: only with client authentication and a client key).
+   */
+  bool has_fingerprint;
+  /**
+   * CONNECTED: SHA-256 of the peer's authenticated public key (SubjectPublicKeyInfo DER).
+   */
+  uint8_t fingerprint[GAMECRYPT_FINGERPRINT_LEN];
+  /**
+   * DATA: the message length (also written to `*data_len`).
+   */
+  size_t data_len;
+} gamecrypt_endpoint_event;
+
+/**
+ * Where a peer is (one of `GAMECRYPT_ENDPOINT_PEER_*`).
+ */
+typedef uint32_t gamecrypt_endpoint_peer_state;
+
+/**
+ * Counters of an endpoint, filled by gamecrypt_endpoint_get_stats() (all since creation,
+ * except `peers` and `handshakes`).
+ */
+typedef struct {
+  /**
+   * Peers now (connected and in handshake).
+   */
+  uint64_t peers;
+  /**
+   * Server handshakes in progress now.
+   */
+  uint64_t handshakes;
+  /**
+   * Datagrams given to gamecrypt_endpoint_receive().
+   */
+  uint64_t datagrams_received;
+  /**
+   * Datagrams queued for sending.
+   */
+  uint64_t datagrams_sent;
+  /**
+   * Datagrams from addresses without a peer that were not a usable ClientHello.
+   */
+  uint64_t dropped_stray;
+  /**
+   * Datagrams for a peer that were dropped (duplicates, replays, forgeries, early data).
+   */
+  uint64_t dropped_invalid;
+  /**
+   * ClientHellos refused because of the peer or handshake limit.
+   */
+  uint64_t refused;
+  /**
+   * Retry messages sent.
+   */
+  uint64_t retries_sent;
+  /**
+   * Server handshakes that failed.
+   */
+  uint64_t handshakes_failed;
+  /**
+   * Handshake messages sent again.
+   */
+  uint64_t handshake_resends;
+  /**
+   * Keep-alive packets sent.
+   */
+  uint64_t keepalives_sent;
+  /**
+   * Datagrams or events dropped because a queue was full.
+   */
+  uint64_t queue_overflows;
+} gamecrypt_endpoint_stats;
+
+/**
  * A key type: one of the `GAMECRYPT_KEY_TYPE_*` constants. Any other value is
  * `GAMECRYPT_RESULT_INVALID_ARGUMENT`.
  */
@@ -668,6 +868,78 @@ typedef uint32_t gamecrypt_session_state;
  * header.
  */
 #define GAMECRYPT_AEAD_CHACHA20_POLY1305 2
+
+/**
+ * No event is waiting.
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_NONE 0
+
+/**
+ * The peer is connected; `suite` and the fingerprint are set. Client: the server answered.
+ * Server: the handshake completed (and, with client authentication, it was accepted).
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_CONNECTED 1
+
+/**
+ * An application message from the peer, copied into the caller's data buffer (`data_len`).
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_DATA 2
+
+/**
+ * Server with client authentication: read the client's fingerprint and token, then call
+ * gamecrypt_endpoint_accept() or gamecrypt_endpoint_reject().
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_CLIENT_CREDENTIALS 3
+
+/**
+ * The peer ended (`close_reason`, `code`); its id is no longer valid.
+ */
+#define GAMECRYPT_ENDPOINT_EVENT_CLOSED 4
+
+/**
+ * The peer sent an authenticated close packet.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_PEER_CLOSED 1
+
+/**
+ * Nothing authenticated arrived from the connected peer within the idle timeout.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_IDLE_TIMEOUT 2
+
+/**
+ * The handshake did not complete within the handshake timeout.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_HANDSHAKE_TIMEOUT 3
+
+/**
+ * Client: the server rejected this client. Server: the application rejected the client.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_REJECTED 4
+
+/**
+ * The session failed; `code` says why.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_FAILED 5
+
+/**
+ * The application called gamecrypt_endpoint_close().
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_LOCAL 6
+
+/**
+ * Handshake in progress.
+ */
+#define GAMECRYPT_ENDPOINT_PEER_HANDSHAKE 1
+
+/**
+ * Server with client authentication: waiting for accept or reject.
+ */
+#define GAMECRYPT_ENDPOINT_PEER_AWAITING_ACCEPT 2
+
+/**
+ * Connected: gamecrypt_endpoint_send() works.
+ */
+#define GAMECRYPT_ENDPOINT_PEER_CONNECTED 3
 
 /**
  * ECDSA on NIST P-256 with SHA-256: the default choice.
@@ -1105,7 +1377,7 @@ gamecrypt_result gamecrypt_certificate_issue(const gamecrypt_signing_key *root,
  * Checks a certificate exactly as a root-trusting client does: layout, root signature,
  * validity at `now` (unix seconds), and the name if `server_name` is not NULL.
  *
- * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
+ * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
  * CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
  */
@@ -1119,7 +1391,7 @@ gamecrypt_result gamecrypt_certificate_verify(const uint8_t *certificate,
 /**
  * Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
  */
 gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
                                                 size_t certificate_len,
@@ -1129,7 +1401,7 @@ gamecrypt_result gamecrypt_certificate_validity(const uint8_t *certificate,
 /**
  * Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK, BUFFER_TOO_SMALL.
  */
 gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
                                                    size_t certificate_len,
@@ -1141,7 +1413,7 @@ gamecrypt_result gamecrypt_certificate_server_name(const uint8_t *certificate,
  * Reads the server key of a certificate into a new public key handle in `*out_key` (the
  * caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
  *
- * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+ * Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
  */
 gamecrypt_result gamecrypt_certificate_public_key(const uint8_t *certificate,
                                                   size_t certificate_len,
@@ -1169,9 +1441,11 @@ gamecrypt_result gamecrypt_client_config_builder_new_pinned_fingerprint(const ui
 
 /**
  * Starts a client configuration that trusts any server presenting a valid certificate
- * signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
- * gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
- * is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
+ * signed by this root key (ECDSA P-256 or Ed25519) for the expected server name. Set that
+ * name with gamecrypt_client_config_builder_set_server_name(): without it the build fails
+ * with SERVER_NAME_REQUIRED (or call
+ * gamecrypt_client_config_builder_dangerous_accept_any_server_name()). The configuration
+ * keeps its own reference: `root_key` may be freed after this.
  *
  * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
  */
@@ -1200,6 +1474,16 @@ gamecrypt_result gamecrypt_client_config_builder_set_server_name(gamecrypt_clien
                                                                  const char *server_name);
 
 /**
+ * DANGEROUS: lets a root-trusting configuration accept a certificate for any server name.
+ * Every server the root certified can then impersonate every other one
+ * (docs/PROTOCOL.md section 8). Only for a root that certifies exactly one server, or for
+ * tests. A name set with gamecrypt_client_config_builder_set_server_name() is still checked.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (the builder pins a key or fingerprint).
+ */
+gamecrypt_result gamecrypt_client_config_builder_dangerous_accept_any_server_name(gamecrypt_client_config_builder *builder);
+
+/**
  * Makes certificate checks use `clock(ctx)` (unix seconds) instead of the system clock, e.g.
  * for consoles or tests. `clock` must be thread-safe and `ctx` must stay valid as long as
  * any configuration built from this builder or any session using one exists. A NULL
@@ -1216,7 +1500,8 @@ gamecrypt_result gamecrypt_client_config_builder_set_clock(gamecrypt_client_conf
  * still be freed.
  *
  * Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
- * configured suites).
+ * configured suites), SERVER_NAME_REQUIRED (root trust without a server name and without
+ * gamecrypt_client_config_builder_dangerous_accept_any_server_name()).
  */
 gamecrypt_result gamecrypt_client_config_builder_build(const gamecrypt_client_config_builder *builder,
                                                        gamecrypt_client_config **out);
@@ -1257,6 +1542,330 @@ gamecrypt_result gamecrypt_client_config_builder_set_token(gamecrypt_client_conf
  * GAMECRYPT_CLIENT_TOKEN_MAX_LEN as a function.
  */
 size_t gamecrypt_client_token_max_len(void);
+
+/**
+ * Creates endpoint settings with the defaults of docs/ENDPOINT.md.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_endpoint_config_new(gamecrypt_endpoint_config **out);
+
+/**
+ * Frees endpoint settings. NULL is ignored.
+ */
+void gamecrypt_endpoint_config_free(gamecrypt_endpoint_config *config);
+
+/**
+ * First handshake retransmission interval, 10..=60000 ms (default 250); it doubles
+ * after each retransmission up to the maximum.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_handshake_resend_initial_ms(gamecrypt_endpoint_config *config,
+                                                                           uint64_t value);
+
+/**
+ * Largest handshake retransmission interval, 10..=60000 ms (default 2000; at least the
+ * initial interval, checked when the endpoint is created).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_handshake_resend_max_ms(gamecrypt_endpoint_config *config,
+                                                                       uint64_t value);
+
+/**
+ * Handshake timeout, 100..=600000 ms (default 10000).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_handshake_timeout_ms(gamecrypt_endpoint_config *config,
+                                                                    uint64_t value);
+
+/**
+ * Quiet interval after which an empty data packet is sent to a connected peer,
+ * 10..=600000 ms (default 1000; below the idle timeout, checked at creation).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_keepalive_interval_ms(gamecrypt_endpoint_config *config,
+                                                                     uint64_t value);
+
+/**
+ * Idle timeout of a connected peer, 100..=3600000 ms (default 10000).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_idle_timeout_ms(gamecrypt_endpoint_config *config,
+                                                               uint64_t value);
+
+/**
+ * Most peers, 1..=1000000 (default 1024).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_peers(gamecrypt_endpoint_config *config,
+                                                         size_t value);
+
+/**
+ * Most server handshakes in progress, 1..=1000000 (default 128; at most the peer
+ * limit, checked at creation).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_handshakes(gamecrypt_endpoint_config *config,
+                                                              size_t value);
+
+/**
+ * Largest message for gamecrypt_endpoint_send(), 0..=65483 bytes (default 1200).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_data_len(gamecrypt_endpoint_config *config,
+                                                            size_t value);
+
+/**
+ * Copies of the close packet sent by close and reject, 1..=10 (default 3).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_close_copies(gamecrypt_endpoint_config *config,
+                                                            uint32_t value);
+
+/**
+ * Bytes the transmit queue and the received-data queue may each hold,
+ * 65536..=1073741824 (default 4 MiB).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_queued_bytes(gamecrypt_endpoint_config *config,
+                                                                size_t value);
+
+/**
+ * Events that may wait for gamecrypt_endpoint_poll_event(), 16..=1000000 (default 4096).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (out of range; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_config_set_max_pending_events(gamecrypt_endpoint_config *config,
+                                                                  size_t value);
+
+/**
+ * Creates a client endpoint; connect with gamecrypt_endpoint_connect(). `settings` may be
+ * NULL (the defaults). Both configurations may be freed afterwards.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (settings that contradict each other: resend
+ * initial above maximum, keep-alive not below the idle timeout, more handshakes than peers).
+ */
+gamecrypt_result gamecrypt_endpoint_new_client(const gamecrypt_client_config *config,
+                                               const gamecrypt_endpoint_config *endpoint_settings,
+                                               gamecrypt_endpoint **out);
+
+/**
+ * Creates a server endpoint: a ClientHello from a new address makes a peer (within the
+ * limits; with retry cookies in the server configuration, only after the client proved
+ * its address). `settings` may be NULL (the defaults).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (as for gamecrypt_endpoint_new_client()).
+ */
+gamecrypt_result gamecrypt_endpoint_new_server(const gamecrypt_server_config *config,
+                                               const gamecrypt_endpoint_config *endpoint_settings,
+                                               gamecrypt_endpoint **out);
+
+/**
+ * Frees an endpoint and erases the keys of all its peers (no close packets are sent: close
+ * the peers first if they should learn it at once). NULL is ignored.
+ */
+void gamecrypt_endpoint_free(gamecrypt_endpoint *endpoint);
+
+/**
+ * Client: starts a handshake with the server at `addr` (opaque bytes, 1..=128, e.g. a
+ * sockaddr; the same bytes must be given to gamecrypt_endpoint_receive() for its
+ * datagrams). The ClientHello is queued (gamecrypt_endpoint_poll_transmit()); the peer
+ * reports CONNECTED or CLOSED (HANDSHAKE_TIMEOUT, FAILED, REJECTED) later.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), WRONG_ROLE (server endpoint),
+ * ADDRESS_IN_USE (a peer with this address exists), PEER_LIMIT, TIME_WENT_BACKWARDS (`now_ms`
+ * is earlier than in an earlier call), RANDOM_FAILED. Nothing changes on error.
+ */
+gamecrypt_result gamecrypt_endpoint_connect(gamecrypt_endpoint *endpoint,
+                                            uint64_t now_ms,
+                                            const uint8_t *addr,
+                                            size_t addr_len,
+                                            gamecrypt_peer_id *out_peer);
+
+/**
+ * Gives the endpoint a datagram received from `addr` (1..=128 bytes). Datagrams that
+ * belong to no peer, duplicates, replays and forgeries are dropped quietly (counted in the
+ * stats) and return OK; so does a datagram that ends a peer (a CLOSED event follows).
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), TIME_WENT_BACKWARDS (`now_ms` earlier
+ * than in an earlier call; nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
+                                            uint64_t now_ms,
+                                            const uint8_t *addr,
+                                            size_t addr_len,
+                                            const uint8_t *datagram,
+                                            size_t datagram_len);
+
+/**
+ * Runs the timers due at `now_ms`: handshake retransmissions and timeouts, keep-alives,
+ * idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
+ * earlier or more often is harmless).
+ *
+ * Returns OK, NULL_ARGUMENT, TIME_WENT_BACKWARDS (nothing changes).
+ */
+gamecrypt_result gamecrypt_endpoint_handle_timeout(gamecrypt_endpoint *endpoint, uint64_t now_ms);
+
+/**
+ * Writes to `*out_ms` the time (ms, the application's clock) at which
+ * gamecrypt_endpoint_handle_timeout() must be called next, or
+ * GAMECRYPT_ENDPOINT_NO_DEADLINE when no timer runs. It may be earlier than needed, never
+ * later.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_endpoint_next_deadline(const gamecrypt_endpoint *endpoint,
+                                                  uint64_t *out_ms);
+
+/**
+ * Takes the next datagram to send: its destination address into `addr` and its bytes into
+ * `out`. When none is waiting: OK with `*addr_len` and `*out_len` set to 0. A datagram is
+ * at most GAMECRYPT_SESSION_MAX_HANDSHAKE_LEN bytes or max_data_len +
+ * GAMECRYPT_PACKET_OVERHEAD, whichever is larger; an address at most
+ * GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (`addr` and `out` overlap), BUFFER_TOO_SMALL
+ * (both needed lengths written to `*addr_len` and `*out_len`; the datagram stays queued).
+ */
+gamecrypt_result gamecrypt_endpoint_poll_transmit(gamecrypt_endpoint *endpoint,
+                                                  uint8_t *addr,
+                                                  size_t addr_cap,
+                                                  size_t *addr_len,
+                                                  uint8_t *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Takes the next event into `*event`; a DATA event's message is copied into `data`
+ * (`data_cap` bytes; at most max_data_len bytes are ever needed) and its length written to
+ * `*data_len` (0 for other events). When none is waiting: OK with `event->kind` NONE.
+ *
+ * Returns OK, NULL_ARGUMENT, BUFFER_TOO_SMALL (the needed length written to `*data_len`;
+ * the event stays queued; `data` may be NULL with `data_cap` 0 for this size query).
+ */
+gamecrypt_result gamecrypt_endpoint_poll_event(gamecrypt_endpoint *endpoint,
+                                               gamecrypt_endpoint_event *event,
+                                               uint8_t *data,
+                                               size_t data_cap,
+                                               size_t *data_len);
+
+/**
+ * Sends `data` (0..=max_data_len bytes) to a connected peer: sealed as one packet into the
+ * transmit queue (gamecrypt_endpoint_poll_transmit()). Allocation-free.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (data above max_data_len), UNKNOWN_PEER,
+ * TIME_WENT_BACKWARDS, PEER_NOT_CONNECTED (handshake in progress or waiting for accept),
+ * QUEUE_FULL (take the queued datagrams first), KEY_UPDATE_BLOCKED (try later), or a fatal
+ * session error (the peer then reports CLOSED). Nothing else changes on error.
+ */
+gamecrypt_result gamecrypt_endpoint_send(gamecrypt_endpoint *endpoint,
+                                         uint64_t now_ms,
+                                         gamecrypt_peer_id peer,
+                                         const uint8_t *data,
+                                         size_t data_len);
+
+/**
+ * Closes a peer: a connected one is sent close_copies copies of the authenticated close
+ * packet; a handshake just ends. A CLOSED event (reason LOCAL) follows.
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS.
+ */
+gamecrypt_result gamecrypt_endpoint_close(gamecrypt_endpoint *endpoint,
+                                          uint64_t now_ms,
+                                          gamecrypt_peer_id peer);
+
+/**
+ * Server, after CLIENT_CREDENTIALS: accepts the client; CONNECTED follows.
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, TIME_WENT_BACKWARDS, WRONG_STATE (the peer is not
+ * waiting for accept or reject).
+ */
+gamecrypt_result gamecrypt_endpoint_accept(gamecrypt_endpoint *endpoint,
+                                           uint64_t now_ms,
+                                           gamecrypt_peer_id peer);
+
+/**
+ * Server, after CLIENT_CREDENTIALS: rejects the client, which is told by close packets;
+ * CLOSED (reason REJECTED) follows.
+ *
+ * Returns as gamecrypt_endpoint_accept().
+ */
+gamecrypt_result gamecrypt_endpoint_reject(gamecrypt_endpoint *endpoint,
+                                           uint64_t now_ms,
+                                           gamecrypt_peer_id peer);
+
+/**
+ * Copies a peer's address into `out`.
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_address(const gamecrypt_endpoint *endpoint,
+                                                     gamecrypt_peer_id peer,
+                                                     uint8_t *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len);
+
+/**
+ * Writes where a peer is (`GAMECRYPT_ENDPOINT_PEER_*`) to `*out_state`.
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_state(const gamecrypt_endpoint *endpoint,
+                                                   gamecrypt_peer_id peer,
+                                                   gamecrypt_endpoint_peer_state *out_state);
+
+/**
+ * Writes the peer's negotiated suite (`GAMECRYPT_SUITE_*`) to `*out_suite`.
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (not known yet).
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_suite(const gamecrypt_endpoint *endpoint,
+                                                   gamecrypt_peer_id peer,
+                                                   gamecrypt_suite *out_suite);
+
+/**
+ * Copies the fingerprint (32 bytes) of the peer's authenticated key into `out`: client:
+ * the server's key (WRONG_STATE before the ServerHello was verified); server: the client's
+ * key with client authentication, else nothing (`*out_len` = 0).
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE, BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_fingerprint(const gamecrypt_endpoint *endpoint,
+                                                         gamecrypt_peer_id peer,
+                                                         uint8_t *out,
+                                                         size_t out_cap,
+                                                         size_t *out_len);
+
+/**
+ * Server with client authentication, from CLIENT_CREDENTIALS on: copies the client's token
+ * into `out` (`*out_len` = 0 when it sent none).
+ *
+ * Returns OK, NULL_ARGUMENT, UNKNOWN_PEER, WRONG_STATE (client endpoint, no client
+ * authentication, or before the credentials), BUFFER_TOO_SMALL.
+ */
+gamecrypt_result gamecrypt_endpoint_get_peer_client_token(const gamecrypt_endpoint *endpoint,
+                                                          gamecrypt_peer_id peer,
+                                                          uint8_t *out,
+                                                          size_t out_cap,
+                                                          size_t *out_len);
+
+/**
+ * Fills `*out` with the endpoint's counters.
+ *
+ * Returns OK, NULL_ARGUMENT.
+ */
+gamecrypt_result gamecrypt_endpoint_get_stats(const gamecrypt_endpoint *endpoint,
+                                              gamecrypt_endpoint_stats *out);
 
 /**
  * `GAMECRYPT_FINGERPRINT_LEN`, for languages that cannot read macros.
@@ -1410,12 +2019,19 @@ gamecrypt_result gamecrypt_signing_key_max_signature_len(const gamecrypt_signing
  * the message itself); pass the message, not a digest. `out_cap` must be at least
  * `gamecrypt_signing_key_max_signature_len()` (`GAMECRYPT_MAX_SIGNATURE_LEN` always fits),
  * even though a DER signature may come out a few bytes shorter: `*out_len` is its actual
- * length. ECDSA and RSA-PSS signatures are randomized. `out` must not overlap `msg`.
+ * length. ECDSA and RSA-PSS signatures are randomized; ECDSA signatures are low-S
+ * (s <= n/2). `out` must not overlap `msg`.
  * Safe to call from any thread, also with the same key at the same time.
+ *
+ * A message that begins with one of the session protocol's signature contexts
+ * ("gamecrypt session v1 server signature\0", "gamecrypt session v1 client signature\0",
+ * "gamecrypt certificate v1\0") is refused with `SIGN_CONTEXT_RESERVED`: a key that signs
+ * handshakes can then never be made to sign one through this call (docs/PROTOCOL.md
+ * section 15).
  *
  * Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed capacity in `*out_len`;
  * `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown format, or `out` overlaps `msg`);
- * `WRONG_KEY_TYPE` (the format does not fit the key); `INTERNAL`.
+ * `WRONG_KEY_TYPE` (the format does not fit the key); `SIGN_CONTEXT_RESERVED`; `INTERNAL`.
  */
 gamecrypt_result gamecrypt_signing_key_sign(const gamecrypt_signing_key *key,
                                             const uint8_t *msg,
@@ -1443,7 +2059,9 @@ void gamecrypt_signing_key_free(gamecrypt_signing_key *key);
  *
  * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not a valid
  * SubjectPublicKeyInfo, or a point not on the curve); `UNSUPPORTED_ALGORITHM` (another
- * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size).
+ * algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size); `PUBLIC_KEY_WEAK` (an
+ * Ed25519 key of small order or in a non-canonical encoding: signatures can be forged for
+ * it, docs/PROTOCOL.md section 3).
  */
 gamecrypt_result gamecrypt_public_key_from_spki_der(const uint8_t *der,
                                                     size_t der_len,
@@ -1473,7 +2091,8 @@ gamecrypt_result gamecrypt_public_key_from_pem(const char *pem,
  *
  * Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown key type);
  * `KEY_MALFORMED` (wrong length for the type, or not a point on the curve);
- * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo).
+ * `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo); `PUBLIC_KEY_WEAK`
+ * (an Ed25519 key of small order or in a non-canonical encoding).
  */
 gamecrypt_result gamecrypt_public_key_from_raw(gamecrypt_key_type key_type,
                                                const uint8_t *raw,
@@ -2076,11 +2695,16 @@ gamecrypt_result gamecrypt_session_write_handshake(const gamecrypt_session *sess
  *
  * Returns OK; NULL_ARGUMENT, WRONG_STATE (not waiting for a message: e.g. a late duplicate,
  * ignore it), PACKET_REPLAYED (server only: a copy of the ClientHello already answered,
- * resend your ServerHello): these three change nothing. Fatal (state becomes FAILED):
+ * resend your ServerHello), HANDSHAKE_MESSAGE_DROPPED (datagram mode, while waiting for the
+ * ServerHello or the ClientFinished: the message failed its checks and was ignored, keep
+ * waiting; the 8th such message is fatal with its own code, docs/PROTOCOL.md section 12.1):
+ * these change nothing. Fatal (state becomes FAILED; in datagram mode for the
+ * ServerHello/Retry/ClientFinished checks only from the 8th failed message on):
  * HANDSHAKE_MALFORMED, UNSUPPORTED_VERSION, NO_COMMON_SUITE, DOWNGRADE_DETECTED,
  * HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
  * CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
  * CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
+ * PUBLIC_KEY_WEAK (a small-order Ed25519 key of the server or the client),
  * PACKET_AUTH_FAILED (bad ClientFinished), and with client authentication or retry
  * (docs/PROTOCOL.md sections 21, 22): CLIENT_AUTH_REQUIRED, CLIENT_TOKEN_REQUIRED,
  * CLIENT_AUTH_INVALID, RETRY_COOKIE_INVALID. Afterwards: SESSION_FAILED, SESSION_CLOSED.
@@ -2284,6 +2908,18 @@ gamecrypt_result gamecrypt_session_client_token(const gamecrypt_session *session
                                                 uint8_t *out,
                                                 size_t out_cap,
                                                 size_t *out_len);
+
+/**
+ * Server with client authentication, from NEED_ACCEPT on: erases the client's public key and
+ * token held by the session (read them first with gamecrypt_session_client_public_key() and
+ * gamecrypt_session_client_token()), so that an established session costs no more memory
+ * than one without client authentication. Afterwards those two calls and this one return
+ * WRONG_STATE.
+ *
+ * Returns OK, NULL_ARGUMENT, WRONG_STATE (not a server with client authentication, before
+ * NEED_ACCEPT, or already released), SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+ */
+gamecrypt_result gamecrypt_session_release_client_credentials(const gamecrypt_session *session);
 
 /**
  * Server in state NEED_ACCEPT: accepts the client; the session becomes ESTABLISHED and data

@@ -37,6 +37,10 @@ if [ -d tests/interop ]; then
     GAMECRYPT_LIB="$(pwd)/target/release/libgamecrypt.so" python3 -m pytest -q tests/interop
 fi
 
+step "the installable package and the C++ wrapper"; scripts/test-package.sh
+step "C# binding: NUnit tests on Mono and the benchmark"; scripts/test-csharp.sh
+step "Godot addon: GDExtension build, its Rust tests, GDScript lint; in-engine tests with GODOT_BIN"; scripts/test-godot.sh
+
 if [ -d fuzz ]; then
     step "short fuzz runs"
     scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

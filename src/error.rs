@@ -11,6 +11,7 @@
 //! | 200-299 | primitives, AEAD keys, sealed boxes    |
 //! | 300-399 | secure session: handshake, trust, packets |
 //! | 400-499 | session hardening: key update, client auth, retry cookies, close |
+//! | 500-549 | connection endpoint (docs/ENDPOINT.md) |
 
 use core::fmt;
 
@@ -52,6 +53,14 @@ macro_rules! error_table {
             KeyRejected = 104 => "the key is not acceptable (too small, inconsistent or encrypted)",
             /// This key type cannot be written in the requested format.
             UnsupportedFormat = 105 => "this key type cannot be written in the requested format",
+            /// A weak Ed25519 public key: one of the 8 points of small order, or a
+            /// non-canonical encoding (docs/PROTOCOL.md section 3). Signatures can be forged
+            /// for such a key, so it is refused wherever a public key enters.
+            PublicKeyWeak = 106 => "the Ed25519 public key is weak (a point of small order or a non-canonical encoding)",
+            /// The message begins with a signature context reserved for the gamecrypt protocol
+            /// (ServerHello, client authentication or certificate signatures): the generic sign
+            /// refuses it, so that an identity key can never be made to sign a handshake.
+            SignContextReserved = 107 => "the message begins with a signature context reserved for the gamecrypt protocol",
             // ---- 200-299: primitives, AEAD, sealed boxes ----
             /// The sealed data did not authenticate: wrong key or password, wrong associated data, or tampered data.
             OpenFailed = 200 => "the data did not authenticate: wrong key or password, wrong associated data, or tampered data",
@@ -112,6 +121,13 @@ macro_rules! error_table {
             KeyExhausted = 325 => "the packet numbers of this session are used up; start a new session",
             /// The server certificate is required by the trust settings but the server sent none.
             CertificateMissing = 326 => "the server sent no certificate but the client requires one",
+            /// Datagram mode: a handshake message failed its checks (it may be spoofed) and was
+            /// dropped; nothing changed and the session still waits for the real message. The
+            /// 8th such message ends the session with its own error (docs/PROTOCOL.md section 12.1).
+            HandshakeMessageDropped = 327 => "datagram mode: a handshake message failed its checks and was dropped; the session still waits",
+            /// A client configuration that trusts a root key needs the expected server name
+            /// (or the explicit dangerous_accept_any_server_name).
+            ServerNameRequired = 328 => "root trust needs the expected server name (set_server_name, or the dangerous accept-any-name call)",
             // ---- 400-449: session hardening (key update, usage limits, close) ----
             /// A key update is not allowed yet: no packet from the peer has authenticated under the
             /// current keys (a previous update is not confirmed). Also returned by seal when the
@@ -134,6 +150,25 @@ macro_rules! error_table {
             SessionRejected = 453 => "the server application rejected the session",
             /// The ClientHello carries no valid retry cookie for this client address.
             RetryCookieInvalid = 454 => "the ClientHello carries no valid retry cookie for this client address",
+            // ---- 500-549: connection endpoint (docs/ENDPOINT.md) ----
+            /// The peer id is not a peer of this endpoint: it never was, or the peer ended.
+            UnknownPeer = 500 => "the peer id is not a peer of this endpoint (never was, or the peer ended)",
+            /// The time passed is earlier than the time of an earlier call; nothing changed.
+            TimeWentBackwards = 501 => "the time passed is earlier than in an earlier call on this endpoint",
+            /// The peer is not connected yet (handshake in progress or waiting for accept).
+            PeerNotConnected = 502 => "the peer is not connected yet",
+            /// A queue of the endpoint is full: take its datagrams or events first.
+            QueueFull = 503 => "the endpoint's queue is full: take its datagrams (poll_transmit) or events (poll_event) first",
+            /// The endpoint holds as many peers as its settings allow.
+            PeerLimit = 504 => "the endpoint holds as many peers as its settings allow",
+            /// A client call on a server endpoint or the reverse.
+            WrongRole = 505 => "this call is for the other kind of endpoint (client or server)",
+            /// The endpoint already has a peer with this address.
+            AddressInUse = 506 => "the endpoint already has a peer with this address",
+            /// Nothing authenticated arrived from the connected peer within the idle timeout.
+            IdleTimeout = 507 => "nothing arrived from the peer within the idle timeout",
+            /// The handshake did not complete within the handshake timeout.
+            HandshakeTimeout = 508 => "the handshake did not complete within the handshake timeout",
         }
     };
 }

@@ -6,6 +6,7 @@
 use crate::der::{self, oid, Reader};
 use crate::error::{Error, Result};
 use crate::pem;
+use crate::sigcheck;
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::error::KeyRejected;
 use aws_lc_rs::rand::SystemRandom;
@@ -423,15 +424,30 @@ impl SigningKey {
     /// Signs `message` in `format` (`Default` picks the key's natural format). ECDSA and
     /// RSA-PSS signatures are randomized; Ed25519 and RSA PKCS#1 v1.5 are deterministic.
     /// A format that does not fit the key is `WrongKeyType`.
+    ///
+    /// A message that begins with one of the protocol's signature contexts (the ServerHello,
+    /// client authentication and certificate contexts of docs/PROTOCOL.md sections 6, 21.3 and
+    /// 8) is refused: an identity key used for other signatures can then never be made to
+    /// sign a handshake. ECDSA signatures are low-S (s <= n/2).
     pub fn sign(&self, message: &[u8], format: SignatureFormat) -> Result<Vec<u8>> {
+        format.resolve(self.key_type())?;
+        sigcheck::check_not_protocol_message(message)?;
+        self.sign_protocol(message, format)
+    }
+
+    /// [`SigningKey::sign`] without the context refusal: for the protocol's own signatures.
+    pub(crate) fn sign_protocol(&self, message: &[u8], format: SignatureFormat) -> Result<Vec<u8>> {
         let format = format.resolve(self.key_type())?;
         let rng = SystemRandom::new();
         let signature = match (&*self.inner, format) {
-            (SigningInner::Ecdsa { der, .. }, SignatureFormat::EcdsaDer) => {
-                der.sign(&rng, message)?.as_ref().to_vec()
+            (SigningInner::Ecdsa { der, key_type, .. }, SignatureFormat::EcdsaDer) => {
+                let signature = der.sign(&rng, message)?.as_ref().to_vec();
+                sigcheck::normalize_der(signature, ecdsa_scalar_len(*key_type))?
             }
             (SigningInner::Ecdsa { fixed, .. }, SignatureFormat::EcdsaFixed) => {
-                fixed.sign(&rng, message)?.as_ref().to_vec()
+                let mut signature = fixed.sign(&rng, message)?.as_ref().to_vec();
+                sigcheck::normalize_fixed(&mut signature)?;
+                signature
             }
             (SigningInner::Ed25519(kp), _) => kp.try_sign(message)?.as_ref().to_vec(),
             (SigningInner::Rsa(kp), f) => {
@@ -447,6 +463,15 @@ impl SigningKey {
             _ => return Err(Error::WrongKeyType),
         };
         Ok(signature)
+    }
+}
+
+/// The scalar length of an ECDSA curve (32 for P-256, 48 for P-384).
+fn ecdsa_scalar_len(key_type: KeyType) -> usize {
+    if key_type == KeyType::EcdsaP384 {
+        48
+    } else {
+        32
     }
 }
 
@@ -581,7 +606,9 @@ impl PublicKey {
     /// compressed; P-384: 97 or 49), 32 bytes for Ed25519.
     ///
     /// Errors: `KeyMalformed` (wrong length for the type, or not a point on the curve),
-    /// `UnsupportedFormat` for RSA, which has no raw form (use SubjectPublicKeyInfo).
+    /// `UnsupportedFormat` for RSA, which has no raw form (use SubjectPublicKeyInfo),
+    /// `PublicKeyWeak` for an Ed25519 key of small order or in a non-canonical encoding
+    /// (docs/PROTOCOL.md section 3): such a key verifies forged signatures.
     pub fn from_raw(key_type: KeyType, raw: &[u8]) -> Result<PublicKey> {
         let lengths: &[usize] = match key_type {
             KeyType::EcdsaP256 => &[P256_PUBLIC_KEY_LEN, P256_COMPRESSED_PUBLIC_KEY_LEN],
@@ -601,7 +628,7 @@ impl PublicKey {
     ///
     /// Errors: `KeyMalformed` (not a valid SubjectPublicKeyInfo or key), `UnsupportedAlgorithm`
     /// (a well-formed key of another algorithm or curve), `KeyRejected` (RSA of an unsupported
-    /// size).
+    /// size), `PublicKeyWeak` (a weak Ed25519 key, as for [`PublicKey::from_raw`]).
     pub fn from_spki_der(der: &[u8]) -> Result<PublicKey> {
         let mut spki = der::outer_sequence(der)?;
         let alg = der::read_algorithm_identifier(&mut spki)?;
@@ -656,7 +683,12 @@ impl PublicKey {
             }
         } else {
             match spki.strip_prefix(prefix) {
-                Some(raw) if raw.len() == raw_len => {}
+                Some(raw) if raw.len() == raw_len => {
+                    if key_type == KeyType::Ed25519 {
+                        // Small-order and non-canonical keys verify forged signatures.
+                        sigcheck::check_ed25519_key(raw)?;
+                    }
+                }
                 _ => return Err(Error::KeyMalformed),
             }
         }

@@ -13,6 +13,8 @@
 pub mod aead;
 /// cbindgen:ignore
 pub(crate) mod der;
+/// cbindgen:ignore
+pub mod endpoint;
 pub mod error;
 #[allow(unsafe_code)]
 pub mod ffi;
@@ -24,6 +26,7 @@ pub(crate) mod pem;
 pub mod primitives;
 /// cbindgen:ignore
 pub mod session;
+pub(crate) mod sigcheck;
 
 pub use error::{Error, Result};
 

@@ -5,7 +5,6 @@ use gamecrypt::ffi::gamecrypt_result as R;
 use gamecrypt::ffi::session::{gamecrypt_session, gamecrypt_session_open, gamecrypt_session_seal};
 use gamecrypt::keys::KeyType;
 use gamecrypt::session::{Mode, Session, Suite};
-use std::alloc::{GlobalAlloc, Layout, System};
 
 mod session_support;
 
@@ -16,47 +15,8 @@ fn hybrid_suite(kt: KeyType) -> Suite {
         _ => Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
     }
 }
-use std::cell::Cell;
-
-struct Counting;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; only counts calls made on this thread.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.with(|c| c.get()) {
-            COUNT.with(|n| n.set(n.get() + 1));
-        }
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.with(|c| c.get()) {
-            COUNT.with(|n| n.set(n.get() + 1));
-        }
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn count_allocations(f: impl FnOnce()) -> u64 {
-    COUNT.with(|n| n.set(0));
-    COUNTING.with(|c| c.set(true));
-    f();
-    COUNTING.with(|c| c.set(false));
-    COUNT.with(|n| n.get())
-}
+mod alloc_support;
+use alloc_support::count_allocations;
 
 #[test]
 fn seal_and_open_do_not_allocate() {

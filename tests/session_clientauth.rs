@@ -37,9 +37,10 @@ fn setup(
         cb = cb.token(t).unwrap();
     }
     let ccfg = cb.build().unwrap();
+    // Stream mode: a failed check is fatal at once (datagram mode drops, section 12.1).
     Setup {
-        client: Session::new_client(ccfg, Mode::Datagram).unwrap(),
-        server: Session::new_server(scfg, Mode::Datagram),
+        client: Session::new_client(ccfg, Mode::Stream).unwrap(),
+        server: Session::new_server(scfg, Mode::Stream),
     }
 }
 

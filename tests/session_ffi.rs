@@ -499,7 +499,7 @@ fn wrong_states_invalid_values_and_failed_sessions() {
         );
         assert!(c.is_null(), "no handle written on error");
         assert_eq!(
-            gamecrypt_session_new_client(ccfg, GAMECRYPT_SESSION_MODE_DATAGRAM, &mut c),
+            gamecrypt_session_new_client(ccfg, GAMECRYPT_SESSION_MODE_STREAM, &mut c),
             R::Ok
         );
         let mut len = 0;
@@ -818,7 +818,7 @@ fn certificates_and_the_clock_callback() {
             gamecrypt_client_config_builder_free(cb);
             let (mut c, mut s) = (null_mut(), null_mut());
             assert_eq!(
-                gamecrypt_session_new_client(ccfg, GAMECRYPT_SESSION_MODE_DATAGRAM, &mut c),
+                gamecrypt_session_new_client(ccfg, GAMECRYPT_SESSION_MODE_STREAM, &mut c),
                 R::Ok
             );
             assert_eq!(

@@ -12,7 +12,7 @@ use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};
 use gamecrypt::Error;
-use session_support::{handshake, open, seal, sh_layout, sha256};
+use session_support::{handshake, open, raw_sign, seal, sh_layout, sha256};
 use std::ptr::null_mut;
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ fn resign(ch: &[u8], body: &[u8], key: &SigningKey) -> Vec<u8> {
         _ => SignatureFormat::Default,
     };
     let mut out = body.to_vec();
-    out.extend(key.sign(&msg, format).unwrap());
+    out.extend(raw_sign(key, &msg, format));
     out
 }
 
@@ -162,7 +162,7 @@ fn a_hybrid_client_hello_is_padded_to_2048_and_shorter_ones_are_refused() {
 #[test]
 fn invalid_hybrid_shares_are_malformed() {
     let key = SigningKey::generate(KeyType::Ed25519).unwrap();
-    let c = Session::new_client(fingerprint_client(&key), Mode::Datagram).unwrap();
+    let c = Session::new_client(fingerprint_client(&key), Mode::Stream).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     let ch = buf[..n].to_vec();
@@ -204,7 +204,7 @@ fn invalid_hybrid_shares_are_malformed() {
 #[test]
 fn a_modified_ml_kem_ciphertext_is_detected_by_the_signature() {
     let key = SigningKey::generate(KeyType::EcdsaP256).unwrap();
-    let c = Session::new_client(fingerprint_client(&key), Mode::Datagram).unwrap();
+    let c = Session::new_client(fingerprint_client(&key), Mode::Stream).unwrap();
     let s = Session::new_server(default_server(&key), Mode::Datagram);
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
@@ -221,7 +221,7 @@ fn stripping_the_hybrid_offers_is_detected() {
     for kt in [KeyType::Ed25519, KeyType::EcdsaP256] {
         let key = SigningKey::generate(kt).unwrap();
         let classic = if kt == KeyType::Ed25519 { 2u16 } else { 1 };
-        let c = Session::new_client(fingerprint_client(&key), Mode::Datagram).unwrap();
+        let c = Session::new_client(fingerprint_client(&key), Mode::Stream).unwrap();
         let mut buf = vec![0u8; 4096];
         let n = c.write_handshake(&mut buf).unwrap();
         let ch = buf[..n].to_vec();
@@ -239,7 +239,7 @@ fn stripping_the_hybrid_offers_is_detected() {
         // (a) As is: the server lists a hybrid suite the client prefers.
         assert_eq!(c.read_handshake(&sh), Err(Error::DowngradeDetected));
         // (b) Also removing the hybrid suite from the server's list breaks the signature.
-        let c = Session::new_client(fingerprint_client(&key), Mode::Datagram).unwrap();
+        let c = Session::new_client(fingerprint_client(&key), Mode::Stream).unwrap();
         let n = c.write_handshake(&mut buf).unwrap();
         let ch = buf[..n].to_vec();
         let stripped: Vec<(u16, Vec<u8>)> = offers(&ch)
@@ -269,7 +269,7 @@ fn stripping_the_hybrid_offers_is_detected() {
 fn a_server_choosing_classic_over_a_preferred_hybrid_suite_is_a_downgrade() {
     // The real server key, honestly listing both suites but choosing the classic one.
     let key = SigningKey::generate(KeyType::Ed25519).unwrap();
-    let c = Session::new_client(fingerprint_client(&key), Mode::Datagram).unwrap();
+    let c = Session::new_client(fingerprint_client(&key), Mode::Stream).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     let ch = buf[..n].to_vec();
@@ -289,7 +289,7 @@ fn a_server_choosing_classic_over_a_preferred_hybrid_suite_is_a_downgrade() {
     let forged = resign(&ch, &body, &key);
     assert_eq!(c.read_handshake(&forged), Err(Error::DowngradeDetected));
     // Unmodified, a classic-only server is a legitimate choice.
-    let c = Session::new_client(fingerprint_client(&key), Mode::Datagram).unwrap();
+    let c = Session::new_client(fingerprint_client(&key), Mode::Stream).unwrap();
     let classic_only = ServerConfig::builder(key.clone())
         .unwrap()
         .suites(&[Suite::X25519Ed25519ChaCha20Poly1305Sha256])

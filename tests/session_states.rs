@@ -97,7 +97,8 @@ fn server_steps_out_of_order_and_retransmissions() {
 }
 
 #[test]
-fn a_modified_client_hello_copy_is_fatal_not_a_replay() {
+fn a_modified_client_hello_copy_is_not_a_replay() {
+    // Datagram mode: dropped (section 12.1), the session keeps waiting.
     let (c, s, _) = pair(KeyType::Ed25519, Mode::Datagram);
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
@@ -106,6 +107,13 @@ fn a_modified_client_hello_copy_is_fatal_not_a_replay() {
     s.write_handshake(&mut buf).unwrap();
     let mut other = ch.clone();
     other[10] ^= 1;
+    assert_eq!(s.read_handshake(&other), Err(DROPPED));
+    assert_eq!(s.state(), State::NeedRead);
+    // Stream mode: fatal.
+    let (c, s, _) = pair(KeyType::Ed25519, Mode::Stream);
+    let n = c.write_handshake(&mut buf).unwrap();
+    s.read_handshake(&buf[..n]).unwrap();
+    s.write_handshake(&mut buf).unwrap();
     assert_eq!(s.read_handshake(&other), Err(Error::HandshakeMalformed));
     assert_eq!(s.state(), State::Failed);
 }
@@ -145,8 +153,8 @@ fn assert_dead(sess: &Session, code: Error) {
 
 #[test]
 fn every_call_after_a_failure_is_session_failed() {
-    // Client fails on a bad ServerHello.
-    let (c, _s, _) = pair(KeyType::Ed25519, Mode::Datagram);
+    // Client fails on a bad ServerHello (stream mode: fatal at once).
+    let (c, _s, _) = pair(KeyType::Ed25519, Mode::Stream);
     let mut buf = vec![0u8; 4096];
     c.write_handshake(&mut buf).unwrap();
     assert_eq!(c.read_handshake(b"\x02"), Err(Error::HandshakeMalformed));
@@ -336,7 +344,7 @@ fn no_common_suite_and_version_errors() {
     let mut ch = buf[..n].to_vec();
     ch[2] = 2;
     assert_eq!(s.read_handshake(&ch), Err(Error::UnsupportedVersion));
-    let (c, s, _) = pair(KeyType::Ed25519, Mode::Datagram);
+    let (c, s, _) = pair(KeyType::Ed25519, Mode::Stream);
     let n = c.write_handshake(&mut buf).unwrap();
     s.read_handshake(&buf[..n]).unwrap();
     let n = s.write_handshake(&mut buf).unwrap();
@@ -484,7 +492,7 @@ fn seeded_garbage_and_mutations_are_rejected_without_panics() {
                     }
                 }
                 1 => {
-                    let c2 = Session::new_client(ccfg.clone(), Mode::Datagram).unwrap();
+                    let c2 = Session::new_client(ccfg.clone(), Mode::Stream).unwrap();
                     c2.write_handshake(&mut buf).unwrap();
                     assert!(c2.read_handshake(&m).is_err());
                     assert_eq!(c2.state(), State::Failed);

@@ -12,9 +12,10 @@ use session_support::*;
 use std::sync::Arc;
 
 /// Runs the handshake until the client has read the ServerHello; returns its result.
+/// Stream mode: every failed check is fatal (in datagram mode it is a drop, section 12.1).
 fn client_verdict(ccfg: Arc<ClientConfig>, scfg: Arc<ServerConfig>) -> Result<(), Error> {
-    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-    let s = Session::new_server(scfg, Mode::Datagram);
+    let c = Session::new_client(ccfg, Mode::Stream).unwrap();
+    let s = Session::new_server(scfg, Mode::Stream);
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     s.read_handshake(&buf[..n]).unwrap();
@@ -102,6 +103,8 @@ impl Pki {
             ClientConfig::builder(TrustAnchor::Root(self.root.public_key().clone())).unwrap();
         if let Some(n) = name {
             b = b.server_name(n).unwrap();
+        } else {
+            b = b.dangerous_accept_any_server_name().unwrap();
         }
         if let Some(t) = clock {
             b = b.clock(Arc::new(move || t));
@@ -225,8 +228,8 @@ fn a_server_ignoring_client_preference_is_a_downgrade() {
     // The server (holding the real key) claims to accept both suites but picks the client's
     // second choice. Its signature is valid; the client still refuses.
     let (key, ccfg, scfg) = both_suites_setup();
-    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-    let s = Session::new_server(scfg, Mode::Datagram);
+    let c = Session::new_client(ccfg, Mode::Stream).unwrap();
+    let s = Session::new_server(scfg, Mode::Stream);
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     let ch = buf[..n].to_vec();
@@ -255,7 +258,7 @@ fn a_suite_the_client_did_not_offer_is_a_downgrade() {
     .unwrap()
     .build()
     .unwrap();
-    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
+    let c = Session::new_client(ccfg, Mode::Stream).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     let ch = buf[..n].to_vec();
@@ -289,8 +292,8 @@ fn a_mitm_stripping_suites_from_the_client_hello_breaks_the_signature() {
     // it. The server answers the stripped hello (here with the same choice), but it signs a
     // transcript that differs from the one the client computes.
     let (_key, ccfg, scfg) = both_suites_setup();
-    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-    let s = Session::new_server(scfg, Mode::Datagram);
+    let c = Session::new_client(ccfg, Mode::Stream).unwrap();
+    let s = Session::new_server(scfg, Mode::Stream);
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     let ch = buf[..n].to_vec();
@@ -312,8 +315,8 @@ fn a_mitm_stripping_suites_from_the_client_hello_breaks_the_signature() {
 #[test]
 fn a_tampered_server_suite_list_is_detected() {
     let (_key, ccfg, scfg) = both_suites_setup();
-    let c = Session::new_client(ccfg, Mode::Datagram).unwrap();
-    let s = Session::new_server(scfg, Mode::Datagram);
+    let c = Session::new_client(ccfg, Mode::Stream).unwrap();
+    let s = Session::new_server(scfg, Mode::Stream);
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     s.read_handshake(&buf[..n]).unwrap();

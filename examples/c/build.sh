@@ -14,6 +14,7 @@ mkdir -p "$build"
 echo "== cargo build --release (libgamecrypt)"
 cargo build --release --lib --manifest-path "$root/Cargo.toml"
 libdir="${CARGO_TARGET_DIR:-$root/target}/release"
+"$root/scripts/soname-link.sh" "$libdir"
 
 # Link against the shared library (libgamecrypt.so) and remember where it is (rpath), so the
 # demo runs without installing anything. To link statically instead, use

@@ -1,43 +1,77 @@
 /*
- * Small helpers shared by the UDP demo (udp_server.c, udp_client.c): time, waiting for a
- * datagram with poll(), and printing gamecrypt values. Not part of the library.
+ * Helpers shared by the UDP demo (udp_server.c, udp_client.c): the clock, and the two halves
+ * of an endpoint's I/O on a UDP socket. The peer address given to the endpoint is the raw
+ * struct sockaddr_in that recvfrom() fills in. Not part of the library.
  */
 #ifndef GAMECRYPT_UDP_COMMON_H
 #define GAMECRYPT_UDP_COMMON_H
 
+
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "gamecrypt.h"
 
-/* Largest UDP payload; every gamecrypt handshake message is at most 4096 bytes. */
 #define DATAGRAM_MAX 65536
 
-static inline int64_t now_ms(void) {
+static inline uint64_t now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* 1 when `fd` has a datagram, 0 when `timeout_ms` passed first, -1 on error. */
-static inline int wait_readable(int fd, int64_t timeout_ms) {
-    if (timeout_ms <= 0) {
-        return 0;
+/* Waits until a datagram arrives or the endpoint's next deadline (at most `max_ms`), then
+ * gives every waiting datagram to the endpoint and runs its timers. -1 on a socket error. */
+static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms) {
+    uint64_t deadline = 0, now = now_ms();
+    if (gamecrypt_endpoint_next_deadline(ep, &deadline) != GAMECRYPT_RESULT_OK) {
+        return -1;
     }
+    uint64_t wait = deadline <= now ? 0 : deadline - now;
     struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
+    if (poll(&p, 1, (int)(wait < max_ms ? wait : max_ms)) < 0 && errno != EINTR) {
+        return -1;
+    }
+    static uint8_t buf[DATAGRAM_MAX];
     for (;;) {
-        int r = poll(&p, 1, (int)timeout_ms);
-        if (r < 0 && errno == EINTR) {
-            continue;
+        struct sockaddr_in from;
+        socklen_t from_len = sizeof from;
+        memset(&from, 0, sizeof from);
+        ssize_t got = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from,
+                               &from_len);
+        if (got < 0) {
+            break;
         }
-        if (r < 0) {
-            return -1;
+        gamecrypt_endpoint_receive(ep, now_ms(), (const uint8_t *)&from, sizeof from, buf,
+                                   (size_t)got);
+    }
+    return gamecrypt_endpoint_handle_timeout(ep, now_ms()) == GAMECRYPT_RESULT_OK ? 0 : -1;
+}
+
+/* Sends every datagram the endpoint queued. `lose` (may be NULL) is asked about each one and
+ * drops it when it returns 1, to show the retransmissions. Returns the number sent. */
+static inline int endpoint_flush(gamecrypt_endpoint *ep, int fd, int (*lose)(const uint8_t *, size_t)) {
+    static uint8_t buf[DATAGRAM_MAX];
+    int sent = 0;
+    for (;;) {
+        struct sockaddr_in to;
+        size_t to_len = 0, len = 0;
+        if (gamecrypt_endpoint_poll_transmit(ep, (uint8_t *)&to, sizeof to, &to_len, buf,
+                                             sizeof buf, &len) != GAMECRYPT_RESULT_OK ||
+            len == 0) {
+            return sent;
         }
-        return r > 0 ? 1 : 0;
+        if (to_len == sizeof to && (lose == NULL || !lose(buf, len)) &&
+            sendto(fd, buf, len, 0, (const struct sockaddr *)&to, sizeof to) == (ssize_t)len) {
+            sent++;
+        }
     }
 }
 
@@ -56,64 +90,13 @@ static inline const char *suite_name(gamecrypt_suite s) {
     }
 }
 
-/* The symbolic name of the result codes this demo can meet. */
-static inline const char *result_name(gamecrypt_result rc) {
-    switch (rc) {
-    case GAMECRYPT_RESULT_OK:
-        return "OK";
-    case GAMECRYPT_RESULT_WRONG_STATE:
-        return "WRONG_STATE";
-    case GAMECRYPT_RESULT_SESSION_FAILED:
-        return "SESSION_FAILED";
-    case GAMECRYPT_RESULT_SESSION_CLOSED:
-        return "SESSION_CLOSED";
-    case GAMECRYPT_RESULT_PEER_CLOSED:
-        return "PEER_CLOSED";
-    case GAMECRYPT_RESULT_PACKET_AUTH_FAILED:
-        return "PACKET_AUTH_FAILED";
-    case GAMECRYPT_RESULT_PACKET_REPLAYED:
-        return "PACKET_REPLAYED";
-    case GAMECRYPT_RESULT_PACKET_TOO_OLD:
-        return "PACKET_TOO_OLD";
-    case GAMECRYPT_RESULT_PACKET_MALFORMED:
-        return "PACKET_MALFORMED";
-    case GAMECRYPT_RESULT_PINNED_KEY_MISMATCH:
-        return "PINNED_KEY_MISMATCH";
-    case GAMECRYPT_RESULT_HANDSHAKE_SIGNATURE_INVALID:
-        return "HANDSHAKE_SIGNATURE_INVALID";
-    case GAMECRYPT_RESULT_HANDSHAKE_MALFORMED:
-        return "HANDSHAKE_MALFORMED";
-    default:
-        return "ERROR";
-    }
-}
-
-/* True for the datagram-mode "drop the packet, the session goes on" codes (PROTOCOL.md 10.4). */
-static inline int is_drop(gamecrypt_result rc) {
-    return rc == GAMECRYPT_RESULT_PACKET_AUTH_FAILED || rc == GAMECRYPT_RESULT_PACKET_REPLAYED ||
-           rc == GAMECRYPT_RESULT_PACKET_TOO_OLD || rc == GAMECRYPT_RESULT_PACKET_MALFORMED;
-}
-
-/* Writes the key's fingerprint (SHA-256 of its SubjectPublicKeyInfo) as hex into out[65]. */
-static inline int fingerprint_hex(const gamecrypt_public_key *key,
-                                  char out[2 * GAMECRYPT_FINGERPRINT_LEN + 1]) {
-    uint8_t fp[GAMECRYPT_FINGERPRINT_LEN];
-    if (gamecrypt_public_key_fingerprint(key, fp, sizeof fp) != GAMECRYPT_RESULT_OK) {
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof fp; i++) {
+/* The first 8 bytes of a fingerprint as hex, for the log. */
+static inline const char *short_hex(const uint8_t *fp) {
+    static char out[17];
+    for (int i = 0; i < 8; i++) {
         snprintf(out + 2 * i, 3, "%02x", fp[i]);
     }
-    return 0;
-}
-
-/* The packet number of a sealed packet (bytes 1..7, big-endian). */
-static inline unsigned long long packet_number(const uint8_t *pkt) {
-    unsigned long long v = 0;
-    for (int i = 1; i < 8; i++) {
-        v = (v << 8) | pkt[i];
-    }
-    return v;
+    return out;
 }
 
 #endif

@@ -17,7 +17,7 @@ use gamecrypt::session::{Mode, Session, State};
 use gamecrypt::Error;
 use gamecrypt_fuzz::fixtures::{self, Flight, PAIRS};
 use gamecrypt_fuzz::mutate::apply_edits;
-use gamecrypt_fuzz::Input;
+use gamecrypt_fuzz::{spec, Input};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(init: gamecrypt_fuzz::init("session_client_finished"), |data: &[u8]| {
@@ -51,6 +51,14 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_client_finished"), |data: &[u8]
         exchange(&fl, auth);
     } else if msg == fl.client_finished {
         assert_eq!(got, Ok(()));
+        exchange(&fl, auth);
+    } else if mode == Mode::Datagram {
+        // Section 12.1: dropped, nothing changes; the honest ClientFinished still completes.
+        assert_eq!(got, Err(spec::DROPPED));
+        assert_eq!(fl.server.state(), State::NeedRead);
+        fl.server
+            .read_handshake(&fl.client_finished)
+            .expect("the honest ClientFinished after a dropped message");
         exchange(&fl, auth);
     } else {
         let len_ok = if auth { (24..=1188).contains(&msg.len()) } else { msg.len() == 24 };

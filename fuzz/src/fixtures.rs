@@ -286,6 +286,9 @@ fn build() -> Fixtures {
             .clock(clock.clone());
         if let Some(n) = name {
             b = b.server_name(n).expect("server name");
+        } else if matches!(anchor, TrustAnchor::Root(_)) {
+            // A root client without a name: the explicit opt-out (PROTOCOL.md section 8).
+            b = b.dangerous_accept_any_server_name().expect("any name");
         }
         if let Some(k) = credentials.key {
             b = b.client_key(k.clone()).expect("client key");

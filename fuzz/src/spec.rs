@@ -20,6 +20,103 @@ pub const CLIENT_SIGNATURE_CONTEXT: &[u8] = b"gamecrypt session v1 client signat
 /// Section 22.2: the prefix of the cookie MAC input.
 pub const COOKIE_LABEL: &[u8] = b"gamecrypt retry cookie v1\x00";
 
+/// Section 3: the code of a weak Ed25519 key (`PublicKeyWeak`).
+pub const WEAK_KEY: Error = Error::PublicKeyWeak;
+/// Section 12.1: the code of a dropped handshake message (`HandshakeMessageDropped`).
+pub const DROPPED: Error = Error::HandshakeMessageDropped;
+
+/// Section 3: the 8 small-order Ed25519 encodings listed in the spec.
+const ED25519_SMALL_ORDER: [&str; 8] = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+];
+
+/// Section 3: a weak Ed25519 key (small order, y >= p, or x = 0 with the sign bit set).
+pub fn ed25519_key_weak(raw: &[u8]) -> bool {
+    let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    if ED25519_SMALL_ORDER.contains(&hex.as_str()) {
+        return true;
+    }
+    // y little-endian without the top bit, compared with p = 2^255 - 19 from the top byte.
+    let mut y = raw.to_vec();
+    let sign = y[31] >> 7;
+    y[31] &= 0x7f;
+    let mut p = [0xffu8; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    let ge_p = y.iter().rev().cmp(p.iter().rev()) != std::cmp::Ordering::Less;
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    let mut p_minus_1 = p;
+    p_minus_1[0] = 0xec;
+    ge_p || (sign == 1 && (y == one || y == p_minus_1))
+}
+
+/// The order n of P-256, big-endian.
+const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// Section 3: 2s > n for the big-endian 32-byte s of a P-256 r||s signature.
+fn p256_high_s(s: &[u8]) -> bool {
+    // Double s into 33 bytes and compare with n (33 bytes with a leading zero).
+    let mut d = [0u8; 33];
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let v = u16::from(s[i]) * 2 + carry;
+        d[i + 1] = v as u8;
+        carry = v >> 8;
+    }
+    d[0] = carry as u8;
+    let mut n = [0u8; 33];
+    n[1..].copy_from_slice(&P256_N);
+    d > n
+}
+
+/// Section 3: the low-S rule of the session's P-256 signatures (Ed25519: always true).
+pub fn low_s(kt: KeyType, sig: &[u8]) -> bool {
+    kt != KeyType::EcdsaP256 || (sig.len() == 64 && !p256_high_s(&sig[32..]))
+}
+
+/// A protocol signature (sections 6, 8, 21.3) as a compliant peer makes it, through aws-lc
+/// (the library's generic sign refuses the protocol contexts): P-256 r||s low-S, or Ed25519.
+pub fn protocol_sign(key: &SigningKey, msg: &[u8]) -> Vec<u8> {
+    use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    let der = key.to_pkcs8_der().expect("pkcs8");
+    match key.key_type() {
+        KeyType::Ed25519 => Ed25519KeyPair::from_pkcs8(&der)
+            .expect("ed25519")
+            .sign(msg)
+            .as_ref()
+            .to_vec(),
+        _ => {
+            let kp = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der).expect("p256");
+            let rng = aws_lc_rs::rand::SystemRandom::new();
+            let mut sig = kp.sign(&rng, msg).expect("sign").as_ref().to_vec();
+            if p256_high_s(&sig[32..]) {
+                // s := n - s
+                let mut borrow = 0i16;
+                for i in (0..32).rev() {
+                    let mut d = i16::from(P256_N[i]) - i16::from(sig[32 + i]) - borrow;
+                    borrow = i16::from(d < 0);
+                    if d < 0 {
+                        d += 256;
+                    }
+                    sig[32 + i] = d as u8;
+                }
+            }
+            sig
+        }
+    }
+}
+
 /// A big-endian reader that returns `None` when a field is incomplete.
 struct Fields<'a>(&'a [u8]);
 
@@ -80,6 +177,15 @@ pub fn raw_identity_key(kt: KeyType, raw: &[u8]) -> Option<PublicKey> {
     PublicKey::from_raw(kt, raw).ok()
 }
 
+/// [`raw_identity_key`] with the weak-key rule of section 3: `Err(WEAK_KEY)` for a weak
+/// Ed25519 key, `Err(other)` for any other invalid key.
+pub fn identity_key_or(kt: KeyType, raw: &[u8], other: Error) -> Result<PublicKey, Error> {
+    if kt == KeyType::Ed25519 && raw.len() == 32 && ed25519_key_weak(raw) {
+        return Err(WEAK_KEY);
+    }
+    raw_identity_key(kt, raw).ok_or(other)
+}
+
 /// A certificate as section 8 describes it.
 #[derive(Debug)]
 pub struct SpecCert<'a> {
@@ -94,8 +200,18 @@ pub struct SpecCert<'a> {
     pub signature: &'a [u8],
 }
 
-/// Section 8, "Parsing".
-pub fn parse_certificate(b: &[u8]) -> Option<SpecCert<'_>> {
+/// Section 8, "Parsing": `CertificateMalformed`, or `WEAK_KEY` for a weak Ed25519 key (the
+/// fields are checked in order).
+pub fn parse_certificate(b: &[u8]) -> Result<SpecCert<'_>, Error> {
+    let mut weak = false;
+    parse_certificate_fields(b, &mut weak).ok_or(if weak {
+        WEAK_KEY
+    } else {
+        Error::CertificateMalformed
+    })
+}
+
+fn parse_certificate_fields<'a>(b: &'a [u8], weak: &mut bool) -> Option<SpecCert<'a>> {
     let mut f = Fields(b);
     if f.u8()? != 0x01 {
         return None;
@@ -105,7 +221,9 @@ pub fn parse_certificate(b: &[u8]) -> Option<SpecCert<'_>> {
     if key_len != identity_len(kt) {
         return None;
     }
-    let key = raw_identity_key(kt, f.take(key_len)?)?;
+    let key = identity_key_or(kt, f.take(key_len)?, Error::CertificateMalformed)
+        .map_err(|e| *weak = e == WEAK_KEY)
+        .ok()?;
     let not_before = f.u64()?;
     let not_after = f.u64()?;
     if not_before > not_after {
@@ -353,7 +471,8 @@ pub fn parse_client_hello(msg: &[u8]) -> Result<ParsedHello<'_>, Error> {
         let code = f.u16().ok_or(M)?;
         let len = usize::from(f.u16().ok_or(M)?);
         let share = f.take(len).ok_or(M)?;
-        if offers.iter().any(|(c, _)| *c == code) {
+        // Check 4: no suite 0x0000 (no phantom offers parsed from the zero padding).
+        if code == 0 || offers.iter().any(|(c, _)| *c == code) {
             return Err(M);
         }
         offers.push((code, share));
@@ -514,9 +633,9 @@ pub fn server_hello(
     // 6.
     let kt = self::identity_type(suite);
     let (server_key, cert) = match identity_type {
-        0x01 => (raw_identity_key(kt, identity).ok_or(M)?, None),
+        0x01 => (identity_key_or(kt, identity, M)?, None),
         0x02 => {
-            let c = parse_certificate(identity).ok_or(Error::CertificateMalformed)?;
+            let c = parse_certificate(identity)?;
             if c.key.key_type() != kt {
                 return Err(M);
             }
@@ -528,6 +647,9 @@ pub fn server_hello(
     let body = &msg[..msg.len() - 64];
     let th = hash(HashAlgorithm::Sha256, &[client_hello, body].concat());
     let signed = [SERVER_SIGNATURE_CONTEXT, th.as_ref()].concat();
+    if !low_s(kt, signature) {
+        return Err(Error::HandshakeSignatureInvalid);
+    }
     server_key
         .verify(&signed, signature, signature_format(kt))
         .map_err(|_| Error::HandshakeSignatureInvalid)?;
@@ -611,10 +733,7 @@ pub fn client_finished_plaintext(
         e[2..4].copy_from_slice(&len.to_be_bytes());
         p.extend(e);
         let signed = client_signed_message(ch, sh, &p);
-        let sig = key
-            .sign(&signed, signature_format(kt))
-            .expect("client sign");
-        p.extend(sig);
+        p.extend(protocol_sign(key, &signed));
     }
     p
 }
@@ -674,8 +793,11 @@ pub fn check_finished_plaintext(
     let key = match signature {
         None => None,
         Some((kt, raw, sig)) => {
-            let key = raw_identity_key(kt, raw).ok_or(Error::ClientAuthInvalid)?;
+            let key = identity_key_or(kt, raw, Error::ClientAuthInvalid)?;
             let signed = client_signed_message(ch, sh, &p[..p.len() - 64]);
+            if !low_s(kt, sig) {
+                return Err(Error::ClientAuthInvalid);
+            }
             key.verify(&signed, sig, signature_format(kt))
                 .map_err(|_| Error::ClientAuthInvalid)?;
             Some(key)
@@ -794,6 +916,23 @@ pub fn server_reads_auth_finished(
     }
     let p = c2s.open(msg).ok_or(Error::PacketAuthFailed)?;
     check_finished_plaintext(&p, request, ch, sh)
+}
+
+/// Section 12.1: does a server in datagram mode waiting for the ClientFinished drop `msg`
+/// (a data or close packet, or a message that fails the layout or AEAD checks of section
+/// 10.1 / 21.4 steps 1-2)? The first such message is dropped, not fatal.
+pub fn finished_dropped(msg: &[u8], c2s: &PacketKey, auth: bool) -> bool {
+    let data_or_close = msg.len() >= 24 && (0x40..=0x43).contains(&msg[0]);
+    let max = if auth { 1188 } else { 24 };
+    let layout = (24..=max).contains(&msg.len()) && msg[..8] == [3, 0, 0, 0, 0, 0, 0, 0];
+    data_or_close || !layout || c2s.open(msg).is_none()
+}
+
+/// Section 12.1: is a client's failure on a ServerHello (checks of section 7) a drop in
+/// datagram mode? Every check of section 7 is; the client's own requirements of section 21.3
+/// (checked after an authenticated ServerHello) stay fatal.
+pub fn server_hello_failure_dropped(e: Error) -> bool {
+    !matches!(e, Error::ClientAuthRequired | Error::ClientTokenRequired)
 }
 
 /// Section 22.2: the reference cookie.

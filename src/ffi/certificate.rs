@@ -55,7 +55,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_issue(
 /// Checks a certificate exactly as a root-trusting client does: layout, root signature,
 /// validity at `now` (unix seconds), and the name if `server_name` is not NULL.
 ///
-/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED,
+/// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (root), CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK,
 /// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED,
 /// CERTIFICATE_WRONG_NAME, INVALID_ARGUMENT (name not UTF-8).
 #[no_mangle]
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_verify(
 
 /// Reads a certificate's validity period (unix seconds, inclusive). Does not verify it.
 ///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_certificate_validity(
     certificate: *const u8,
@@ -108,7 +108,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_validity(
 
 /// Reads a certificate's server name (UTF-8 bytes, no NUL terminator). Does not verify it.
 ///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, BUFFER_TOO_SMALL.
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK, BUFFER_TOO_SMALL.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_certificate_server_name(
     certificate: *const u8,
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn gamecrypt_certificate_server_name(
 /// Reads the server key of a certificate into a new public key handle in `*out_key` (the
 /// caller frees it with gamecrypt_public_key_free()). Does not verify the certificate.
 ///
-/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED.
+/// Returns OK, NULL_ARGUMENT, CERTIFICATE_MALFORMED, PUBLIC_KEY_WEAK (a weak Ed25519 key).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_certificate_public_key(
     certificate: *const u8,

@@ -91,9 +91,11 @@ pub unsafe extern "C" fn gamecrypt_client_config_builder_new_pinned_fingerprint(
 }
 
 /// Starts a client configuration that trusts any server presenting a valid certificate
-/// signed by this root key (ECDSA P-256 or Ed25519). Set the expected server name with
-/// gamecrypt_client_config_builder_set_server_name(); without it, any name the root certified
-/// is accepted. The configuration keeps its own reference: `root_key` may be freed after this.
+/// signed by this root key (ECDSA P-256 or Ed25519) for the expected server name. Set that
+/// name with gamecrypt_client_config_builder_set_server_name(): without it the build fails
+/// with SERVER_NAME_REQUIRED (or call
+/// gamecrypt_client_config_builder_dangerous_accept_any_server_name()). The configuration
+/// keeps its own reference: `root_key` may be freed after this.
 ///
 /// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE.
 #[no_mangle]
@@ -152,6 +154,24 @@ pub unsafe extern "C" fn gamecrypt_client_config_builder_set_server_name(
     })
 }
 
+/// DANGEROUS: lets a root-trusting configuration accept a certificate for any server name.
+/// Every server the root certified can then impersonate every other one
+/// (docs/PROTOCOL.md section 8). Only for a root that certifies exactly one server, or for
+/// tests. A name set with gamecrypt_client_config_builder_set_server_name() is still checked.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_ARGUMENT (the builder pins a key or fingerprint).
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_client_config_builder_dangerous_accept_any_server_name(
+    builder: *mut gamecrypt_client_config_builder,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let b = unsafe { gamecrypt_client_config_builder::try_mut(builder) }?;
+        *b = b.clone().dangerous_accept_any_server_name()?;
+        Ok(())
+    })
+}
+
 struct CClock {
     f: unsafe extern "C" fn(*mut c_void) -> u64,
     ctx: *mut c_void,
@@ -199,7 +219,8 @@ pub unsafe extern "C" fn gamecrypt_client_config_builder_set_clock(
 /// still be freed.
 ///
 /// Returns OK, NULL_ARGUMENT, WRONG_KEY_TYPE (the pinned key can sign for none of the
-/// configured suites).
+/// configured suites), SERVER_NAME_REQUIRED (root trust without a server name and without
+/// gamecrypt_client_config_builder_dangerous_accept_any_server_name()).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_client_config_builder_build(
     builder: *const gamecrypt_client_config_builder,

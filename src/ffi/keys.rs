@@ -401,12 +401,19 @@ pub unsafe extern "C" fn gamecrypt_signing_key_max_signature_len(
 /// the message itself); pass the message, not a digest. `out_cap` must be at least
 /// `gamecrypt_signing_key_max_signature_len()` (`GAMECRYPT_MAX_SIGNATURE_LEN` always fits),
 /// even though a DER signature may come out a few bytes shorter: `*out_len` is its actual
-/// length. ECDSA and RSA-PSS signatures are randomized. `out` must not overlap `msg`.
+/// length. ECDSA and RSA-PSS signatures are randomized; ECDSA signatures are low-S
+/// (s <= n/2). `out` must not overlap `msg`.
 /// Safe to call from any thread, also with the same key at the same time.
+///
+/// A message that begins with one of the session protocol's signature contexts
+/// ("gamecrypt session v1 server signature\0", "gamecrypt session v1 client signature\0",
+/// "gamecrypt certificate v1\0") is refused with `SIGN_CONTEXT_RESERVED`: a key that signs
+/// handshakes can then never be made to sign one through this call (docs/PROTOCOL.md
+/// section 15).
 ///
 /// Returns `GAMECRYPT_RESULT_OK`; `BUFFER_TOO_SMALL` with the needed capacity in `*out_len`;
 /// `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown format, or `out` overlaps `msg`);
-/// `WRONG_KEY_TYPE` (the format does not fit the key); `INTERNAL`.
+/// `WRONG_KEY_TYPE` (the format does not fit the key); `SIGN_CONTEXT_RESERVED`; `INTERNAL`.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_signing_key_sign(
     key: *const gamecrypt_signing_key,
@@ -461,7 +468,9 @@ pub unsafe extern "C" fn gamecrypt_signing_key_free(key: *mut gamecrypt_signing_
 ///
 /// Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `KEY_MALFORMED` (not a valid
 /// SubjectPublicKeyInfo, or a point not on the curve); `UNSUPPORTED_ALGORITHM` (another
-/// algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size).
+/// algorithm or curve); `KEY_REJECTED` (RSA of an unsupported size); `PUBLIC_KEY_WEAK` (an
+/// Ed25519 key of small order or in a non-canonical encoding: signatures can be forged for
+/// it, docs/PROTOCOL.md section 3).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_public_key_from_spki_der(
     der: *const u8,
@@ -511,7 +520,8 @@ pub unsafe extern "C" fn gamecrypt_public_key_from_pem(
 ///
 /// Returns `GAMECRYPT_RESULT_OK`; `NULL_ARGUMENT`; `INVALID_ARGUMENT` (unknown key type);
 /// `KEY_MALFORMED` (wrong length for the type, or not a point on the curve);
-/// `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo).
+/// `UNSUPPORTED_FORMAT` (RSA has no raw form: use SubjectPublicKeyInfo); `PUBLIC_KEY_WEAK`
+/// (an Ed25519 key of small order or in a non-canonical encoding).
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_public_key_from_raw(
     key_type: gamecrypt_key_type,

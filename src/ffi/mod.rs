@@ -23,6 +23,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub mod aead;
 pub mod certificate;
 pub mod client_config;
+pub mod endpoint;
 pub mod keys;
 pub mod primitives;
 pub mod result;

@@ -277,11 +277,16 @@ pub unsafe extern "C" fn gamecrypt_session_write_handshake(
 ///
 /// Returns OK; NULL_ARGUMENT, WRONG_STATE (not waiting for a message: e.g. a late duplicate,
 /// ignore it), PACKET_REPLAYED (server only: a copy of the ClientHello already answered,
-/// resend your ServerHello): these three change nothing. Fatal (state becomes FAILED):
+/// resend your ServerHello), HANDSHAKE_MESSAGE_DROPPED (datagram mode, while waiting for the
+/// ServerHello or the ClientFinished: the message failed its checks and was ignored, keep
+/// waiting; the 8th such message is fatal with its own code, docs/PROTOCOL.md section 12.1):
+/// these change nothing. Fatal (state becomes FAILED; in datagram mode for the
+/// ServerHello/Retry/ClientFinished checks only from the 8th failed message on):
 /// HANDSHAKE_MALFORMED, UNSUPPORTED_VERSION, NO_COMMON_SUITE, DOWNGRADE_DETECTED,
 /// HANDSHAKE_SIGNATURE_INVALID, PINNED_KEY_MISMATCH, FINGERPRINT_MISMATCH,
 /// CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID, CERTIFICATE_WRONG_NAME,
 /// CERTIFICATE_SIGNATURE_INVALID, CERTIFICATE_MALFORMED, CERTIFICATE_MISSING,
+/// PUBLIC_KEY_WEAK (a small-order Ed25519 key of the server or the client),
 /// PACKET_AUTH_FAILED (bad ClientFinished), and with client authentication or retry
 /// (docs/PROTOCOL.md sections 21, 22): CLIENT_AUTH_REQUIRED, CLIENT_TOKEN_REQUIRED,
 /// CLIENT_AUTH_INVALID, RETRY_COOKIE_INVALID. Afterwards: SESSION_FAILED, SESSION_CLOSED.
@@ -637,6 +642,26 @@ pub unsafe extern "C" fn gamecrypt_session_client_token(
             Some(t) => out.write(&t),
             None => out.write(&[]),
         }
+    })
+}
+
+/// Server with client authentication, from NEED_ACCEPT on: erases the client's public key and
+/// token held by the session (read them first with gamecrypt_session_client_public_key() and
+/// gamecrypt_session_client_token()), so that an established session costs no more memory
+/// than one without client authentication. Afterwards those two calls and this one return
+/// WRONG_STATE.
+///
+/// Returns OK, NULL_ARGUMENT, WRONG_STATE (not a server with client authentication, before
+/// NEED_ACCEPT, or already released), SESSION_FAILED, SESSION_REJECTED, SESSION_CLOSED.
+#[no_mangle]
+pub unsafe extern "C" fn gamecrypt_session_release_client_credentials(
+    session: *const gamecrypt_session,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let s = unsafe { gamecrypt_session::try_ref(session) }?;
+        s.take_client_credentials()?;
+        Ok(())
     })
 }
 

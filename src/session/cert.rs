@@ -15,6 +15,7 @@
 use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey, SignatureFormat, SigningKey};
 use crate::session::suite::identity_key_len;
+use crate::sigcheck;
 use std::fmt;
 
 /// Format byte of a version 1 certificate.
@@ -114,7 +115,7 @@ impl Certificate {
         let mut signed = Vec::with_capacity(CERT_SIGNATURE_CONTEXT.len() + out.len());
         signed.extend_from_slice(CERT_SIGNATURE_CONTEXT);
         signed.extend_from_slice(&out);
-        let sig = root.sign(&signed, signature_format(root.key_type()))?;
+        let sig = root.sign_protocol(&signed, signature_format(root.key_type()))?;
         if sig.len() != CERT_SIGNATURE_LEN {
             return Err(Error::Internal);
         }
@@ -123,11 +124,17 @@ impl Certificate {
     }
 
     /// Parses a certificate's layout. Any deviation is `CertificateMalformed`.
+    /// A weak Ed25519 server key (small order or non-canonical) is `PublicKeyWeak`.
     pub fn parse(bytes: &[u8]) -> Result<Certificate> {
-        Self::parse_inner(bytes).ok_or(Error::CertificateMalformed)
+        let mut weak = false;
+        Self::parse_inner(bytes, &mut weak).ok_or(if weak {
+            sigcheck::WEAK_KEY
+        } else {
+            Error::CertificateMalformed
+        })
     }
 
-    fn parse_inner(bytes: &[u8]) -> Option<Certificate> {
+    fn parse_inner(bytes: &[u8], weak: &mut bool) -> Option<Certificate> {
         let mut r = super::handshake::Reader::new(bytes);
         if r.u8()? != CERT_FORMAT_V1 {
             return None;
@@ -141,7 +148,9 @@ impl Certificate {
         if key_type == KeyType::EcdsaP256 && raw[0] != 0x04 {
             return None;
         }
-        let key = PublicKey::from_raw(key_type, raw).ok()?;
+        let key = PublicKey::from_raw(key_type, raw)
+            .map_err(|e| *weak = e == sigcheck::WEAK_KEY)
+            .ok()?;
         let not_before = r.u64()?;
         let not_after = r.u64()?;
         if not_before > not_after {

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey, SignatureFormat, SigningKey};
 use crate::session::handshake::{sha256, Reader, SIGNATURE_LEN};
 use crate::session::suite::identity_key_len;
+use crate::sigcheck;
 use zeroize::Zeroizing;
 
 /// ServerHello extension type of the client authentication request.
@@ -169,7 +170,7 @@ pub(crate) fn build_finished_plaintext(
         pt.extend_from_slice(&(raw.len() as u16).to_be_bytes());
         pt.extend_from_slice(raw);
         let msg = signed_message(client_hello, server_hello, &pt);
-        let sig = k.sign(&msg, signature_format(k.key_type()))?;
+        let sig = k.sign_protocol(&msg, signature_format(k.key_type()))?;
         if sig.len() != SIGNATURE_LEN {
             return Err(Error::Internal);
         }
@@ -244,7 +245,17 @@ pub(crate) fn check_finished_plaintext(
         if kt == KeyType::EcdsaP256 && raw[0] != 0x04 {
             return Err(Error::ClientAuthInvalid);
         }
-        let key = PublicKey::from_raw(kt, raw).map_err(|_| Error::ClientAuthInvalid)?;
+        let key = PublicKey::from_raw(kt, raw).map_err(|e| {
+            if e == sigcheck::WEAK_KEY {
+                e
+            } else {
+                Error::ClientAuthInvalid
+            }
+        })?;
+        // ECDSA signatures must be low-S (section 21.3).
+        if kt == KeyType::EcdsaP256 && !sigcheck::fixed_is_low_s(sig) {
+            return Err(Error::ClientAuthInvalid);
+        }
         let msg = signed_message(client_hello, server_hello, &pt[..signed_len]);
         key.verify(&msg, sig, signature_format(key.key_type()))
             .map_err(|_| Error::ClientAuthInvalid)?;

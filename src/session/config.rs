@@ -323,6 +323,9 @@ impl ServerConfigBuilder {
     }
 }
 
+/// The code of a root-trusting configuration built without an expected server name.
+pub(crate) const SERVER_NAME_REQUIRED: Error = Error::ServerNameRequired;
+
 /// How a client decides that it talks to the real server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrustAnchor {
@@ -370,6 +373,7 @@ impl ClientConfig {
             anchor,
             suites: Suite::all().to_vec(),
             server_name: None,
+            any_server_name: false,
             clock: None,
             client_key: None,
             token: None,
@@ -393,6 +397,8 @@ pub struct ClientConfigBuilder {
     anchor: TrustAnchor,
     suites: Vec<Suite>,
     server_name: Option<String>,
+    /// Root trust without an expected name (see `dangerous_accept_any_server_name`).
+    any_server_name: bool,
     clock: Option<Clock>,
     client_key: Option<SigningKey>,
     token: Option<Zeroizing<Vec<u8>>>,
@@ -404,6 +410,7 @@ impl fmt::Debug for ClientConfigBuilder {
             .field("anchor", &self.anchor)
             .field("suites", &self.suites)
             .field("server_name", &self.server_name)
+            .field("any_server_name", &self.any_server_name)
             .field("client_key", &self.client_key)
             .field("token_len", &self.token.as_ref().map(|t| t.len()))
             .finish()
@@ -453,6 +460,19 @@ impl ClientConfigBuilder {
         Ok(self)
     }
 
+    /// DANGEROUS: root trust that accepts a certificate for any server name. Every server
+    /// the root certified can then impersonate every other one (docs/PROTOCOL.md section 8).
+    /// Only for a root that certifies exactly one server, or for tests. Only with a
+    /// [`TrustAnchor::Root`] (else `InvalidArgument`); a name set with
+    /// [`ClientConfigBuilder::server_name`] is still checked.
+    pub fn dangerous_accept_any_server_name(mut self) -> Result<Self> {
+        if !matches!(self.anchor, TrustAnchor::Root(_)) {
+            return Err(Error::InvalidArgument);
+        }
+        self.any_server_name = true;
+        Ok(self)
+    }
+
     /// Uses this clock (unix seconds) for certificate validity instead of the system clock.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
@@ -466,8 +486,16 @@ impl ClientConfigBuilder {
     }
 
     /// Freezes the configuration. With a pinned key, suites the key cannot sign for are
-    /// dropped; if none is left: `WrongKeyType`.
+    /// dropped; if none is left: `WrongKeyType`. A root anchor needs the expected server
+    /// name ([`ClientConfigBuilder::server_name`]) or the explicit
+    /// [`ClientConfigBuilder::dangerous_accept_any_server_name`], else `ServerNameRequired`.
     pub fn build(&self) -> Result<Arc<ClientConfig>> {
+        if matches!(self.anchor, TrustAnchor::Root(_))
+            && self.server_name.is_none()
+            && !self.any_server_name
+        {
+            return Err(SERVER_NAME_REQUIRED);
+        }
         let suites: Vec<Suite> = match &self.anchor {
             TrustAnchor::PinnedKey(k) => self
                 .suites

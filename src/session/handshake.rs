@@ -7,9 +7,9 @@ use crate::session::clientauth::ClientAuthRequest;
 use crate::session::config::{ClientConfig, Identity, ServerConfig, TrustAnchor};
 use crate::session::retry;
 use crate::session::suite::{identity_key_len, server_exchange, Entropy, Ephemeral, Suite};
-use crate::session::transport::{expand, traffic_keys, Keys};
+use crate::sigcheck;
 use aws_lc_rs::digest;
-use aws_lc_rs::hkdf;
+use aws_lc_rs::hmac;
 use zeroize::Zeroizing;
 
 /// Protocol version 1.
@@ -109,32 +109,46 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     out
 }
 
-/// Every secret of the key schedule. The traffic secrets are the input of the packet
-/// protection and of the key update (section 17); the keys are shown by the test vectors.
-#[allow(dead_code)]
+/// `signed_message` of section 6: the context string, then the transcript hash (70 bytes).
+fn server_signed_message(th: &[u8; 32]) -> [u8; 70] {
+    let mut m = [0u8; 70];
+    m[..SERVER_SIGNATURE_CONTEXT.len()].copy_from_slice(SERVER_SIGNATURE_CONTEXT);
+    m[SERVER_SIGNATURE_CONTEXT.len()..].copy_from_slice(th);
+    m
+}
+
+/// The traffic secrets of the key schedule: the input of the packet protection and of the
+/// key update (section 17). The traffic keys are derived from them once, by the send and
+/// receive halves (`transport::traffic_keys`).
 pub(crate) struct Schedule {
     pub(crate) c2s_secret: Zeroizing<[u8; 32]>,
     pub(crate) s2c_secret: Zeroizing<[u8; 32]>,
-    pub(crate) c2s: Keys,
-    pub(crate) s2c: Keys,
 }
 
 /// PRK = HKDF-Extract(salt = transcript hash, IKM = shared secret (32 bytes, 64 for the
 /// hybrid group)); c2s/s2c secret = HKDF-Expand(PRK, label, 32); key = Expand(secret,
 /// "… key", 32); iv = Expand(secret, "… iv", 12).
+///
+/// Written with HMAC as section 1 allows (HKDF-Expand with L = 32 is one HMAC of
+/// `label || 0x01`): the PRK's HMAC key is set up once for both secrets, where aws-lc-rs'
+/// HKDF would repeat the extract for each expansion.
 pub(crate) fn key_schedule(transcript_hash: &[u8; 32], shared: &[u8]) -> Result<Schedule> {
-    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, transcript_hash).extract(shared);
-    let mut c2s_secret = Zeroizing::new([0u8; 32]);
-    let mut s2c_secret = Zeroizing::new([0u8; 32]);
-    expand(&prk, LABEL_C2S, &mut c2s_secret[..])?;
-    expand(&prk, LABEL_S2C, &mut s2c_secret[..])?;
-    let c2s = traffic_keys(&c2s_secret)?;
-    let s2c = traffic_keys(&s2c_secret)?;
+    let mut prk = Zeroizing::new([0u8; 32]);
+    prk.copy_from_slice(
+        hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, transcript_hash), shared).as_ref(),
+    );
+    let prk = hmac::Key::new(hmac::HMAC_SHA256, &prk[..]);
+    let expand32 = |label: &[u8]| {
+        let mut ctx = hmac::Context::with_key(&prk);
+        ctx.update(label);
+        ctx.update(&[1]);
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(ctx.sign().as_ref());
+        out
+    };
     Ok(Schedule {
-        c2s_secret,
-        s2c_secret,
-        c2s,
-        s2c,
+        c2s_secret: expand32(LABEL_C2S),
+        s2c_secret: expand32(LABEL_S2C),
     })
 }
 
@@ -182,7 +196,20 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
             ephemerals.push(ent.ephemeral(s.group())?);
         }
     }
-    let mut out = Vec::with_capacity(CLIENT_HELLO_MIN_LEN);
+    let min_len = if cfg.suites.iter().any(|s| s.is_post_quantum()) {
+        CLIENT_HELLO_MIN_LEN_HYBRID
+    } else {
+        CLIENT_HELLO_MIN_LEN
+    };
+    // One allocation: the core, an empty extension block and the padding (section 4).
+    let core_len: usize = 36
+        + cfg
+            .suites
+            .iter()
+            .filter_map(|s| ephemerals.iter().find(|e| e.group == s.group()))
+            .map(|e| 4 + e.share.len())
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(min_len.max(core_len + 2));
     out.push(MSG_CLIENT_HELLO);
     out.extend_from_slice(&VERSION.to_be_bytes());
     out.extend_from_slice(&random);
@@ -196,22 +223,21 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
         put_u16(&mut out, e.share.len());
         out.extend_from_slice(&e.share);
     }
-    let min_len = if cfg.suites.iter().any(|s| s.is_post_quantum()) {
-        CLIENT_HELLO_MIN_LEN_HYBRID
-    } else {
-        CLIENT_HELLO_MIN_LEN
-    };
+    debug_assert_eq!(out.len(), core_len);
     let core_len = out.len();
-    let mut hello = ClientHello {
+    put_u16(&mut out, 0); // no extensions in the first ClientHello
+    if out.len() < min_len {
+        out.resize(min_len, 0);
+    }
+    if out.len() > MAX_HANDSHAKE_LEN {
+        return Err(Error::Internal);
+    }
+    Ok(ClientHello {
         bytes: out,
         ephemerals,
         core_len,
         min_len,
-    };
-    hello.bytes = hello
-        .with_extensions(&[]) // no extensions in the first ClientHello
-        .map_err(|_| Error::Internal)?;
-    Ok(hello)
+    })
 }
 
 pub(crate) struct ParsedClientHello<'a> {
@@ -244,7 +270,9 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
         let code = r.u16().ok_or(M)?;
         let len = r.u16().ok_or(M)? as usize;
         let share = r.bytes(len).ok_or(M)?;
-        if offers.iter().any(|(c, _)| *c == code) {
+        // Suite 0x0000 is invalid: an offer_count larger than the offers sent would otherwise
+        // parse the zero padding as 0x0000 offers (section 4, check 4).
+        if code == 0 || offers.iter().any(|(c, _)| *c == code) {
             return Err(M);
         }
         offers.push((code, share));
@@ -267,8 +295,11 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
 /// What the server has after reading a ClientHello.
 pub(crate) struct ServerFlight {
     pub(crate) server_hello: Vec<u8>,
-    /// SHA-256 of the ClientHello core (what a retry cookie binds).
+    /// SHA-256 of the ClientHello core (what a retry cookie binds); only computed for a
+    /// retry-enabled server (zero otherwise: nothing reads it then).
     pub(crate) client_hello_core: [u8; 32],
+    /// SHA-256 of the complete ClientHello (a retransmitted copy is recognized by it).
+    pub(crate) client_hello_hash: [u8; 32],
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
 }
@@ -282,11 +313,22 @@ pub(crate) fn server_respond(
     ent: &mut dyn Entropy,
 ) -> Result<ServerFlight> {
     let ch = parse_client_hello(client_hello)?;
+    // One pass of SHA-256 over the ClientHello gives its core hash (retry only), its own hash
+    // and the first part of the transcript hash.
+    let mut transcript = digest::Context::new(&digest::SHA256);
+    transcript.update(&client_hello[..ch.core_len]);
+    let mut client_hello_core = [0u8; 32];
+    if cfg.retry.is_some() {
+        client_hello_core.copy_from_slice(transcript.clone().finish().as_ref());
+    }
+    transcript.update(&client_hello[ch.core_len..]);
+    let mut client_hello_hash = [0u8; 32];
+    client_hello_hash.copy_from_slice(transcript.clone().finish().as_ref());
     if let Some(state) = cfg.retry.as_deref() {
         // Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is
         // valid for the client's address (checked before any ECDH or signature).
         let addr = client_address.ok_or(Error::RetryCookieInvalid)?;
-        let ch_hash = retry::client_hello_core_hash(client_hello, ch.core_len);
+        let ch_hash = client_hello_core;
         let cookie = ch
             .extensions
             .iter()
@@ -342,11 +384,12 @@ pub(crate) fn server_respond(
     let ext = cfg.client_auth.extension(); // empty unless client auth is configured
     put_u16(&mut sh, ext.len());
     sh.extend_from_slice(&ext);
-    let th = sha256(&[client_hello, &sh]);
-    let signature = cfg.key.sign(
-        &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
-        suite.signature_format(),
-    )?;
+    transcript.update(&sh);
+    let mut th = [0u8; 32];
+    th.copy_from_slice(transcript.finish().as_ref());
+    let signature = cfg
+        .key
+        .sign_protocol(&server_signed_message(&th), suite.signature_format())?;
     if signature.len() != SIGNATURE_LEN {
         return Err(Error::Internal);
     }
@@ -356,7 +399,8 @@ pub(crate) fn server_respond(
     }
     let schedule = key_schedule(&th, &shared)?;
     Ok(ServerFlight {
-        client_hello_core: retry::client_hello_core_hash(client_hello, ch.core_len),
+        client_hello_core,
+        client_hello_hash,
         server_hello: sh,
         suite,
         schedule,
@@ -394,14 +438,15 @@ pub(crate) fn client_process(
     if m == 0 || m > MAX_SUITES {
         return Err(M);
     }
-    let mut server_suites: Vec<u16> = Vec::with_capacity(m);
-    for _ in 0..m {
+    let mut suites_buf = [0u16; MAX_SUITES];
+    for i in 0..m {
         let code = r.u16().ok_or(M)?;
-        if server_suites.contains(&code) {
+        if suites_buf[..i].contains(&code) {
             return Err(M);
         }
-        server_suites.push(code);
+        suites_buf[i] = code;
     }
+    let server_suites = &suites_buf[..m];
     let share_len = r.u16().ok_or(M)? as usize;
     let share = r.bytes(share_len).ok_or(M)?;
     let identity_type = r.u8().ok_or(M)?;
@@ -446,7 +491,14 @@ pub(crate) fn client_process(
             {
                 return Err(M);
             }
-            PublicKey::from_raw(key_type, identity).map_err(|_| M)?
+            // A weak Ed25519 key keeps its own code; any other invalid key is malformed.
+            PublicKey::from_raw(key_type, identity).map_err(|e| {
+                if e == sigcheck::WEAK_KEY {
+                    e
+                } else {
+                    M
+                }
+            })?
         }
         IDENTITY_CERTIFICATE => {
             let cert = Certificate::parse(identity)?;
@@ -462,9 +514,13 @@ pub(crate) fn client_process(
 
     let body = &msg[..msg.len() - SIGNATURE_LEN];
     let th = sha256(&[&hello.bytes, body]);
+    // ECDSA signatures must be low-S (section 6): the signature is not malleable.
+    if key_type == KeyType::EcdsaP256 && !sigcheck::fixed_is_low_s(signature) {
+        return Err(Error::HandshakeSignatureInvalid);
+    }
     server_key
         .verify(
-            &[SERVER_SIGNATURE_CONTEXT, &th].concat(),
+            &server_signed_message(&th),
             signature,
             suite.signature_format(),
         )

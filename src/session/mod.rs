@@ -172,11 +172,24 @@ pub mod limits {
     pub const CLIENT_TOKEN_MAX_LEN: usize = super::clientauth::CLIENT_TOKEN_MAX_LEN;
     /// Length of the Retry messages this implementation sends.
     pub const RETRY_LEN: usize = super::retry::RETRY_LEN;
+    /// Datagram mode: a session fails at the `HANDSHAKE_DROP_LIMIT`-th handshake message
+    /// that fails its checks while it waits for the ServerHello (client) or the
+    /// ClientFinished (server); the ones before are dropped (docs/PROTOCOL.md section 12).
+    pub const HANDSHAKE_DROP_LIMIT: usize = 8;
     /// Length of a retry secret.
     pub const RETRY_SECRET_LEN: usize = super::retry::RETRY_SECRET_LEN;
     /// Longest client address given to the retry check.
     pub const CLIENT_ADDRESS_MAX_LEN: usize = super::retry::CLIENT_ADDRESS_MAX_LEN;
 }
+
+/// A sealed data or close packet (types 0x40-0x43, at least header + tag long).
+fn is_data_or_close(msg: &[u8]) -> bool {
+    msg.len() >= transport::OVERHEAD
+        && (transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&msg[0])
+}
+
+/// The code of a handshake message that was dropped (datagram mode, section 12).
+pub(crate) const HANDSHAKE_DROPPED: Error = Error::HandshakeMessageDropped;
 
 /// The handshake state. Every variant is boxed: an established session keeps only
 /// `Handshake::Done` (one word plus the tag), not the largest variant's size inline.
@@ -207,6 +220,8 @@ struct ClientHelloState {
     written: bool,
     /// A Retry was followed (at most one per session).
     retried: bool,
+    /// Handshake messages dropped so far (datagram mode, section 12).
+    drops: u8,
 }
 
 struct ClientFinishedState {
@@ -229,6 +244,8 @@ struct ServerHelloState {
     /// SHA-256 of the answered ClientHello's core (section 22.1).
     client_hello_core: [u8; 32],
     written: bool,
+    /// Handshake messages dropped so far (datagram mode, section 12).
+    drops: u8,
     halves: Halves,
 }
 
@@ -247,7 +264,8 @@ pub struct Session {
     recv: Mutex<Option<RecvHalf>>,
     negotiated: OnceLock<Negotiated>,
     /// Boxed: only servers with client authentication have it.
-    client_credentials: OnceLock<Box<ClientCredentials>>,
+    /// `None` again after [`Session::take_client_credentials`].
+    client_credentials: Mutex<Option<Box<ClientCredentials>>>,
     rejected: AtomicBool,
 }
 
@@ -283,6 +301,7 @@ impl Session {
                 hello,
                 written: false,
                 retried: false,
+                drops: 0,
             })),
         ))
     }
@@ -339,7 +358,7 @@ impl Session {
             send: Mutex::new(None),
             recv: Mutex::new(None),
             negotiated: OnceLock::new(),
-            client_credentials: OnceLock::new(),
+            client_credentials: Mutex::new(None),
             rejected: AtomicBool::new(false),
         }
     }
@@ -382,6 +401,29 @@ impl Session {
         *self.send.lock() = None;
         *self.recv.lock() = None;
         e
+    }
+
+    /// A handshake message failed its checks (parsing or authentication) in a state where
+    /// an unauthenticated message can be spoofed (client waiting for the ServerHello, server
+    /// waiting for the ClientFinished). Datagram mode: the message is dropped (`e` is kept
+    /// for nothing, the state does not change) and [`HANDSHAKE_DROPPED`] is returned, up to
+    /// [`limits::HANDSHAKE_DROP_LIMIT`] - 1 times; the next failure is fatal with its own
+    /// code. Stream mode: always fatal (section 12).
+    fn drop_or_fail(&self, hs: &mut Handshake, e: Error) -> Error {
+        if self.mode == Mode::Datagram {
+            let drops = match hs {
+                Handshake::ClientHello(st) => Some(&mut st.drops),
+                Handshake::ServerHello(st) => Some(&mut st.drops),
+                _ => None,
+            };
+            if let Some(drops) = drops {
+                *drops += 1;
+                if usize::from(*drops) < limits::HANDSHAKE_DROP_LIMIT {
+                    return HANDSHAKE_DROPPED;
+                }
+            }
+        }
+        self.fail(Some(hs), e)
     }
 
     /// The chosen suite: known to the client after the ServerHello, to the server after the
@@ -463,9 +505,17 @@ impl Session {
     /// Processes the peer's handshake message. Only in `NeedRead` (else `WrongState`).
     ///
     /// Any problem with the message is fatal (the session becomes `Failed`) and returns its
-    /// own code, with one exception: a server waiting for the ClientFinished that receives an
-    /// exact copy of the ClientHello (a datagram retransmission: its ServerHello was lost)
-    /// returns `PacketReplayed` and stays as it is; the application resends its ServerHello.
+    /// own code, with these exceptions:
+    /// - a server waiting for the ClientFinished that receives an exact copy of the
+    ///   ClientHello (a datagram retransmission: its ServerHello was lost) returns
+    ///   `PacketReplayed` and stays as it is; the application resends its ServerHello;
+    /// - datagram mode, client waiting for the ServerHello (or a Retry) and server waiting for
+    ///   the ClientFinished: a message that fails its checks (which anyone could have sent) is
+    ///   dropped with `HandshakeMessageDropped` and nothing changes; the
+    ///   [`limits::HANDSHAKE_DROP_LIMIT`]-th such message is fatal with its own code. A data or
+    ///   close packet given to a server waiting for the ClientFinished is dropped without
+    ///   counting (docs/PROTOCOL.md section 12.1). Failures of an authenticated message (the
+    ///   client-authentication checks after the ClientFinished opened) stay fatal.
     pub fn read_handshake(&self, msg: &[u8]) -> Result<()> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
@@ -495,14 +545,14 @@ impl Session {
                         self.set_state(State::NeedWrite);
                         Ok(())
                     }
-                    Err(e) => Err(self.fail(Some(&mut hs), e)),
+                    Err(e) => Err(self.drop_or_fail(&mut hs, e)),
                 }
             }
             Handshake::ClientHello(st) if st.written => {
                 let ClientHelloState { cfg, hello, .. } = &**st;
                 let result = match handshake::client_process(cfg, hello, msg) {
                     Ok(r) => r,
-                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
+                    Err(e) => return Err(self.drop_or_fail(&mut hs, e)),
                 };
                 let suite = result.suite;
                 let halves = SendHalf::new(suite, &result.schedule.c2s_secret).and_then(|send| {
@@ -581,9 +631,10 @@ impl Session {
                     cfg: cfg.clone(),
                     server_hello: flight.server_hello,
                     client_hello,
-                    client_hello_hash: handshake::sha256(&[msg]),
+                    client_hello_hash: flight.client_hello_hash,
                     client_hello_core: flight.client_hello_core,
                     written: false,
+                    drops: 0,
                     halves: Halves { send, recv },
                 }));
                 self.set_state(State::NeedWrite);
@@ -614,20 +665,26 @@ impl Session {
                     }
                 }
                 let auth = cfg.client_auth;
-                if auth.is_none() {
-                    if let Err(e) = Self::check_finished(recv, msg) {
-                        return Err(self.fail(Some(&mut hs), e));
+                // Layout and AEAD: a message that fails them may be spoofed (dropped in
+                // datagram mode). A data or close packet (the ClientFinished was lost or
+                // reordered) is dropped without counting toward the limit.
+                let plaintext = match Self::open_finished(recv, msg, !auth.is_none()) {
+                    Ok(p) => p,
+                    Err(_) if self.mode == Mode::Datagram && is_data_or_close(msg) => {
+                        return Err(HANDSHAKE_DROPPED)
                     }
-                } else {
-                    match Self::check_authenticated_finished(
-                        recv,
-                        msg,
+                    Err(e) => return Err(self.drop_or_fail(&mut hs, e)),
+                };
+                if !auth.is_none() {
+                    // Authenticated by the c2s key: a failure here is the client's (fatal).
+                    match clientauth::check_finished_plaintext(
                         &auth,
+                        &plaintext,
                         client_hello,
                         server_hello,
                     ) {
                         Ok(creds) => {
-                            let _ = self.client_credentials.set(Box::new(creds));
+                            *self.client_credentials.lock() = Some(Box::new(creds));
                         }
                         Err(e) => return Err(self.fail(Some(&mut hs), e)),
                     }
@@ -648,31 +705,21 @@ impl Session {
         }
     }
 
-    /// ClientFinished v1: exactly header + tag, type 0x03, packet number 0, empty plaintext.
-    fn check_finished(recv: &mut RecvHalf, msg: &[u8]) -> Result<()> {
-        if msg.len() != transport::OVERHEAD {
-            return Err(Error::HandshakeMalformed);
-        }
-        let (ptype, pn) = transport::parse_header(msg).map_err(|_| Error::HandshakeMalformed)?;
-        if ptype != handshake::MSG_CLIENT_FINISHED || pn != 0 {
-            return Err(Error::HandshakeMalformed);
-        }
-        // Generation 0, key phase 0 whatever the type byte's low bit.
-        recv.open(msg, 0, pn, &mut []).map(|_| ())
-    }
-
-    /// ClientFinished with client authentication (section 21.4): a sealed packet number 0
-    /// whose plaintext holds the requested token and signature.
-    fn check_authenticated_finished(
+    /// Sections 10.1 and 21.4 steps 1-2: the ClientFinished's layout (type 0x03, packet
+    /// number 0; exactly header + tag without client authentication) and its AEAD under the
+    /// c2s key of generation 0, key phase 0. Returns the plaintext (empty without client
+    /// authentication).
+    fn open_finished(
         recv: &mut RecvHalf,
         msg: &[u8],
-        auth: &ClientAuthRequest,
-        client_hello: &[u8],
-        server_hello: &[u8],
-    ) -> Result<ClientCredentials> {
-        if msg.len() < transport::OVERHEAD
-            || msg.len() > transport::OVERHEAD + clientauth::MAX_FINISHED_PLAINTEXT
-        {
+        client_auth: bool,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        let max = if client_auth {
+            transport::OVERHEAD + clientauth::MAX_FINISHED_PLAINTEXT
+        } else {
+            transport::OVERHEAD
+        };
+        if msg.len() < transport::OVERHEAD || msg.len() > max {
             return Err(Error::HandshakeMalformed);
         }
         let (ptype, pn) = transport::parse_header(msg).map_err(|_| Error::HandshakeMalformed)?;
@@ -681,7 +728,7 @@ impl Session {
         }
         let mut pt = zeroize::Zeroizing::new(vec![0u8; msg.len() - transport::OVERHEAD]);
         recv.open(msg, 0, pn, &mut pt)?; // generation 0, key phase 0
-        clientauth::check_finished_plaintext(auth, &pt, client_hello, server_hello)
+        Ok(pt)
     }
 
     /// Server in `NeedAccept`: the application accepts the client; the session becomes
@@ -717,29 +764,56 @@ impl Session {
         Ok(n)
     }
 
-    fn credentials(&self) -> Result<&ClientCredentials> {
+    /// Runs `f` on the client's credentials (server with client authentication, from
+    /// `NeedAccept` on, before they were taken), else `WrongState`.
+    fn with_credentials<T>(&self, f: impl FnOnce(&ClientCredentials) -> T) -> Result<T> {
         self.live_state()?;
         if self.role != Role::Server {
             return Err(Error::WrongState);
         }
         self.client_credentials
-            .get()
-            .map(|c| &**c)
+            .lock()
+            .as_deref()
+            .map(f)
             .ok_or(Error::WrongState)
     }
 
     /// Server with client authentication, from `NeedAccept` on: the client's public key,
     /// authenticated by its signature over the transcript, or `None` when the client sent
     /// no signature (optional mode). Before (or on a client, or without client
-    /// authentication): `WrongState`.
+    /// authentication, or after [`Session::take_client_credentials`]): `WrongState`.
     pub fn client_public_key(&self) -> Result<Option<PublicKey>> {
-        Ok(self.credentials()?.key.clone())
+        self.with_credentials(|c| c.key.clone())
     }
 
     /// Server with client authentication, from `NeedAccept` on: the client's token as it
     /// was sent (1..=1024 bytes), or `None`. Errors as for [`Session::client_public_key`].
     pub fn client_token(&self) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
-        Ok(self.credentials()?.token.clone())
+        self.with_credentials(|c| c.token.clone())
+    }
+
+    /// Server with client authentication, from `NeedAccept` on: moves the client's public
+    /// key and token out of the session, which keeps no copy (the token's bytes are zeroed
+    /// when the returned value is dropped). Call it once the application has what it needs,
+    /// for example right after [`Session::accept`]: an established session then costs no
+    /// more memory than one without client authentication. Afterwards
+    /// [`Session::client_public_key`], [`Session::client_token`] and this call are
+    /// `WrongState`. Errors otherwise as for [`Session::client_public_key`].
+    #[allow(clippy::type_complexity)]
+    pub fn take_client_credentials(
+        &self,
+    ) -> Result<(Option<PublicKey>, Option<zeroize::Zeroizing<Vec<u8>>>)> {
+        self.live_state()?;
+        if self.role != Role::Server {
+            return Err(Error::WrongState);
+        }
+        let creds = self
+            .client_credentials
+            .lock()
+            .take()
+            .ok_or(Error::WrongState)?;
+        let ClientCredentials { key, token } = *creds;
+        Ok((key, token))
     }
 
     /// Seals `plaintext` into `out` (which needs `plaintext.len() + PACKET_OVERHEAD` bytes)

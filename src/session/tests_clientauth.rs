@@ -4,6 +4,7 @@
 
 use super::handshake::{key_schedule, sha256};
 use super::suite::{Entropy, FixedEntropy, Group};
+use super::transport::traffic_keys;
 use super::*;
 use crate::keys::SigningKey;
 use serde_json::{json, Map, Value};
@@ -127,12 +128,12 @@ fn run_vector(v: &Value) -> Map<String, Value> {
     let client_cfg = cb.build().unwrap();
     let client_scalar = unhex(v["client_ephemeral_scalars"][0]["scalar"].as_str().unwrap());
     let mut ce = FixedEntropy::new([unhex(s("client_random")), client_scalar.clone()].concat());
-    let client = Session::new_client_with(client_cfg, Mode::Datagram, &mut ce).unwrap();
+    let client = Session::new_client_with(client_cfg, Mode::Stream, &mut ce).unwrap();
     assert!(ce.is_used_up());
     let address = v["client_address"].as_str().map(unhex);
     let server = Session::new_server_with(
         server_cfg.clone(),
-        Mode::Datagram,
+        Mode::Stream,
         address.clone(),
         Box::new(FixedEntropy::new(
             [
@@ -188,22 +189,27 @@ fn run_vector(v: &Value) -> Map<String, Value> {
     let shared = x25519(&client_scalar, &sh[share_start..share_start + 32]);
     put("shared_secret", &shared);
     let sched = key_schedule(&th, shared.as_slice()).unwrap();
-    put("c2s_key", &sched.c2s.key[..]);
-    put("c2s_iv", &sched.c2s.iv[..]);
-    put("s2c_key", &sched.s2c.key[..]);
-    put("s2c_iv", &sched.s2c.iv[..]);
+    put("c2s_key", &traffic_keys(&sched.c2s_secret).unwrap().key[..]);
+    put("c2s_iv", &traffic_keys(&sched.c2s_secret).unwrap().iv[..]);
+    put("s2c_key", &traffic_keys(&sched.s2c_secret).unwrap().key[..]);
+    put("s2c_iv", &traffic_keys(&sched.s2c_secret).unwrap().iv[..]);
     put("client_finished", &fin);
 
     if v["kind"] == "client_auth" {
         assert_eq!(server.state(), State::NeedAccept);
         // Open the Finished with the c2s key independently of the session.
         use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
-        let key =
-            LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &sched.c2s.key[..]).unwrap());
+        let key = LessSafeKey::new(
+            UnboundKey::new(
+                &CHACHA20_POLY1305,
+                &traffic_keys(&sched.c2s_secret).unwrap().key[..],
+            )
+            .unwrap(),
+        );
         let mut body = fin[8..].to_vec();
         let pt = key
             .open_in_place(
-                Nonce::assume_unique_for_key(*sched.c2s.iv),
+                Nonce::assume_unique_for_key(*traffic_keys(&sched.c2s_secret).unwrap().iv),
                 Aad::from(&fin[..8]),
                 &mut body,
             )
@@ -489,7 +495,7 @@ fn signed(prefix: &[u8], key: &SigningKey, ch: &[u8], sh: &[u8]) -> Vec<u8> {
     } else {
         crate::keys::SignatureFormat::Default
     };
-    pt.extend_from_slice(&key.sign(&msg, format).unwrap());
+    pt.extend_from_slice(&key.sign_protocol(&msg, format).unwrap());
     pt
 }
 
@@ -723,10 +729,10 @@ fn vector_sessions(v: &Value) -> (Session, Session) {
         .unwrap();
     let scalar = unhex(v["client_ephemeral_scalars"][0]["scalar"].as_str().unwrap());
     let mut ce = FixedEntropy::new([unhex(s("client_random")), scalar].concat());
-    let client = Session::new_client_with(ccfg, Mode::Datagram, &mut ce).unwrap();
+    let client = Session::new_client_with(ccfg, Mode::Stream, &mut ce).unwrap();
     let server = Session::new_server_with(
         scfg,
-        Mode::Datagram,
+        Mode::Stream,
         None,
         Box::new(FixedEntropy::new(
             [

@@ -35,6 +35,7 @@ fi
 libdir="$root/target/debug"
 # Keep a private copy: a later cargo build without the feature must not swap the library under us.
 cp "$libdir/libgamecrypt.so" "$build/libgamecrypt.so"
+"$root/scripts/soname-link.sh" "$build"
 
 cflags=(-std=c11 -g -O1 -Wall -Wextra -Wpedantic -Werror -DGAMECRYPT_TESTING -I"$root/include" -I"$root/tests/c")
 ldflags=(-L"$build" -Wl,-rpath,"$build" -lgamecrypt -lpthread -ldl -lm)

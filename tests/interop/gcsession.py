@@ -68,6 +68,10 @@ SPEC_ERROR_CODES = {
     "PacketOutOfOrder": 324,
     "KeyExhausted": 325,
     "CertificateMissing": 326,
+    "HandshakeMessageDropped": 327,  # section 12.1
+    "ServerNameRequired": 328,  # section 8
+    "PublicKeyWeak": 106,  # section 3
+    "SignContextReserved": 107,  # section 15
     # sections 17-22
     "KeyUpdateBlocked": 400,
     "IntegrityLimitReached": 401,
@@ -109,6 +113,25 @@ P256_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+# section 3: weak Ed25519 keys (the 8 small-order points, as listed in the spec)
+ED25519_SMALL_ORDER = tuple(
+    bytes.fromhex(h)
+    for h in (
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    )
+)
+ED25519_P = 2**255 - 19
+
+# section 12.1: the 8th failed handshake message of a datagram session is fatal
+HANDSHAKE_DROP_LIMIT = 8
 
 CLIENT_HELLO_MIN = 1200
 CLIENT_HELLO_MIN_HYBRID = 2048  # section 20.2
@@ -214,8 +237,22 @@ def raw_public(key) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+class WeakKeyError(ValueError):
+    """A weak Ed25519 key (section 3): PublicKeyWeak wherever a key enters."""
+
+
+def ed25519_key_is_weak(raw: bytes) -> bool:
+    """Section 3: one of the 8 small-order encodings, y >= p, or x = 0 with the sign bit."""
+    if raw in ED25519_SMALL_ORDER:
+        return True
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    sign = raw[31] >> 7
+    return y >= ED25519_P or (sign == 1 and y in (1, ED25519_P - 1))
+
+
 def public_from_raw(key_type: int, raw: bytes):
-    """Parses a raw public key; raises ValueError when invalid (section 3)."""
+    """Parses a raw public key; raises ValueError when invalid (section 3), WeakKeyError for a
+    weak Ed25519 key."""
     if key_type == KEY_TYPE_P256:
         if len(raw) != 65 or raw[0] != 0x04:
             raise ValueError("P-256 key must be a 65-byte uncompressed point")
@@ -223,6 +260,8 @@ def public_from_raw(key_type: int, raw: bytes):
     if key_type == KEY_TYPE_ED25519:
         if len(raw) != 32:
             raise ValueError("Ed25519 key must be 32 bytes")
+        if ed25519_key_is_weak(raw):
+            raise WeakKeyError("weak Ed25519 key")
         return ed25519.Ed25519PublicKey.from_public_bytes(raw)
     raise ValueError("unknown key type")
 
@@ -239,14 +278,18 @@ def fingerprint(key) -> bytes:
 
 
 def sign(private_key, message: bytes) -> bytes:
-    """Section 3: ECDSA P-256/SHA-256 as r||s, or pure Ed25519."""
+    """Section 3: ECDSA P-256/SHA-256 as r||s (low-S: s <= n/2), or pure Ed25519."""
     if key_type_of(private_key) == KEY_TYPE_P256:
         r, s = decode_dss_signature(private_key.sign(message, ec.ECDSA(hashes.SHA256())))
+        if s > P256_ORDER // 2:
+            s = P256_ORDER - s
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
     return private_key.sign(message)
 
 
-def verify(public_key, message: bytes, signature: bytes) -> bool:
+def verify(public_key, message: bytes, signature: bytes, low_s: bool = True) -> bool:
+    """Section 3; `low_s`: the session's signatures (sections 6, 21.3) must have s <= n/2,
+    certificate signatures (section 8) may have either form."""
     if len(signature) != SIG_LEN:
         return False
     try:
@@ -254,6 +297,8 @@ def verify(public_key, message: bytes, signature: bytes) -> bool:
             r = int.from_bytes(signature[:32], "big")
             s = int.from_bytes(signature[32:], "big")
             if not (0 < r < P256_ORDER and 0 < s < P256_ORDER):
+                return False
+            if low_s and s > P256_ORDER // 2:
                 return False
             public_key.verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
         else:
@@ -542,7 +587,8 @@ def parse_client_hello(msg: bytes) -> ClientHello:
     for _ in range(count):
         suite = r.u16()
         share = r.take(r.u16())
-        if any(o.suite == suite for o in offers):
+        # check 4: suite 0x0000 is invalid (no phantom offers parsed from the zero padding)
+        if suite == 0 or any(o.suite == suite for o in offers):
             raise GcError("HandshakeMalformed")
         offers.append(Offer(suite, share))
     core = msg[: r.pos]
@@ -721,6 +767,8 @@ def parse_certificate(data: bytes) -> Certificate:
     key_raw = r.take(key_len)
     try:
         key = public_from_raw(kt, key_raw)
+    except WeakKeyError:
+        raise GcError("PublicKeyWeak") from None
     except ValueError:
         raise GcError("CertificateMalformed") from None
     nb = r.u64()
@@ -750,7 +798,7 @@ def validate_certificate(cert: Certificate, root_public, now: int, server_name: 
     if (
         cert.root_key_type != key_type_of(root_public)
         or cert.root_key_id != fingerprint(root_public)[:8]
-        or not verify(root_public, CERT_SIG_CONTEXT + cert.raw[:-SIG_LEN], cert.signature)
+        or not verify(root_public, CERT_SIG_CONTEXT + cert.raw[:-SIG_LEN], cert.signature, low_s=False)
     ):
         raise GcError("CertificateSignatureInvalid")
     if now < cert.not_before:
@@ -759,6 +807,7 @@ def validate_certificate(cert: Certificate, root_public, now: int, server_name: 
         raise GcError("CertificateExpired")
     if server_name is not None and cert.name != server_name:
         raise GcError("CertificateWrongName")
+    # server_name None: the client opted out (dangerous_accept_any_server_name, section 8)
 
 
 def verify_certificate(data: bytes, root_public, now: int, server_name=None) -> Certificate:
@@ -1148,6 +1197,7 @@ class _Session:
         # section 18
         self.units = 0
         self.failed_opens = 0
+        self.handshake_drops = 0  # section 12.1
         self._conf_limit = confidentiality_limit
         self._integ_limit = integrity_limit
 
@@ -1164,6 +1214,15 @@ class _Session:
         self.state = FAILED
         self._erase()
         raise err
+
+    def _drop_or_abort(self, err: GcError):
+        """Section 12.1: datagram mode drops a failed handshake message (nothing changes)
+        up to the 8th, which aborts with its own error; stream mode aborts."""
+        if self.mode == DATAGRAM:
+            self.handshake_drops += 1
+            if self.handshake_drops < HANDSHAKE_DROP_LIMIT:
+                raise GcError("HandshakeMessageDropped")
+        self._abort(err)
 
     def _erase(self):
         self.keys = None
@@ -1352,11 +1411,14 @@ class Client(_Session):
         client_key=None,
         token: Optional[bytes] = None,
         min_len: Optional[int] = None,
+        dangerous_accept_any_server_name: bool = False,
         **limits,
     ):
         super().__init__(mode, rng, **limits)
         if sum(x is not None for x in (pinned_key, pinned_fingerprint, root_key)) != 1:
             raise ValueError("exactly one trust anchor")
+        if root_key is not None and server_name is None and not dangerous_accept_any_server_name:
+            raise GcError("ServerNameRequired")  # section 8: root trust needs the name
         if token is not None and not 1 <= len(token) <= CLIENT_TOKEN_MAX:
             raise ValueError("token length")
         if client_key is not None:
@@ -1426,13 +1488,15 @@ class Client(_Session):
             try:
                 self._process_retry(msg)
             except GcError as e:
-                self._abort(e)
+                self._drop_or_abort(e)
             self.state = NEED_WRITE
             return
         try:
-            self._process_server_hello(msg)
+            sh, suite, identity, cert, th = self.check_server_hello(msg)
+            shared = self._exchange(sh, suite)
         except GcError as e:
-            self._abort(e)
+            self._drop_or_abort(e)  # section 12.1: anyone can send a ServerHello
+        self._process_server_hello(msg, sh, suite, identity, cert, th, shared)
         self.state = NEED_WRITE
 
     def _process_retry(self, msg: bytes) -> None:
@@ -1473,6 +1537,8 @@ class Client(_Session):
         if sh.identity_type == IDENTITY_RAW:
             try:
                 identity = public_from_raw(suite.key_type, sh.identity)
+            except WeakKeyError:
+                raise GcError("PublicKeyWeak") from None
             except ValueError:
                 raise GcError("HandshakeMalformed") from None
         elif sh.identity_type == IDENTITY_CERT:
@@ -1499,21 +1565,24 @@ class Client(_Session):
             validate_certificate(cert, self.root_key, self._now(), self.server_name)
         return sh, suite, identity, cert, th
 
-    def _process_server_hello(self, msg: bytes) -> None:
-        sh, suite, identity, cert, th = self.check_server_hello(msg)
-        # 9. (EC)DH / hybrid key exchange
+    def _exchange(self, sh, suite) -> bytes:
+        """Section 7 step 9: (EC)DH / hybrid key exchange."""
         try:
-            shared = self.ephemerals[suite.group].exchange(sh.share)
+            return self.ephemerals[suite.group].exchange(sh.share)
         except ValueError:
             raise GcError("HandshakeMalformed") from None
-        # section 21.3: can the client supply what is required?
+
+    def _process_server_hello(self, msg: bytes, sh, suite, identity, cert, th, shared) -> None:
+        """After checks 1-9 of section 7 passed: section 21.3 and the keys."""
+        # section 21.3: can the client supply what is required? (the request is
+        # authenticated: a failure here is fatal in both modes)
         plaintext = b""
         if sh.auth_request is not None:
             sig_mode, token_mode = sh.auth_request
             if sig_mode == AUTH_REQUIRED and self.client_key is None:
-                raise GcError("ClientAuthRequired")
+                self._abort(GcError("ClientAuthRequired"))
             if token_mode == AUTH_REQUIRED and self.token is None:
-                raise GcError("ClientTokenRequired")
+                self._abort(GcError("ClientTokenRequired"))
             plaintext = build_client_auth_plaintext(
                 self.client_hello,
                 msg,
@@ -1619,8 +1688,19 @@ class Server(_Session):
             raise GcError("PacketReplayed")
         if self.retry is not None and msg[:1] == bytes([MSG_CLIENT_HELLO]) and msg.startswith(self.client_hello.core):
             raise GcError("WrongState")  # section 22.5: a late first ClientHello
+        if (
+            self.mode == DATAGRAM
+            and len(msg) >= OVERHEAD
+            and PKT_DATA <= msg[0] <= PKT_CLOSE_PHASE1
+        ):
+            # section 12.1: a data or close packet while waiting for the ClientFinished
+            raise GcError("HandshakeMessageDropped")
         try:
-            self._process_client_finished(msg)
+            p = self._open_client_finished(msg)
+        except GcError as e:
+            self._drop_or_abort(e)  # section 12.1: before the AEAD, anyone can send it
+        try:
+            self._process_client_finished(p)
         except GcError as e:
             self._abort(e)
         self.state = NEED_ACCEPT if self.requests_auth else ESTABLISHED
@@ -1675,19 +1755,20 @@ class Server(_Session):
         self._install_keys(key_schedule(shared, th))
         self._answered = True
 
-    def _process_client_finished(self, msg: bytes) -> None:
-        if not self.requests_auth:  # section 10.1
-            if len(msg) != OVERHEAD or msg[0] != MSG_CLIENT_FINISHED or msg[1:HEADER_LEN] != bytes(7):
-                raise GcError("HandshakeMalformed")
-            open_packet(self.suite.aead, self.keys.c2s_key, self.keys.c2s_iv, msg)
-        else:  # section 21.4
-            if (
-                not OVERHEAD <= len(msg) <= CLIENT_FINISHED_MAX
-                or msg[0] != MSG_CLIENT_FINISHED
-                or msg[1:HEADER_LEN] != bytes(7)
-            ):
-                raise GcError("HandshakeMalformed")
-            p = open_packet(self.suite.aead, self.keys.c2s_key, self.keys.c2s_iv, msg)
+    def _open_client_finished(self, msg: bytes) -> bytes:
+        """Section 10.1 / 21.4 steps 1-2: layout and AEAD; returns the plaintext."""
+        max_len = CLIENT_FINISHED_MAX if self.requests_auth else OVERHEAD
+        if (
+            not OVERHEAD <= len(msg) <= max_len
+            or msg[0] != MSG_CLIENT_FINISHED
+            or msg[1:HEADER_LEN] != bytes(7)
+        ):
+            raise GcError("HandshakeMalformed")
+        return open_packet(self.suite.aead, self.keys.c2s_key, self.keys.c2s_iv, msg)
+
+    def _process_client_finished(self, p: bytes) -> None:
+        """The opened ClientFinished plaintext `p` (section 21.4 steps 3-6)."""
+        if self.requests_auth:  # section 21.4
             creds = parse_client_auth_plaintext(p, self.signature_mode, self.token_mode)
             if self.signature_mode == AUTH_REQUIRED and creds.key_raw is None:
                 raise GcError("ClientAuthRequired")
@@ -1696,6 +1777,8 @@ class Server(_Session):
             if creds.key_raw is not None:
                 try:
                     creds.key = public_from_raw(creds.key_type, creds.key_raw)
+                except WeakKeyError:
+                    raise GcError("PublicKeyWeak") from None
                 except ValueError:
                     raise GcError("ClientAuthInvalid") from None
                 message = client_signed_message(self.client_hello.raw, self.server_hello, creds.p_prefix)

@@ -169,7 +169,7 @@ def test_python_client_rejects_library_server_certificate(suite, now, name, err)
     ident = library_identity(KEY_TYPE[suite])
     cert = ffi.certificate_issue(root.pkcs8, ident.spki, NAME, NB, NA)
     server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8, certificate=cert), "datagram")
-    client = gc.Client([suite], root_key=root.public, server_name=name, now=now)
+    client = gc.Client([suite], root_key=root.public, server_name=name, now=now, mode=gc.STREAM)
     if err is None:
         lib_handshake_with_py_client(client, server)
         return
@@ -184,7 +184,7 @@ def test_python_client_root_trust_needs_certificate():
     root = library_identity(gc.KEY_TYPE_P256)
     ident = library_identity(gc.KEY_TYPE_P256)
     server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), "datagram")  # raw key only
-    client = gc.Client(root_key=root.public, now=NB)
+    client = gc.Client(root_key=root.public, now=NB, server_name=NAME, mode=gc.STREAM)
     server.read_handshake(client.write_handshake())
     with pytest.raises(gc.GcError) as e:
         client.read_handshake(server.write_handshake())

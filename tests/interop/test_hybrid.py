@@ -165,8 +165,8 @@ def test_library_client_checks_the_server_share(suite):
     ident = python_identity(KEY_TYPE[suite])
 
     def attempt(mangle):
-        client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki, suites=[suite]))
-        server = gc.Server(ident.private, suites=[suite])
+        client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki, suites=[suite]), "stream")
+        server = gc.Server(ident.private, suites=[suite], mode=gc.STREAM)
         ch = client.write_handshake()
         server.read_handshake(ch)
         sh = gc.parse_server_hello(server.write_handshake())
@@ -199,11 +199,11 @@ def test_downgrade_from_hybrid_is_detected():
     HANDSHAKE_SIGNATURE_INVALID (the server signed the modified ClientHello)."""
     ident = python_identity(gc.KEY_TYPE_ED25519)
     fp = gc.fingerprint(ident.public)
-    client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(fp))
+    client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(fp), "stream")
     server = gc.Server(ident.private, force_suite=gc.SUITE_X25519)
     server.read_handshake(client.write_handshake())
     assert ffi.result_of(client.read_handshake, server.write_handshake()) == R["DOWNGRADE_DETECTED"]
-    client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(fp))
+    client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(fp), "stream")
     parsed = gc.parse_client_hello(client.write_handshake())
     stripped = gc.build_client_hello(parsed.client_random, [o for o in parsed.offers if o.suite in (1, 2)])
     # a classic-only server (S = {0x0002}) signs the stripped ClientHello: signature check
@@ -212,7 +212,7 @@ def test_downgrade_from_hybrid_is_detected():
     assert server.suite.code == gc.SUITE_X25519
     assert ffi.result_of(client.read_handshake, server.write_handshake()) == R["HANDSHAKE_SIGNATURE_INVALID"]
     # a server that also accepts 0x0003 lists it in S: the downgrade check fires first
-    client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(fp))
+    client = ffi.Session.client(ffi.ClientConfig.pinned_fingerprint(fp), "stream")
     parsed = gc.parse_client_hello(client.write_handshake())
     stripped = gc.build_client_hello(parsed.client_random, [o for o in parsed.offers if o.suite in (1, 2)])
     server = gc.Server(ident.private)

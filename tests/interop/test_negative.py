@@ -371,7 +371,15 @@ def test_client_finished_checks(suite, mode):
     ]
     for what, make, err in cases:
         client, server, cf = server_waiting_for_cf()
-        assert ffi.result_of(server.read_handshake, make(client, cf)) == header_code(err), what
+        rc = ffi.result_of(server.read_handshake, make(client, cf))
+        if mode == gc.DATAGRAM:
+            # section 12.1: dropped, nothing changes; the real ClientFinished still works
+            assert rc == R["HANDSHAKE_MESSAGE_DROPPED"], what
+            assert server.state == "NEED_READ", what
+            server.read_handshake(cf)
+            assert server.state == "ESTABLISHED", what
+            continue
+        assert rc == header_code(err), what
         assert server.state == "FAILED", what
     client, server, cf = server_waiting_for_cf()
     server.read_handshake(cf)
@@ -414,13 +422,17 @@ def predict_client(ch: bytes, offers, sh: bytes, **trust) -> int:
 
 
 def lib_client(anchor_ident=None, suites=None, root=None, fp=None):
+    """A library client in stream mode, where every failed check is fatal with its own code
+    (in datagram mode it is a drop, section 12.1)."""
     if root is not None:
-        cfg = ffi.ClientConfig.root(root.spki, suites=suites, now=1_800_000_000)
+        cfg = ffi.ClientConfig.root(
+            root.spki, suites=suites, now=1_800_000_000, dangerous_accept_any_server_name=True
+        )
     elif fp is not None:
         cfg = ffi.ClientConfig.pinned_fingerprint(fp, suites=suites)
     else:
         cfg = ffi.ClientConfig.pinned_key(anchor_ident.spki, suites=suites)
-    return ffi.Session.client(cfg, "datagram")
+    return ffi.Session.client(cfg, "stream")
 
 
 def test_downgraded_suite_choice():
@@ -476,7 +488,10 @@ def test_mitm_strips_preferred_offer():
     e = python_identity(gc.KEY_TYPE_ED25519)
     root = python_identity(gc.KEY_TYPE_P256)
     client = ffi.Session.client(
-        ffi.ClientConfig.root(root.spki, suites=[gc.SUITE_X25519, gc.SUITE_P256], now=100), "datagram"
+        ffi.ClientConfig.root(
+            root.spki, suites=[gc.SUITE_X25519, gc.SUITE_P256], now=100, server_name="s"
+        ),
+        "stream",
     )
     ch = client.write_handshake()
     parsed = gc.parse_client_hello(ch)
@@ -487,7 +502,10 @@ def test_mitm_strips_preferred_offer():
     assert ffi.result_of(client.read_handshake, server.write_handshake()) == R["HANDSHAKE_SIGNATURE_INVALID"]
     # control: without the MITM, X25519 would have been negotiated with an Ed25519 server
     client = ffi.Session.client(
-        ffi.ClientConfig.root(root.spki, suites=[gc.SUITE_X25519, gc.SUITE_P256], now=100), "datagram"
+        ffi.ClientConfig.root(
+            root.spki, suites=[gc.SUITE_X25519, gc.SUITE_P256], now=100, server_name="s"
+        ),
+        "stream",
     )
     server = gc.Server(e.private, certificate=gc.issue_certificate(root.private, e.public, "s", 0, 1000))
     lib_handshake_with_py_server(client, server)
@@ -584,7 +602,7 @@ def test_tampered_server_hello_every_byte(suite, trust):
                 pinned_fingerprint=gc.fingerprint(ident.public)
             )
         cfg = ffi.ClientConfig.root(root.spki, suites=[suite], server_name="srv", now=now)
-        return ffi.Session.client(cfg, "datagram"), dict(root_key=root.public, server_name="srv", now=now)
+        return ffi.Session.client(cfg, "stream"), dict(root_key=root.public, server_name="srv", now=now)
 
     def fresh():
         """A new library client and a genuine Python ServerHello answering it."""
@@ -683,8 +701,10 @@ def _py_outcome(f, *args):
 @pytest.mark.parametrize("mode", [gc.DATAGRAM, gc.STREAM])
 def test_wrong_message_for_the_step(mode):
     """A message of the wrong kind for the handshake step (section 4 check 1, section 7
-    check 1, section 10.1 check 1) aborts with HANDSHAKE_MALFORMED in both implementations;
-    a byte-identical ClientHello copy is PACKET_REPLAYED in both modes (section 12)."""
+    check 1, section 10.1 check 1) aborts with HANDSHAKE_MALFORMED in both implementations
+    (in datagram mode the ServerHello and ClientFinished steps drop it instead, section
+    12.1); a byte-identical ClientHello copy is PACKET_REPLAYED in both modes (section 12)."""
+    waiting = R["HANDSHAKE_MALFORMED"] if mode == gc.STREAM else R["HANDSHAKE_MESSAGE_DROPPED"]
     ident = python_identity(gc.KEY_TYPE_P256)
     junk = [b"", b"\x00" * 1200, b"\x02" + bytes(1199), b"\x03" + bytes(23), b"\x3f" * 1200, b"\x40" + bytes(30)]
     for m in junk:
@@ -697,7 +717,7 @@ def test_wrong_message_for_the_step(mode):
         lib.write_handshake()
         py = gc.Client(pinned_key=ident.public, mode=mode)
         py.write_handshake()
-        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == R["HANDSHAKE_MALFORMED"]
+        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == waiting
     # the server waiting for the ClientFinished
     for m in [b"", b"\x40" + bytes(23), b"\x02" + bytes(240)]:
         lib = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), mode)
@@ -708,7 +728,7 @@ def test_wrong_message_for_the_step(mode):
         lib.write_handshake()
         py.read_handshake(ch)
         py.write_handshake()
-        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == R["HANDSHAKE_MALFORMED"]
+        assert ffi.result_of(lib.read_handshake, m) == _py_outcome(py.read_handshake, m) == waiting
     lib = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), mode)
     py = gc.Server(ident.private, mode=mode)
     lib.read_handshake(ch)
@@ -721,11 +741,12 @@ def test_wrong_message_for_the_step(mode):
     assert lib.state == "NEED_READ" and py.state == gc.NEED_READ
 
 
-def test_ecdsa_signature_with_the_other_s_is_accepted():
-    """(r, n - s) is as valid an ECDSA signature as (r, s): neither implementation demands
-    low-S (the spec does not say; see SPEC_GAPS.md). The keys do not depend on it."""
+def test_ecdsa_high_s_server_hello_is_rejected():
+    """Section 3, low-S rule: the server signs with s <= n/2; (r, n - s), the other form of
+    the same signature, is HANDSHAKE_SIGNATURE_INVALID in both implementations, and the
+    low-S original is accepted."""
     ident = python_identity(gc.KEY_TYPE_P256)
-    client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki))
+    client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki), "stream")
     ch = client.write_handshake()
     server = gc.Server(ident.private)
     server.read_handshake(ch)
@@ -733,9 +754,11 @@ def test_ecdsa_signature_with_the_other_s_is_accepted():
     offers = [o.suite for o in gc.parse_client_hello(ch).offers]
     assert offers == [gc.SUITE_HYBRID_P256, gc.SUITE_P256]  # pinned P-256 key (section 20.3)
     s = int.from_bytes(sh[-32:], "big")
+    assert s <= gc.P256_ORDER // 2  # the Python server signs low-S
     other = sh[:-32] + (gc.P256_ORDER - s).to_bytes(32, "big")
-    assert predict_client(ch, offers, other, pinned_key=ident.public) == R["OK"]
-    assert ffi.result_of(client.read_handshake, other) == R["OK"]
+    assert predict_client(ch, offers, other, pinned_key=ident.public) == R["HANDSHAKE_SIGNATURE_INVALID"]
+    assert predict_client(ch, offers, sh, pinned_key=ident.public) == R["OK"]
+    assert ffi.result_of(client.read_handshake, sh) == R["OK"]
     cf = client.write_handshake()
     server.read_handshake(cf)
     assert server.open(client.seal(b"fine")) == b"fine"
@@ -745,7 +768,7 @@ def test_ecdsa_signature_with_the_other_s_is_accepted():
         lambda m: m[:-32] + bytes(32),
         lambda m: m[:-32] + gc.P256_ORDER.to_bytes(32, "big"),
     ):
-        c2 = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki))
+        c2 = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki), "stream")
         ch2 = c2.write_handshake()
         srv2 = gc.Server(ident.private)
         srv2.read_handshake(ch2)

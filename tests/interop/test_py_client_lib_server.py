@@ -75,7 +75,8 @@ def test_root_certificate_system_clock():
     now = int(time.time())
     cert = ffi.certificate_issue(root.pkcs8, ident.spki, NAME, now - 3600, now + 3600)
     server = lib_server(ident, "datagram", certificate=cert)
-    client = gc.Client(root_key=root.public)  # no name: any name accepted
+    # no name: any name accepted, only with the explicit opt-out (section 8)
+    client = gc.Client(root_key=root.public, dangerous_accept_any_server_name=True)
     lib_handshake_with_py_client(client, server)
 
 

@@ -339,10 +339,11 @@ def _retry_variants(ch: bytes):
 
 @pytest.mark.parametrize("idx", range(12))
 def test_retry_checks_library_and_python_clients(idx):
-    """Section 22.3 client checks, on the library client and the Python client alike."""
+    """Section 22.3 client checks, on the library client and the Python client alike (stream
+    mode: fatal; datagram mode drops a bad Retry, section 12.1)."""
     ident = python_identity(gc.KEY_TYPE_P256)
-    lib = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki))
-    py = gc.Client(pinned_key=ident.public)
+    lib = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki), "stream")
+    py = gc.Client(pinned_key=ident.public, mode=gc.STREAM)
     lib_ch, py_ch = lib.write_handshake(), py.write_handshake()
     name, lib_retry, err = _retry_variants(lib_ch)[idx]
     _, py_retry, _ = _retry_variants(py_ch)[idx]
@@ -386,7 +387,7 @@ def test_server_hello_answering_the_first_client_hello_after_a_retry():
     """A ServerHello that answers CH1 (e.g. from a server without retry racing one with it)
     after the client switched to CH2 fails the signature check: the transcript is CH2."""
     ident = python_identity(gc.KEY_TYPE_P256)
-    client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki))
+    client = ffi.Session.client(ffi.ClientConfig.pinned_key(ident.spki), "stream")
     ch1 = client.write_handshake()
     client.read_handshake(gc.build_retry(core_hash_of(ch1), b"c"))
     client.write_handshake()
@@ -407,17 +408,18 @@ def test_constants():
 def test_same_core_client_hello_without_retry_is_a_bad_client_finished():
     """The 22.5 rule is for retry sessions (G22): a server without retry that waits for the
     ClientFinished and gets a ClientHello with the same core but other extensions aborts
-    with HANDSHAKE_MALFORMED (section 10.1 check 1), library and Python alike."""
+    with HANDSHAKE_MALFORMED (section 10.1 check 1) in stream mode, library and Python alike
+    (datagram mode drops it, section 12.1)."""
     ident = library_identity(gc.KEY_TYPE_ED25519)
     for lib in (True, False):
         client = gc.Client(pinned_key=ident.public)
         ch = client.write_handshake()
         other = gc.client_hello_with_cookie(client.core, b"c" * 40, client.min_len)
         if lib:
-            server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), "datagram")
+            server = ffi.Session.server(ffi.ServerConfig(ident.pkcs8), "stream")
             code = lambda f, *a: ffi.result_of(f, *a)  # noqa: E731
         else:
-            server = gc.Server(ident.private)
+            server = gc.Server(ident.private, mode=gc.STREAM)
             code = py_code
         server.read_handshake(ch)
         server.write_handshake()

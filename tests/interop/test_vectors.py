@@ -73,6 +73,7 @@ def v1_handshake(v):
         rng=gc.FixedRng([h(v["client_random"])] + [h(s["scalar"]) for s in scalars]),
         server_name=v["expected_server_name"],
         now=v["now"],
+        dangerous_accept_any_server_name=v["trust"] == "root" and v["expected_server_name"] is None,
         **trust,
     )
     assert client.write_handshake() == h(v["client_hello"])
@@ -131,3 +132,36 @@ def test_reproduce_vector(v):
             with pytest.raises(gc.GcError) as e:
                 receiver.open(pkt)
             assert e.value.name == "PeerClosed"
+
+
+@pytest.mark.parametrize("v", VECTORS, ids=[v["name"] for v in VECTORS])
+def test_rejections(v):
+    """The file's `rejections` (section 14.1): the Python peer refuses each message with the
+    named error, and so does the library through the C ABI (stream mode, where nothing is
+    dropped)."""
+    identity = serialization.load_der_private_key(h(v["server_identity_pkcs8"]), None)
+    assert v["rejections"]
+    for r in v["rejections"]:
+        msg = h(r["message"])
+        if r["to"] == "server":
+            with pytest.raises(gc.GcError) as e:
+                gc.parse_client_hello(msg)
+            assert e.value.name == r["error"], r["name"]
+            lib = ffi.Session.server(ffi.ServerConfig(h(v["server_identity_pkcs8"])), "stream")
+        else:
+            trust = {
+                "pinned_fingerprint": dict(pinned_fingerprint=h(v["server_identity_fingerprint"])),
+                "pinned_key": dict(pinned_key=identity.public_key()),
+            }[v["trust"]]
+            observer = gc.Client.observer(h(v["client_hello"]), v["client_suites"], **trust)
+            with pytest.raises(gc.GcError) as e:
+                observer.check_server_hello(msg)
+            assert e.value.name == r["error"], r["name"]
+            if v["trust"] == "pinned_fingerprint":
+                cfg = ffi.ClientConfig.pinned_fingerprint(h(v["server_identity_fingerprint"]), suites=v["client_suites"])
+            else:
+                cfg = ffi.ClientConfig.pinned_key(h(v["server_identity_spki"]), suites=v["client_suites"])
+            lib = ffi.Session.client(cfg, "stream")
+            lib.write_handshake()  # its own ClientHello: the same error (another transcript)
+        header = "".join("_" + c if c.isupper() else c for c in r["error"]).lstrip("_").upper()
+        assert ffi.result_of(lib.read_handshake, msg) == ffi.RESULT[header], r["name"]

@@ -9,6 +9,9 @@ use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};
 use std::sync::Arc;
 
+/// The code of a handshake message dropped in datagram mode (docs/PROTOCOL.md section 12.1).
+pub const DROPPED: gamecrypt::Error = gamecrypt::Error::HandshakeMessageDropped;
+
 /// The classic (v1, non-hybrid) suites, in default preference order.
 pub fn classic_suites() -> Vec<Suite> {
     Suite::all()
@@ -169,7 +172,85 @@ pub fn sign_server_hello(
         _ => SignatureFormat::Default,
     };
     let mut out = body.to_vec();
-    out.extend(key.sign(&msg, format).unwrap());
+    out.extend(raw_sign(key, &msg, format));
+    out
+}
+
+/// Signs `msg` with `key` directly through aws-lc, as a peer with its own implementation
+/// does: without the library's refusal of the protocol's signature contexts. P-256 r||s
+/// (`EcdsaFixed`) is low-S, as the protocol requires; other ECDSA forms are as aws-lc
+/// makes them.
+pub fn raw_sign(key: &SigningKey, msg: &[u8], format: SignatureFormat) -> Vec<u8> {
+    use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair};
+    let der = key.to_pkcs8_der().unwrap();
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let ecdsa = |alg: &'static sig::EcdsaSigningAlgorithm| {
+        let kp = EcdsaKeyPair::from_pkcs8(alg, &der).unwrap();
+        kp.sign(&rng, msg).unwrap().as_ref().to_vec()
+    };
+    let fixed = format == SignatureFormat::EcdsaFixed;
+    match key.key_type() {
+        KeyType::Ed25519 => Ed25519KeyPair::from_pkcs8(&der)
+            .unwrap()
+            .sign(msg)
+            .as_ref()
+            .to_vec(),
+        KeyType::EcdsaP256 if fixed => {
+            // Low-S (docs/PROTOCOL.md section 3), as every compliant signer sends.
+            let mut s = ecdsa(&sig::ECDSA_P256_SHA256_FIXED_SIGNING);
+            if is_high_s(&s[32..], &P256_N) {
+                let low = negate_s(&s[32..], &P256_N);
+                s[32..].copy_from_slice(&low);
+            }
+            s
+        }
+        KeyType::EcdsaP256 => ecdsa(&sig::ECDSA_P256_SHA256_ASN1_SIGNING),
+        KeyType::EcdsaP384 if fixed => ecdsa(&sig::ECDSA_P384_SHA384_FIXED_SIGNING),
+        KeyType::EcdsaP384 => ecdsa(&sig::ECDSA_P384_SHA384_ASN1_SIGNING),
+        kt => panic!("raw_sign: {kt:?}"),
+    }
+}
+
+/// The order n of P-256, big-endian.
+pub const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+/// The order n of P-384, big-endian.
+pub const P384_N: [u8; 48] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
+    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
+];
+
+/// 2 * s > n, for big-endian s and n of the same length (u128 limbs would do; bytes suffice).
+pub fn is_high_s(s: &[u8], n: &[u8]) -> bool {
+    // Compare 2s with n: double s with a carry, from the least significant byte.
+    let mut doubled = vec![0u8; s.len() + 1];
+    let mut carry = 0u16;
+    for i in (0..s.len()).rev() {
+        let v = u16::from(s[i]) * 2 + carry;
+        doubled[i + 1] = v as u8;
+        carry = v >> 8;
+    }
+    doubled[0] = carry as u8;
+    let mut nn = vec![0u8];
+    nn.extend_from_slice(n);
+    doubled > nn
+}
+
+/// n - s, big-endian.
+pub fn negate_s(s: &[u8], n: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; n.len()];
+    let mut borrow = 0i32;
+    for i in (0..n.len()).rev() {
+        let mut d = i32::from(n[i]) - i32::from(s[i]) - borrow;
+        borrow = i32::from(d < 0);
+        if d < 0 {
+            d += 256;
+        }
+        out[i] = d as u8;
+    }
     out
 }
 
