@@ -225,8 +225,9 @@ impl Handshake {
     /// for the client in `out`. The halves are dropped (the session ends) on success.
     pub(super) fn reject(self, out: &mut [u8]) -> Transition<usize> {
         match self {
+            // Kind 1: a close packet (s2c packet number 0).
             Handshake::ServerAccept(mut halves) => match halves.send.seal(1, &[], out) {
-                Ok(n) => Ok(n), // kind 1: close
+                Ok(n) => Ok(n),
                 Err(e) => Err(Failure::Keep(Handshake::ServerAccept(halves), e)),
             },
             other => Err(Failure::Keep(other, Error::WrongState)),
