@@ -33,10 +33,10 @@ use crate::keys::FINGERPRINT_LEN;
 use crate::session::{
     limits, ClientConfig, Mode, RetryAction, ServerConfig, Session, State, Suite,
 };
-use addr::{AddrKey, KeyedHash};
+use addr::{addr_eq, AddrKey, AddrTable};
 use queue::ByteQueue;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 /// The endpoint's own result codes (docs/ENDPOINT.md section 6), as named constants.
@@ -324,7 +324,7 @@ pub struct Endpoint {
     now: u64,
     slots: Vec<Slot>,
     free: Vec<u32>,
-    by_addr: HashMap<AddrKey, u32, KeyedHash>,
+    by_addr: AddrTable,
     timers: BinaryHeap<Reverse<(u64, u32, u32)>>,
     tx: ByteQueue,
     rx: ByteQueue,
@@ -408,7 +408,7 @@ impl Endpoint {
             now: 0,
             slots: Vec::new(),
             free: Vec::new(),
-            by_addr: HashMap::with_hasher(KeyedHash::new()),
+            by_addr: AddrTable::new(),
             timers: BinaryHeap::new(),
             events: VecDeque::new(),
             handshakes: 0,
@@ -464,6 +464,15 @@ impl Endpoint {
         self.slots[i].peer.as_ref().ok_or(codes::UNKNOWN_PEER)
     }
 
+    /// The slot of the peer at `addr`.
+    #[inline]
+    fn lookup(&self, addr: &[u8]) -> Option<u32> {
+        let slots = &self.slots;
+        self.by_addr.find(self.by_addr.tag(addr), |i| {
+            matches!(slots.get(i as usize), Some(Slot { peer: Some(p), .. }) if addr_eq(p.addr.as_slice(), addr))
+        })
+    }
+
     /// Puts a new peer in a free slot and in the address table.
     fn insert(&mut self, addr: &[u8], session: Session, phase: Phase, hs: Handshake) -> PeerId {
         let index = match self.free.pop() {
@@ -487,8 +496,9 @@ impl Endpoint {
         };
         let slot = &mut self.slots[index as usize];
         let id = PeerId::new(index, slot.generation);
+        let tag = self.by_addr.tag(addr);
+        self.by_addr.insert(tag, index);
         let addr = AddrKey::new(addr);
-        self.by_addr.insert(addr.clone(), index);
         if phase == Phase::ServerHello {
             self.handshakes += 1;
         }
@@ -529,7 +539,8 @@ impl Endpoint {
         };
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(i as u32);
-        self.by_addr.remove(p.addr.as_slice());
+        let tag = self.by_addr.tag(p.addr.as_slice());
+        self.by_addr.remove(tag, i as u32);
         if matches!(p.phase, Phase::ServerHello | Phase::ServerAccept) {
             self.handshakes -= 1;
         }
@@ -562,7 +573,7 @@ impl Endpoint {
         if now < self.now {
             return Err(codes::TIME_WENT_BACKWARDS);
         }
-        if self.by_addr.contains_key(addr) {
+        if self.lookup(addr).is_some() {
             return Err(codes::ADDRESS_IN_USE);
         }
         if self.by_addr.len() >= self.cfg.max_peers {
@@ -599,8 +610,8 @@ impl Endpoint {
         check_addr(addr)?;
         self.advance(now)?;
         self.stats.datagrams_received += 1;
-        match self.by_addr.get(addr) {
-            Some(&i) => self.receive_peer(i as usize, datagram),
+        match self.lookup(addr) {
+            Some(i) => self.receive_peer(i as usize, datagram),
             None => {
                 if let Configs::Server(sc) = &self.configs {
                     let sc = sc.clone();
