@@ -37,17 +37,19 @@ impl PartialEq for AddrKey {
 
 impl Eq for AddrKey {}
 
+#[inline(always)]
 fn u64_at(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default())
 }
 
+#[inline(always)]
 fn u128_at(b: &[u8], i: usize) -> u128 {
     u128::from_le_bytes(b[i..i + 16].try_into().unwrap_or_default())
 }
 
 /// Equality of two addresses without a `memcmp` call for the usual `sockaddr` sizes
 /// (overlapping word loads from both ends).
-#[inline]
+#[inline(always)]
 pub(crate) fn addr_eq(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
@@ -87,7 +89,7 @@ impl KeyedHash {
     }
 
     /// The keyed hash of an address (its length included).
-    #[inline]
+    #[inline(always)]
     fn hash(&self, bytes: &[u8]) -> u64 {
         let [k0, k1] = self.key;
         let mut state = k0 ^ k1.rotate_left(32) ^ (bytes.len() as u64);
@@ -105,7 +107,7 @@ impl KeyedHash {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn fold(a: u64, b: u64) -> u64 {
     let p = u128::from(a) * u128::from(b);
     (p as u64) ^ ((p >> 64) as u64)
@@ -137,13 +139,13 @@ impl AddrTable {
     }
 
     /// The tag (32 bits of the keyed hash) of an address, for `find`, `insert` and `remove`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn tag(&self, addr: &[u8]) -> u32 {
         (self.hash.hash(addr) >> 32) as u32
     }
 
     /// The slot whose tag is `tag` and for which `is_addr(slot)` holds.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn find(&self, tag: u32, mut is_addr: impl FnMut(u32) -> bool) -> Option<u32> {
         if self.entries.is_empty() {
             return None;
