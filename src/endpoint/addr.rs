@@ -224,3 +224,62 @@ impl AddrTable {
         self.len -= 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inserts and removes against a reference map, with tags forced into few home positions
+    /// (long runs that wrap around the table), so that every backward shift is exercised.
+    #[test]
+    fn table_agrees_with_a_reference_map() {
+        let mut t = AddrTable::new();
+        let mut reference: std::collections::HashMap<u32, u32> = Default::default();
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for step in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let slot = (x % 300) as u32;
+            // Few distinct homes, high bits varied: collisions of home and of tag alike.
+            let tag = (((x >> 20) as u32) & 0xffff_0000) | ((x >> 40) as u32 & 3) | 0xfff0;
+            match reference.get(&slot) {
+                Some(&old) if step % 3 != 0 => {
+                    t.remove(old, slot);
+                    reference.remove(&slot);
+                }
+                Some(_) => {}
+                None => {
+                    t.insert(tag, slot);
+                    reference.insert(slot, tag);
+                }
+            }
+            assert_eq!(t.len(), reference.len());
+            if step % 97 == 0 {
+                for s in 0..300u32 {
+                    let found = reference.get(&s).map(|&tag| t.find(tag, |c| c == s));
+                    assert_eq!(found.flatten(), reference.get(&s).map(|_| s), "slot {s}");
+                }
+            }
+        }
+        for (&slot, &tag) in &reference {
+            assert_eq!(t.find(tag, |c| c == slot), Some(slot));
+        }
+    }
+
+    #[test]
+    fn addresses_compare_by_length_and_every_byte() {
+        for n in 1..=40usize {
+            let a: Vec<u8> = (0..n as u8).collect();
+            assert!(addr_eq(&a, &a.clone()));
+            assert!(!addr_eq(&a, &a[..n - 1]));
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 0x80;
+                assert!(!addr_eq(&a, &b), "length {n}, byte {i}");
+            }
+        }
+        let h = KeyedHash::new();
+        assert_ne!(h.hash(&[1, 2, 3]), h.hash(&[1, 2, 3, 0]));
+    }
+}
