@@ -2,7 +2,6 @@
 //! fixed form, on P-256 and P-384; the session rejects high-S ServerHello and client
 //! authentication signatures; the general verify accepts both forms (as Wycheproof expects).
 
-mod sec_support;
 mod session_support;
 
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
@@ -11,7 +10,7 @@ use gamecrypt::session::{
     TrustAnchor,
 };
 use gamecrypt::Error;
-use sec_support::*;
+use session_support::*;
 
 /// (r, s) of a DER signature.
 fn der_parts(sig: &[u8]) -> (Vec<u8>, Vec<u8>) {
@@ -142,7 +141,11 @@ fn client_auth_verdict(make_high: bool) -> (Result<(), Error>, State) {
     let mut p = vec![0x01, 0x04, 0x00, 132, 1, 0x00, 65];
     p.extend_from_slice(key.public_key().raw().unwrap());
     let signed_len = p.len();
-    let sig = raw_sign(&key, &client.client_signed_message(&p[..signed_len]));
+    let sig = raw_sign(
+        &key,
+        &client.client_signed_message(&p[..signed_len]),
+        SignatureFormat::EcdsaFixed,
+    );
     let sig = if make_high {
         high_s_of(&sig)
     } else {
