@@ -97,26 +97,9 @@ fn high_s_of(sig: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_high_s_server_hello_is_rejected() {
-    let key = SigningKey::generate(KeyType::EcdsaP256).unwrap();
-    let suites = [Suite::P256EcdsaAes256GcmSha256];
-    let s = Session::new_server(
-        ServerConfig::builder(key.clone())
-            .unwrap()
-            .suites(&suites)
-            .unwrap()
-            .build(),
-        Mode::Stream,
-    );
-    let c = Session::new_client(
-        ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .suites(&suites)
-            .unwrap()
-            .build()
-            .unwrap(),
-        Mode::Stream,
-    )
-    .unwrap();
+    let (sc, cc) = suite_configs(Suite::P256EcdsaAes256GcmSha256);
+    let s = Session::new_server(sc, Mode::Stream);
+    let c = Session::new_client(cc, Mode::Stream).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     s.read_handshake(&buf[..n]).unwrap();
@@ -202,13 +185,7 @@ fn the_client_signs_low_s_in_client_authentication() {
             Mode::Stream,
         )
         .unwrap();
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        handshake_steps(&c, &s, |_, call| call());
         assert_eq!(s.state(), State::NeedAccept);
     }
 }
