@@ -336,12 +336,16 @@ pub const NAME_REQUIRED: Error = Error::ServerNameRequired;
 /// The code of a message refused by the generic sign (a protocol signature context).
 pub const RESERVED_CONTEXT: Error = Error::SignContextReserved;
 
+/// The bytes of a hex string (two digits a byte).
+pub fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 fn hex32(s: &str) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-    }
-    out
+    hex(s).try_into().unwrap()
 }
 
 /// The 8 small-order points of edwards25519 in their canonical encodings (y little-endian,
