@@ -312,7 +312,7 @@ pub fn negate_s(s: &[u8], n: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A tiny seeded PRNG (xorshift64*) for the simulations.
+/// A tiny seeded PRNG (xorshift64*; seed it non-zero) for the simulations.
 pub struct Rng(pub u64);
 
 impl Rng {
@@ -326,6 +326,10 @@ impl Rng {
     }
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+    /// True with probability `percent` / 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
     }
 }
 
