@@ -21,22 +21,14 @@
 //! Without `--bench` (e.g. `cargo test --all-targets`) it runs a tiny smoke pass.
 
 use gamecrypt::endpoint::{Endpoint, EndpointConfig, Event, PeerId};
-use gamecrypt::keys::SigningKey;
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};
+use gamecrypt::session::{Mode, Session, Suite};
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::Instant;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
+// The one definition of a test session pair, its configurations and the seeded PRNG.
+#[path = "../tests/session_support/mod.rs"]
+mod session_support;
+use session_support::{established_suite, handshake, suite_configs, Rng};
 
 fn heap_in_use() -> usize {
     // SAFETY: mallinfo2 only reads glibc's allocator statistics.
@@ -61,24 +53,8 @@ struct World {
     now: u64,
 }
 
-fn configs(suite: Suite) -> (Arc<ServerConfig>, Arc<ClientConfig>) {
-    let key = SigningKey::generate(suite.key_type()).unwrap();
-    let server = ServerConfig::builder(key.clone())
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build();
-    let client = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build()
-        .unwrap();
-    (server, client)
-}
-
 fn world(suite: Suite, n: usize) -> World {
-    let (sc, cc) = configs(suite);
+    let (sc, cc) = suite_configs(suite);
     let mut settings = EndpointConfig::default();
     settings.set_max_peers(n).unwrap();
     settings.set_max_handshakes(n).unwrap();
@@ -115,18 +91,12 @@ fn world(suite: Suite, n: usize) -> World {
 
 /// `n` bare established session pairs: (clients, servers).
 fn bare_world(suite: Suite, n: usize) -> (Vec<Session>, Vec<Session>) {
-    let (sc, cc) = configs(suite);
-    let mut buf = vec![0u8; 4096];
+    let (sc, cc) = suite_configs(suite);
     (0..n)
         .map(|_| {
             let c = Session::new_client(cc.clone(), Mode::Datagram).unwrap();
             let s = Session::new_server(sc.clone(), Mode::Datagram);
-            let len = c.write_handshake(&mut buf).unwrap();
-            s.read_handshake(&buf[..len]).unwrap();
-            let len = s.write_handshake(&mut buf).unwrap();
-            c.read_handshake(&buf[..len]).unwrap();
-            let len = c.write_handshake(&mut buf).unwrap();
-            s.read_handshake(&buf[..len]).unwrap();
+            handshake(&c, &s);
             (c, s)
         })
         .unzip()
@@ -226,21 +196,6 @@ fn inbound(w: &World, rng: &mut Rng, count: usize, msg: &[u8]) -> Vec<(usize, Ve
         .collect()
 }
 
-/// A bare established session pair.
-fn pair(suite: Suite) -> (Session, Session) {
-    let (sc, cc) = configs(suite);
-    let c = Session::new_client(cc, Mode::Datagram).unwrap();
-    let s = Session::new_server(sc, Mode::Datagram);
-    let mut buf = vec![0u8; 4096];
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    let n = s.write_handshake(&mut buf).unwrap();
-    c.read_handshake(&buf[..n]).unwrap();
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    (c, s)
-}
-
 /// Keeps both directions of the bare pair confirmed (the automatic key update needs a packet
 /// from the peer under the current keys).
 fn exchange(c: &Session, s: &Session) {
@@ -333,7 +288,7 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
             .enumerate()
             .map(|(i, a)| (a, i))
             .collect();
-        let (c, s) = pair(suite);
+        let (c, s) = established_suite(suite, Mode::Datagram);
         for size in [64usize, 1200] {
             let msg = vec![0x42u8; size];
             let mut out = vec![0u8; size + 24];
@@ -427,7 +382,7 @@ fn callgrind_child(peers: usize, batch: usize, suite_index: usize, size: usize) 
     {
         let suite = SUITES[suite_index % SUITES.len()].0;
         let mut w = world(suite, peers);
-        let (c, s) = pair(suite);
+        let (c, s) = established_suite(suite, Mode::Datagram);
         {
             let msg = vec![0x42u8; size];
             let mut out = vec![0u8; size + 24];

@@ -7,29 +7,10 @@ mod session_support;
 use gamecrypt::endpoint::{CloseReason, Endpoint, EndpointConfig, Event, PeerId};
 use gamecrypt::keys::{KeyType, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session};
-use session_support::{classic_suites, pinned};
+use session_support::{classic_suites, pinned, Rng};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
-
-/// splitmix64: small, fast, seeded.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 #[derive(Clone, Copy)]
 struct NetParams {

@@ -6,12 +6,8 @@ use gamecrypt::ffi::gamecrypt_result;
 use gamecrypt_result as R;
 use std::ptr::{null, null_mut};
 
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+mod session_support;
+use session_support::hex;
 
 fn key(alg: gamecrypt_aead, bytes: &[u8]) -> *mut gamecrypt_aead_key {
     let mut k = null_mut();

@@ -2,7 +2,6 @@
 //! fixed form, on P-256 and P-384; the session rejects high-S ServerHello and client
 //! authentication signatures; the general verify accepts both forms (as Wycheproof expects).
 
-mod sec_support;
 mod session_support;
 
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
@@ -11,7 +10,7 @@ use gamecrypt::session::{
     TrustAnchor,
 };
 use gamecrypt::Error;
-use sec_support::*;
+use session_support::*;
 
 /// (r, s) of a DER signature.
 fn der_parts(sig: &[u8]) -> (Vec<u8>, Vec<u8>) {
@@ -98,26 +97,9 @@ fn high_s_of(sig: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_high_s_server_hello_is_rejected() {
-    let key = SigningKey::generate(KeyType::EcdsaP256).unwrap();
-    let suites = [Suite::P256EcdsaAes256GcmSha256];
-    let s = Session::new_server(
-        ServerConfig::builder(key.clone())
-            .unwrap()
-            .suites(&suites)
-            .unwrap()
-            .build(),
-        Mode::Stream,
-    );
-    let c = Session::new_client(
-        ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-            .unwrap()
-            .suites(&suites)
-            .unwrap()
-            .build()
-            .unwrap(),
-        Mode::Stream,
-    )
-    .unwrap();
+    let (sc, cc) = suite_configs(Suite::P256EcdsaAes256GcmSha256);
+    let s = Session::new_server(sc, Mode::Stream);
+    let c = Session::new_client(cc, Mode::Stream).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = c.write_handshake(&mut buf).unwrap();
     s.read_handshake(&buf[..n]).unwrap();
@@ -142,7 +124,11 @@ fn client_auth_verdict(make_high: bool) -> (Result<(), Error>, State) {
     let mut p = vec![0x01, 0x04, 0x00, 132, 1, 0x00, 65];
     p.extend_from_slice(key.public_key().raw().unwrap());
     let signed_len = p.len();
-    let sig = raw_sign(&key, &client.client_signed_message(&p[..signed_len]));
+    let sig = raw_sign(
+        &key,
+        &client.client_signed_message(&p[..signed_len]),
+        SignatureFormat::EcdsaFixed,
+    );
     let sig = if make_high {
         high_s_of(&sig)
     } else {
@@ -199,13 +185,7 @@ fn the_client_signs_low_s_in_client_authentication() {
             Mode::Stream,
         )
         .unwrap();
-        let mut buf = vec![0u8; 4096];
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
-        let n = s.write_handshake(&mut buf).unwrap();
-        c.read_handshake(&buf[..n]).unwrap();
-        let n = c.write_handshake(&mut buf).unwrap();
-        s.read_handshake(&buf[..n]).unwrap();
+        handshake_steps(&c, &s, |_, call| call());
         assert_eq!(s.state(), State::NeedAccept);
     }
 }

@@ -4,7 +4,6 @@
 //! (docs/PROTOCOL.md section 12). A real handshake completes after the spoofed datagrams.
 //! Stream mode stays fatal.
 
-mod sec_support;
 mod session_support;
 
 use gamecrypt::keys::{KeyType, SigningKey};
@@ -14,7 +13,7 @@ use gamecrypt::session::{
     TrustAnchor,
 };
 use gamecrypt::Error;
-use sec_support::*;
+use session_support::*;
 
 fn classic(kt: KeyType) -> Suite {
     match kt {

@@ -3,51 +3,17 @@
 //! Rust heap as one without client authentication. (The AEAD contexts are aws-lc's C heap,
 //! the same in both; `benches/session.rs` measures both heaps.)
 
-mod sec_support;
 mod session_support;
 
-use gamecrypt::keys::{KeyType, SigningKey};
+mod alloc_support;
+use alloc_support::live_bytes as live;
+
+use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
 use gamecrypt::session::{
     ClientAuthMode, ClientAuthRequest, ClientConfig, Mode, ServerConfig, Session, State,
     TrustAnchor,
 };
 use gamecrypt::Error;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-struct Counting;
-
-thread_local! {
-    /// Bytes requested and not yet freed by this thread.
-    static LIVE: Cell<i64> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.with(|n| n.set(n.get() + layout.size() as i64));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.with(|n| n.set(n.get() - layout.size() as i64));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.with(|n| n.set(n.get() + new_size as i64 - layout.size() as i64));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn live() -> i64 {
-    LIVE.with(|n| n.get())
-}
-
 /// The Rust heap bytes an established server session keeps, with or without client
 /// authentication (signature and a 32-byte token required), and the session.
 fn established_server(auth: bool, kt: KeyType) -> (i64, Session) {
@@ -68,23 +34,17 @@ fn established_server(auth: bool, kt: KeyType) -> (i64, Session) {
         cb = cb.suites(&session_support::classic_suites()).unwrap();
     }
     let (scfg, ccfg) = (sb.build(), cb.build().unwrap());
-    let mut buf = vec![0u8; 4096];
     let before = live();
     let s = Session::new_server(scfg.clone(), Mode::Datagram);
     let c = Session::new_client(ccfg.clone(), Mode::Datagram).unwrap();
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
-    let n = s.write_handshake(&mut buf).unwrap();
-    c.read_handshake(&buf[..n]).unwrap();
-    let n = c.write_handshake(&mut buf).unwrap();
-    s.read_handshake(&buf[..n]).unwrap();
+    let transcript = session_support::handshake_steps(&c, &s, |_, call| call());
     if auth {
         s.accept().unwrap();
     }
     assert_eq!(s.state(), State::Established);
-    drop(c);
+    drop((c, transcript));
     let kept = live() - before;
-    drop((buf, scfg, ccfg)); // the session holds its own reference to its configuration
+    drop((scfg, ccfg)); // the session holds its own reference to its configuration
     (kept, s)
 }
 
@@ -125,15 +85,19 @@ fn take_is_only_for_servers_with_client_auth_from_need_accept_on() {
     let c = Session::new_client(session_support::pinned(&key), Mode::Stream).unwrap();
     assert_eq!(c.take_client_credentials(), Err(Error::WrongState));
     // Before NEED_ACCEPT (a fresh server): nothing yet.
-    let s = sec_support::signature_required_server(Mode::Stream);
+    let s = session_support::signature_required_server(Mode::Stream);
     assert_eq!(s.take_client_credentials(), Err(Error::WrongState));
     // In NEED_ACCEPT: allowed, then accept still works.
-    let client = sec_support::RefClient::start(&s);
+    let client = session_support::RefClient::start(&s);
     let ck = SigningKey::generate(KeyType::Ed25519).unwrap();
     let raw: [u8; 32] = ck.public_key().raw().unwrap().try_into().unwrap();
-    let mut p = sec_support::RefClient::ed25519_signature_entry(&raw, &[0; 64]);
+    let mut p = session_support::RefClient::ed25519_signature_entry(&raw, &[0; 64]);
     let n = p.len() - 64;
-    let sig = sec_support::raw_sign(&ck, &client.client_signed_message(&p[..n]));
+    let sig = session_support::raw_sign(
+        &ck,
+        &client.client_signed_message(&p[..n]),
+        SignatureFormat::EcdsaFixed,
+    );
     p[n..].copy_from_slice(&sig);
     s.read_handshake(&client.finished(&p)).unwrap();
     assert_eq!(s.state(), State::NeedAccept);

@@ -2,7 +2,6 @@
 //! configuration without `server_name` does not build; `dangerous_accept_any_server_name`
 //! is the explicit way to accept any name the root certified.
 
-mod sec_support;
 mod session_support;
 
 use gamecrypt::keys::{KeyType, SigningKey};
@@ -10,7 +9,7 @@ use gamecrypt::session::{
     Certificate, ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor,
 };
 use gamecrypt::Error;
-use sec_support::*;
+use session_support::*;
 
 fn root_builder(root: &SigningKey) -> gamecrypt::session::ClientConfigBuilder {
     ClientConfig::builder(TrustAnchor::Root(root.public_key().clone()))

@@ -2,11 +2,10 @@
 //! protocol's signature contexts, so an identity key used for other signatures can never be
 //! made to sign a ServerHello, a client authentication or a certificate.
 
-mod sec_support;
 mod session_support;
 
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
-use sec_support::*;
+use session_support::*;
 
 const CONTEXTS: [&[u8]; 3] = [
     b"gamecrypt session v1 server signature\x00",

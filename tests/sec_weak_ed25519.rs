@@ -5,13 +5,12 @@
 //! signature R = identity, S = 0 verifies for every message: before the fix each of these
 //! paths accepted a key nobody holds.
 
-mod sec_support;
 mod session_support;
 
 use gamecrypt::keys::{KeyType, PublicKey, SignatureFormat, SigningKey};
 use gamecrypt::session::{Certificate, ClientConfig, Mode, Session, State, Suite, TrustAnchor};
 use gamecrypt::Error;
-use sec_support::*;
+use session_support::*;
 
 #[test]
 fn every_weak_encoding_is_refused_by_raw_spki_and_pem_import() {
@@ -64,7 +63,7 @@ fn certificate_for(root: &SigningKey, weak: &[u8; 32], name: &str) -> Vec<u8> {
     bytes[4..36].copy_from_slice(weak);
     let body_len = bytes.len() - 64;
     let signed = [&b"gamecrypt certificate v1\x00"[..], &bytes[..body_len]].concat();
-    let sig = raw_sign(root, &signed);
+    let sig = raw_sign(root, &signed, SignatureFormat::EcdsaFixed);
     bytes[body_len..].copy_from_slice(&sig);
     bytes
 }
@@ -196,7 +195,11 @@ fn a_real_client_key_still_authenticates_through_the_reference_client() {
     let raw: [u8; 32] = key.public_key().raw().unwrap().try_into().unwrap();
     let mut p = RefClient::ed25519_signature_entry(&raw, &[0; 64]);
     let signed_len = p.len() - 64;
-    let sig = raw_sign(&key, &client.client_signed_message(&p[..signed_len]));
+    let sig = raw_sign(
+        &key,
+        &client.client_signed_message(&p[..signed_len]),
+        SignatureFormat::EcdsaFixed,
+    );
     p[signed_len..].copy_from_slice(&sig);
     server.read_handshake(&client.finished(&p)).unwrap();
     assert_eq!(server.state(), State::NeedAccept);

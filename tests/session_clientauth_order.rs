@@ -13,87 +13,45 @@
 //! an error-code deviation, not an acceptance bug. Fixed in `src/session/clientauth.rs` (the key
 //! is now checked at step 6); these tests keep it fixed.
 //!
-//! The test is its own reference client written from PROTOCOL.md (sections 4, 6, 9, 10): an
-//! X25519 ClientHello for suite 0x0002, ECDH with aws-lc-rs, the key schedule with
-//! gamecrypt's HKDF, and the ClientFinished sealed with ChaCha20-Poly1305 under the c2s key.
+//! The test drives the server with the shared reference client written from PROTOCOL.md
+//! (`session_support::RefClient`, sections 4, 6, 9, 10): an X25519 ClientHello for suite
+//! 0x0002, ECDH with aws-lc-rs, the key schedule with gamecrypt's HKDF, and the
+//! ClientFinished sealed with ChaCha20-Poly1305 under the c2s key.
 
-use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey};
-use gamecrypt::aead::{AeadAlgorithm, AeadKey};
-use gamecrypt::keys::SigningKey;
-use gamecrypt::primitives::{hash, hkdf_expand, hkdf_extract, HashAlgorithm};
-use gamecrypt::session::{
-    ClientAuthMode, ClientAuthRequest, Mode, ServerConfig, Session, State, Suite,
-};
+mod session_support;
+use session_support::{x25519_server, RefClient};
+
+use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::{ClientAuthMode, ClientAuthRequest, Mode, State};
 use gamecrypt::Error;
 
 /// Runs the handshake with a server that requires a signature and a token, then sends a
 /// ClientFinished with plaintext `p`; returns the server's verdict and its state.
 fn server_verdict(p: &[u8]) -> (Result<(), Error>, State) {
-    let server_key = SigningKey::generate(gamecrypt::keys::KeyType::Ed25519).unwrap();
-    let config = ServerConfig::builder(server_key)
-        .unwrap()
-        .suites(&[Suite::X25519Ed25519ChaCha20Poly1305Sha256])
-        .unwrap()
-        .client_auth(ClientAuthRequest {
-            signature: ClientAuthMode::Required,
-            token: ClientAuthMode::Required,
-        })
-        .build();
-    let server = Session::new_server(config, Mode::Datagram);
+    let server = x25519_server(
+        SigningKey::generate(KeyType::Ed25519).unwrap(),
+        |b| {
+            b.client_auth(ClientAuthRequest {
+                signature: ClientAuthMode::Required,
+                token: ClientAuthMode::Required,
+            })
+        },
+        Mode::Datagram,
+    );
 
-    // Section 4: one X25519 offer, no extension, zero padding to 1200 bytes.
-    let eph = PrivateKey::generate(&agreement::X25519).unwrap();
-    let share = eph.compute_public_key().unwrap();
-    let mut ch = vec![0x01, 0x00, 0x01];
-    ch.extend_from_slice(&[0x42; 32]);
-    ch.extend_from_slice(&[1, 0x00, 0x02, 0x00, 0x20]);
-    ch.extend_from_slice(share.as_ref());
-    ch.extend_from_slice(&[0, 0]);
-    ch.resize(1200, 0);
-    server.read_handshake(&ch).unwrap();
-    let mut sh = vec![0u8; server.pending_handshake_len().unwrap()];
-    server.write_handshake(&mut sh).unwrap();
+    // Sections 4, 9 and 10: the reference client's X25519 ClientHello (suite 0x0002), its
+    // key schedule and its ClientFinished sealed under the c2s key.
+    let client = RefClient::start(&server);
 
     // Section 6: the server share follows the fixed fields and the suite list; the request
     // extension (section 21.2) asks for both credentials.
+    let sh = &client.server_hello;
     let m = usize::from(sh[37]);
     let at = 38 + 2 * m;
     assert_eq!(sh[at..at + 2], [0, 32]);
-    let server_share = &sh[at + 2..at + 34];
     assert_eq!(sh[sh.len() - 70..sh.len() - 64], [1, 2, 0, 2, 2, 2]);
 
-    // Section 9.
-    let shared = agreement::agree(
-        &eph,
-        UnparsedPublicKey::new(&agreement::X25519, server_share),
-        (),
-        |k| Ok(k.to_vec()),
-    )
-    .unwrap();
-    let th = hash(
-        HashAlgorithm::Sha256,
-        &[&ch[..], &sh[..sh.len() - 64]].concat(),
-    );
-    let prk = hkdf_extract(HashAlgorithm::Sha256, th.as_ref(), &shared);
-    let mut c2s = [0u8; 32];
-    hkdf_expand(
-        HashAlgorithm::Sha256,
-        prk.as_ref(),
-        b"gamecrypt v1 c2s",
-        &mut c2s,
-    )
-    .unwrap();
-    let (mut key, mut iv) = ([0u8; 32], [0u8; 12]);
-    hkdf_expand(HashAlgorithm::Sha256, &c2s, b"gamecrypt v1 key", &mut key).unwrap();
-    hkdf_expand(HashAlgorithm::Sha256, &c2s, b"gamecrypt v1 iv", &mut iv).unwrap();
-
-    // Section 10: type 0x03, packet number 0 (so the nonce is the iv).
-    let header = [3u8, 0, 0, 0, 0, 0, 0, 0];
-    let aead = AeadKey::from_bytes(AeadAlgorithm::ChaCha20Poly1305, &key).unwrap();
-    let sealed = aead.seal_with_nonce_dangerous(&iv, &header, p).unwrap();
-    let cf = [&header[..], &sealed].concat();
-
-    let got = server.read_handshake(&cf);
+    let got = server.read_handshake(&client.finished(p));
     (got, server.state())
 }
 
