@@ -717,7 +717,10 @@ class ClientConfigBuilder
             return gamecrypt_client_config_builder_new_pinned_fingerprint(fingerprint.data(), fingerprint.size(), out);
         });
     }
-    /** Trusts servers with a certificate signed by this root key. */
+    /**
+     * Trusts servers with a certificate signed by this root key for the name given to
+     * set_server_name(); without a name build() fails with SERVER_NAME_REQUIRED.
+     */
     static Result<ClientConfigBuilder> root(const PublicKey &root_key) {
         return detail::make<ClientConfigBuilder>([&](gamecrypt_client_config_builder **out) {
             return gamecrypt_client_config_builder_new_root(root_key.get(), out);
