@@ -1092,3 +1092,68 @@ fn seal_in_place_matches_seal_and_checks_like_it() {
         }
     }
 }
+
+/// The same packet gives the same result through the Rust API and the C ABI, whatever the
+/// output buffer (datagram mode: none of these failures changes the session).
+#[test]
+fn rust_and_c_give_the_same_error_for_the_same_input() {
+    let pair = session_support::established(KeyType::EcdsaP256, Mode::Datagram);
+    let (_, s) = handles(&pair);
+    let good = session_support::seal(&pair.0, &[9u8; 40]);
+    let mut inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        vec![GAMECRYPT_PACKET_TYPE_DATA; 23],
+        good[..good.len() - 1].to_vec(),
+    ];
+    for t in [0x00u8, 0x3f, 0x44, 0x80, 0xff] {
+        let mut p = good.clone();
+        p[0] = t;
+        inputs.push(p);
+    }
+    let mut forged = good.clone();
+    forged[12] ^= 1;
+    inputs.push(forged);
+    for input in &inputs {
+        for cap in [0usize, 1, 15, 16, 39, 40, 100] {
+            let mut rust_out = vec![0u8; cap];
+            let rust = pair.1.open(input, &mut rust_out);
+            let mut c_out = vec![0u8; cap];
+            let mut len = 0;
+            let c = unsafe {
+                gamecrypt_session_open(
+                    s,
+                    if input.is_empty() {
+                        null()
+                    } else {
+                        input.as_ptr()
+                    },
+                    input.len(),
+                    if cap == 0 {
+                        null_mut()
+                    } else {
+                        c_out.as_mut_ptr()
+                    },
+                    cap,
+                    &mut len,
+                )
+            };
+            let expected = match rust {
+                Ok(_) => R::Ok,
+                Err(e) => R::from(e),
+            };
+            assert_eq!(
+                c,
+                expected,
+                "input {:02x?}.. len {} cap {cap}",
+                &input[..input.len().min(2)],
+                input.len()
+            );
+            assert_ne!(c, R::Ok);
+        }
+    }
+    // The genuine packet still opens (nothing above changed the session).
+    assert_eq!(
+        session_support::open(&pair.1, &good).unwrap(),
+        vec![9u8; 40]
+    );
+}

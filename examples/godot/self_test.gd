@@ -10,6 +10,7 @@ const GameData := preload("res://game_data.gd")
 const Lobby := preload("res://lobby.gd")
 const TOKEN := "login-ticket-42"
 const TIMEOUT_MS := 10000
+const WATCHDOG_S := 150
 const KINDS := [
 	"reliable", "unreliable", "unreliable_ordered", "reliable_channel_1", "unreliable_channel_2"
 ]
@@ -23,7 +24,17 @@ var _rpcs := 0
 
 
 func _ready() -> void:
+	# A script error inside a coroutine would stop the test without a verdict: a watchdog
+	# makes sure that one FAIL line is printed and the engine exits anyway.
+	get_tree().create_timer(WATCHDOG_S).timeout.connect(_on_watchdog)
 	_run.call_deferred()
+
+
+func _on_watchdog() -> void:
+	print("FAIL gamecrypt godot self-test: no verdict after %d s (%s)" % [
+		WATCHDOG_S, "; ".join(_failures) if _failures else "stuck"
+	])
+	get_tree().quit(1)
 
 
 func _run() -> void:

@@ -859,7 +859,6 @@ impl Session {
     fn seal_with(&self, plaintext: transport::Plaintext, out: &mut [u8]) -> Result<usize> {
         self.check_packet_state()?;
         let len = plaintext.len();
-        let units = transport::units(len);
         let mut tried_update = false;
         loop {
             let mut send = self.send.lock();
@@ -867,7 +866,8 @@ impl Session {
                 return Err(self.live_state().err().unwrap_or(Error::WrongState));
             };
             half.check(len, out.len())?;
-            match half.usage(units) {
+            let (usage, units) = half.usage(len);
+            match usage {
                 transport::Usage::Fine => {}
                 _ if !tried_update => {
                     // The update needs the receive lock, which is taken before the send lock.

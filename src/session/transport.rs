@@ -231,23 +231,26 @@ impl SendHalf {
         Ok(())
     }
 
-    /// Where a data packet of `units` usage units ([`units`]) stands against the
-    /// confidentiality limit: under
-    /// the update threshold (3/4 of the limit), past it, or over the limit itself.
+    /// Where a data packet of `len` bytes stands against the confidentiality limit: under
+    /// the update threshold (3/4 of the limit), past it, or over the limit itself. Also
+    /// returns the packet's usage units to pass to the seal (0 when the suite has no
+    /// confidentiality limit: nothing is counted then).
     #[inline]
-    pub(crate) fn usage(&self, units: u64) -> Usage {
+    pub(crate) fn usage(&self, len: usize) -> (Usage, u64) {
         match self.limits.confidentiality {
             Some(c) => {
+                let units = units(len);
                 let after = self.used + units;
-                if after > c {
+                let usage = if after > c {
                     Usage::OverLimit
                 } else if after > c - c / 4 {
                     Usage::WantsUpdate
                 } else {
                     Usage::Fine
-                }
+                };
+                (usage, units)
             }
-            None => Usage::Fine,
+            None => (Usage::Fine, 0),
         }
     }
 
