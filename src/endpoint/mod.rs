@@ -33,10 +33,10 @@ use crate::keys::FINGERPRINT_LEN;
 use crate::session::{
     limits, ClientConfig, Mode, RetryAction, ServerConfig, Session, State, Suite,
 };
-use addr::{AddrKey, KeyedHash};
+use addr::{addr_eq, AddrKey, AddrTable};
 use queue::ByteQueue;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 /// The endpoint's own result codes (docs/ENDPOINT.md section 6), as named constants.
@@ -167,17 +167,19 @@ pub enum Event<'a> {
     },
 }
 
+/// A queued event, kept small (24 bytes) because every received message is one: the data
+/// lives in the received-data queue, a fingerprint in its own (rare) box.
 #[derive(Debug)]
 enum EventRec {
     Connected {
         peer: PeerId,
         suite: Suite,
-        fingerprint: Option<[u8; FINGERPRINT_LEN]>,
+        fingerprint: Option<Box<[u8; FINGERPRINT_LEN]>>,
     },
     Data {
         peer: PeerId,
-        start: usize,
-        len: usize,
+        start: u32,
+        len: u32,
     },
     ClientCredentials {
         peer: PeerId,
@@ -324,7 +326,7 @@ pub struct Endpoint {
     now: u64,
     slots: Vec<Slot>,
     free: Vec<u32>,
-    by_addr: HashMap<AddrKey, u32, KeyedHash>,
+    by_addr: AddrTable,
     timers: BinaryHeap<Reverse<(u64, u32, u32)>>,
     tx: ByteQueue,
     rx: ByteQueue,
@@ -346,6 +348,7 @@ impl std::fmt::Debug for Endpoint {
 /// Transmit record header: address length (u8) and datagram length (u32, little-endian).
 const TX_HEADER: usize = 5;
 
+#[inline]
 fn check_addr(addr: &[u8]) -> Result<()> {
     if addr.is_empty() || addr.len() > limits::CLIENT_ADDRESS_MAX_LEN {
         return Err(Error::InvalidLength);
@@ -354,6 +357,7 @@ fn check_addr(addr: &[u8]) -> Result<()> {
 }
 
 /// Queues one datagram for `addr`, written by `fill` into at most `max_len` bytes.
+#[inline]
 fn push_tx(
     tx: &mut ByteQueue,
     stats: &mut EndpointStats,
@@ -408,7 +412,7 @@ impl Endpoint {
             now: 0,
             slots: Vec::new(),
             free: Vec::new(),
-            by_addr: HashMap::with_hasher(KeyedHash::new()),
+            by_addr: AddrTable::new(),
             timers: BinaryHeap::new(),
             events: VecDeque::new(),
             handshakes: 0,
@@ -443,6 +447,7 @@ impl Endpoint {
         self.by_addr.len()
     }
 
+    #[inline]
     fn advance(&mut self, now: u64) -> Result<()> {
         if now < self.now {
             return Err(codes::TIME_WENT_BACKWARDS);
@@ -451,6 +456,7 @@ impl Endpoint {
         Ok(())
     }
 
+    #[inline]
     fn slot_of(&self, peer: PeerId) -> Result<usize> {
         let (i, generation) = peer.index().ok_or(codes::UNKNOWN_PEER)?;
         match self.slots.get(i) {
@@ -462,6 +468,15 @@ impl Endpoint {
     fn peer(&self, peer: PeerId) -> Result<&Peer> {
         let i = self.slot_of(peer)?;
         self.slots[i].peer.as_ref().ok_or(codes::UNKNOWN_PEER)
+    }
+
+    /// The slot of the peer at `addr`.
+    #[inline]
+    fn lookup(&self, addr: &[u8]) -> Option<u32> {
+        let slots = &self.slots;
+        self.by_addr.find(self.by_addr.tag(addr), |i| {
+            matches!(slots.get(i as usize), Some(Slot { peer: Some(p), .. }) if addr_eq(p.addr.as_slice(), addr))
+        })
     }
 
     /// Puts a new peer in a free slot and in the address table.
@@ -487,8 +502,9 @@ impl Endpoint {
         };
         let slot = &mut self.slots[index as usize];
         let id = PeerId::new(index, slot.generation);
+        let tag = self.by_addr.tag(addr);
+        self.by_addr.insert(tag, index);
         let addr = AddrKey::new(addr);
-        self.by_addr.insert(addr.clone(), index);
         if phase == Phase::ServerHello {
             self.handshakes += 1;
         }
@@ -529,7 +545,8 @@ impl Endpoint {
         };
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(i as u32);
-        self.by_addr.remove(p.addr.as_slice());
+        let tag = self.by_addr.tag(p.addr.as_slice());
+        self.by_addr.remove(tag, i as u32);
         if matches!(p.phase, Phase::ServerHello | Phase::ServerAccept) {
             self.handshakes -= 1;
         }
@@ -562,7 +579,7 @@ impl Endpoint {
         if now < self.now {
             return Err(codes::TIME_WENT_BACKWARDS);
         }
-        if self.by_addr.contains_key(addr) {
+        if self.lookup(addr).is_some() {
             return Err(codes::ADDRESS_IN_USE);
         }
         if self.by_addr.len() >= self.cfg.max_peers {
@@ -595,21 +612,38 @@ impl Endpoint {
     /// Gives the endpoint a datagram received from `addr` (1..=128 bytes, else
     /// `InvalidLength`). Datagrams that belong to no peer, duplicates, replays and forgeries
     /// are dropped quietly (counted in [`Endpoint::stats`]) and return Ok.
+    #[inline]
     pub fn receive(&mut self, now: u64, addr: &[u8], datagram: &[u8]) -> Result<()> {
         check_addr(addr)?;
         self.advance(now)?;
         self.stats.datagrams_received += 1;
-        match self.by_addr.get(addr) {
-            Some(&i) => self.receive_peer(i as usize, datagram),
-            None => {
-                if let Configs::Server(sc) = &self.configs {
-                    let sc = sc.clone();
-                    self.receive_new(&sc, addr, datagram);
-                } else {
-                    self.stats.dropped_stray += 1;
-                }
+        let Some(i) = self.lookup(addr) else {
+            self.receive_stranger(addr, datagram);
+            return Ok(());
+        };
+        let i = i as usize;
+        // The steady state, kept inline: a data or close packet for a connected peer.
+        let first = datagram.first().copied().unwrap_or(0);
+        match &self.slots[i].peer {
+            Some(p)
+                if p.phase == Phase::Connected
+                    && (TYPE_DATA..=TYPE_CLOSE_PHASE1).contains(&first) =>
+            {
+                self.receive_packet(i, datagram);
                 Ok(())
             }
+            _ => self.receive_peer(i, datagram),
+        }
+    }
+
+    /// A datagram from an address without a peer.
+    #[inline(never)]
+    fn receive_stranger(&mut self, addr: &[u8], datagram: &[u8]) {
+        if let Configs::Server(sc) = &self.configs {
+            let sc = sc.clone();
+            self.receive_new(&sc, addr, datagram);
+        } else {
+            self.stats.dropped_stray += 1;
         }
     }
 
@@ -661,6 +695,7 @@ impl Endpoint {
         self.insert(addr, session, Phase::ServerHello, hs);
     }
 
+    #[inline(never)]
     fn receive_peer(&mut self, i: usize, datagram: &[u8]) -> Result<()> {
         let now = self.now;
         let Some(p) = self.slots[i].peer.as_mut() else {
@@ -739,53 +774,69 @@ impl Endpoint {
                     }
                     return Ok(());
                 }
-                if self.events.len() >= self.cfg.max_pending_events {
-                    self.stats.queue_overflows += 1;
-                    return Ok(());
-                }
-                let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
-                let (start, out) = match self.rx.reserve(max, codes::QUEUE_FULL) {
-                    Ok(r) => r,
-                    Err(_) => {
-                        self.stats.queue_overflows += 1;
-                        return Ok(());
-                    }
-                };
-                match p.session.open(datagram, out) {
-                    Ok(n) => {
-                        p.last_recv = now;
-                        let peer = p.id;
-                        if p.phase == Phase::ClientFinished {
-                            self.connected(i);
-                        }
-                        if n > 0 {
-                            self.rx.commit(n);
-                            self.push_event(EventRec::Data {
-                                peer,
-                                start,
-                                len: n,
-                            });
-                        }
-                    }
-                    Err(Error::PeerClosed) => {
-                        let reason = if p.phase == Phase::ClientFinished {
-                            CloseReason::Rejected
-                        } else {
-                            CloseReason::PeerClosed
-                        };
-                        self.remove(i, reason, Error::PeerClosed);
-                    }
-                    Err(e) => {
-                        if matches!(p.session.state(), State::Failed | State::Closed) {
-                            self.remove(i, CloseReason::Failed, e);
-                        } else {
-                            self.stats.dropped_invalid += 1;
-                        }
-                    }
-                }
+                self.receive_packet(i, datagram);
             }
         }
         Ok(())
+    }
+
+    /// A data or close packet (type checked) for a peer whose ClientFinished was sent (client)
+    /// or verified (server): opened straight into the received-data queue.
+    #[inline]
+    fn receive_packet(&mut self, i: usize, datagram: &[u8]) {
+        let now = self.now;
+        let Some(p) = self.slots[i].peer.as_mut() else {
+            return;
+        };
+        if self.events.len() >= self.cfg.max_pending_events {
+            self.stats.queue_overflows += 1;
+            return;
+        }
+        let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
+        let Ok((start, out)) = self.rx.reserve(max, codes::QUEUE_FULL) else {
+            self.stats.queue_overflows += 1;
+            return;
+        };
+        match p.session.open(datagram, out) {
+            Ok(n) => {
+                p.last_recv = now;
+                let peer = p.id;
+                if p.phase == Phase::ClientFinished {
+                    self.connected(i);
+                }
+                if n > 0 {
+                    self.rx.commit(n);
+                    self.events.push_back(EventRec::Data {
+                        peer,
+                        start: start as u32,
+                        len: n as u32,
+                    });
+                }
+            }
+            Err(e) => self.packet_error(i, e),
+        }
+    }
+
+    /// A packet that did not open: a close ends the peer, a failed session too; anything
+    /// else (duplicates, replays, forgeries) is dropped.
+    #[cold]
+    #[inline(never)]
+    fn packet_error(&mut self, i: usize, e: Error) {
+        let Some(p) = self.slots[i].peer.as_ref() else {
+            return;
+        };
+        if e == Error::PeerClosed {
+            let reason = if p.phase == Phase::ClientFinished {
+                CloseReason::Rejected
+            } else {
+                CloseReason::PeerClosed
+            };
+            self.remove(i, reason, Error::PeerClosed);
+        } else if matches!(p.session.state(), State::Failed | State::Closed) {
+            self.remove(i, CloseReason::Failed, e);
+        } else {
+            self.stats.dropped_invalid += 1;
+        }
     }
 
     /// A handshake message failed: dropped if the session can go on (datagram-mode drop
@@ -816,7 +867,7 @@ impl Endpoint {
         p.hs = None;
         p.last_recv = now;
         let suite = p.session.suite().unwrap_or(Suite::P256EcdsaAes256GcmSha256);
-        let fingerprint = peer_fingerprint(&p.session, server);
+        let fingerprint = peer_fingerprint(&p.session, server).map(Box::new);
         let peer = p.id;
         if server {
             p.last_confirm = now;
@@ -851,6 +902,7 @@ impl Endpoint {
     /// it is sealed as one packet into the transmit queue. Errors: `UNKNOWN_PEER`,
     /// `NOT_CONNECTED`, `QUEUE_FULL`, `TIME_WENT_BACKWARDS`, and the session's errors
     /// (`KeyUpdateBlocked` changes nothing; a fatal one ends the peer with `Closed`).
+    #[inline]
     pub fn send(&mut self, now: u64, peer: PeerId, data: &[u8]) -> Result<()> {
         let i = self.slot_of(peer)?;
         if now < self.now {
@@ -880,11 +932,18 @@ impl Endpoint {
                 Ok(())
             }
             Err(e) => {
-                if matches!(p.session.state(), State::Failed | State::Closed) {
-                    self.remove(i, CloseReason::Failed, e);
-                }
+                self.send_error(i, e);
                 Err(e)
             }
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn send_error(&mut self, i: usize, e: Error) {
+        if matches!(&self.slots[i].peer, Some(p) if matches!(p.session.state(), State::Failed | State::Closed))
+        {
+            self.remove(i, CloseReason::Failed, e);
         }
     }
 
@@ -1020,6 +1079,7 @@ impl Endpoint {
 
     /// The next datagram to send, or `None`. The slices stay valid until the next call on
     /// the endpoint.
+    #[inline]
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
         let (alen, dlen) = self.peek_transmit()?;
         let start = self.tx.head();
@@ -1029,6 +1089,7 @@ impl Endpoint {
     }
 
     /// Address and datagram lengths of the next datagram, without dequeuing it.
+    #[inline]
     pub fn peek_transmit(&self) -> Option<(usize, usize)> {
         let front = self.tx.front();
         if front.len() < TX_HEADER {
@@ -1041,6 +1102,7 @@ impl Endpoint {
 
     /// The next event, or `None`. The data of a `Data` event stays valid until the next
     /// call on the endpoint.
+    #[inline]
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
         Some(match self.events.pop_front()? {
             EventRec::Connected {
@@ -1050,11 +1112,11 @@ impl Endpoint {
             } => Event::Connected {
                 peer,
                 suite,
-                fingerprint,
+                fingerprint: unbox(fingerprint),
             },
             EventRec::Data { peer, start, len } => Event::Data {
                 peer,
-                data: self.rx.take(start, len),
+                data: self.rx.take(start as usize, len as usize),
             },
             EventRec::ClientCredentials { peer } => Event::ClientCredentials { peer },
             EventRec::Closed {
@@ -1073,7 +1135,7 @@ impl Endpoint {
     /// is no event.
     pub fn peek_event_len(&self) -> Option<usize> {
         self.events.front().map(|e| match e {
-            EventRec::Data { len, .. } => *len,
+            EventRec::Data { len, .. } => *len as usize,
             _ => 0,
         })
     }
@@ -1115,6 +1177,12 @@ impl Endpoint {
     pub fn peer_client_token(&self, peer: PeerId) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
         self.peer(peer)?.session.client_token()
     }
+}
+
+#[cold]
+#[inline(never)]
+fn unbox(f: Option<Box<[u8; FINGERPRINT_LEN]>>) -> Option<[u8; FINGERPRINT_LEN]> {
+    f.map(|f| *f)
 }
 
 fn peer_fingerprint(session: &Session, server: bool) -> Option<[u8; FINGERPRINT_LEN]> {

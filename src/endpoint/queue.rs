@@ -13,6 +13,7 @@ pub(crate) struct ByteQueue {
 }
 
 impl ByteQueue {
+    #[inline]
     pub(crate) fn new(limit: usize) -> ByteQueue {
         ByteQueue {
             buf: Vec::new(),
@@ -24,6 +25,7 @@ impl ByteQueue {
 
     /// `n` writable bytes at the tail, starting at the returned offset; nothing is queued
     /// until [`ByteQueue::commit`]. `QueueFull` (a code of the endpoint) past the limit.
+    #[inline]
     pub(crate) fn reserve(&mut self, n: usize, full: Error) -> Result<(usize, &mut [u8])> {
         if self.head == self.tail {
             self.head = 0;
@@ -41,6 +43,7 @@ impl ByteQueue {
     }
 
     /// Queues `n` bytes written after the last `reserve`.
+    #[inline]
     pub(crate) fn commit(&mut self, n: usize) {
         self.tail += n;
         debug_assert!(self.tail <= self.buf.len());
@@ -48,17 +51,20 @@ impl ByteQueue {
 
     /// The bytes `start..start + len` (an earlier reservation); they are dequeued with
     /// everything before them.
+    #[inline]
     pub(crate) fn take(&mut self, start: usize, len: usize) -> &[u8] {
         self.head = start + len;
         &self.buf[start..start + len]
     }
 
     /// Offset of the first queued byte.
+    #[inline]
     pub(crate) fn head(&self) -> usize {
         self.head
     }
 
     /// The queued bytes from the head on.
+    #[inline]
     pub(crate) fn front(&self) -> &[u8] {
         &self.buf[self.head..self.tail]
     }

@@ -3,8 +3,9 @@
 
 use crate::error::{Error, Result};
 use crate::keys::{KeyType, PublicKey, SignatureFormat, SigningKey};
-use crate::session::handshake::{sha256, Reader, SIGNATURE_LEN};
+use crate::session::handshake::{sha256, Reader, MSG_CLIENT_FINISHED, SIGNATURE_LEN};
 use crate::session::suite::identity_key_len;
+use crate::session::transport::{self, RecvHalf, SendHalf};
 use crate::sigcheck;
 use zeroize::Zeroizing;
 
@@ -141,9 +142,12 @@ fn key_type_code(kt: KeyType) -> Result<u8> {
     }
 }
 
-/// Client: the ClientFinished plaintext for this request. Fails with `ClientAuthRequired` /
-/// `ClientTokenRequired` when the server requires what the client does not have.
-pub(crate) fn build_finished_plaintext(
+/// Client: the sealed ClientFinished (sections 10.1 and 21.3): the plaintext for this
+/// request sealed under the c2s key as packet number 0 with type 0x03. Fails with
+/// `ClientAuthRequired` / `ClientTokenRequired` when the server requires what the client
+/// does not have.
+pub(crate) fn seal_finished(
+    send: &mut SendHalf,
     req: &ClientAuthRequest,
     key: Option<&SigningKey>,
     token: Option<&[u8]>,
@@ -156,7 +160,7 @@ pub(crate) fn build_finished_plaintext(
     if req.token == ClientAuthMode::Required && token.is_none() {
         return Err(Error::ClientTokenRequired);
     }
-    let mut pt = Vec::new();
+    let mut pt = Zeroizing::new(Vec::new());
     if let (Some(t), true) = (token, req.token != ClientAuthMode::None) {
         pt.extend_from_slice(&ENTRY_CLIENT_TOKEN.to_be_bytes());
         pt.extend_from_slice(&(t.len() as u16).to_be_bytes());
@@ -176,6 +180,34 @@ pub(crate) fn build_finished_plaintext(
         }
         pt.extend_from_slice(&sig);
     }
+    let mut finished = vec![0u8; pt.len() + transport::OVERHEAD];
+    send.seal_typed(MSG_CLIENT_FINISHED, &pt, &mut finished)?;
+    Ok(finished)
+}
+
+/// Server: sections 10.1 and 21.4 steps 1-2: the ClientFinished's layout (type 0x03, packet
+/// number 0; exactly header + tag without client authentication) and its AEAD under the
+/// c2s key of generation 0, key phase 0. Returns the plaintext (empty without client
+/// authentication).
+pub(crate) fn open_finished(
+    recv: &mut RecvHalf,
+    msg: &[u8],
+    client_auth: bool,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let max = if client_auth {
+        transport::OVERHEAD + MAX_FINISHED_PLAINTEXT
+    } else {
+        transport::OVERHEAD
+    };
+    if msg.len() < transport::OVERHEAD || msg.len() > max {
+        return Err(Error::HandshakeMalformed);
+    }
+    let (ptype, pn) = transport::parse_header(msg).map_err(|_| Error::HandshakeMalformed)?;
+    if ptype != MSG_CLIENT_FINISHED || pn != 0 {
+        return Err(Error::HandshakeMalformed);
+    }
+    let mut pt = Zeroizing::new(vec![0u8; msg.len() - transport::OVERHEAD]);
+    recv.open(msg, 0, pn, &mut pt)?; // generation 0, key phase 0
     Ok(pt)
 }
 

@@ -491,14 +491,23 @@ pub(crate) fn client_process(
             {
                 return Err(M);
             }
-            // A weak Ed25519 key keeps its own code; any other invalid key is malformed.
-            PublicKey::from_raw(key_type, identity).map_err(|e| {
-                if e == sigcheck::WEAK_KEY {
-                    e
-                } else {
-                    M
+            match &cfg.anchor {
+                // The pinned key's own bytes: already validated, so not parsed, re-encoded
+                // and fingerprinted again (the same key as `from_raw` would give).
+                TrustAnchor::PinnedKey(pin)
+                    if pin.key_type() == key_type && pin.raw() == Ok(identity) =>
+                {
+                    pin.clone()
                 }
-            })?
+                // A weak Ed25519 key keeps its own code; any other invalid key is malformed.
+                _ => PublicKey::from_raw(key_type, identity).map_err(|e| {
+                    if e == sigcheck::WEAK_KEY {
+                        e
+                    } else {
+                        M
+                    }
+                })?,
+            }
         }
         IDENTITY_CERTIFICATE => {
             let cert = Certificate::parse(identity)?;

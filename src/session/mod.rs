@@ -34,6 +34,7 @@ pub mod cert;
 pub mod clientauth;
 pub mod config;
 pub(crate) mod handshake;
+mod machine;
 pub(crate) mod replay;
 pub mod retry;
 pub mod suite;
@@ -59,10 +60,10 @@ pub use suite::Suite;
 use crate::error::{Error, Result};
 use crate::keys::PublicKey;
 use clientauth::ClientCredentials;
-use handshake::ClientHello;
+use machine::{ClientHelloState, Failure, Halves, Handshake, Next, ServerStartState, Step};
 use parking_lot::Mutex;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 use suite::{Entropy, SystemEntropy};
 use transport::{RecvHalf, SendHalf};
@@ -191,62 +192,27 @@ fn is_data_or_close(msg: &[u8]) -> bool {
 /// The code of a handshake message that was dropped (datagram mode, section 12).
 pub(crate) const HANDSHAKE_DROPPED: Error = Error::HandshakeMessageDropped;
 
-/// The handshake state. Every variant is boxed: an established session keeps only
-/// `Handshake::Done` (one word plus the tag), not the largest variant's size inline.
-enum Handshake {
-    /// Client before or after sending its hello.
-    ClientHello(Box<ClientHelloState>),
-    /// Client that accepted the ServerHello and must send its Finished.
-    ClientFinished(Box<ClientFinishedState>),
-    /// Server waiting for a ClientHello.
-    ServerStart(Box<ServerStartState>),
-    /// Server that answered and waits for the client's Finished.
-    ServerHello(Box<ServerHelloState>),
-    /// Server that verified the client's credentials and waits for the application.
-    ServerAccept(Box<Halves>),
-    /// Established, failed or closed.
-    Done,
+/// The value of the state field of a session that was rejected (`reject`): `Failed` for
+/// [`Session::state`], `SessionRejected` for every later call.
+const STATE_REJECTED: u8 = 7;
+
+/// How a session ends ([`Session::end`]).
+#[derive(Clone, Copy)]
+enum End {
+    Failed,
+    Rejected,
+    Closed,
 }
 
-/// The packet protection halves, held by the handshake until the session is established.
-struct Halves {
-    send: SendHalf,
-    recv: RecvHalf,
-}
-
-struct ClientHelloState {
-    cfg: Arc<ClientConfig>,
-    hello: ClientHello,
-    written: bool,
-    /// A Retry was followed (at most one per session).
-    retried: bool,
-    /// Handshake messages dropped so far (datagram mode, section 12).
-    drops: u8,
-}
-
-struct ClientFinishedState {
-    finished: Vec<u8>,
-    halves: Halves,
-}
-
-struct ServerStartState {
-    cfg: Arc<ServerConfig>,
-    entropy: Box<dyn Entropy + Send>,
-    client_address: Option<Vec<u8>>,
-}
-
-struct ServerHelloState {
-    cfg: Arc<ServerConfig>,
-    server_hello: Vec<u8>,
-    /// Kept only when client authentication is configured (the client signs it).
-    client_hello: Vec<u8>,
-    client_hello_hash: [u8; 32],
-    /// SHA-256 of the answered ClientHello's core (section 22.1).
-    client_hello_core: [u8; 32],
-    written: bool,
-    /// Handshake messages dropped so far (datagram mode, section 12).
-    drops: u8,
-    halves: Halves,
+impl End {
+    /// The value of the state field.
+    const fn code(self) -> u8 {
+        match self {
+            End::Failed => State::Failed.code() as u8,
+            End::Rejected => STATE_REJECTED,
+            End::Closed => State::Closed.code() as u8,
+        }
+    }
 }
 
 struct Negotiated {
@@ -266,7 +232,6 @@ pub struct Session {
     /// Boxed: only servers with client authentication have it.
     /// `None` again after [`Session::take_client_credentials`].
     client_credentials: Mutex<Option<Box<ClientCredentials>>>,
-    rejected: AtomicBool,
 }
 
 impl fmt::Debug for Session {
@@ -295,7 +260,6 @@ impl Session {
         Ok(Self::with(
             Role::Client,
             mode,
-            State::NeedWrite,
             Handshake::ClientHello(Box::new(ClientHelloState {
                 cfg: config,
                 hello,
@@ -340,7 +304,6 @@ impl Session {
         Self::with(
             Role::Server,
             mode,
-            State::NeedRead,
             Handshake::ServerStart(Box::new(ServerStartState {
                 cfg: config,
                 entropy,
@@ -349,7 +312,8 @@ impl Session {
         )
     }
 
-    fn with(role: Role, mode: Mode, state: State, hs: Handshake) -> Session {
+    fn with(role: Role, mode: Mode, hs: Handshake) -> Session {
+        let state = hs.state().unwrap_or(State::Failed);
         Session {
             role,
             mode,
@@ -359,7 +323,6 @@ impl Session {
             recv: Mutex::new(None),
             negotiated: OnceLock::new(),
             client_credentials: Mutex::new(None),
-            rejected: AtomicBool::new(false),
         }
     }
 
@@ -378,52 +341,43 @@ impl Session {
         State::from_u8(self.state.load(Ordering::Acquire))
     }
 
+    /// Publishes the session's state (the packet path reads it without a lock). Only
+    /// [`Session::apply`] (handshake states) and [`Session::end`] (the end states) call it,
+    /// and `open` when the peer closes.
     fn set_state(&self, s: State) {
         self.state.store(s.code() as u8, Ordering::Release);
     }
 
     /// `Err(SessionFailed)` / `Err(SessionClosed)` for a dead session, else the state.
     fn live_state(&self) -> Result<State> {
-        match self.state() {
-            State::Failed if self.rejected.load(Ordering::Acquire) => Err(Error::SessionRejected),
+        let raw = self.state.load(Ordering::Acquire);
+        if raw == STATE_REJECTED {
+            return Err(Error::SessionRejected);
+        }
+        match State::from_u8(raw) {
             State::Failed => Err(Error::SessionFailed),
             State::Closed => Err(Error::SessionClosed),
             s => Ok(s),
         }
     }
 
-    /// Ends the session for good after a fatal error and returns that error.
-    fn fail(&self, hs: Option<&mut Handshake>, e: Error) -> Error {
-        self.set_state(State::Failed);
-        if let Some(hs) = hs {
-            *hs = Handshake::Done;
+    /// Ends the session for good: publishes the end state, drops the handshake (`hs`, the
+    /// locked handshake when the caller holds it, else it is locked here) and erases the
+    /// keys. Every fatal error, `reject` and `close` end here.
+    fn end(&self, hs: Option<&mut Handshake>, how: End) {
+        self.state.store(how.code(), Ordering::Release);
+        match hs {
+            Some(hs) => *hs = Handshake::Done,
+            None => *self.handshake.lock() = Handshake::Done,
         }
         *self.send.lock() = None;
         *self.recv.lock() = None;
-        e
     }
 
-    /// A handshake message failed its checks (parsing or authentication) in a state where
-    /// an unauthenticated message can be spoofed (client waiting for the ServerHello, server
-    /// waiting for the ClientFinished). Datagram mode: the message is dropped (`e` is kept
-    /// for nothing, the state does not change) and [`HANDSHAKE_DROPPED`] is returned, up to
-    /// [`limits::HANDSHAKE_DROP_LIMIT`] - 1 times; the next failure is fatal with its own
-    /// code. Stream mode: always fatal (section 12).
-    fn drop_or_fail(&self, hs: &mut Handshake, e: Error) -> Error {
-        if self.mode == Mode::Datagram {
-            let drops = match hs {
-                Handshake::ClientHello(st) => Some(&mut st.drops),
-                Handshake::ServerHello(st) => Some(&mut st.drops),
-                _ => None,
-            };
-            if let Some(drops) = drops {
-                *drops += 1;
-                if usize::from(*drops) < limits::HANDSHAKE_DROP_LIMIT {
-                    return HANDSHAKE_DROPPED;
-                }
-            }
-        }
-        self.fail(Some(hs), e)
+    /// Ends the session after a fatal error and returns that error.
+    fn fail(&self, hs: Option<&mut Handshake>, e: Error) -> Error {
+        self.end(hs, End::Failed);
+        e
     }
 
     /// The chosen suite: known to the client after the ServerHello, to the server after the
@@ -450,11 +404,59 @@ impl Session {
     /// is none to write).
     pub fn pending_handshake_len(&self) -> Result<usize> {
         self.live_state()?;
-        match &*self.handshake.lock() {
-            Handshake::ClientHello(st) if !st.written => Ok(st.hello.bytes.len()),
-            Handshake::ClientFinished(st) => Ok(st.finished.len()),
-            Handshake::ServerHello(st) if !st.written => Ok(st.server_hello.len()),
-            _ => Err(Error::WrongState),
+        self.handshake
+            .lock()
+            .pending()
+            .map(<[u8]>::len)
+            .ok_or(Error::WrongState)
+    }
+
+    /// Runs one transition of the handshake: takes the state out of `hs`, gives it to
+    /// `event` and applies the result (the next state, or the state given back, or the end
+    /// of the session).
+    fn transition<T>(
+        &self,
+        hs: &mut Handshake,
+        event: impl FnOnce(Handshake) -> machine::Transition<(Step, T)>,
+    ) -> Result<T> {
+        let current = std::mem::replace(hs, Handshake::Done);
+        match event(current) {
+            Ok((step, out)) => {
+                self.apply(hs, step);
+                Ok(out)
+            }
+            Err(Failure::Keep(kept, e)) => {
+                *hs = kept;
+                Err(e)
+            }
+            Err(Failure::Fatal(e)) => Err(self.fail(Some(hs), e)),
+        }
+    }
+
+    /// Applies a successful transition.
+    fn apply(&self, hs: &mut Handshake, step: Step) {
+        let Step {
+            next,
+            negotiated,
+            credentials,
+        } = step;
+        if let Some(n) = negotiated {
+            let _ = self.negotiated.set(n);
+        }
+        if let Some(c) = credentials {
+            *self.client_credentials.lock() = Some(Box::new(c));
+        }
+        match next {
+            Next::Handshake(next) => {
+                let state = next.state().unwrap_or(State::Failed);
+                *hs = next;
+                self.set_state(state);
+            }
+            Next::Established(Halves { send, recv }) => {
+                *self.send.lock() = Some(send);
+                *self.recv.lock() = Some(recv);
+                self.set_state(State::Established);
+            }
         }
     }
 
@@ -464,42 +466,7 @@ impl Session {
     pub fn write_handshake(&self, out: &mut [u8]) -> Result<usize> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
-        let copy = |msg: &[u8], out: &mut [u8]| -> Result<usize> {
-            let dst = out.get_mut(..msg.len()).ok_or(Error::BufferTooSmall)?;
-            dst.copy_from_slice(msg);
-            Ok(msg.len())
-        };
-        match &mut *hs {
-            Handshake::ClientHello(st) if !st.written => {
-                let n = copy(&st.hello.bytes, out)?;
-                st.written = true;
-                self.set_state(State::NeedRead);
-                Ok(n)
-            }
-            Handshake::ServerHello(st) if !st.written => {
-                let n = copy(&st.server_hello, out)?;
-                st.written = true;
-                self.set_state(State::NeedRead);
-                Ok(n)
-            }
-            Handshake::ClientFinished(st) => {
-                let n = copy(&st.finished, out)?;
-                let Handshake::ClientFinished(st) = std::mem::replace(&mut *hs, Handshake::Done)
-                else {
-                    return Err(Error::Internal);
-                };
-                self.establish(st.halves);
-                Ok(n)
-            }
-            _ => Err(Error::WrongState),
-        }
-    }
-
-    fn establish(&self, halves: Halves) {
-        let Halves { send, recv } = halves;
-        *self.send.lock() = Some(send);
-        *self.recv.lock() = Some(recv);
-        self.set_state(State::Established);
+        self.transition(&mut hs, |st| st.write(out))
     }
 
     /// Processes the peer's handshake message. Only in `NeedRead` (else `WrongState`).
@@ -519,216 +486,8 @@ impl Session {
     pub fn read_handshake(&self, msg: &[u8]) -> Result<()> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
-        match &mut *hs {
-            Handshake::ClientHello(st) if st.written && msg.first() == Some(&retry::MSG_RETRY) => {
-                let ClientHelloState {
-                    hello,
-                    written,
-                    retried,
-                    ..
-                } = &mut **st;
-                if *retried {
-                    return Err(Error::WrongState); // at most one Retry per session
-                }
-                let rebuilt = retry::parse_retry(msg, &hello.core_hash()).and_then(|cookie| {
-                    let mut ext = Vec::with_capacity(4 + cookie.len());
-                    ext.extend_from_slice(&retry::EXT_COOKIE.to_be_bytes());
-                    ext.extend_from_slice(&(cookie.len() as u16).to_be_bytes());
-                    ext.extend_from_slice(cookie);
-                    hello.with_extensions(&ext)
-                });
-                match rebuilt {
-                    Ok(bytes) => {
-                        hello.bytes = bytes;
-                        *written = false;
-                        *retried = true;
-                        self.set_state(State::NeedWrite);
-                        Ok(())
-                    }
-                    Err(e) => Err(self.drop_or_fail(&mut hs, e)),
-                }
-            }
-            Handshake::ClientHello(st) if st.written => {
-                let ClientHelloState { cfg, hello, .. } = &**st;
-                let result = match handshake::client_process(cfg, hello, msg) {
-                    Ok(r) => r,
-                    Err(e) => return Err(self.drop_or_fail(&mut hs, e)),
-                };
-                let suite = result.suite;
-                let halves = SendHalf::new(suite, &result.schedule.c2s_secret).and_then(|send| {
-                    Ok((
-                        send,
-                        RecvHalf::new(suite, &result.schedule.s2c_secret, self.mode)?,
-                    ))
-                });
-                let (mut send, recv) = match halves {
-                    Ok(h) => h,
-                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
-                };
-                let plaintext = match clientauth::build_finished_plaintext(
-                    &result.auth_request,
-                    cfg.client_key.as_ref(),
-                    cfg.token.as_deref().map(|t| t.as_slice()),
-                    &hello.bytes,
-                    msg,
-                ) {
-                    Ok(p) => zeroize::Zeroizing::new(p),
-                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
-                };
-                let mut finished = vec![0u8; plaintext.len() + transport::OVERHEAD];
-                if let Err(e) =
-                    send.seal_typed(handshake::MSG_CLIENT_FINISHED, &plaintext, &mut finished)
-                {
-                    return Err(self.fail(Some(&mut hs), e));
-                }
-                let _ = self.negotiated.set(Negotiated {
-                    suite,
-                    server_key: result.server_key,
-                });
-                *hs = Handshake::ClientFinished(Box::new(ClientFinishedState {
-                    finished,
-                    halves: Halves { send, recv },
-                }));
-                self.set_state(State::NeedWrite);
-                Ok(())
-            }
-            Handshake::ServerStart(st) => {
-                let ServerStartState {
-                    cfg,
-                    entropy,
-                    client_address,
-                } = &mut **st;
-                let flight = match handshake::server_respond(
-                    cfg,
-                    msg,
-                    client_address.as_deref(),
-                    entropy.as_mut(),
-                ) {
-                    Ok(f) => f,
-                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
-                };
-                let suite = flight.suite;
-                let halves = SendHalf::new(suite, &flight.schedule.s2c_secret).and_then(|send| {
-                    Ok((
-                        send,
-                        RecvHalf::new(suite, &flight.schedule.c2s_secret, self.mode)?,
-                    ))
-                });
-                let (send, recv) = match halves {
-                    Ok(h) => h,
-                    Err(e) => return Err(self.fail(Some(&mut hs), e)),
-                };
-                let _ = self.negotiated.set(Negotiated {
-                    suite,
-                    server_key: cfg.public_key().clone(),
-                });
-                let client_hello = if cfg.client_auth.is_none() {
-                    Vec::new()
-                } else {
-                    msg.to_vec()
-                };
-                *hs = Handshake::ServerHello(Box::new(ServerHelloState {
-                    cfg: cfg.clone(),
-                    server_hello: flight.server_hello,
-                    client_hello,
-                    client_hello_hash: flight.client_hello_hash,
-                    client_hello_core: flight.client_hello_core,
-                    written: false,
-                    drops: 0,
-                    halves: Halves { send, recv },
-                }));
-                self.set_state(State::NeedWrite);
-                Ok(())
-            }
-            Handshake::ServerHello(st) if st.written => {
-                let ServerHelloState {
-                    cfg,
-                    server_hello,
-                    client_hello,
-                    client_hello_hash,
-                    client_hello_core,
-                    halves: Halves { recv, .. },
-                    ..
-                } = &mut **st;
-                if msg.first() == Some(&handshake::MSG_CLIENT_HELLO) {
-                    if handshake::sha256(&[msg]) == *client_hello_hash {
-                        return Err(Error::PacketReplayed);
-                    }
-                    // A late copy of the first ClientHello of a Retry exchange (same core,
-                    // no cookie) is ignored (section 22.5).
-                    if let (Some(_), Ok(ch)) =
-                        (cfg.retry.as_ref(), handshake::parse_client_hello(msg))
-                    {
-                        if retry::client_hello_core_hash(msg, ch.core_len) == *client_hello_core {
-                            return Err(Error::WrongState);
-                        }
-                    }
-                }
-                let auth = cfg.client_auth;
-                // Layout and AEAD: a message that fails them may be spoofed (dropped in
-                // datagram mode). A data or close packet (the ClientFinished was lost or
-                // reordered) is dropped without counting toward the limit.
-                let plaintext = match Self::open_finished(recv, msg, !auth.is_none()) {
-                    Ok(p) => p,
-                    Err(_) if self.mode == Mode::Datagram && is_data_or_close(msg) => {
-                        return Err(HANDSHAKE_DROPPED)
-                    }
-                    Err(e) => return Err(self.drop_or_fail(&mut hs, e)),
-                };
-                if !auth.is_none() {
-                    // Authenticated by the c2s key: a failure here is the client's (fatal).
-                    match clientauth::check_finished_plaintext(
-                        &auth,
-                        &plaintext,
-                        client_hello,
-                        server_hello,
-                    ) {
-                        Ok(creds) => {
-                            *self.client_credentials.lock() = Some(Box::new(creds));
-                        }
-                        Err(e) => return Err(self.fail(Some(&mut hs), e)),
-                    }
-                }
-                let Handshake::ServerHello(st) = std::mem::replace(&mut *hs, Handshake::Done)
-                else {
-                    return Err(Error::Internal);
-                };
-                if auth.is_none() {
-                    self.establish(st.halves);
-                } else {
-                    *hs = Handshake::ServerAccept(Box::new(st.halves));
-                    self.set_state(State::NeedAccept);
-                }
-                Ok(())
-            }
-            _ => Err(Error::WrongState),
-        }
-    }
-
-    /// Sections 10.1 and 21.4 steps 1-2: the ClientFinished's layout (type 0x03, packet
-    /// number 0; exactly header + tag without client authentication) and its AEAD under the
-    /// c2s key of generation 0, key phase 0. Returns the plaintext (empty without client
-    /// authentication).
-    fn open_finished(
-        recv: &mut RecvHalf,
-        msg: &[u8],
-        client_auth: bool,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-        let max = if client_auth {
-            transport::OVERHEAD + clientauth::MAX_FINISHED_PLAINTEXT
-        } else {
-            transport::OVERHEAD
-        };
-        if msg.len() < transport::OVERHEAD || msg.len() > max {
-            return Err(Error::HandshakeMalformed);
-        }
-        let (ptype, pn) = transport::parse_header(msg).map_err(|_| Error::HandshakeMalformed)?;
-        if ptype != handshake::MSG_CLIENT_FINISHED || pn != 0 {
-            return Err(Error::HandshakeMalformed);
-        }
-        let mut pt = zeroize::Zeroizing::new(vec![0u8; msg.len() - transport::OVERHEAD]);
-        recv.open(msg, 0, pn, &mut pt)?; // generation 0, key phase 0
-        Ok(pt)
+        let mode = self.mode;
+        self.transition(&mut hs, |st| st.read(msg, mode).map(|step| (step, ())))
     }
 
     /// Server in `NeedAccept`: the application accepts the client; the session becomes
@@ -736,14 +495,15 @@ impl Session {
     pub fn accept(&self) -> Result<()> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
-        if !matches!(&*hs, Handshake::ServerAccept(_)) {
-            return Err(Error::WrongState);
-        }
-        let Handshake::ServerAccept(halves) = std::mem::replace(&mut *hs, Handshake::Done) else {
-            return Err(Error::Internal);
-        };
-        self.establish(*halves);
-        Ok(())
+        self.transition(&mut hs, |st| {
+            let halves = st.accept()?;
+            let step = Step {
+                next: Next::Established(halves),
+                negotiated: None,
+                credentials: None,
+            };
+            Ok((step, ()))
+        })
     }
 
     /// Server in `NeedAccept`: the application rejects the client. Writes an authenticated
@@ -755,13 +515,18 @@ impl Session {
     pub fn reject(&self, out: &mut [u8]) -> Result<usize> {
         self.live_state()?;
         let mut hs = self.handshake.lock();
-        let Handshake::ServerAccept(halves) = &mut *hs else {
-            return Err(Error::WrongState);
-        };
-        let n = halves.send.seal(1, &[], out)?; // kind 1: close
-        self.rejected.store(true, Ordering::Release);
-        let _ = self.fail(Some(&mut hs), Error::SessionRejected);
-        Ok(n)
+        let current = std::mem::replace(&mut *hs, Handshake::Done);
+        match current.reject(out) {
+            Ok(n) => {
+                self.end(Some(&mut hs), End::Rejected);
+                Ok(n)
+            }
+            Err(Failure::Keep(kept, e)) => {
+                *hs = kept;
+                Err(e)
+            }
+            Err(Failure::Fatal(e)) => Err(self.fail(Some(&mut hs), e)),
+        }
     }
 
     /// Runs `f` on the client's credentials (server with client authentication, from
@@ -1007,10 +772,7 @@ impl Session {
             }
             *send = None;
         }
-        *self.handshake.lock() = Handshake::Done;
-        self.set_state(State::Closed);
-        *self.send.lock() = None;
-        *self.recv.lock() = None;
+        self.end(None, End::Closed);
         Ok(written)
     }
 

@@ -3,7 +3,7 @@
 //! the client proves that it receives packets at its address.
 
 use crate::error::{Error, Result};
-use crate::session::handshake::{parse_client_hello, sha256, Reader, VERSION};
+use crate::session::handshake::{parse_client_hello, sha256, ClientHello, Reader, VERSION};
 use aws_lc_rs::hmac;
 use parking_lot::RwLock;
 use std::fmt;
@@ -235,6 +235,25 @@ pub(crate) fn build_retry(ch_hash: &[u8; 32], cookie: &[u8]) -> Result<Vec<u8>> 
     m.push(cookie_len);
     m.extend_from_slice(cookie);
     Ok(m)
+}
+
+/// Client that reads a Retry: checks it against its own ClientHello (section 22.4) and
+/// returns the ClientHello to send instead, with the cookie extension (section 22.3).
+pub(crate) fn client_hello_with_cookie(hello: &ClientHello, msg: &[u8]) -> Result<Vec<u8>> {
+    let cookie = parse_retry(msg, &hello.core_hash())?;
+    let mut ext = Vec::with_capacity(4 + cookie.len());
+    ext.extend_from_slice(&EXT_COOKIE.to_be_bytes());
+    ext.extend_from_slice(&(cookie.len() as u16).to_be_bytes());
+    ext.extend_from_slice(cookie);
+    hello.with_extensions(&ext)
+}
+
+/// Server waiting for the ClientFinished, with retry cookies on: is `msg` a late copy of the
+/// first ClientHello of the Retry exchange (same core as the answered one, no cookie)?
+/// Such a copy is ignored (section 22.5).
+pub(crate) fn is_late_first_client_hello(msg: &[u8], answered_core: &[u8; 32]) -> bool {
+    parse_client_hello(msg)
+        .is_ok_and(|ch| client_hello_core_hash(msg, ch.core_len) == *answered_core)
 }
 
 /// Client: checks a Retry message against its own ClientHello core hash and returns the

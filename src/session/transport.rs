@@ -12,7 +12,7 @@ use crate::session::replay::{ReplayWindow, WINDOW};
 use crate::session::suite::Suite;
 use crate::session::Mode;
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
-use aws_lc_rs::hkdf;
+use aws_lc_rs::hmac;
 use zeroize::Zeroizing;
 
 pub(crate) const KEY_LEN: usize = 32;
@@ -82,37 +82,55 @@ pub(crate) struct Keys {
     pub(crate) iv: Zeroizing<[u8; IV_LEN]>,
 }
 
-struct Len(usize);
-impl hkdf::KeyType for Len {
-    fn len(&self) -> usize {
-        self.0
+/// The HMAC-SHA256 key of one secret used as an HKDF PRK, set up once (the inner and outer
+/// padded key blocks are hashed once) for every expansion from it. aws-lc-rs' `hkdf::Prk`
+/// repeats that setup on every `expand`: two SHA-256 compressions each time.
+pub(crate) struct Prk(hmac::Key);
+
+impl Prk {
+    pub(crate) fn new(secret: &[u8; SECRET_LEN]) -> Prk {
+        Prk(hmac::Key::new(hmac::HMAC_SHA256, secret))
+    }
+
+    /// HKDF-Expand(PRK, label, out.len()) for `out.len()` ≤ 32 (RFC 5869 section 2.3: one
+    /// block, T(1) = HMAC(PRK, label || 0x01), truncated).
+    pub(crate) fn expand(&self, label: &[u8], out: &mut [u8]) {
+        debug_assert!(out.len() <= SECRET_LEN);
+        let mut ctx = hmac::Context::with_key(&self.0);
+        ctx.update(label);
+        ctx.update(&[1]);
+        let tag = ctx.sign();
+        out.copy_from_slice(&tag.as_ref()[..out.len()]);
+    }
+
+    /// key = Expand(secret, "gamecrypt v1 key", 32), iv = Expand(secret, "gamecrypt v1 iv", 12).
+    fn traffic_keys(&self) -> Keys {
+        let mut keys = Keys {
+            key: Zeroizing::new([0u8; KEY_LEN]),
+            iv: Zeroizing::new([0u8; IV_LEN]),
+        };
+        self.expand(LABEL_KEY, &mut keys.key[..]);
+        self.expand(LABEL_IV, &mut keys.iv[..]);
+        keys
+    }
+
+    /// The next generation's traffic secret: Expand(secret, "gamecrypt v1 key update", 32).
+    fn next_secret(&self) -> Zeroizing<[u8; SECRET_LEN]> {
+        let mut out = Zeroizing::new([0u8; SECRET_LEN]);
+        self.expand(LABEL_KEY_UPDATE, &mut out[..]);
+        out
     }
 }
 
-/// HKDF-Expand(prk, label, out.len()).
-pub(crate) fn expand(prk: &hkdf::Prk, label: &[u8], out: &mut [u8]) -> Result<()> {
-    prk.expand(&[label], Len(out.len()))?.fill(out)?;
-    Ok(())
-}
-
 /// key = Expand(secret, "gamecrypt v1 key", 32), iv = Expand(secret, "gamecrypt v1 iv", 12).
+#[cfg(test)]
 pub(crate) fn traffic_keys(secret: &[u8; SECRET_LEN]) -> Result<Keys> {
-    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
-    let mut keys = Keys {
-        key: Zeroizing::new([0u8; KEY_LEN]),
-        iv: Zeroizing::new([0u8; IV_LEN]),
-    };
-    expand(&prk, LABEL_KEY, &mut keys.key[..])?;
-    expand(&prk, LABEL_IV, &mut keys.iv[..])?;
-    Ok(keys)
+    Ok(Prk::new(secret).traffic_keys())
 }
 
 /// The next generation's traffic secret: Expand(secret, "gamecrypt v1 key update", 32).
 pub(crate) fn next_secret(secret: &[u8; SECRET_LEN]) -> Result<Zeroizing<[u8; SECRET_LEN]>> {
-    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
-    let mut out = Zeroizing::new([0u8; SECRET_LEN]);
-    expand(&prk, LABEL_KEY_UPDATE, &mut out[..])?;
-    Ok(out)
+    Ok(Prk::new(secret).next_secret())
 }
 
 #[inline]
@@ -150,7 +168,7 @@ struct PacketKey {
 
 impl PacketKey {
     fn new(suite: Suite, secret: &[u8; SECRET_LEN]) -> Result<PacketKey> {
-        let keys = traffic_keys(secret)?;
+        let keys = Prk::new(secret).traffic_keys();
         Ok(PacketKey {
             key: LessSafeKey::new(UnboundKey::new(suite.aead(), &keys.key[..])?),
             iv: keys.iv,
@@ -393,12 +411,13 @@ pub(crate) enum Opened {
     Next,
 }
 
-/// The receiving half: keys of the current generation, the secret of the next one, the
-/// keys of the next and of the previous generation while they are needed, the replay state
-/// and the forgery counter.
+/// The receiving half: the secret and keys of the current generation, the keys of the next
+/// and of the previous generation while they are needed, the replay state and the forgery
+/// counter.
 ///
-/// The next generation's keys are derived lazily (docs/PROTOCOL.md section 17.1): only
-/// its 32-byte secret is kept until a packet with the other key phase needs them. They
+/// The next generation's secret and keys are derived lazily (docs/PROTOCOL.md section
+/// 17.1): only the current 32-byte secret is kept until a packet with the other key phase
+/// needs them (so the handshake does not derive a secret that most sessions never use). They
 /// are then kept (a flood of forged packets with that phase costs one derivation, not one
 /// per packet) and become the current keys when the generation changes. This saves an
 /// AEAD context (about 600 bytes of aws-lc heap) per established session. The next and
@@ -412,8 +431,8 @@ pub(crate) struct RecvHalf {
     next: Option<Box<PacketKey>>,
     /// Keys of generation − 1, while late packets may still use them.
     previous: Option<Box<PacketKey>>,
-    /// Secret of generation + 1 (its keys, and the secret of generation + 2, come from it).
-    next_secret: Zeroizing<[u8; SECRET_LEN]>,
+    /// Secret of the current generation (the next generation's secret comes from it).
+    secret: Zeroizing<[u8; SECRET_LEN]>,
     /// Lowest packet number authenticated under the current generation.
     low: Option<u64>,
     failures: u64,
@@ -430,7 +449,7 @@ impl RecvHalf {
             current: PacketKey::new(suite, secret)?,
             next: None,
             previous: None,
-            next_secret: next_secret(secret)?,
+            secret: Zeroizing::new(*secret),
             low: None,
             failures: 0,
             integrity_limit: Limits::for_suite(suite).integrity,
@@ -471,15 +490,15 @@ impl RecvHalf {
     /// packet needed them yet), previous ← current, and the saved secret moves on. Nothing
     /// changes on error.
     pub(crate) fn rotate(&mut self) -> Result<()> {
-        let secret = next_secret(&self.next_secret)?;
+        let secret = next_secret(&self.secret)?;
         let mut key = match self.next.take() {
             Some(key) => key,
-            None => Box::new(PacketKey::new(self.suite, &self.next_secret)?),
+            None => Box::new(PacketKey::new(self.suite, &secret)?),
         };
         // The box now holds the old current keys; the old previous keys are dropped.
         std::mem::swap(&mut *key, &mut self.current);
         self.previous = Some(key);
-        self.next_secret = secret;
+        self.secret = secret;
         self.generation += 1;
         self.low = None;
         Ok(())
@@ -488,7 +507,8 @@ impl RecvHalf {
     /// Derives the next generation's keys unless they already are (kept until `rotate`).
     fn derive_next(&mut self) -> Result<()> {
         if self.next.is_none() {
-            self.next = Some(Box::new(PacketKey::new(self.suite, &self.next_secret)?));
+            let secret = next_secret(&self.secret)?;
+            self.next = Some(Box::new(PacketKey::new(self.suite, &secret)?));
         }
         Ok(())
     }
