@@ -12,6 +12,9 @@
  * - Fallible calls return gamecrypt::Result<T> (or Status = Result<void>): the value, or the
  *   gamecrypt_result code with its message. No exceptions are thrown, so the header builds
  *   with -fno-exceptions. Reading the value of a failed Result is a bug and aborts.
+ * - Session::read_handshake() gives HandshakeRead::dropped, not an error, for a datagram-mode
+ *   handshake message that failed its checks and was ignored (the C code
+ *   GAMECRYPT_RESULT_HANDSHAKE_MESSAGE_DROPPED): nothing changed, keep waiting.
  * - Constants, algorithm identifiers and result codes are the C ones (GAMECRYPT_*).
  */
 #ifndef GAMECRYPT_HPP
@@ -714,7 +717,10 @@ class ClientConfigBuilder
             return gamecrypt_client_config_builder_new_pinned_fingerprint(fingerprint.data(), fingerprint.size(), out);
         });
     }
-    /** Trusts servers with a certificate signed by this root key. */
+    /**
+     * Trusts servers with a certificate signed by this root key for the name given to
+     * set_server_name(); without a name build() fails with SERVER_NAME_REQUIRED.
+     */
     static Result<ClientConfigBuilder> root(const PublicKey &root_key) {
         return detail::make<ClientConfigBuilder>([&](gamecrypt_client_config_builder **out) {
             return gamecrypt_client_config_builder_new_root(root_key.get(), out);
@@ -723,8 +729,17 @@ class ClientConfigBuilder
     Status set_suites(const std::vector<gamecrypt_suite> &suites) {
         return detail::status(gamecrypt_client_config_builder_set_suites(get(), suites.data(), suites.size()));
     }
+    /** Root trust needs it: build() fails with SERVER_NAME_REQUIRED without it. */
     Status set_server_name(const std::string &server_name) {
         return detail::status(gamecrypt_client_config_builder_set_server_name(get(), server_name.c_str()));
+    }
+    /**
+     * DANGEROUS: root trust without a server name: every server the root certified can then
+     * impersonate every other one. Only for a root that certifies exactly one server, or tests.
+     * A name set with set_server_name() is still checked. INVALID_ARGUMENT for a pinning builder.
+     */
+    Status dangerous_accept_any_server_name() {
+        return detail::status(gamecrypt_client_config_builder_dangerous_accept_any_server_name(get()));
     }
     /** `clock(ctx)` must be thread-safe and `ctx` must outlive every config and session. */
     Status set_clock(gamecrypt_clock_fn clock, void *ctx) {
@@ -744,6 +759,18 @@ class ClientConfigBuilder
 
 /* ---------------------------------------------------------------------------------------- */
 /* Session                                                                                   */
+
+/** What Session::read_handshake() did with a message it did not fail on. */
+enum class HandshakeRead {
+    /** The message was taken: see Session::state() for what comes next. */
+    processed,
+    /**
+     * Datagram mode, waiting for the ServerHello (client) or the ClientFinished (server): the
+     * message failed its checks (it may be spoofed) and was ignored. Nothing changed; keep
+     * waiting and resending. The 8th such message fails the session with its own error code.
+     */
+    dropped,
+};
 
 /** One secure session (sans-IO): the application carries its bytes. See gamecrypt.h. */
 class Session : public detail::Handle<gamecrypt_session, gamecrypt_session_free> {
@@ -780,8 +807,20 @@ class Session : public detail::Handle<gamecrypt_session, gamecrypt_session_free>
             return gamecrypt_session_write_handshake(get(), out, cap, len);
         });
     }
-    Status read_handshake(ByteView message) const {
-        return detail::status(gamecrypt_session_read_handshake(get(), message.data(), message.size()));
+    /**
+     * Processes a handshake message (state NEED_READ): processed, or dropped (datagram mode: a
+     * message that failed its checks was ignored, nothing changed). Errors as in gamecrypt.h:
+     * WRONG_STATE and PACKET_REPLAYED change nothing; the others fail the session.
+     */
+    Result<HandshakeRead> read_handshake(ByteView message) const {
+        gamecrypt_result rc = gamecrypt_session_read_handshake(get(), message.data(), message.size());
+        if (rc == GAMECRYPT_RESULT_OK) {
+            return HandshakeRead::processed;
+        }
+        if (rc == GAMECRYPT_RESULT_HANDSHAKE_MESSAGE_DROPPED) {
+            return HandshakeRead::dropped;
+        }
+        return Error(rc);
     }
 
     /** Seals into `out` (room for plaintext.size() + GAMECRYPT_PACKET_OVERHEAD bytes); no allocation. */
@@ -797,6 +836,19 @@ class Session : public detail::Handle<gamecrypt_session, gamecrypt_session_free>
         return detail::read_bytes(plaintext.size() + GAMECRYPT_PACKET_OVERHEAD, [&](uint8_t *out, size_t cap, size_t *len) {
             return gamecrypt_session_seal(get(), plaintext.data(), plaintext.size(), out, cap, len);
         });
+    }
+    /**
+     * Seals in place: the payload is already in `buf` at offset GAMECRYPT_PACKET_HEADER_LEN
+     * (`payload_len` bytes); `buf_cap` needs payload_len + GAMECRYPT_PACKET_OVERHEAD. The packet
+     * is the first (returned) bytes of `buf`. No copy, no allocation; `buf` unchanged on error.
+     */
+    Result<size_t> seal_in_place(uint8_t *buf, size_t buf_cap, size_t payload_len) const {
+        size_t len = 0;
+        gamecrypt_result rc = gamecrypt_session_seal_in_place(get(), buf, buf_cap, payload_len, &len);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        return len;
     }
     /** Opens into `out` (room for packet.size() - GAMECRYPT_PACKET_OVERHEAD bytes); no allocation. */
     Result<size_t> open(ByteView packet, uint8_t *out, size_t out_cap) const {
@@ -852,6 +904,13 @@ class Session : public detail::Handle<gamecrypt_session, gamecrypt_session_free>
         return detail::read_bytes(GAMECRYPT_CLIENT_TOKEN_MAX_LEN, [&](uint8_t *out, size_t cap, size_t *len) {
             return gamecrypt_session_client_token(get(), out, cap, len);
         });
+    }
+    /**
+     * Server with client authentication, from NEED_ACCEPT on: erases the client's key and token
+     * the session holds (read them first); afterwards those reads and this call are WRONG_STATE.
+     */
+    Status release_client_credentials() const {
+        return detail::status(gamecrypt_session_release_client_credentials(get()));
     }
     Status accept() const { return detail::status(gamecrypt_session_accept(get())); }
     /** Rejects the client (state NEED_ACCEPT); returns the close packet to send. */
@@ -933,6 +992,8 @@ class Endpoint : public detail::Handle<gamecrypt_endpoint, gamecrypt_endpoint_fr
         std::vector<uint8_t> data;  // DATA: the message
         gamecrypt_endpoint_event_kind kind() const noexcept { return info.kind; }
         PeerId peer() const noexcept { return info.peer; }
+        /** CLOSED: the code behind close_reason (e.g. IDLE_TIMEOUT, HANDSHAKE_TIMEOUT, PEER_CLOSED). */
+        Error close_error() const noexcept { return Error(info.code); }
     };
 
     /** `settings` may be null (the defaults). The configurations may be freed afterwards. */

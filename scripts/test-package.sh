@@ -133,16 +133,18 @@ if cmake -S "$work/cmake-v" -B "$work/cmake-v/build" -DCMAKE_PREFIX_PATH="$pkg" 
 fi
 
 step "examples/cpp through pkg-config (shared and static)"
-export PKG_CONFIG_PATH="$lib/pkgconfig"
-[ "$(pkg-config --modversion gamecrypt)" = "$version" ] || fail "pkg-config version"
-[ "$(pkg-config --variable=libdir gamecrypt)" -ef "$lib" ] || fail "pkg-config libdir is not the package's"
+# Not exported: aws-lc-sys's build script reruns when PKG_CONFIG_PATH changes, and the
+# package.sh run below (and the next test run) would rebuild AWS-LC.
+pc() { PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config "$@"; }
+[ "$(pc --modversion gamecrypt)" = "$version" ] || fail "pkg-config version"
+[ "$(pc --variable=libdir gamecrypt)" -ef "$lib" ] || fail "pkg-config libdir is not the package's"
 # shellcheck disable=SC2046
 g++ "${cxxflags[@]}" "${sanitize[@]}" examples/cpp/main.cpp -o "$work/pc_shared" \
-    $(pkg-config --cflags --libs gamecrypt) -Wl,-rpath,"$(pkg-config --variable=libdir gamecrypt)"
-static_libs=$(pkg-config --static --libs gamecrypt)
+    $(pc --cflags --libs gamecrypt) -Wl,-rpath,"$(pc --variable=libdir gamecrypt)"
+static_libs=$(pc --static --libs gamecrypt)
 # shellcheck disable=SC2046,SC2086
 g++ "${cxxflags[@]}" "${sanitize[@]}" examples/cpp/main.cpp -o "$work/pc_static" \
-    $(pkg-config --cflags gamecrypt) ${static_libs/-lgamecrypt/-l:libgamecrypt.a}
+    $(pc --cflags gamecrypt) ${static_libs/-lgamecrypt/-l:libgamecrypt.a}
 ldd "$work/pc_static" | grep -q libgamecrypt && fail "pc_static linked the shared library"
 "$work/pc_shared" >/dev/null
 "$work/pc_static" >/dev/null

@@ -1,6 +1,8 @@
 // Tests of include/gamecrypt.hpp, the header-only C++17 wrapper: every class, against known
 // answers (FIPS 180, RFC 4231, RFC 5869) and against the C API it wraps, a full session
-// handshake with packets both ways, client authentication, retry cookies and the error paths.
+// handshake with packets both ways, client authentication, retry cookies, the datagram
+// handshake drops, root trust and the server name, weak keys, reserved signing contexts,
+// low-S ECDSA, in-place sealing, the endpoint and the error paths.
 // scripts/test-package.sh builds it from the PACKAGE (dist/...) with -std=c++17 -Wall -Wextra
 // -Wpedantic -Werror under ASan+UBSan, and once more with -fno-exceptions -fno-rtti.
 #include <gamecrypt.hpp>
@@ -87,6 +89,25 @@ void test_results() {
     Status failed = Status::from_code(GAMECRYPT_RESULT_MAC_INVALID);
     CHECK(!failed && failed.error().code() == GAMECRYPT_RESULT_MAC_INVALID);
     CHECK(std::strcmp(version(), GAMECRYPT_VERSION_STRING) == 0);
+
+    // The codes added with the security fixes and the endpoint each have their own message.
+    const char *unknown = gamecrypt_result_str(9999);
+    const gamecrypt_result added[] = {
+        GAMECRYPT_RESULT_PUBLIC_KEY_WEAK,     GAMECRYPT_RESULT_SIGN_CONTEXT_RESERVED,
+        GAMECRYPT_RESULT_HANDSHAKE_MESSAGE_DROPPED, GAMECRYPT_RESULT_SERVER_NAME_REQUIRED,
+        GAMECRYPT_RESULT_UNKNOWN_PEER,        GAMECRYPT_RESULT_TIME_WENT_BACKWARDS,
+        GAMECRYPT_RESULT_PEER_NOT_CONNECTED,  GAMECRYPT_RESULT_QUEUE_FULL,
+        GAMECRYPT_RESULT_PEER_LIMIT,          GAMECRYPT_RESULT_WRONG_ROLE,
+        GAMECRYPT_RESULT_ADDRESS_IN_USE,      GAMECRYPT_RESULT_IDLE_TIMEOUT,
+        GAMECRYPT_RESULT_HANDSHAKE_TIMEOUT,
+    };
+    for (size_t i = 0; i < sizeof added / sizeof added[0]; ++i) {
+        Status st = Status::from_code(added[i]);
+        CHECK(!st && std::strcmp(st.message(), unknown) != 0);
+        for (size_t j = 0; j < i; ++j) {
+            CHECK(std::strcmp(st.message(), Error(added[j]).message()) != 0);
+        }
+    }
 }
 
 void test_primitives() {
@@ -275,7 +296,8 @@ void pump(const Session &client, const Session &server) {
                     return;
                 }
                 CHECK(Session::is_handshake_message(*msg));
-                CHECK_OK(sides[1 - i]->read_handshake(*msg));
+                auto read = sides[1 - i]->read_handshake(*msg);
+                CHECK(read.ok() && *read == HandshakeRead::processed);
                 moved = true;
             }
         }
@@ -348,16 +370,23 @@ void test_certificate() {
 
 uint64_t far_future_clock(void *ctx) { return *static_cast<uint64_t *>(ctx); }
 
+// A server configuration with a certificate from `root` for `name`, valid from a minute ago
+// for an hour.
+Result<ServerConfig> certified_server(const Identity &root, const Identity &server, const char *name) {
+    const uint64_t t = now();
+    auto cert = Certificate::issue(root.key, server.pub, name, t - 60, t + 3600);
+    CHECK_OK(cert);
+    auto sb = ServerConfigBuilder::create(server.key);
+    CHECK_OK(sb);
+    CHECK_OK(sb->set_certificate(*cert));
+    return sb->build();
+}
+
 void test_session() {
     Identity root = identity(GAMECRYPT_KEY_TYPE_ECDSA_P256);
     Identity server_id = identity(GAMECRYPT_KEY_TYPE_ECDSA_P256);
     const uint64_t t = now();
-    auto cert = Certificate::issue(root.key, server_id.pub, "play.example.com", t - 60, t + 3600);
-
-    auto sb = ServerConfigBuilder::create(server_id.key);
-    CHECK_OK(sb);
-    CHECK_OK(sb->set_certificate(*cert));
-    auto server_config = sb->build();
+    auto server_config = certified_server(root, server_id, "play.example.com");
     CHECK_OK(server_config);
 
     // Trust by root key and server name: the default suites; stream and datagram mode.
@@ -421,8 +450,24 @@ void test_session() {
     auto server = Session::server(*ed_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
     auto ch = client->write_handshake();
     CHECK_OK(server->read_handshake(*ch));
-    CHECK_CODE(client->read_handshake(*server->write_handshake()), GAMECRYPT_RESULT_PINNED_KEY_MISMATCH);
+    // In datagram mode a ServerHello signed by a key the client does not trust proves nothing
+    // (anyone can send one): dropped 7 times, the 8th fails the session with its own code.
+    auto untrusted = server->write_handshake();
+    for (int i = 1; i < 8; ++i) {
+        auto read = client->read_handshake(*untrusted);
+        CHECK(read.ok() && *read == HandshakeRead::dropped);
+        CHECK(client->state() == GAMECRYPT_SESSION_STATE_NEED_READ);
+    }
+    CHECK_CODE(client->read_handshake(*untrusted), GAMECRYPT_RESULT_PINNED_KEY_MISMATCH);
     CHECK(client->state() == GAMECRYPT_SESSION_STATE_FAILED);
+    CHECK_CODE(client->read_handshake(*untrusted), GAMECRYPT_RESULT_SESSION_FAILED);
+    // In stream mode the first one is fatal.
+    auto stream_client = Session::client(*wrong_pin, GAMECRYPT_SESSION_MODE_STREAM);
+    auto stream_server = Session::server(*ed_config, GAMECRYPT_SESSION_MODE_STREAM);
+    CHECK_OK(stream_server->read_handshake(*stream_client->write_handshake()));
+    CHECK_CODE(stream_client->read_handshake(*stream_server->write_handshake()),
+               GAMECRYPT_RESULT_PINNED_KEY_MISMATCH);
+    CHECK(stream_client->state() == GAMECRYPT_SESSION_STATE_FAILED);
     CHECK_CODE(ClientConfigBuilder::pinned_fingerprint(text("short")), GAMECRYPT_RESULT_INVALID_LENGTH);
 
     // The client's clock decides certificate validity: two hours later it has expired.
@@ -460,7 +505,15 @@ void test_client_auth() {
         CHECK(who.ok() && *who && *who->fingerprint() == *player.pub.fingerprint());
         CHECK(server->client_token().value_or(Bytes()) == ticket);
         if (accept) {
+            CHECK_CODE(client->release_client_credentials(), GAMECRYPT_RESULT_WRONG_STATE);
             CHECK_OK(server->accept());
+            // The application took what it needs: the session erases its copies.
+            CHECK(server->client_token().value_or(Bytes()) == ticket);
+            CHECK_OK(server->release_client_credentials());
+            CHECK_CODE(server->release_client_credentials(), GAMECRYPT_RESULT_WRONG_STATE);
+            CHECK_CODE(server->client_public_key(), GAMECRYPT_RESULT_WRONG_STATE);
+            CHECK_CODE(server->client_token(), GAMECRYPT_RESULT_WRONG_STATE);
+            CHECK(server->established());
             exchange(*client, *server);
         } else {
             auto no = server->reject();
@@ -475,6 +528,244 @@ void test_client_auth() {
     auto server = Session::server(*server_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
     CHECK_OK(server->read_handshake(*client->write_handshake()));
     CHECK_CODE(client->read_handshake(*server->write_handshake()), GAMECRYPT_RESULT_CLIENT_AUTH_REQUIRED);
+}
+
+// P-256's group order n, big-endian.
+const char *const P256_N = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+
+// a < b for big-endian numbers of one length.
+bool less_than(const uint8_t *a, const uint8_t *b, size_t len) {
+    for (size_t i = 0; i < len; ++i) {
+        if (a[i] != b[i]) {
+            return a[i] < b[i];
+        }
+    }
+    return false;
+}
+
+// n - s for big-endian numbers of one length (s < n).
+Bytes subtract(const Bytes &n, const uint8_t *s) {
+    Bytes out(n.size());
+    int borrow = 0;
+    for (size_t i = n.size(); i-- > 0;) {
+        int d = n[i] - s[i] - borrow;
+        borrow = d < 0;
+        out[i] = static_cast<uint8_t>(d + (borrow ? 256 : 0));
+    }
+    return out;
+}
+
+void test_key_hardening() {
+    // Small-order and non-canonical Ed25519 keys are refused wherever a public key enters.
+    const char *const weak[] = {
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    };
+    const Bytes ed25519_spki_prefix = from_hex("302a300506032b6570032100");
+    for (const char *hex : weak) {
+        const Bytes raw = from_hex(hex);
+        CHECK_CODE(PublicKey::from_raw(GAMECRYPT_KEY_TYPE_ED25519, raw), GAMECRYPT_RESULT_PUBLIC_KEY_WEAK);
+        Bytes spki = ed25519_spki_prefix;
+        spki.insert(spki.end(), raw.begin(), raw.end());
+        CHECK_CODE(PublicKey::from_spki_der(spki), GAMECRYPT_RESULT_PUBLIC_KEY_WEAK);
+    }
+    // A real key's raw bytes load (the refusal is about the key, not the form).
+    auto ed = SigningKey::generate(GAMECRYPT_KEY_TYPE_ED25519);
+    CHECK_OK(PublicKey::from_raw(GAMECRYPT_KEY_TYPE_ED25519, *ed->public_key()->to_raw()));
+
+    // The generic sign refuses messages that begin with a protocol signing context (with its
+    // zero byte), so an identity key can never be made to sign a handshake or a certificate.
+    auto key = SigningKey::generate(GAMECRYPT_KEY_TYPE_ECDSA_P256);
+    for (const char *context : {"gamecrypt session v1 server signature", "gamecrypt session v1 client signature",
+                                "gamecrypt certificate v1"}) {
+        Bytes msg(context, context + std::strlen(context) + 1);
+        msg.resize(msg.size() + 32, 0xab);
+        CHECK_CODE(key->sign(msg), GAMECRYPT_RESULT_SIGN_CONTEXT_RESERVED);
+        CHECK_CODE(ed->sign(msg), GAMECRYPT_RESULT_SIGN_CONTEXT_RESERVED);
+        CHECK_OK(key->sign(ByteView(msg.data(), std::strlen(context))));  // no zero byte: ordinary
+    }
+
+    // Every ECDSA signature is low-S (s <= n/2; without the rule half would be high); the
+    // general verify still accepts the high-S twin n - s.
+    const Bytes n = from_hex(P256_N);
+    Bytes half_n = n;  // n/2, rounded down
+    for (size_t i = 0, carry = 0; i < half_n.size(); ++i) {
+        size_t v = carry * 256 + n[i];
+        half_n[i] = static_cast<uint8_t>(v / 2);
+        carry = v % 2;
+    }
+    auto pub = key->public_key();
+    int low = 0;
+    for (uint8_t i = 0; i < 32; ++i) {
+        const Bytes msg(20, i);
+        auto sig = key->sign(msg, GAMECRYPT_SIGNATURE_ECDSA_FIXED);
+        if (!sig || sig->size() != GAMECRYPT_P256_FIXED_SIGNATURE_LEN) {
+            CHECK(false);
+            continue;
+        }
+        const uint8_t *s_bytes = sig->data() + 32;
+        low += !less_than(half_n.data(), s_bytes, 32);
+        Bytes high(sig->begin(), sig->begin() + 32);
+        const Bytes high_s = subtract(n, s_bytes);
+        high.insert(high.end(), high_s.begin(), high_s.end());
+        CHECK(less_than(half_n.data(), high_s.data(), 32));
+        CHECK_OK(pub->verify(msg, high, GAMECRYPT_SIGNATURE_ECDSA_FIXED));
+    }
+    CHECK(low == 32);
+}
+
+// A root-trusting client needs the server name unless it explicitly accepts any name.
+void test_root_name() {
+    Identity root = identity(GAMECRYPT_KEY_TYPE_ED25519);
+    Identity server_id = identity(GAMECRYPT_KEY_TYPE_ECDSA_P256);
+    auto server_config = certified_server(root, server_id, "eu-1.example.com");
+    CHECK_OK(server_config);
+
+    auto nameless = ClientConfigBuilder::root(root.pub);
+    CHECK_OK(nameless);
+    CHECK_CODE(nameless->build(), GAMECRYPT_RESULT_SERVER_NAME_REQUIRED);
+    // The dangerous opt-out: any certified name is accepted; the handshake completes.
+    CHECK_OK(nameless->dangerous_accept_any_server_name());
+    auto any_name = nameless->build();
+    CHECK_OK(any_name);
+    auto client = Session::client(*any_name, GAMECRYPT_SESSION_MODE_DATAGRAM);
+    auto server = Session::server(*server_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
+    pump(*client, *server);
+    CHECK(client->established() && server->established());
+    CHECK(*client->server_public_key()->fingerprint() == *server_id.pub.fingerprint());
+    exchange(*client, *server);
+
+    // A name set as well is still checked (stream mode: the mismatch is fatal at once).
+    auto named = ClientConfigBuilder::root(root.pub);
+    CHECK_OK(named->dangerous_accept_any_server_name());
+    CHECK_OK(named->set_server_name("us-2.example.com"));
+    auto named_config = named->build();
+    CHECK_OK(named_config);
+    auto wrong_client = Session::client(*named_config, GAMECRYPT_SESSION_MODE_STREAM);
+    auto wrong_server = Session::server(*server_config, GAMECRYPT_SESSION_MODE_STREAM);
+    CHECK_OK(wrong_server->read_handshake(*wrong_client->write_handshake()));
+    CHECK_CODE(wrong_client->read_handshake(*wrong_server->write_handshake()),
+               GAMECRYPT_RESULT_CERTIFICATE_WRONG_NAME);
+
+    // Pinning builders name one server already: the opt-out is refused.
+    auto pinned = ClientConfigBuilder::pinned_key(server_id.pub);
+    CHECK_CODE(pinned->dangerous_accept_any_server_name(), GAMECRYPT_RESULT_INVALID_ARGUMENT);
+    CHECK_CODE(ClientConfigBuilder().dangerous_accept_any_server_name(), GAMECRYPT_RESULT_NULL_ARGUMENT);
+}
+
+// Datagram mode: spoofed handshake datagrams are dropped (a distinct, non-error outcome) and
+// the real handshake completes afterwards; stream mode stays fatal.
+void test_handshake_drops() {
+    for (gamecrypt_key_type type : {GAMECRYPT_KEY_TYPE_ECDSA_P256, GAMECRYPT_KEY_TYPE_ED25519}) {
+        Identity server_id = identity(type);
+        auto server_config = ServerConfigBuilder::create(server_id.key)->build();
+        auto client_config = ClientConfigBuilder::pinned_key(server_id.pub)->build();
+        auto client = Session::client(*client_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
+        auto server = Session::server(*server_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
+        auto ch = client->write_handshake();
+        CHECK(server->read_handshake(*ch).value_or(HandshakeRead::dropped) == HandshakeRead::processed);
+        auto sh = server->write_handshake();
+        CHECK_OK(sh);
+
+        // Spoofed ServerHellos: a bad signature, truncated, a wrong type, one byte.
+        Bytes bad_signature = *sh;
+        bad_signature.back() ^= 1;
+        Bytes truncated(sh->begin(), sh->begin() + 100);
+        Bytes wrong_type = *sh;
+        wrong_type[0] = 0x09;
+        for (const Bytes &spoofed : {bad_signature, truncated, wrong_type, Bytes{0x02}}) {
+            auto read = client->read_handshake(spoofed);
+            CHECK_OK(read);
+            CHECK(read.value_or(HandshakeRead::processed) == HandshakeRead::dropped);
+            CHECK(client->state() == GAMECRYPT_SESSION_STATE_NEED_READ);
+        }
+        CHECK(client->read_handshake(*sh).value_or(HandshakeRead::dropped) == HandshakeRead::processed);
+        auto cf = client->write_handshake();
+        CHECK_OK(cf);
+
+        // Spoofed ClientFinished messages: a right header with a random tag, a short one, empty.
+        Bytes garbage = {3, 0, 0, 0, 0, 0, 0, 0};
+        for (uint8_t i = 0; i < 16; ++i) {
+            garbage.push_back(static_cast<uint8_t>(i * 31 + 7));
+        }
+        for (const Bytes &spoofed : {garbage, Bytes(10, 3), Bytes()}) {
+            auto read = server->read_handshake(spoofed);
+            CHECK(read.ok() && *read == HandshakeRead::dropped);
+            CHECK(server->state() == GAMECRYPT_SESSION_STATE_NEED_READ);
+        }
+        // A data packet the established client sent before its ClientFinished arrived: dropped.
+        auto early = client->seal(text("early"));
+        CHECK(server->read_handshake(*early).value_or(HandshakeRead::processed) == HandshakeRead::dropped);
+        CHECK(server->read_handshake(*cf).value_or(HandshakeRead::dropped) == HandshakeRead::processed);
+        CHECK(client->established() && server->established());
+        exchange(*client, *server);
+        exchange(*server, *client);
+        // Once established, a late handshake copy is WRONG_STATE (ignore it), not a drop.
+        CHECK_CODE(client->read_handshake(*sh), GAMECRYPT_RESULT_WRONG_STATE);
+    }
+
+    // The same spoofed ClientFinished in stream mode ends the session.
+    Identity server_id = identity(GAMECRYPT_KEY_TYPE_ED25519);
+    auto server_config = ServerConfigBuilder::create(server_id.key)->build();
+    auto client_config = ClientConfigBuilder::pinned_key(server_id.pub)->build();
+    auto client = Session::client(*client_config, GAMECRYPT_SESSION_MODE_STREAM);
+    auto server = Session::server(*server_config, GAMECRYPT_SESSION_MODE_STREAM);
+    CHECK_OK(server->read_handshake(*client->write_handshake()));
+    CHECK_OK(server->write_handshake());
+    Bytes garbage = {3, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    CHECK_CODE(server->read_handshake(garbage), GAMECRYPT_RESULT_PACKET_AUTH_FAILED);
+    CHECK(server->state() == GAMECRYPT_SESSION_STATE_FAILED);
+}
+
+// seal_in_place(): the payload sealed where it lies in the caller's buffer.
+void test_seal_in_place() {
+    Identity server_id = identity(GAMECRYPT_KEY_TYPE_ECDSA_P256);
+    auto server_config = ServerConfigBuilder::create(server_id.key)->build();
+    auto client_config = ClientConfigBuilder::pinned_key(server_id.pub)->build();
+    auto client = Session::client(*client_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
+    auto server = Session::server(*server_config, GAMECRYPT_SESSION_MODE_DATAGRAM);
+
+    const Bytes payload = text("state update 17: (3, 4) -> (5, 6)");
+    uint8_t buf[128];
+    std::memset(buf, 0xee, sizeof buf);
+    std::memcpy(buf + GAMECRYPT_PACKET_HEADER_LEN, payload.data(), payload.size());
+    uint8_t before[sizeof buf];
+    std::memcpy(before, buf, sizeof buf);
+    CHECK_CODE(client->seal_in_place(buf, sizeof buf, payload.size()), GAMECRYPT_RESULT_WRONG_STATE);
+    pump(*client, *server);
+    CHECK(client->established() && server->established());
+
+    // Too little room: BUFFER_TOO_SMALL and the buffer untouched.
+    const size_t packet_len = payload.size() + GAMECRYPT_PACKET_OVERHEAD;
+    CHECK_CODE(client->seal_in_place(buf, packet_len - 1, payload.size()), GAMECRYPT_RESULT_BUFFER_TOO_SMALL);
+    CHECK(std::memcmp(buf, before, sizeof buf) == 0);
+
+    auto len = client->seal_in_place(buf, packet_len, payload.size());
+    CHECK_OK(len);
+    if (!len) {
+        return;
+    }
+    CHECK(*len == packet_len);
+    CHECK(buf[packet_len] == 0xee);  // nothing written past the packet
+    CHECK(std::memcmp(buf + GAMECRYPT_PACKET_HEADER_LEN, payload.data(), payload.size()) != 0);  // encrypted
+    CHECK(!Session::is_handshake_message(ByteView(buf, *len)));
+    CHECK(server->open(ByteView(buf, *len)).value_or(Bytes()) == payload);
+    CHECK_CODE(server->open(ByteView(buf, *len)), GAMECRYPT_RESULT_PACKET_REPLAYED);
+
+    // The other way, the payload filling the buffer exactly; then an empty payload.
+    std::vector<uint8_t> packet(GAMECRYPT_PACKET_HEADER_LEN + payload.size() + GAMECRYPT_AEAD_TAG_LEN);
+    std::copy(payload.begin(), payload.end(), packet.begin() + GAMECRYPT_PACKET_HEADER_LEN);
+    auto back = server->seal_in_place(packet.data(), packet.size(), payload.size());
+    CHECK(back.ok() && *back == packet.size());
+    CHECK(client->open(packet).value_or(Bytes()) == payload);
+    uint8_t empty[GAMECRYPT_PACKET_OVERHEAD];
+    auto empty_len = server->seal_in_place(empty, sizeof empty, 0);
+    CHECK(empty_len.ok() && *empty_len == GAMECRYPT_PACKET_OVERHEAD);
+    auto opened = client->open(ByteView(empty, sizeof empty));
+    CHECK(opened.ok() && opened->empty());
+    CHECK_CODE(client->seal_in_place(nullptr, 0, 0), GAMECRYPT_RESULT_BUFFER_TOO_SMALL);
 }
 
 uint64_t fixed_clock(void *ctx) { return *static_cast<uint64_t *>(ctx); }
@@ -594,8 +885,11 @@ void test_endpoint() {
     CHECK(client->peer_state(*cpeer).value_or(0) == GAMECRYPT_ENDPOINT_PEER_HANDSHAKE);
     CHECK(client->peer_address(*cpeer).value_or(Bytes()) == server_address);
     CHECK(client->next_deadline().value_or(0) == now + 100);  // the first retransmission
-    CHECK_CODE(client->send(now, *cpeer, text("early")), GAMECRYPT_RESULT_WRONG_STATE);
-    CHECK_CODE(server->connect(now, client_address), GAMECRYPT_RESULT_WRONG_STATE);
+    CHECK_CODE(client->send(now, *cpeer, text("early")), GAMECRYPT_RESULT_PEER_NOT_CONNECTED);
+    CHECK_CODE(server->connect(now, client_address), GAMECRYPT_RESULT_WRONG_ROLE);
+    CHECK_CODE(client->connect(now, server_address), GAMECRYPT_RESULT_ADDRESS_IN_USE);
+    CHECK_CODE(client->handle_timeout(now - 1), GAMECRYPT_RESULT_TIME_WENT_BACKWARDS);
+    CHECK_CODE(server->accept(now, *cpeer + 1000), GAMECRYPT_RESULT_UNKNOWN_PEER);
 
     // The ClientHello is lost; the timer sends it again.
     CHECK(pump(*client, client_address, nullptr, now, server_address) == 1);
@@ -648,11 +942,14 @@ void test_endpoint() {
     auto closed = next_event(*client);
     CHECK(closed.kind() == GAMECRYPT_ENDPOINT_EVENT_CLOSED &&
           closed.info.close_reason == GAMECRYPT_ENDPOINT_CLOSE_LOCAL);
+    CHECK(closed.close_error().code() == GAMECRYPT_RESULT_SESSION_CLOSED);
     CHECK(pump(*client, client_address, &*server, now, server_address) >= 1);
     closed = next_event(*server);
     CHECK(closed.kind() == GAMECRYPT_ENDPOINT_EVENT_CLOSED &&
           closed.info.close_reason == GAMECRYPT_ENDPOINT_CLOSE_PEER_CLOSED && closed.peer() == speer);
-    CHECK_CODE(server->peer_state(speer), GAMECRYPT_RESULT_INVALID_ARGUMENT);  // forgotten
+    CHECK(closed.close_error().code() == GAMECRYPT_RESULT_PEER_CLOSED);
+    CHECK_CODE(server->peer_state(speer), GAMECRYPT_RESULT_UNKNOWN_PEER);  // forgotten
+    CHECK_CODE(server->send(now, speer, text("late")), GAMECRYPT_RESULT_UNKNOWN_PEER);
 
     // A server that never answers: the handshake times out.
     auto lonely = Endpoint::client(*client_config);
@@ -673,6 +970,7 @@ void test_endpoint() {
         if (e.kind() != GAMECRYPT_ENDPOINT_EVENT_NONE) {
             CHECK(e.kind() == GAMECRYPT_ENDPOINT_EVENT_CLOSED && e.peer() == *lost);
             CHECK(e.info.close_reason == GAMECRYPT_ENDPOINT_CLOSE_HANDSHAKE_TIMEOUT);
+            CHECK(e.close_error().code() == GAMECRYPT_RESULT_HANDSHAKE_TIMEOUT);
             timed_out = true;
         }
     }
@@ -692,6 +990,10 @@ int main() {
     test_session();
     test_client_auth();
     test_retry();
+    test_key_hardening();
+    test_root_name();
+    test_handshake_drops();
+    test_seal_in_place();
     test_endpoint();
     std::printf("gamecrypt.hpp: %d passed, %d failed\n", passes, failures);
     return failures == 0 ? 0 : 1;
