@@ -34,6 +34,7 @@ pub mod cert;
 pub mod clientauth;
 pub mod config;
 pub(crate) mod handshake;
+mod locks;
 mod machine;
 pub(crate) mod replay;
 pub mod retry;
@@ -60,13 +61,13 @@ pub use suite::Suite;
 use crate::error::{Error, Result};
 use crate::keys::PublicKey;
 use clientauth::ClientCredentials;
+use locks::Locks;
 use machine::{ClientHelloState, Failure, Halves, Handshake, Next, ServerStartState, Step};
 use parking_lot::Mutex;
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 use suite::{Entropy, SystemEntropy};
-use transport::{RecvHalf, SendHalf};
 
 /// How the transport delivers packets. [`Mode::code`] is the C constant `GAMECRYPT_SESSION_MODE_*`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -226,8 +227,8 @@ pub struct Session {
     mode: Mode,
     state: AtomicU8,
     handshake: Mutex<Handshake>,
-    send: Mutex<Option<SendHalf>>,
-    recv: Mutex<Option<RecvHalf>>,
+    /// The send and receive halves, each behind its own lock; [`Locks`] fixes their order.
+    halves: Locks,
     negotiated: OnceLock<Negotiated>,
     /// Boxed: only servers with client authentication have it.
     /// `None` again after [`Session::take_client_credentials`].
@@ -319,8 +320,7 @@ impl Session {
             mode,
             state: AtomicU8::new(state.code() as u8),
             handshake: Mutex::new(hs),
-            send: Mutex::new(None),
-            recv: Mutex::new(None),
+            halves: Locks::new(),
             negotiated: OnceLock::new(),
             client_credentials: Mutex::new(None),
         }
@@ -370,8 +370,7 @@ impl Session {
             Some(hs) => *hs = Handshake::Done,
             None => *self.handshake.lock() = Handshake::Done,
         }
-        *self.send.lock() = None;
-        *self.recv.lock() = None;
+        self.halves.clear();
     }
 
     /// Ends the session after a fatal error and returns that error.
@@ -453,8 +452,7 @@ impl Session {
                 self.set_state(state);
             }
             Next::Established(Halves { send, recv }) => {
-                *self.send.lock() = Some(send);
-                *self.recv.lock() = Some(recv);
+                self.halves.install(recv, send);
                 self.set_state(State::Established);
             }
         }
@@ -626,7 +624,7 @@ impl Session {
         let len = plaintext.len();
         let mut tried_update = false;
         loop {
-            let mut send = self.send.lock();
+            let mut send = self.halves.send();
             let Some(half) = send.as_mut() else {
                 return Err(self.live_state().err().unwrap_or(Error::WrongState));
             };
@@ -659,8 +657,7 @@ impl Session {
         if self.live_state()? != State::Established {
             return Err(Error::WrongState);
         }
-        let mut recv_guard = self.recv.lock();
-        let mut send_guard = self.send.lock();
+        let (mut recv_guard, mut send_guard) = self.halves.both();
         let (Some(recv), Some(send)) = (recv_guard.as_mut(), send_guard.as_mut()) else {
             return Err(self.live_state().err().unwrap_or(Error::WrongState));
         };
@@ -687,7 +684,7 @@ impl Session {
         if self.live_state()? != State::Established {
             return Err(Error::WrongState);
         }
-        match self.send.lock().as_ref() {
+        match self.halves.send().as_ref() {
             Some(half) => Ok(half.generation()),
             None => Err(self.live_state().err().unwrap_or(Error::WrongState)),
         }
@@ -710,8 +707,9 @@ impl Session {
     #[inline]
     pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
         self.check_packet_state()?;
-        let mut guard = self.recv.lock();
-        let Some(recv) = guard.as_mut() else {
+        let mut guard = self.halves.recv();
+        let (slot, send_lock) = guard.split();
+        let Some(recv) = slot.as_mut() else {
             return Err(self.live_state().err().unwrap_or(Error::WrongState));
         };
         let result = transport::parse_header(packet).and_then(|(ptype, pn)| {
@@ -720,8 +718,8 @@ impl Session {
             }
             let (n, opened) = recv.open(packet, ptype & 1, pn, out)?;
             if opened == transport::Opened::Next {
-                // The peer started an update: our send side follows (lock order recv, send).
-                let mut send = self.send.lock();
+                // The peer started an update: our send side follows.
+                let mut send = send_lock.lock();
                 let half = send.as_mut().ok_or(Error::Internal)?;
                 if half.generation() + 1 != recv.generation() {
                     return Err(Error::Internal);
@@ -734,8 +732,7 @@ impl Session {
             Ok((ptype, _)) if ptype & !1 == transport::TYPE_CLOSE => {
                 *guard = None;
                 drop(guard);
-                self.set_state(State::Closed);
-                *self.send.lock() = None;
+                self.end(None, End::Closed);
                 Err(Error::PeerClosed)
             }
             Ok((_, n)) => Ok(n),
@@ -762,7 +759,7 @@ impl Session {
         let state = self.live_state()?;
         let mut written = 0;
         if state == State::Established {
-            let mut send = self.send.lock();
+            let mut send = self.halves.send();
             if let Some(half) = send.as_mut() {
                 match half.seal(1, &[], out) {
                     Ok(n) => written = n,
@@ -782,10 +779,11 @@ impl Session {
     #[cfg(any(test, feature = "testing"))]
     #[doc(hidden)]
     pub fn set_limits_for_test(&self, confidentiality: Option<u64>, integrity: u64) {
-        if let Some(r) = self.recv.lock().as_mut() {
+        let (mut recv, mut send) = self.halves.both();
+        if let Some(r) = recv.as_mut() {
             r.set_integrity_limit(integrity);
         }
-        if let Some(s) = self.send.lock().as_mut() {
+        if let Some(s) = send.as_mut() {
             s.set_confidentiality_limit(confidentiality);
         }
     }
@@ -793,27 +791,30 @@ impl Session {
     /// Test hook: is the previous generation's receive key still kept?
     #[cfg(test)]
     pub(crate) fn keeps_previous_key(&self) -> bool {
-        self.recv.lock().as_ref().is_some_and(|r| r.has_previous())
+        self.halves
+            .recv()
+            .as_ref()
+            .is_some_and(|r| r.has_previous())
     }
 
     /// Test hook: are the next generation's receive keys derived (section 17.1: lazily)?
     #[cfg(test)]
     pub(crate) fn derived_next_key(&self) -> bool {
-        self.recv.lock().as_ref().is_some_and(|r| r.has_next())
+        self.halves.recv().as_ref().is_some_and(|r| r.has_next())
     }
 
     /// Test hook: pretends that `pn` packets were already sent.
     #[cfg(test)]
     pub(crate) fn set_next_packet_number(&self, pn: u64) {
-        if let Some(half) = self.send.lock().as_mut() {
+        if let Some(half) = self.halves.send().as_mut() {
             half.set_next_packet_number(pn);
         }
     }
 
     /// Number of packets sent so far in this session (including the client's Finished).
     pub fn packets_sent(&self) -> u64 {
-        self.send
-            .lock()
+        self.halves
+            .send()
             .as_ref()
             .map(|h| h.next_packet_number())
             .unwrap_or(0)

@@ -512,6 +512,10 @@ fn session_vectors_are_reproduced() {
                 let n = sender.close(&mut buf).unwrap();
                 assert_eq!(hex(&buf[..n]), hex(&packet), "close packet");
                 assert_eq!(receiver.open(&packet, &mut pt), Err(Error::PeerClosed));
+                // The peer's close ends the receiver as `close` does: keys erased.
+                assert_eq!(receiver.packets_sent(), 0);
+                assert!(!receiver.keeps_previous_key());
+                assert_eq!(receiver.seal(b"x", &mut buf), Err(Error::SessionClosed));
             } else {
                 let n = sender.seal(&plaintext, &mut buf).unwrap();
                 assert_eq!(hex(&buf[..n]), hex(&packet), "{dir} packet");
