@@ -132,7 +132,9 @@ pub fn godot_error_of(e: CoreError) -> GdError {
         | E::CertificateNotYetValid
         | E::CertificateWrongName
         | E::CertificateSignatureInvalid
-        | E::CertificateMissing => GdError::ERR_INVALID_DATA,
+        | E::CertificateMissing
+        | E::HandshakeMessageDropped
+        | E::PublicKeyWeak => GdError::ERR_INVALID_DATA,
         E::PinnedKeyMismatch
         | E::FingerprintMismatch
         | E::ClientAuthRequired
@@ -145,7 +147,9 @@ pub fn godot_error_of(e: CoreError) -> GdError {
         | E::BoxUnsupported
         | E::UnsupportedVersion
         | E::NoCommonSuite => GdError::ERR_UNAVAILABLE,
-        E::WrongState | E::ContextFinished | E::KeyUpdateBlocked => GdError::ERR_UNCONFIGURED,
+        E::WrongState | E::ContextFinished | E::KeyUpdateBlocked | E::ServerNameRequired => {
+            GdError::ERR_UNCONFIGURED
+        }
         E::SessionFailed
         | E::SessionClosed
         | E::PeerClosed
@@ -193,6 +197,10 @@ mod tests {
         assert_eq!(
             godot_error_of(CoreError::FingerprintMismatch),
             GdError::ERR_UNAUTHORIZED
+        );
+        assert_eq!(
+            godot_error_of(CoreError::HandshakeMessageDropped),
+            GdError::ERR_INVALID_DATA
         );
     }
 

