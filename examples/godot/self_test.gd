@@ -75,9 +75,11 @@ func _make_root(root_name: String, peer: MultiplayerPeer) -> Node:
 	sync.replication_config = replication
 	sync.root_path = NodePath("..")
 	lobby.add_child(sync)
-	get_tree().root.add_child(root)
+	# The branch's SceneMultiplayer must be set before the branch enters the tree: a
+	# MultiplayerSynchronizer registers with the multiplayer API of its path on entering.
 	var api := SceneMultiplayer.new()
-	get_tree().set_multiplayer(api, root.get_path())
+	get_tree().set_multiplayer(api, NodePath("%s/%s" % [get_tree().root.get_path(), root_name]))
+	get_tree().root.add_child(root)
 	api.multiplayer_peer = peer
 	lobby.received.connect(_on_received.bind(root_name))
 	return root
