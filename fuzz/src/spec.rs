@@ -97,7 +97,8 @@ pub fn protocol_sign(key: &SigningKey, msg: &[u8]) -> Vec<u8> {
             .as_ref()
             .to_vec(),
         _ => {
-            let kp = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der).expect("p256");
+            let kp =
+                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der).expect("p256");
             let rng = aws_lc_rs::rand::SystemRandom::new();
             let mut sig = kp.sign(&rng, msg).expect("sign").as_ref().to_vec();
             if p256_high_s(&sig[32..]) {
