@@ -92,7 +92,14 @@ impl KeyedHash {
     #[inline(always)]
     fn hash(&self, bytes: &[u8]) -> u64 {
         let [k0, k1] = self.key;
-        let mut state = k0 ^ k1.rotate_left(32) ^ (bytes.len() as u64);
+        let n = bytes.len();
+        let mut state = k0 ^ k1.rotate_left(32) ^ (n as u64);
+        if (8..=16).contains(&n) {
+            // One block without a loop or padding (`sockaddr_in`): two overlapping words
+            // cover every byte, and for one length they determine the address.
+            let block = fold(state ^ u64_at(bytes, 0) ^ k0, u64_at(bytes, n - 8) ^ k1);
+            return fold(block.rotate_left(23), k0);
+        }
         let mut chunks = bytes.chunks_exact(16);
         for c in &mut chunks {
             state = fold(state ^ u64_at(c, 0) ^ k0, u64_at(c, 8) ^ k1).rotate_left(23);

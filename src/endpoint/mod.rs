@@ -34,7 +34,7 @@ use crate::session::{
     limits, ClientConfig, Mode, RetryAction, ServerConfig, Session, State, Suite,
 };
 use addr::{addr_eq, AddrKey, AddrTable};
-use queue::ByteQueue;
+use queue::{ByteQueue, Ring};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
@@ -167,14 +167,15 @@ pub enum Event<'a> {
     },
 }
 
-/// A queued event, kept small (24 bytes) because every received message is one: the data
-/// lives in the received-data queue, a fingerprint in its own (rare) box.
-#[derive(Debug)]
+/// A queued event, kept small (24 bytes, `Copy`) because every received message is one: the
+/// data lives in the received-data queue, a fingerprint in its own (rare) queue.
+#[derive(Clone, Copy, Debug)]
 enum EventRec {
     Connected {
         peer: PeerId,
         suite: Suite,
-        fingerprint: Option<Box<[u8; FINGERPRINT_LEN]>>,
+        /// The fingerprint is the next one in `Endpoint::fingerprints`.
+        fingerprint: bool,
     },
     Data {
         peer: PeerId,
@@ -330,7 +331,9 @@ pub struct Endpoint {
     timers: BinaryHeap<Reverse<(u64, u32, u32)>>,
     tx: ByteQueue,
     rx: ByteQueue,
-    events: VecDeque<EventRec>,
+    events: Ring<EventRec>,
+    /// The fingerprints of the queued `Connected` events that have one, in order.
+    fingerprints: VecDeque<[u8; FINGERPRINT_LEN]>,
     handshakes: usize,
     stats: EndpointStats,
 }
@@ -382,6 +385,26 @@ fn push_tx(
     Ok(n)
 }
 
+/// Opens a data or close packet straight into the received-data queue (committed):
+/// `Ok(Some((start, len)))`; `Ok(None)` when the queue is full (counted); else the
+/// session's error.
+#[inline(always)]
+fn open_into(
+    rx: &mut ByteQueue,
+    stats: &mut EndpointStats,
+    session: &Session,
+    datagram: &[u8],
+) -> Result<Option<(usize, usize)>> {
+    let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
+    let Ok((start, out)) = rx.reserve(max, codes::QUEUE_FULL) else {
+        stats.queue_overflows += 1;
+        return Ok(None);
+    };
+    let n = session.open(datagram, out)?;
+    rx.commit(n);
+    Ok(Some((start, n)))
+}
+
 fn push_copy(tx: &mut ByteQueue, stats: &mut EndpointStats, addr: &[u8], msg: &[u8]) {
     let _ = push_tx(tx, stats, addr, msg.len(), |out| {
         out.copy_from_slice(msg);
@@ -414,7 +437,8 @@ impl Endpoint {
             free: Vec::new(),
             by_addr: AddrTable::new(),
             timers: BinaryHeap::new(),
-            events: VecDeque::new(),
+            events: Ring::new(),
+            fingerprints: VecDeque::new(),
             handshakes: 0,
             stats: EndpointStats::default(),
         })
@@ -624,16 +648,35 @@ impl Endpoint {
         let i = i as usize;
         // The steady state, kept inline: a data or close packet for a connected peer.
         let first = datagram.first().copied().unwrap_or(0);
-        match &self.slots[i].peer {
-            Some(p)
+        let p = match self.slots.get_mut(i) {
+            Some(Slot { peer: Some(p), .. })
                 if p.phase == Phase::Connected
                     && (TYPE_DATA..=TYPE_CLOSE_PHASE1).contains(&first) =>
             {
-                self.receive_packet(i, datagram);
-                Ok(())
+                p
             }
-            _ => self.receive_peer(i, datagram),
+            _ => return self.receive_peer(i, datagram),
+        };
+        if self.events.len() >= self.cfg.max_pending_events {
+            self.stats.queue_overflows += 1;
+            return Ok(());
         }
+        match open_into(&mut self.rx, &mut self.stats, &p.session, datagram) {
+            Ok(Some((start, n))) => {
+                p.last_recv = now;
+                if n > 0 {
+                    let peer = p.id;
+                    self.events.push_back(EventRec::Data {
+                        peer,
+                        start: start as u32,
+                        len: n as u32,
+                    });
+                }
+            }
+            Ok(None) => {}
+            Err(e) => self.packet_error(i, e),
+        }
+        Ok(())
     }
 
     /// A datagram from an address without a peer.
@@ -781,8 +824,9 @@ impl Endpoint {
     }
 
     /// A data or close packet (type checked) for a peer whose ClientFinished was sent (client)
-    /// or verified (server): opened straight into the received-data queue.
-    #[inline]
+    /// or verified (server): opened straight into the received-data queue. (`receive` has
+    /// its own copy of this for connected peers, the steady state.)
+    #[inline(never)]
     fn receive_packet(&mut self, i: usize, datagram: &[u8]) {
         let now = self.now;
         let Some(p) = self.slots[i].peer.as_mut() else {
@@ -792,20 +836,14 @@ impl Endpoint {
             self.stats.queue_overflows += 1;
             return;
         }
-        let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
-        let Ok((start, out)) = self.rx.reserve(max, codes::QUEUE_FULL) else {
-            self.stats.queue_overflows += 1;
-            return;
-        };
-        match p.session.open(datagram, out) {
-            Ok(n) => {
+        match open_into(&mut self.rx, &mut self.stats, &p.session, datagram) {
+            Ok(Some((start, n))) => {
                 p.last_recv = now;
                 let peer = p.id;
                 if p.phase == Phase::ClientFinished {
                     self.connected(i);
                 }
                 if n > 0 {
-                    self.rx.commit(n);
                     self.events.push_back(EventRec::Data {
                         peer,
                         start: start as u32,
@@ -813,6 +851,7 @@ impl Endpoint {
                     });
                 }
             }
+            Ok(None) => {}
             Err(e) => self.packet_error(i, e),
         }
     }
@@ -867,16 +906,19 @@ impl Endpoint {
         p.hs = None;
         p.last_recv = now;
         let suite = p.session.suite().unwrap_or(Suite::P256EcdsaAes256GcmSha256);
-        let fingerprint = peer_fingerprint(&p.session, server).map(Box::new);
+        let fingerprint = peer_fingerprint(&p.session, server);
         let peer = p.id;
         if server {
             p.last_confirm = now;
             Self::seal_to(&mut self.tx, &mut self.stats, p, now, &[]);
         }
+        if let Some(f) = fingerprint {
+            self.fingerprints.push_back(f);
+        }
         self.push_event(EventRec::Connected {
             peer,
             suite,
-            fingerprint,
+            fingerprint: fingerprint.is_some(),
         });
         self.schedule(i);
     }
@@ -1112,7 +1154,7 @@ impl Endpoint {
             } => Event::Connected {
                 peer,
                 suite,
-                fingerprint: unbox(fingerprint),
+                fingerprint: self.next_fingerprint(fingerprint),
             },
             EventRec::Data { peer, start, len } => Event::Data {
                 peer,
@@ -1129,6 +1171,17 @@ impl Endpoint {
                 error,
             },
         })
+    }
+
+    /// The fingerprint of a `Connected` event being reported.
+    #[cold]
+    #[inline(never)]
+    fn next_fingerprint(&mut self, has: bool) -> Option<[u8; FINGERPRINT_LEN]> {
+        if has {
+            self.fingerprints.pop_front()
+        } else {
+            None
+        }
     }
 
     /// Length of the next event's data (0 for events without data), or `None` when there
@@ -1177,12 +1230,6 @@ impl Endpoint {
     pub fn peer_client_token(&self, peer: PeerId) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
         self.peer(peer)?.session.client_token()
     }
-}
-
-#[cold]
-#[inline(never)]
-fn unbox(f: Option<Box<[u8; FINGERPRINT_LEN]>>) -> Option<[u8; FINGERPRINT_LEN]> {
-    f.map(|f| *f)
 }
 
 fn peer_fingerprint(session: &Session, server: bool) -> Option<[u8; FINGERPRINT_LEN]> {
