@@ -167,8 +167,8 @@ pub enum Event<'a> {
     },
 }
 
-/// A queued event, kept small (24 bytes, `Copy`) because every received message is one: the
-/// data lives in the received-data queue, a fingerprint in its own (rare) queue.
+/// A queued event other than data (those are records of the received-data queue, see
+/// `RX_HEADER`); a fingerprint lives in its own (rare) queue.
 #[derive(Clone, Copy, Debug)]
 enum EventRec {
     Connected {
@@ -176,11 +176,6 @@ enum EventRec {
         suite: Suite,
         /// The fingerprint is the next one in `Endpoint::fingerprints`.
         fingerprint: bool,
-    },
-    Data {
-        peer: PeerId,
-        start: u32,
-        len: u32,
     },
     ClientCredentials {
         peer: PeerId,
@@ -331,7 +326,10 @@ pub struct Endpoint {
     timers: BinaryHeap<Reverse<(u64, u32, u32)>>,
     tx: ByteQueue,
     rx: ByteQueue,
+    /// Events other than data, in order; each has a `RX_CONTROL` record in `rx`.
     events: Ring<EventRec>,
+    /// Events queued (data and others), against `max_pending_events`.
+    pending: usize,
     /// The fingerprints of the queued `Connected` events that have one, in order.
     fingerprints: VecDeque<[u8; FINGERPRINT_LEN]>,
     handshakes: usize,
@@ -350,6 +348,14 @@ impl std::fmt::Debug for Endpoint {
 
 /// Transmit record header: address length (u8) and datagram length (u32, little-endian).
 const TX_HEADER: usize = 5;
+
+/// Received-data queue record header, two little-endian words: the kind (low byte) and the
+/// data length (high 32 bits), then the peer id. Every event is such a record, in order: a
+/// message (`RX_DATA`, the data follows) or the next event of `Endpoint::events`
+/// (`RX_CONTROL`), so that a received message is queued and reported without a second queue.
+const RX_HEADER: usize = 16;
+const RX_DATA: u64 = 1;
+const RX_CONTROL: u64 = 2;
 
 #[inline]
 fn check_addr(addr: &[u8]) -> Result<()> {
@@ -385,24 +391,31 @@ fn push_tx(
     Ok(n)
 }
 
-/// Opens a data or close packet straight into the received-data queue (committed):
-/// `Ok(Some((start, len)))`; `Ok(None)` when the queue is full (counted); else the
-/// session's error.
+/// Opens a data or close packet of `peer` straight into the received-data queue, where a
+/// message (not empty) becomes a `Data` event record: `Ok(true)`; `Ok(false)` when the
+/// queue is full (counted; the packet is not opened); else the session's error.
 #[inline(always)]
 fn open_into(
     rx: &mut ByteQueue,
+    pending: &mut usize,
     stats: &mut EndpointStats,
-    session: &Session,
+    peer: &Peer,
     datagram: &[u8],
-) -> Result<Option<(usize, usize)>> {
+) -> Result<bool> {
     let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
-    let Ok((start, out)) = rx.reserve(max, codes::QUEUE_FULL) else {
+    let Ok((_, buf)) = rx.reserve(RX_HEADER + max, codes::QUEUE_FULL) else {
         stats.queue_overflows += 1;
-        return Ok(None);
+        return Ok(false);
     };
-    let n = session.open(datagram, out)?;
-    rx.commit(n);
-    Ok(Some((start, n)))
+    let (head, out) = buf.split_at_mut(RX_HEADER);
+    let n = peer.session.open(datagram, out)?;
+    if n > 0 {
+        head[..8].copy_from_slice(&(RX_DATA | ((n as u64) << 32)).to_le_bytes());
+        head[8..].copy_from_slice(&peer.id.0.to_le_bytes());
+        rx.commit(RX_HEADER + n);
+        *pending += 1;
+    }
+    Ok(true)
 }
 
 fn push_copy(tx: &mut ByteQueue, stats: &mut EndpointStats, addr: &[u8], msg: &[u8]) {
@@ -438,6 +451,7 @@ impl Endpoint {
             by_addr: AddrTable::new(),
             timers: BinaryHeap::new(),
             events: Ring::new(),
+            pending: 0,
             fingerprints: VecDeque::new(),
             handshakes: 0,
             stats: EndpointStats::default(),
@@ -574,7 +588,7 @@ impl Endpoint {
         }
         if p.announced {
             // Always reported, even beyond max_pending_events: it ends the peer's id.
-            self.events.push_back(EventRec::Closed {
+            self.push_event(EventRec::Closed {
                 peer: p.id,
                 reason,
                 error,
@@ -582,8 +596,13 @@ impl Endpoint {
         }
     }
 
+    /// Queues an event other than data (never refused: these are few per peer).
     fn push_event(&mut self, e: EventRec) {
         self.events.push_back(e);
+        let mut marker = [0u8; RX_HEADER];
+        marker[..8].copy_from_slice(&RX_CONTROL.to_le_bytes());
+        self.rx.push_always(&marker);
+        self.pending += 1;
     }
 
     // ---- client ----
@@ -655,23 +674,19 @@ impl Endpoint {
             }
             _ => return self.receive_peer(i, datagram),
         };
-        if self.events.len() >= self.cfg.max_pending_events {
+        if self.pending >= self.cfg.max_pending_events {
             self.stats.queue_overflows += 1;
             return Ok(());
         }
-        match open_into(&mut self.rx, &mut self.stats, &p.session, datagram) {
-            Ok(Some((start, n))) => {
-                p.last_recv = now;
-                if n > 0 {
-                    let peer = p.id;
-                    self.events.push_back(EventRec::Data {
-                        peer,
-                        start: start as u32,
-                        len: n as u32,
-                    });
-                }
-            }
-            Ok(None) => {}
+        match open_into(
+            &mut self.rx,
+            &mut self.pending,
+            &mut self.stats,
+            p,
+            datagram,
+        ) {
+            Ok(true) => p.last_recv = now,
+            Ok(false) => {}
             Err(e) => self.packet_error(i, e),
         }
         Ok(())
@@ -830,26 +845,47 @@ impl Endpoint {
         let Some(p) = self.slots[i].peer.as_mut() else {
             return;
         };
-        if self.events.len() >= self.cfg.max_pending_events {
+        if self.pending >= self.cfg.max_pending_events {
             self.stats.queue_overflows += 1;
             return;
         }
-        match open_into(&mut self.rx, &mut self.stats, &p.session, datagram) {
-            Ok(Some((start, n))) => {
+        if p.phase != Phase::ClientFinished {
+            match open_into(
+                &mut self.rx,
+                &mut self.pending,
+                &mut self.stats,
+                p,
+                datagram,
+            ) {
+                Ok(true) => p.last_recv = now,
+                Ok(false) => {}
+                Err(e) => self.packet_error(i, e),
+            }
+            return;
+        }
+        // Client, the server's first packet: `Connected` is reported before its message,
+        // so the message is opened aside (once per connection) and queued after.
+        let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
+        if self.rx.reserve(RX_HEADER + max, codes::QUEUE_FULL).is_err() {
+            self.stats.queue_overflows += 1;
+            return;
+        }
+        let mut data = vec![0u8; max];
+        match p.session.open(datagram, &mut data) {
+            Ok(n) => {
                 p.last_recv = now;
                 let peer = p.id;
-                if p.phase == Phase::ClientFinished {
-                    self.connected(i);
-                }
+                self.connected(i);
                 if n > 0 {
-                    self.events.push_back(EventRec::Data {
-                        peer,
-                        start: start as u32,
-                        len: n as u32,
-                    });
+                    let mut head = [0u8; RX_HEADER];
+                    head[..8].copy_from_slice(&(RX_DATA | ((n as u64) << 32)).to_le_bytes());
+                    head[8..].copy_from_slice(&peer.0.to_le_bytes());
+                    // Room was checked above; the `Connected` record may have taken some.
+                    self.rx.push_always(&head);
+                    self.rx.push_always(&data[..n]);
+                    self.pending += 1;
                 }
             }
-            Ok(None) => {}
             Err(e) => self.packet_error(i, e),
         }
     }
@@ -1144,6 +1180,23 @@ impl Endpoint {
     /// call on the endpoint.
     #[inline]
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
+        let (start, [kind_len, peer]) = self.rx.front_words()?;
+        self.pending -= 1;
+        if kind_len & 0xff == RX_DATA {
+            let data = self.rx.take(start + RX_HEADER, (kind_len >> 32) as usize);
+            return Some(Event::Data {
+                peer: PeerId(peer),
+                data,
+            });
+        }
+        self.rx.take(start, RX_HEADER);
+        self.control_event()
+    }
+
+    /// The event of an `RX_CONTROL` record.
+    #[cold]
+    #[inline(never)]
+    fn control_event(&mut self) -> Option<Event<'_>> {
         Some(match self.events.pop_front()? {
             EventRec::Connected {
                 peer,
@@ -1153,10 +1206,6 @@ impl Endpoint {
                 peer,
                 suite,
                 fingerprint: self.next_fingerprint(fingerprint),
-            },
-            EventRec::Data { peer, start, len } => Event::Data {
-                peer,
-                data: self.rx.take(start as usize, len as usize),
             },
             EventRec::ClientCredentials { peer } => Event::ClientCredentials { peer },
             EventRec::Closed {
@@ -1185,9 +1234,12 @@ impl Endpoint {
     /// Length of the next event's data (0 for events without data), or `None` when there
     /// is no event.
     pub fn peek_event_len(&self) -> Option<usize> {
-        self.events.front().map(|e| match e {
-            EventRec::Data { len, .. } => *len as usize,
-            _ => 0,
+        self.rx.front_words().map(|(_, [kind_len, _])| {
+            if kind_len & 0xff == RX_DATA {
+                (kind_len >> 32) as usize
+            } else {
+                0
+            }
         })
     }
 

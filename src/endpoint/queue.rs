@@ -69,6 +69,30 @@ impl ByteQueue {
         &self.buf[start..start + len]
     }
 
+    /// Queues `bytes` even past the limit (a few bytes that must not be refused).
+    pub(crate) fn push_always(&mut self, bytes: &[u8]) {
+        let limit = std::mem::replace(&mut self.limit, usize::MAX);
+        if let Ok((_, out)) = self.reserve(bytes.len(), Error::Internal) {
+            out.copy_from_slice(bytes);
+            self.commit(bytes.len());
+        }
+        self.limit = limit;
+    }
+
+    /// The offset of the first queued byte and the two little-endian words there, if 16
+    /// bytes are queued.
+    #[inline(always)]
+    pub(crate) fn front_words(&self) -> Option<(usize, [u64; 2])> {
+        let start = self.head;
+        if self.tail.wrapping_sub(start) < 16 || self.tail < start {
+            return None;
+        }
+        let w = self.buf.get(start..start + 16)?;
+        let w0 = u64::from_le_bytes(w[..8].try_into().ok()?);
+        let w1 = u64::from_le_bytes(w[8..].try_into().ok()?);
+        Some((start, [w0, w1]))
+    }
+
     /// Offset of the first queued byte.
     #[inline]
     pub(crate) fn head(&self) -> usize {
@@ -101,8 +125,8 @@ impl<T: Copy> Ring<T> {
         }
     }
 
-    #[inline(always)]
-    pub(crate) fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.len
     }
 
@@ -140,8 +164,8 @@ impl<T: Copy> Ring<T> {
         Some(x)
     }
 
-    #[inline]
-    pub(crate) fn front(&self) -> Option<&T> {
+    #[cfg(test)]
+    fn front(&self) -> Option<&T> {
         (self.len > 0).then(|| &self.buf[self.head])
     }
 }
