@@ -88,20 +88,18 @@ impl KeyedHash {
         }
     }
 
-    /// The keyed hash of an address of up to 16 bytes, from its key (length included).
-    #[inline(always)]
-    fn hash_words(&self, key: &Key) -> u64 {
-        let [k0, k1] = self.key;
-        let state = k0 ^ k1.rotate_left(32) ^ key.len;
-        let block = fold(state ^ key.words[0] ^ k0, key.words[1] ^ k1);
-        fold(block.rotate_left(23), k0)
-    }
-
     /// The keyed hash of an address (its length included).
     #[inline(always)]
     fn hash(&self, bytes: &[u8]) -> u64 {
         let [k0, k1] = self.key;
-        let mut state = k0 ^ k1.rotate_left(32) ^ (bytes.len() as u64);
+        let n = bytes.len();
+        let mut state = k0 ^ k1.rotate_left(32) ^ (n as u64);
+        if (8..=16).contains(&n) {
+            // One block without a loop or padding (`sockaddr_in`): two overlapping words
+            // cover every byte, and for one length they determine the address.
+            let block = fold(state ^ u64_at(bytes, 0) ^ k0, u64_at(bytes, n - 8) ^ k1);
+            return fold(block.rotate_left(23), k0);
+        }
         let mut chunks = bytes.chunks_exact(16);
         for c in &mut chunks {
             state = fold(state ^ u64_at(c, 0) ^ k0, u64_at(c, 8) ^ k1).rotate_left(23);
@@ -122,57 +120,15 @@ fn fold(a: u64, b: u64) -> u64 {
     (p as u64) ^ ((p >> 64) as u64)
 }
 
-/// An address as the table keeps it: its length and its first 16 bytes as two words. For
-/// 8 to 16 bytes (`sockaddr_in`) the words are overlapping loads from both ends, so that
-/// length and words determine the address; below 8 bytes the first word is zero-padded.
-/// Longer addresses are compared in full by the caller after these match.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Key {
-    len: u64,
-    words: [u64; 2],
-}
-
-impl Key {
-    #[inline(always)]
-    pub(crate) fn new(addr: &[u8]) -> Key {
-        let n = addr.len();
-        let words = if n >= 8 {
-            [u64_at(addr, 0), u64_at(addr, n.min(16) - 8)]
-        } else {
-            let mut b = [0u8; 8];
-            b[..n].copy_from_slice(addr);
-            [u64::from_le_bytes(b), 0]
-        };
-        Key {
-            len: n as u64,
-            words,
-        }
-    }
-
-    /// Whether the key alone determines the address (no full comparison needed).
-    #[inline(always)]
-    fn is_whole(&self) -> bool {
-        self.len <= 16
-    }
-}
-
-/// One entry of the table: the tag (32 bits of the keyed hash, which also give the home
-/// position, so that the table grows and deletes without hashing an address again) and the
-/// slot index + 1 (`meta`, 0: empty), and the address's key, compared in place.
-#[derive(Clone, Copy, Debug, Default)]
-struct Entry {
-    meta: u64,
-    key: Key,
-}
-
-/// The peer table's index: address -> slot, open addressing with linear probing over
-/// 32-byte entries that hold the address's key, so that a look-up of an address of up to 16
-/// bytes reads the table alone. At most half full; deletion shifts later entries back (no
-/// tombstones).
+/// The peer table's index: address -> slot, open addressing with linear probing. Each entry
+/// is one `u64`: 32 bits of the address's keyed hash (which also give its home position, so
+/// the table grows and deletes without hashing an address again) and the slot index + 1
+/// (0: empty). The addresses themselves live in the peers; the caller compares them.
+/// At most half full; deletion shifts later entries back (no tombstones).
 #[derive(Debug)]
 pub(crate) struct AddrTable {
     hash: KeyedHash,
-    entries: Vec<Entry>,
+    entries: Vec<u64>,
     len: usize,
 }
 
@@ -189,45 +145,28 @@ impl AddrTable {
         self.len
     }
 
-    /// The tag (32 bits of the keyed hash) of an address whose key is `key`.
+    /// The tag (32 bits of the keyed hash) of an address, for `find`, `insert` and `remove`.
     #[inline(always)]
-    fn tag(&self, key: &Key, addr: &[u8]) -> u32 {
-        let h = if key.is_whole() {
-            self.hash.hash_words(key)
-        } else {
-            self.hash.hash(addr)
-        };
-        (h >> 32) as u32
+    pub(crate) fn tag(&self, addr: &[u8]) -> u32 {
+        (self.hash.hash(addr) >> 32) as u32
     }
 
-    /// The slot of `addr`. For an address longer than 16 bytes, `is_addr(slot)` must
-    /// compare it in full.
+    /// The slot whose tag is `tag` and for which `is_addr(slot)` holds.
     #[inline(always)]
-    pub(crate) fn find(&self, addr: &[u8], is_addr: impl FnMut(u32) -> bool) -> Option<u32> {
-        let key = Key::new(addr);
-        self.find_tagged(self.tag(&key, addr), &key, is_addr)
-    }
-
-    #[inline(always)]
-    fn find_tagged(
-        &self,
-        tag: u32,
-        key: &Key,
-        mut is_addr: impl FnMut(u32) -> bool,
-    ) -> Option<u32> {
+    pub(crate) fn find(&self, tag: u32, mut is_addr: impl FnMut(u32) -> bool) -> Option<u32> {
         if self.entries.is_empty() {
             return None;
         }
         let mask = self.entries.len() - 1;
         let mut pos = tag as usize & mask;
         loop {
-            let e = &self.entries[pos];
-            if e.meta == 0 {
+            let e = self.entries[pos];
+            if e == 0 {
                 return None;
             }
-            if (e.meta >> 32) as u32 == tag && e.key == *key {
-                let slot = (e.meta as u32).wrapping_sub(1);
-                if key.is_whole() || is_addr(slot) {
+            if (e >> 32) as u32 == tag {
+                let slot = (e as u32).wrapping_sub(1);
+                if is_addr(slot) {
                     return Some(slot);
                 }
             }
@@ -235,43 +174,30 @@ impl AddrTable {
         }
     }
 
-    /// Adds `slot` for `addr` (the caller made sure the address is not in the table).
-    pub(crate) fn insert(&mut self, addr: &[u8], slot: u32) {
-        let key = Key::new(addr);
-        self.insert_tagged(self.tag(&key, addr), key, slot);
-    }
-
-    fn insert_tagged(&mut self, tag: u32, key: Key, slot: u32) {
+    /// Adds `slot` under `tag` (the caller made sure the address is not in the table).
+    pub(crate) fn insert(&mut self, tag: u32, slot: u32) {
         if (self.len + 1) * 2 > self.entries.len() {
             let size = (self.entries.len() * 2).max(16);
-            let old = std::mem::replace(&mut self.entries, vec![Entry::default(); size]);
-            for e in old.into_iter().filter(|e| e.meta != 0) {
+            let old = std::mem::replace(&mut self.entries, vec![0; size]);
+            for e in old.into_iter().filter(|&e| e != 0) {
                 self.place(e);
             }
         }
-        self.place(Entry {
-            meta: (u64::from(tag) << 32) | u64::from(slot + 1),
-            key,
-        });
+        self.place((u64::from(tag) << 32) | u64::from(slot + 1));
         self.len += 1;
     }
 
-    fn place(&mut self, e: Entry) {
+    fn place(&mut self, e: u64) {
         let mask = self.entries.len() - 1;
-        let mut pos = (e.meta >> 32) as usize & mask;
-        while self.entries[pos].meta != 0 {
+        let mut pos = (e >> 32) as usize & mask;
+        while self.entries[pos] != 0 {
             pos = (pos + 1) & mask;
         }
         self.entries[pos] = e;
     }
 
-    /// Removes `slot`, entered for `addr`.
-    pub(crate) fn remove(&mut self, addr: &[u8], slot: u32) {
-        let key = Key::new(addr);
-        self.remove_tagged(self.tag(&key, addr), slot);
-    }
-
-    fn remove_tagged(&mut self, tag: u32, slot: u32) {
+    /// Removes `slot`, entered under `tag`.
+    pub(crate) fn remove(&mut self, tag: u32, slot: u32) {
         if self.entries.is_empty() {
             return;
         }
@@ -279,9 +205,9 @@ impl AddrTable {
         let want = (u64::from(tag) << 32) | u64::from(slot + 1);
         let mut pos = tag as usize & mask;
         loop {
-            match self.entries[pos].meta {
+            match self.entries[pos] {
                 0 => return,
-                m if m == want => break,
+                e if e == want => break,
                 _ => pos = (pos + 1) & mask,
             }
         }
@@ -290,10 +216,10 @@ impl AddrTable {
         let mut next = (pos + 1) & mask;
         loop {
             let e = self.entries[next];
-            if e.meta == 0 {
+            if e == 0 {
                 break;
             }
-            let home = (e.meta >> 32) as usize & mask;
+            let home = (e >> 32) as usize & mask;
             // `e` may move to `hole` if its home is not cyclically in (hole, next].
             if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(hole) & mask) {
                 self.entries[hole] = e;
@@ -301,7 +227,7 @@ impl AddrTable {
             }
             next = (next + 1) & mask;
         }
-        self.entries[hole] = Entry::default();
+        self.entries[hole] = 0;
         self.len -= 1;
     }
 }
@@ -309,10 +235,6 @@ impl AddrTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key_of(slot: u32) -> Key {
-        Key::new(&slot.to_le_bytes())
-    }
 
     /// Inserts and removes against a reference map, with tags forced into few home positions
     /// (long runs that wrap around the table), so that every backward shift is exercised.
@@ -330,27 +252,25 @@ mod tests {
             let tag = (((x >> 20) as u32) & 0xffff_0000) | ((x >> 40) as u32 & 3) | 0xfff0;
             match reference.get(&slot) {
                 Some(&old) if step % 3 != 0 => {
-                    t.remove_tagged(old, slot);
+                    t.remove(old, slot);
                     reference.remove(&slot);
                 }
                 Some(_) => {}
                 None => {
-                    t.insert_tagged(tag, key_of(slot), slot);
+                    t.insert(tag, slot);
                     reference.insert(slot, tag);
                 }
             }
             assert_eq!(t.len(), reference.len());
             if step % 97 == 0 {
                 for s in 0..300u32 {
-                    let found = reference
-                        .get(&s)
-                        .map(|&tag| t.find_tagged(tag, &key_of(s), |_| false));
+                    let found = reference.get(&s).map(|&tag| t.find(tag, |c| c == s));
                     assert_eq!(found.flatten(), reference.get(&s).map(|_| s), "slot {s}");
                 }
             }
         }
         for (&slot, &tag) in &reference {
-            assert_eq!(t.find_tagged(tag, &key_of(slot), |_| false), Some(slot));
+            assert_eq!(t.find(tag, |c| c == slot), Some(slot));
         }
     }
 
@@ -364,17 +284,6 @@ mod tests {
                 let mut b = a.clone();
                 b[i] ^= 0x80;
                 assert!(!addr_eq(&a, &b), "length {n}, byte {i}");
-            }
-        }
-        // Up to 16 bytes the table's key alone stands for the address: any other byte or
-        // length gives another key.
-        for n in 1..=16usize {
-            let a: Vec<u8> = (0..n as u8).map(|b| b.wrapping_mul(37)).collect();
-            assert_ne!(Key::new(&a), Key::new(&a[..n - 1]), "length {n}");
-            for i in 0..n {
-                let mut b = a.clone();
-                b[i] ^= 0x01;
-                assert_ne!(Key::new(&a), Key::new(&b), "length {n}, byte {i}");
             }
         }
         let h = KeyedHash::new();

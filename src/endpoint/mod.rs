@@ -512,7 +512,7 @@ impl Endpoint {
     #[inline]
     fn lookup(&self, addr: &[u8]) -> Option<u32> {
         let slots = &self.slots;
-        self.by_addr.find(addr, |i| {
+        self.by_addr.find(self.by_addr.tag(addr), |i| {
             matches!(slots.get(i as usize), Some(Slot { peer: Some(p), .. }) if addr_eq(p.addr.as_slice(), addr))
         })
     }
@@ -540,7 +540,8 @@ impl Endpoint {
         };
         let slot = &mut self.slots[index as usize];
         let id = PeerId::new(index, slot.generation);
-        self.by_addr.insert(addr, index);
+        let tag = self.by_addr.tag(addr);
+        self.by_addr.insert(tag, index);
         let addr = AddrKey::new(addr);
         if phase == Phase::ServerHello {
             self.handshakes += 1;
@@ -582,7 +583,8 @@ impl Endpoint {
         };
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(i as u32);
-        self.by_addr.remove(p.addr.as_slice(), i as u32);
+        let tag = self.by_addr.tag(p.addr.as_slice());
+        self.by_addr.remove(tag, i as u32);
         if matches!(p.phase, Phase::ServerHello | Phase::ServerAccept) {
             self.handshakes -= 1;
         }
