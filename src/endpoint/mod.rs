@@ -34,7 +34,7 @@ use crate::session::{
     limits, ClientConfig, Mode, RetryAction, ServerConfig, Session, State, Suite,
 };
 use addr::{addr_eq, AddrKey, AddrTable};
-use queue::{ByteQueue, Ring};
+use queue::ByteQueue;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
@@ -168,14 +168,13 @@ pub enum Event<'a> {
 }
 
 /// A queued event other than data (those are records of the received-data queue, see
-/// `RX_HEADER`); a fingerprint lives in its own (rare) queue.
-#[derive(Clone, Copy, Debug)]
+/// `RX_HEADER`).
+#[derive(Debug)]
 enum EventRec {
     Connected {
         peer: PeerId,
         suite: Suite,
-        /// The fingerprint is the next one in `Endpoint::fingerprints`.
-        fingerprint: bool,
+        fingerprint: Option<Box<[u8; FINGERPRINT_LEN]>>,
     },
     ClientCredentials {
         peer: PeerId,
@@ -327,11 +326,9 @@ pub struct Endpoint {
     tx: ByteQueue,
     rx: ByteQueue,
     /// Events other than data, in order; each has a `RX_CONTROL` record in `rx`.
-    events: Ring<EventRec>,
+    events: VecDeque<EventRec>,
     /// Events queued (data and others), against `max_pending_events`.
     pending: usize,
-    /// The fingerprints of the queued `Connected` events that have one, in order.
-    fingerprints: VecDeque<[u8; FINGERPRINT_LEN]>,
     handshakes: usize,
     stats: EndpointStats,
 }
@@ -450,9 +447,8 @@ impl Endpoint {
             free: Vec::new(),
             by_addr: AddrTable::new(),
             timers: BinaryHeap::new(),
-            events: Ring::new(),
+            events: VecDeque::new(),
             pending: 0,
-            fingerprints: VecDeque::new(),
             handshakes: 0,
             stats: EndpointStats::default(),
         })
@@ -942,19 +938,16 @@ impl Endpoint {
         p.hs = None;
         p.last_recv = now;
         let suite = p.session.suite().unwrap_or(Suite::P256EcdsaAes256GcmSha256);
-        let fingerprint = peer_fingerprint(&p.session, server);
+        let fingerprint = peer_fingerprint(&p.session, server).map(Box::new);
         let peer = p.id;
         if server {
             p.last_confirm = now;
             Self::seal_to(&mut self.tx, &mut self.stats, p, now, &[]);
         }
-        if let Some(f) = fingerprint {
-            self.fingerprints.push_back(f);
-        }
         self.push_event(EventRec::Connected {
             peer,
             suite,
-            fingerprint: fingerprint.is_some(),
+            fingerprint,
         });
         self.schedule(i);
     }
@@ -1207,7 +1200,7 @@ impl Endpoint {
             } => Event::Connected {
                 peer,
                 suite,
-                fingerprint: self.next_fingerprint(fingerprint),
+                fingerprint: fingerprint.map(|f| *f),
             },
             EventRec::ClientCredentials { peer } => Event::ClientCredentials { peer },
             EventRec::Closed {
@@ -1220,17 +1213,6 @@ impl Endpoint {
                 error,
             },
         })
-    }
-
-    /// The fingerprint of a `Connected` event being reported.
-    #[cold]
-    #[inline(never)]
-    fn next_fingerprint(&mut self, has: bool) -> Option<[u8; FINGERPRINT_LEN]> {
-        if has {
-            self.fingerprints.pop_front()
-        } else {
-            None
-        }
     }
 
     /// Length of the next event's data (0 for events without data), or `None` when there

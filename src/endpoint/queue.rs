@@ -1,7 +1,6 @@
 //! Byte FIFO for outgoing datagrams and received data: one growable buffer that is reused
 //! (both ends go back to 0 whenever it is empty), so that a steady state in which the
-//! application drains the queue after each call never allocates. And the FIFO of events:
-//! a ring of small `Copy` records, as cheap per push and pop as the byte queue.
+//! application drains the queue after each call never allocates.
 
 use crate::error::{Error, Result};
 
@@ -103,102 +102,5 @@ impl ByteQueue {
     #[inline]
     pub(crate) fn front(&self) -> &[u8] {
         &self.buf[self.head..self.tail]
-    }
-}
-
-/// FIFO of small `Copy` records (the endpoint's events): a power-of-two ring that doubles
-/// when full and never shrinks, so that a steady state never allocates and a push or pop
-/// is a few instructions.
-#[derive(Debug)]
-pub(crate) struct Ring<T: Copy> {
-    buf: Vec<T>,
-    head: usize,
-    len: usize,
-}
-
-impl<T: Copy> Ring<T> {
-    pub(crate) fn new() -> Ring<T> {
-        Ring {
-            buf: Vec::new(),
-            head: 0,
-            len: 0,
-        }
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    #[inline(always)]
-    pub(crate) fn push_back(&mut self, x: T) {
-        if self.len == self.buf.len() {
-            self.grow(x);
-        }
-        let i = (self.head + self.len) & (self.buf.len() - 1);
-        self.buf[i] = x;
-        self.len += 1;
-    }
-
-    /// Doubles the ring (at least 16 records), the records in order from index 0; `fill`
-    /// fills the free records.
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self, fill: T) {
-        let old = self.buf.len();
-        let mut buf = Vec::with_capacity((old * 2).max(16));
-        buf.extend((0..self.len).map(|k| self.buf[(self.head + k) & (old - 1)]));
-        buf.resize(buf.capacity(), fill);
-        self.buf = buf;
-        self.head = 0;
-    }
-
-    #[inline(always)]
-    pub(crate) fn pop_front(&mut self) -> Option<T> {
-        if self.len == 0 {
-            return None;
-        }
-        let x = self.buf[self.head];
-        self.head = (self.head + 1) & (self.buf.len() - 1);
-        self.len -= 1;
-        Some(x)
-    }
-
-    #[cfg(test)]
-    fn front(&self) -> Option<&T> {
-        (self.len > 0).then(|| &self.buf[self.head])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Pushes and pops against a `VecDeque`, with the ring wrapping around and growing while
-    /// it wraps.
-    #[test]
-    fn ring_agrees_with_a_vecdeque() {
-        let mut ring = Ring::new();
-        let mut reference = std::collections::VecDeque::new();
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        for step in 0..50_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            // Phases that mostly push, then mostly pop, so the length goes up and down.
-            let push_bias = if (step / 1000) % 2 == 0 { 3 } else { 1 };
-            if x % 4 < push_bias {
-                ring.push_back(step);
-                reference.push_back(step);
-            } else {
-                assert_eq!(ring.pop_front(), reference.pop_front());
-            }
-            assert_eq!(ring.len(), reference.len());
-            assert_eq!(ring.front(), reference.front());
-        }
-        while let Some(v) = reference.pop_front() {
-            assert_eq!(ring.pop_front(), Some(v));
-        }
-        assert_eq!(ring.pop_front(), None);
     }
 }
