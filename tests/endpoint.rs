@@ -226,3 +226,54 @@ fn settings_are_checked() {
     c.set_keepalive_interval_ms(9_999).unwrap();
     Endpoint::new_server(server_config(&key), c).unwrap();
 }
+
+/// Events come out in the order they happened, whatever their kind: the client's
+/// `Connected` before the message of the server's first packet when the server's empty
+/// confirmation is lost; `peek_event_len` tells each one's length.
+#[test]
+fn connected_comes_before_the_first_message() {
+    let mut p = pair_with(EndpointConfig::default());
+    deliver(0, &mut p.client, CLIENT, &mut p.server, SERVER); // CH
+    deliver(0, &mut p.server, SERVER, &mut p.client, CLIENT); // SH
+    deliver(0, &mut p.client, CLIENT, &mut p.server, SERVER); // CF
+    let [Ev::Connected(speer)] = events(&mut p.server)[..] else {
+        panic!()
+    };
+    while p.server.poll_transmit().is_some() {} // the empty confirmation is lost
+    p.server.send(1, speer, b"first").unwrap();
+    deliver(1, &mut p.server, SERVER, &mut p.client, CLIENT);
+    assert_eq!(p.client.peek_event_len(), Some(0));
+    assert!(
+        matches!(p.client.poll_event(), Some(Event::Connected { peer, .. }) if peer == p.cpeer)
+    );
+    assert_eq!(p.client.peek_event_len(), Some(5));
+    assert_eq!(
+        events(&mut p.client),
+        vec![Ev::Data(p.cpeer, b"first".to_vec())]
+    );
+    assert_eq!(p.client.peek_event_len(), None);
+}
+
+/// At `max_pending_events` further packets are dropped (counted, not opened), but a
+/// `Closed` event is still reported, after the messages before it.
+#[test]
+fn pending_event_limit_drops_messages_not_closes() {
+    let mut cfg = EndpointConfig::default();
+    cfg.set_max_pending_events(16).unwrap();
+    let mut p = pair_with(cfg);
+    let speer = connect(&mut p, 0);
+    for i in 0..20u8 {
+        p.client.send(1, p.cpeer, &[i; 3]).unwrap();
+    }
+    deliver(1, &mut p.client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(p.server.stats().queue_overflows, 4);
+    p.server.handle_timeout(1 << 40).unwrap(); // long past the idle timeout
+    let mut want: Vec<Ev> = (0..16u8).map(|i| Ev::Data(speer, vec![i; 3])).collect();
+    want.push(Ev::Closed(
+        speer,
+        CloseReason::IdleTimeout,
+        codes::IDLE_TIMEOUT,
+    ));
+    assert_eq!(events(&mut p.server), want);
+    assert_eq!(p.server.peek_event_len(), None);
+}
