@@ -82,8 +82,9 @@ impl ByteQueue {
     /// bytes are queued.
     #[inline(always)]
     pub(crate) fn front_words(&self) -> Option<(usize, [u64; 2])> {
+        // head <= tail always.
         let start = self.head;
-        if self.tail.wrapping_sub(start) < 16 || self.tail < start {
+        if self.tail - start < 16 {
             return None;
         }
         let w = self.buf.get(start..start + 16)?;
