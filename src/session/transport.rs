@@ -72,7 +72,8 @@ impl Limits {
 }
 
 /// A send key's confidentiality limit in units and its key-update threshold (3/4 of the
-/// limit, section 18), computed once per key rather than per packet.
+/// limit, section 18), computed once per key rather than per packet. Without a limit both
+/// are `u64::MAX`: every data packet is then [`Usage::Fine`].
 #[derive(Clone, Copy, Debug)]
 struct UsageLimit {
     /// A data packet that brings the key's usage above this wants a key update first.
@@ -82,11 +83,17 @@ struct UsageLimit {
 }
 
 impl UsageLimit {
-    fn new(confidentiality: Option<u64>) -> Option<UsageLimit> {
-        confidentiality.map(|c| UsageLimit {
-            update_at: c - c / 4,
-            limit: c,
-        })
+    fn new(confidentiality: Option<u64>) -> UsageLimit {
+        match confidentiality {
+            Some(c) => UsageLimit {
+                update_at: c - c / 4,
+                limit: c,
+            },
+            None => UsageLimit {
+                update_at: u64::MAX,
+                limit: u64::MAX,
+            },
+        }
     }
 }
 
@@ -221,8 +228,8 @@ pub(crate) struct SendHalf {
     generation: u64,
     next_pn: u64,
     used: u64,
-    /// From the suite's confidentiality limit (`None`: no limit, usage is not counted).
-    usage_limit: Option<UsageLimit>,
+    /// From the suite's confidentiality limit.
+    usage_limit: UsageLimit,
 }
 
 impl SendHalf {
@@ -271,25 +278,23 @@ impl SendHalf {
 
     /// Where a data packet of `len` bytes stands against the confidentiality limit: under
     /// the update threshold (3/4 of the limit), past it, or over the limit itself. Also
-    /// returns the packet's usage units to pass to the seal (0 when the suite has no
-    /// confidentiality limit: nothing is counted then).
+    /// returns the packet's usage units to pass to the seal.
+    ///
+    /// The sum wraps instead of overflowing: with a limit the usage stays within it (far
+    /// below `u64::MAX`); without one (thresholds `u64::MAX`) every packet is `Fine` and the
+    /// count means nothing.
     #[inline]
     pub(crate) fn usage(&self, len: usize) -> (Usage, u64) {
-        match self.usage_limit {
-            Some(l) => {
-                let units = units(len);
-                let after = self.used + units;
-                let usage = if after <= l.update_at {
-                    Usage::Fine
-                } else if after > l.limit {
-                    Usage::OverLimit
-                } else {
-                    Usage::WantsUpdate
-                };
-                (usage, units)
-            }
-            None => (Usage::Fine, 0),
-        }
+        let units = units(len);
+        let after = self.used.wrapping_add(units);
+        let usage = if after <= self.usage_limit.update_at {
+            Usage::Fine
+        } else if after > self.usage_limit.limit {
+            Usage::OverLimit
+        } else {
+            Usage::WantsUpdate
+        };
+        (usage, units)
     }
 
     /// Seals a data (`kind` 0) or close (`kind` 1) packet with the current generation's
@@ -363,7 +368,8 @@ impl SendHalf {
         }
         head.copy_from_slice(&hdr);
         self.next_pn = pn + 1;
-        self.used = self.used.saturating_add(units);
+        // Wraps, as in `usage`, without a limit only.
+        self.used = self.used.wrapping_add(units);
         Ok(total)
     }
 
