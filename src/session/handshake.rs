@@ -98,6 +98,12 @@ pub(crate) fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
     Some(out)
 }
 
+/// Are all bytes zero? (An OR over all of them, which the compiler vectorizes: the padding
+/// of a ClientHello is about 1,000 bytes.)
+fn all_zero(bytes: &[u8]) -> bool {
+    bytes.iter().fold(0u8, |acc, &b| acc | b) == 0
+}
+
 /// SHA-256 of the concatenation of `parts`.
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut ctx = digest::Context::new(&digest::SHA256);
@@ -164,6 +170,11 @@ pub(crate) struct ClientHello {
 }
 
 impl ClientHello {
+    /// The ClientHello without its zero padding: what the transcript hashes (section 6).
+    pub(crate) fn unpadded(&self) -> &[u8] {
+        &self.bytes[..unpadded_len(&self.bytes, self.core_len).unwrap_or(self.bytes.len())]
+    }
+
     /// SHA-256 of the core (what a retry cookie binds).
     pub(crate) fn core_hash(&self) -> [u8; 32] {
         retry::client_hello_core_hash(&self.bytes, self.core_len)
@@ -240,10 +251,21 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
     })
 }
 
+/// Length of a ClientHello without its zero padding (section 6): the core of `core_len`
+/// bytes, the extension-block length and the extension block. `None` if it is incomplete.
+pub(crate) fn unpadded_len(client_hello: &[u8], core_len: usize) -> Option<usize> {
+    let ext_len = client_hello.get(core_len..core_len + 2)?;
+    let len = core_len + 2 + usize::from(u16::from_be_bytes([ext_len[0], ext_len[1]]));
+    (len <= client_hello.len()).then_some(len)
+}
+
 pub(crate) struct ParsedClientHello<'a> {
     pub(crate) offers: Vec<(u16, &'a [u8])>,
     /// Length of the core: every byte before the extension-block length.
     pub(crate) core_len: usize,
+    /// Length without the padding: the core and the extension block (what the transcript
+    /// hashes, section 6).
+    pub(crate) unpadded_len: usize,
     pub(crate) extensions: Vec<(u16, &'a [u8])>,
 }
 
@@ -282,14 +304,45 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
     // Extensions: well-formed unknown ones are ignored (they are signed as part of the
     // transcript); the cookie (section 22) is checked by the caller.
     let extensions = parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
-    if r.rest().iter().any(|&b| b != 0) {
+    let unpadded_len = msg.len() - r.rest_len();
+    // The padding is not in the transcript: every byte of it must be zero.
+    if !all_zero(r.rest()) {
         return Err(M);
     }
     Ok(ParsedClientHello {
         offers,
         core_len,
+        unpadded_len,
         extensions,
     })
+}
+
+/// What the server keeps of the ClientHello it answered to recognize a retransmitted copy
+/// (section 12) without keeping the message: its lengths and the transcript hash, which
+/// covers its unpadded part (the padding is all zero, checked).
+pub(crate) struct AnsweredHello {
+    len: usize,
+    unpadded_len: usize,
+    transcript_hash: [u8; 32],
+}
+
+impl AnsweredHello {
+    /// Length of the answered ClientHello without its padding.
+    pub(crate) fn unpadded_len(&self) -> usize {
+        self.unpadded_len
+    }
+
+    /// Is `msg` a byte-identical copy of the answered ClientHello, whose ServerHello is
+    /// `server_hello`? (Same length, same unpadded part, all-zero padding.)
+    pub(crate) fn is_copy(&self, msg: &[u8], server_hello: &[u8]) -> bool {
+        msg.len() == self.len
+            && all_zero(&msg[self.unpadded_len..])
+            && server_hello.len() >= SIGNATURE_LEN
+            && sha256(&[
+                &msg[..self.unpadded_len],
+                &server_hello[..server_hello.len() - SIGNATURE_LEN],
+            ]) == self.transcript_hash
+    }
 }
 
 /// What the server has after reading a ClientHello.
@@ -298,8 +351,8 @@ pub(crate) struct ServerFlight {
     /// SHA-256 of the ClientHello core (what a retry cookie binds); only computed for a
     /// retry-enabled server (zero otherwise: nothing reads it then).
     pub(crate) client_hello_core: [u8; 32],
-    /// SHA-256 of the complete ClientHello (a retransmitted copy is recognized by it).
-    pub(crate) client_hello_hash: [u8; 32],
+    /// The answered ClientHello, by which a retransmitted copy is recognized.
+    pub(crate) answered: AnsweredHello,
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
 }
@@ -313,17 +366,15 @@ pub(crate) fn server_respond(
     ent: &mut dyn Entropy,
 ) -> Result<ServerFlight> {
     let ch = parse_client_hello(client_hello)?;
-    // One pass of SHA-256 over the ClientHello gives its core hash (retry only), its own hash
-    // and the first part of the transcript hash.
+    // One pass of SHA-256 over the unpadded ClientHello gives its core hash (retry only) and
+    // the first part of the transcript hash; the zero padding is not hashed (section 6).
     let mut transcript = digest::Context::new(&digest::SHA256);
     transcript.update(&client_hello[..ch.core_len]);
     let mut client_hello_core = [0u8; 32];
     if cfg.retry.is_some() {
         client_hello_core.copy_from_slice(transcript.clone().finish().as_ref());
     }
-    transcript.update(&client_hello[ch.core_len..]);
-    let mut client_hello_hash = [0u8; 32];
-    client_hello_hash.copy_from_slice(transcript.clone().finish().as_ref());
+    transcript.update(&client_hello[ch.core_len..ch.unpadded_len]);
     if let Some(state) = cfg.retry.as_deref() {
         // Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is
         // valid for the client's address (checked before any ECDH or signature).
@@ -400,7 +451,11 @@ pub(crate) fn server_respond(
     let schedule = key_schedule(&th, &shared)?;
     Ok(ServerFlight {
         client_hello_core,
-        client_hello_hash,
+        answered: AnsweredHello {
+            len: client_hello.len(),
+            unpadded_len: ch.unpadded_len,
+            transcript_hash: th,
+        },
         server_hello: sh,
         suite,
         schedule,
@@ -522,7 +577,7 @@ pub(crate) fn client_process(
     };
 
     let body = &msg[..msg.len() - SIGNATURE_LEN];
-    let th = sha256(&[&hello.bytes, body]);
+    let th = sha256(&[hello.unpadded(), body]);
     // ECDSA signatures must be low-S (section 6): the signature is not malleable.
     if key_type == KeyType::EcdsaP256 && !sigcheck::fixed_is_low_s(signature) {
         return Err(Error::HandshakeSignatureInvalid);
