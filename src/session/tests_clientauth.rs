@@ -329,11 +329,11 @@ struct CountingEntropy(Arc<std::sync::atomic::AtomicUsize>);
 impl Entropy for CountingEntropy {
     fn fill(&mut self, out: &mut [u8]) -> Result<()> {
         self.0.fetch_add(1, Ordering::SeqCst);
-        suite::SystemEntropy.fill(out)
+        suite::SystemEntropy::new().fill(out)
     }
     fn ephemeral(&mut self, group: Group) -> Result<suite::Ephemeral> {
         self.0.fetch_add(1, Ordering::SeqCst);
-        suite::SystemEntropy.ephemeral(group)
+        suite::SystemEntropy::new().ephemeral(group)
     }
 }
 
