@@ -16,11 +16,14 @@
 //!
 //! Arguments: `handshake|raw|both` (default both), `p256|x25519` (default p256), iterations.
 
+#[path = "../tests/session_support/mod.rs"]
+mod session_support;
+
 use aws_lc_rs::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair};
 use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -107,19 +110,10 @@ fn main() {
     } else {
         (KeyType::Ed25519, Suite::X25519Ed25519ChaCha20Poly1305Sha256)
     };
-    let key = SigningKey::generate(kt).unwrap();
-    let der = key.to_pkcs8_der().unwrap();
-    let scfg = ServerConfig::builder(key.clone())
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build();
-    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build()
-        .unwrap();
+    // The session pair's configurations (pinned key, exactly this suite); the raw
+    // primitives sign with a key of the same type.
+    let (scfg, ccfg) = session_support::suite_configs(suite);
+    let der = SigningKey::generate(kt).unwrap().to_pkcs8_der().unwrap();
     if what == "handshake" || what == "both" {
         let t = Instant::now();
         measured_handshakes(&ccfg, &scfg, n);
