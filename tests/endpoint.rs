@@ -226,3 +226,188 @@ fn settings_are_checked() {
     c.set_keepalive_interval_ms(9_999).unwrap();
     Endpoint::new_server(server_config(&key), c).unwrap();
 }
+
+/// Every queued datagram of `ep` (all to `to`), dequeued.
+fn take(ep: &mut Endpoint, to: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    while let Some(t) = ep.poll_transmit() {
+        assert_eq!(t.addr, to);
+        out.push(t.data.to_vec());
+    }
+    out
+}
+
+fn give(now: u64, ep: &mut Endpoint, from: &[u8], datagrams: &[Vec<u8>]) {
+    for d in datagrams {
+        ep.receive(now, from, d).unwrap();
+    }
+}
+
+/// A client that restarts (a new endpoint and session) reconnects from the same address while
+/// the server still holds its old peer: the old peer works until the new handshake is
+/// authenticated, then ends with reason `Replaced` just before the new peer's `Connected`.
+/// Late copies of the old ClientHello start nothing; the old session's packets are dropped.
+#[test]
+fn reconnect_from_the_same_address_replaces_the_old_peer() {
+    let cfg = EndpointConfig::default();
+    let mut p = pair_with(cfg.clone());
+    let old_hello = take(&mut p.client, SERVER);
+    give(0, &mut p.server, CLIENT, &old_hello);
+    let sh = take(&mut p.server, CLIENT);
+    give(0, &mut p.client, SERVER, &sh);
+    let cf = take(&mut p.client, SERVER);
+    give(0, &mut p.server, CLIENT, &cf);
+    let [Ev::Connected(old)] = events(&mut p.server)[..] else {
+        panic!()
+    };
+    deliver(0, &mut p.server, SERVER, &mut p.client, CLIENT);
+    assert_eq!(events(&mut p.client), vec![Ev::Connected(p.cpeer)]);
+    p.client.send(10, p.cpeer, b"before").unwrap();
+    let old_packet = take(&mut p.client, SERVER);
+    give(10, &mut p.server, CLIENT, &old_packet);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(old, b"before".to_vec())]
+    );
+
+    // The game restarts: a new client endpoint at the same address, 1 s later.
+    let mut client = Endpoint::new_client(pinned(&p.key), cfg).unwrap();
+    let cpeer = client.connect(1_000, SERVER).unwrap();
+    let hello = take(&mut client, SERVER);
+    give(1_000, &mut p.server, CLIENT, &hello);
+    let sh = take(&mut p.server, CLIENT);
+    assert_eq!(sh.len(), 1);
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(p.server.peer_count(), 1);
+    assert!(events(&mut p.server).is_empty());
+    // Meanwhile the old peer is still the address's peer, and a copy of the new ClientHello
+    // gets the same ServerHello again.
+    assert_eq!(p.server.peer_state(old), Ok(PeerState::Connected));
+    give(1_001, &mut p.server, CLIENT, &hello);
+    assert_eq!(take(&mut p.server, CLIENT), sh);
+    // A late copy of the old session's ClientHello starts nothing and sends nothing.
+    let invalid = p.server.stats().dropped_invalid;
+    give(1_002, &mut p.server, CLIENT, &old_hello);
+    assert!(take(&mut p.server, CLIENT).is_empty());
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(p.server.stats().dropped_invalid, invalid + 1);
+
+    // The new client finishes; the server replaces the old peer.
+    give(1_010, &mut client, SERVER, &sh);
+    let cf = take(&mut client, SERVER);
+    give(1_020, &mut p.server, CLIENT, &cf);
+    let ev = events(&mut p.server);
+    let [Ev::Closed(closed, CloseReason::Replaced, Error::SessionClosed), Ev::Connected(new)] =
+        ev[..]
+    else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(closed, old);
+    assert_ne!(new, old);
+    assert_eq!(p.server.peer_count(), 1);
+    assert_eq!(p.server.stats().handshakes, 0);
+    assert_eq!(p.server.peer_address(new).unwrap(), CLIENT);
+    assert_eq!(p.server.send(1_020, old, b"x"), Err(codes::UNKNOWN_PEER));
+    deliver(1_020, &mut p.server, SERVER, &mut client, CLIENT);
+    assert_eq!(events(&mut client), vec![Ev::Connected(cpeer)]);
+
+    // Data of the new client reaches the new peer, and back.
+    client.send(1_030, cpeer, b"after restart").unwrap();
+    deliver(1_030, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(new, b"after restart".to_vec())]
+    );
+    p.server.send(1_031, new, b"welcome back").unwrap();
+    deliver(1_031, &mut p.server, SERVER, &mut client, CLIENT);
+    assert_eq!(
+        events(&mut client),
+        vec![Ev::Data(cpeer, b"welcome back".to_vec())]
+    );
+
+    // The old session's packets (a late copy, and a close from its endpoint) are dropped
+    // quietly: no event, the new peer goes on.
+    let invalid = p.server.stats().dropped_invalid;
+    give(1_040, &mut p.server, CLIENT, &old_packet);
+    p.client.close(1_040, p.cpeer).unwrap();
+    let old_close = take(&mut p.client, SERVER);
+    give(1_040, &mut p.server, CLIENT, &old_close);
+    assert!(events(&mut p.server).is_empty());
+    assert!(take(&mut p.server, CLIENT).is_empty());
+    assert_eq!(
+        p.server.stats().dropped_invalid,
+        invalid + 1 + old_close.len() as u64
+    );
+    assert_eq!(p.server.peer_state(new), Ok(PeerState::Connected));
+    client.send(1_050, cpeer, b"still fine").unwrap();
+    deliver(1_050, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(new, b"still fine".to_vec())]
+    );
+}
+
+/// A spoofed ClientHello from the address of an established peer (a valid one, of another
+/// client) costs a handshake slot and nothing else: the peer's data flows both ways, its
+/// keep-alives and idle timer run as before, and the half-open handshake ends silently at the
+/// handshake timeout without replacing anything. A newer spoofed ClientHello takes the place
+/// of the pending one (one handshake per address beside its peer).
+#[test]
+fn spoofed_client_hello_does_not_disturb_an_established_peer() {
+    let cfg = EndpointConfig::default();
+    let mut p = pair_with(cfg.clone());
+    let speer = connect(&mut p, 0);
+    let spoof = |t: u64| -> Vec<Vec<u8>> {
+        let mut other = Endpoint::new_client(pinned(&p.key), cfg.clone()).unwrap();
+        other.connect(t, SERVER).unwrap();
+        take(&mut other, SERVER)
+    };
+    let hello = spoof(100);
+    give(100, &mut p.server, CLIENT, &hello);
+    // The ServerHello goes to the real client, which drops it.
+    let sh = take(&mut p.server, CLIENT);
+    assert_eq!(sh.len(), 1);
+    give(100, &mut p.client, SERVER, &sh);
+    assert!(events(&mut p.client).is_empty());
+    assert!(take(&mut p.client, SERVER).is_empty());
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(p.server.peer_count(), 1);
+    // A second spoofed ClientHello replaces the pending one: still one handshake.
+    let hello2 = spoof(200);
+    give(200, &mut p.server, CLIENT, &hello2);
+    assert_eq!(take(&mut p.server, CLIENT).len(), 1);
+    assert_eq!(p.server.stats().handshakes, 1);
+    // A forged ClientFinished from the address changes nothing either.
+    let mut forged = vec![0x03u8; 60];
+    forged[1..]
+        .iter_mut()
+        .enumerate()
+        .for_each(|(k, b)| *b = k as u8);
+    // (The connected peer takes it for a retransmitted ClientFinished of its client and
+    // answers with an empty packet, as without the pending handshake.)
+    give(300, &mut p.server, CLIENT, &[forged]);
+    deliver(300, &mut p.server, SERVER, &mut p.client, CLIENT);
+    assert!(events(&mut p.client).is_empty());
+    assert_eq!(p.server.stats().handshakes, 1);
+    // The peer keeps working, both ways, up to and past the spoofed handshake's timeout.
+    for (k, t) in [400u64, 4_000, 8_000, 10_199, 10_200, 12_000, 16_000]
+        .into_iter()
+        .enumerate()
+    {
+        p.server.handle_timeout(t).unwrap();
+        p.client.handle_timeout(t).unwrap();
+        let msg = format!("message {k}").into_bytes();
+        p.client.send(t, p.cpeer, &msg).unwrap();
+        p.server.send(t, speer, &msg).unwrap();
+        deliver(t, &mut p.client, CLIENT, &mut p.server, SERVER);
+        deliver(t, &mut p.server, SERVER, &mut p.client, CLIENT);
+        assert_eq!(events(&mut p.server), vec![Ev::Data(speer, msg.clone())]);
+        assert_eq!(events(&mut p.client), vec![Ev::Data(p.cpeer, msg)]);
+        let handshakes = p.server.stats().handshakes;
+        // The pending handshake started at 200 ends silently at 200 + 10,000.
+        assert_eq!(handshakes, u64::from(t < 10_200), "at {t}");
+        assert_eq!(p.server.peer_state(speer), Ok(PeerState::Connected));
+    }
+    assert_eq!(p.server.peer_count(), 1);
+    assert!(p.server.stats().handshakes_failed >= 1);
+}
