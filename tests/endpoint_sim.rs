@@ -599,3 +599,217 @@ fn peer_limit_refuses_cleanly() {
     assert_eq!(stats.peers, 20);
     assert!(rec.server_closed.is_empty());
 }
+
+/// 1,000 clients through 20% loss (with duplicates, reordering, spoofs and the ClientHello
+/// flood; at 30% loss a fresh handshake alone takes more than the 10-s idle timeout for about
+/// 1% of the clients, 13 s at the 99th percentile here); at 5..=8 s every tenth client's game
+/// restarts: its endpoint is dropped without a
+/// close (a crash) and a new one connects from the same address. The server replaces each
+/// old peer (reason `Replaced`) as soon as the new handshake completes, well before the idle
+/// timeout would have freed the address; the new sessions' messages arrive, the old ones'
+/// late packets change nothing, and no other peer ends early.
+#[test]
+fn restarted_clients_reconnect_from_the_same_address() {
+    const CLIENTS: usize = 1_000;
+    const MESSAGES: u32 = 8;
+    /// Messages of a client's second life are numbered from here.
+    const SECOND: u32 = 1_000;
+    let (_key, server_cfg, client_cfg) = keys();
+    let mut server_settings = EndpointConfig::default();
+    server_settings.set_max_peers(2_000).unwrap();
+    server_settings.set_max_handshakes(1_000).unwrap();
+    server_settings.set_keepalive_interval_ms(500).unwrap();
+    server_settings.set_handshake_timeout_ms(60_000).unwrap();
+    let mut client_settings = EndpointConfig::default();
+    client_settings.set_handshake_timeout_ms(60_000).unwrap();
+    client_settings.set_keepalive_interval_ms(500).unwrap();
+    let idle_timeout = server_settings.idle_timeout_ms();
+    let server = Endpoint::new_server(server_cfg, server_settings).unwrap();
+    let new_client = || Endpoint::new_client(client_cfg.clone(), client_settings.clone()).unwrap();
+    let clients: Vec<Endpoint> = (0..CLIENTS).map(|_| new_client()).collect();
+    let net = NetParams {
+        // See above: the handshakes, not the replacement, set the tail at 30%.
+        loss_percent: 20,
+        dup_percent: 5,
+        delay_ms: 20,
+        jitter_ms: 40,
+        spoof_every_ms: 7,
+        flood_every_ms: 11,
+    };
+    let mut sim = Sim::new(0x5eed_0004, net, server, clients);
+    for _ in 0..32 {
+        let s = Session::new_client(client_cfg.clone(), Mode::Datagram).unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = s.write_handshake(&mut buf).unwrap();
+        buf.truncate(n);
+        sim.client_hellos.push(buf);
+    }
+    let mut rec = Record::default();
+    // (time, client, restart?): first starts within 2 s, restarts within 5..=8 s.
+    let mut plan: Vec<(u64, usize, bool)> = (0..CLIENTS)
+        .map(|c| (sim.rng.below(2_000), c, false))
+        .collect();
+    let restarted: Vec<usize> = (0..CLIENTS).step_by(10).collect();
+    for &c in &restarted {
+        plan.push((5_000 + sim.rng.below(3_001), c, true));
+    }
+    plan.sort_unstable();
+    let mut plan = plan.into_iter().peekable();
+    let mut next_send: BinaryHeap<Reverse<(u64, usize, u32)>> = BinaryHeap::new();
+    let mut peer_of = vec![PeerId(0); CLIENTS];
+    let mut restart_at: HashMap<usize, u64> = HashMap::new();
+    let mut reconnect_after: HashMap<usize, u64> = HashMap::new();
+    let mut started_at: HashMap<usize, u64> = HashMap::new();
+    let mut first_after: Vec<u64> = Vec::new();
+    let (close_at, end) = (25_000, 40_000);
+    let mut closed = false;
+    while sim.now < end {
+        let until = [
+            plan.peek().map(|s| s.0),
+            next_send.peek().map(|Reverse(s)| s.0),
+            Some(if closed { end } else { close_at }),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap();
+        let mut touched = sim.step(until);
+        let now = sim.now;
+        let mut restart_later = Vec::new();
+        while let Some(&(at, c, restart)) = plan.peek() {
+            if at > now {
+                break;
+            }
+            plan.next();
+            if restart {
+                if !rec.client_connected.contains(&c) {
+                    // Still in its first handshake (30% loss): restart it once connected.
+                    restart_later.push((now + 500, c, true));
+                    continue;
+                }
+                // The old endpoint is gone with its session; the application's record of it
+                // too (its Connected is the new life's).
+                rec.client_connected.remove(&c);
+                sim.nodes[c + 1] = new_client();
+                restart_at.insert(c, now);
+            }
+            peer_of[c] = sim.nodes[c + 1].connect(now, SERVER_ADDR).unwrap();
+            started_at.entry(c).or_insert(now);
+            touched.push(c + 1);
+        }
+        if !restart_later.is_empty() {
+            let mut rest: Vec<_> = plan.collect();
+            rest.extend(restart_later);
+            rest.sort_unstable();
+            plan = rest.into_iter().peekable();
+        }
+        while let Some(&Reverse((at, c, seq))) = next_send.peek() {
+            if at > now {
+                break;
+            }
+            next_send.pop();
+            // Messages of a life that ended are not sent.
+            let life = u32::from(restart_at.contains_key(&c)) * SECOND;
+            if rec.client_closed.contains_key(&c) || seq < life {
+                continue;
+            }
+            sim.nodes[c + 1]
+                .send(now, peer_of[c], &message(c, seq))
+                .unwrap();
+            rec.sent += 1;
+            if seq + 1 < life + MESSAGES {
+                next_send.push(Reverse((now + 250, c, seq + 1)));
+            }
+            touched.push(c + 1);
+        }
+        if !closed && now >= close_at {
+            closed = true;
+            for (c, peer) in peer_of.iter().enumerate() {
+                sim.nodes[c + 1].close(now, *peer).unwrap();
+                touched.push(c + 1);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for n in touched {
+            let was_connected = n > 0 && rec.client_connected.contains(&(n - 1));
+            handle_events(&mut sim, n, &mut rec);
+            if n > 0 && !was_connected && rec.client_connected.contains(&(n - 1)) {
+                let c = n - 1;
+                let life = match restart_at.get(&c) {
+                    Some(&at) => {
+                        reconnect_after.insert(c, now - at);
+                        SECOND
+                    }
+                    None => {
+                        first_after.push(now - started_at[&c]);
+                        0
+                    }
+                };
+                next_send.push(Reverse((now + 1, c, life)));
+            }
+            sim.flush(n);
+        }
+        if n_closed_before(&rec, close_at) > 0 {
+            panic!("a client ended early: {:?}", first_early(&rec, close_at));
+        }
+    }
+    let stats = sim.nodes[0].stats();
+    let mut delays: Vec<u64> = reconnect_after.values().copied().collect();
+    delays.sort_unstable();
+    first_after.sort_unstable();
+    let median = |v: &[u64]| v[v.len() / 2];
+    println!(
+        "sim restarts: {} of {} clients restarted; ms from restart to connected: median {}, \
+         max {} (first connections: median {}, max {}); server {:?}",
+        restarted.len(),
+        CLIENTS,
+        median(&delays),
+        delays.last().unwrap(),
+        median(&first_after),
+        first_after.last().unwrap(),
+        stats
+    );
+    // Every restarted client connected again as fast as a first connection, well before the
+    // old peer's idle timeout (which was the earliest reconnect before the replacement).
+    assert_eq!(delays.len(), restarted.len());
+    assert!(median(&delays) < idle_timeout / 10, "{delays:?}");
+    assert!(
+        *delays.last().unwrap() < idle_timeout * 8 / 10,
+        "{delays:?}"
+    );
+    assert_eq!(rec.client_connected.len(), CLIENTS);
+    // The server saw each client once, plus a second peer for each restarted one; each old
+    // peer ended with `Replaced`, and only those.
+    assert_eq!(rec.server_connected.len(), CLIENTS + restarted.len());
+    let replaced: Vec<usize> = rec
+        .server_closed
+        .iter()
+        .filter(|(_, r)| **r == CloseReason::Replaced)
+        .map(|(p, _)| rec.server_connected[p])
+        .collect();
+    let mut replaced_sorted = replaced.clone();
+    replaced_sorted.sort_unstable();
+    assert_eq!(replaced_sorted, restarted);
+    for (peer, at) in &rec.server_closed_at {
+        if rec.server_closed[peer] == CloseReason::Replaced {
+            let c = rec.server_connected[peer];
+            assert!(*at - restart_at[&c] < idle_timeout * 8 / 10);
+        } else {
+            assert!(
+                *at >= close_at,
+                "peer of client {} ended early",
+                rec.server_connected[peer]
+            );
+        }
+    }
+    // Messages of both lives arrived (about 80% one way), each at most once (asserted on
+    // arrival) and from the peer of its own life.
+    let second_life = rec.server_got.iter().filter(|(_, s)| *s >= SECOND).count();
+    assert!(second_life as f64 > 0.7 * (restarted.len() * MESSAGES as usize) as f64);
+    let one_way = rec.server_got.len() as f64 / rec.sent as f64;
+    assert!((0.7..0.9).contains(&one_way), "{one_way}");
+    assert_eq!(rec.server_closed.len(), CLIENTS + restarted.len());
+    assert_eq!(stats.peers, 0);
+    assert_eq!(stats.handshakes, 0);
+}
