@@ -411,3 +411,134 @@ fn spoofed_client_hello_does_not_disturb_an_established_peer() {
     assert_eq!(p.server.peer_count(), 1);
     assert!(p.server.stats().handshakes_failed >= 1);
 }
+
+/// The old peer ends first (idle timeout) while the new handshake from its address waits: the
+/// new handshake takes the address and completes alone (no `Replaced`).
+#[test]
+fn reconnect_when_the_old_peer_ends_first() {
+    let cfg = EndpointConfig::default();
+    let mut p = pair_with(cfg.clone());
+    let old = connect(&mut p, 0);
+    let mut client = Endpoint::new_client(pinned(&p.key), cfg).unwrap();
+    let cpeer = client.connect(1_000, SERVER).unwrap();
+    let hello = take(&mut client, SERVER);
+    give(1_000, &mut p.server, CLIENT, &hello);
+    let sh = take(&mut p.server, CLIENT);
+    assert_eq!(sh.len(), 1);
+    // Nothing from the old client since 0: its peer idles out at 10,000.
+    p.server.handle_timeout(10_000).unwrap();
+    let _ = take(&mut p.server, CLIENT); // keep-alives of the old peer
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Closed(
+            old,
+            CloseReason::IdleTimeout,
+            codes::IDLE_TIMEOUT
+        )]
+    );
+    assert_eq!(p.server.peer_count(), 1);
+    assert_eq!(p.server.stats().handshakes, 1);
+    // The waiting handshake holds the address now: a copy of its ClientHello is answered.
+    give(10_100, &mut p.server, CLIENT, &hello);
+    assert_eq!(take(&mut p.server, CLIENT), sh);
+    give(10_200, &mut client, SERVER, &sh);
+    deliver(10_200, &mut client, CLIENT, &mut p.server, SERVER);
+    let ev = events(&mut p.server);
+    let [Ev::Connected(new)] = ev[..] else {
+        panic!("{ev:?}")
+    };
+    deliver(10_200, &mut p.server, SERVER, &mut client, CLIENT);
+    assert_eq!(events(&mut client), vec![Ev::Connected(cpeer)]);
+    client.send(10_300, cpeer, b"hi").unwrap();
+    deliver(10_300, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(events(&mut p.server), vec![Ev::Data(new, b"hi".to_vec())]);
+    assert_eq!(p.server.stats().handshakes, 0);
+}
+
+/// With client authentication the new peer is reported (`ClientCredentials`) while the old one
+/// still works; `reject` ends only the new one, and a later reconnect that the application
+/// accepts replaces the old peer (`Closed` before `Connected`).
+#[test]
+fn reconnect_with_client_authentication_waits_for_accept() {
+    use gamecrypt::session::TrustAnchor;
+    use gamecrypt::session::{ClientAuthMode, ClientAuthRequest, ClientConfig, ServerConfig};
+    let key = SigningKey::generate(KeyType::Ed25519).unwrap();
+    let server_cfg = ServerConfig::builder(key.clone())
+        .unwrap()
+        .client_auth(ClientAuthRequest {
+            signature: ClientAuthMode::Required,
+            token: ClientAuthMode::Optional,
+        })
+        .retry(10)
+        .unwrap()
+        .build();
+    let client_cfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .unwrap()
+        .client_key(SigningKey::generate(KeyType::Ed25519).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let cfg = EndpointConfig::default();
+    let mut server = Endpoint::new_server(server_cfg, cfg.clone()).unwrap();
+    // CH -> Retry -> CH2 -> SH -> CF, then the application's verdict.
+    let handshake = |now: u64, server: &mut Endpoint| -> (Endpoint, PeerId, PeerId) {
+        let mut client = Endpoint::new_client(client_cfg.clone(), cfg.clone()).unwrap();
+        let cpeer = client.connect(now, SERVER).unwrap();
+        for _ in 0..3 {
+            deliver(now, &mut client, CLIENT, server, SERVER);
+            deliver(now, server, SERVER, &mut client, CLIENT);
+        }
+        let ev = events(server);
+        let [Ev::Credentials(speer)] = ev[..] else {
+            panic!("{ev:?}")
+        };
+        (client, cpeer, speer)
+    };
+    let (mut c1, p1, s1) = handshake(0, &mut server);
+    server.accept(0, s1).unwrap();
+    assert_eq!(events(&mut server), vec![Ev::Connected(s1)]);
+    deliver(0, &mut server, SERVER, &mut c1, CLIENT);
+    assert_eq!(events(&mut c1), vec![Ev::Connected(p1)]);
+
+    // A second life that the application rejects: the old peer is untouched.
+    let (_c2, _p2, s2) = handshake(100, &mut server);
+    assert_eq!(server.peer_state(s2), Ok(PeerState::AwaitingAccept));
+    assert_eq!(server.peer_state(s1), Ok(PeerState::Connected));
+    assert_eq!(server.peer_count(), 1);
+    c1.send(110, p1, b"first life").unwrap();
+    deliver(110, &mut c1, CLIENT, &mut server, SERVER);
+    assert_eq!(
+        events(&mut server),
+        vec![Ev::Data(s1, b"first life".to_vec())]
+    );
+    server.reject(120, s2).unwrap();
+    assert_eq!(
+        events(&mut server),
+        vec![Ev::Closed(
+            s2,
+            CloseReason::Rejected,
+            Error::SessionRejected
+        )]
+    );
+    let _ = take(&mut server, CLIENT); // the reject close packets
+    assert_eq!(server.peer_state(s1), Ok(PeerState::Connected));
+    server.send(130, s1, b"still yours").unwrap();
+    deliver(130, &mut server, SERVER, &mut c1, CLIENT);
+    assert_eq!(events(&mut c1), vec![Ev::Data(p1, b"still yours".to_vec())]);
+
+    // A third life, accepted: the old peer is replaced.
+    let (mut c3, p3, s3) = handshake(200, &mut server);
+    assert_eq!(server.peer_state(s1), Ok(PeerState::Connected));
+    server.accept(210, s3).unwrap();
+    assert_eq!(
+        events(&mut server),
+        vec![
+            Ev::Closed(s1, CloseReason::Replaced, Error::SessionClosed),
+            Ev::Connected(s3)
+        ]
+    );
+    deliver(210, &mut server, SERVER, &mut c3, CLIENT);
+    assert_eq!(events(&mut c3), vec![Ev::Connected(p3)]);
+    assert_eq!(server.peer_count(), 1);
+    assert_eq!(server.stats().handshakes, 0);
+}
