@@ -542,3 +542,37 @@ fn reconnect_with_client_authentication_waits_for_accept() {
     assert_eq!(server.peer_count(), 1);
     assert_eq!(server.stats().handshakes, 0);
 }
+
+/// A server at its peer limit still takes a reconnect from a peer's address (it replaces a
+/// peer, it does not add one), while a new address is refused.
+#[test]
+fn reconnect_at_the_peer_limit() {
+    let mut cfg = EndpointConfig::default();
+    cfg.set_max_peers(1).unwrap();
+    cfg.set_max_handshakes(1).unwrap();
+    let mut p = pair_with(cfg.clone());
+    let old = connect(&mut p, 0);
+    let mut other = Endpoint::new_client(pinned(&p.key), cfg.clone()).unwrap();
+    other.connect(10, SERVER).unwrap();
+    let refused = p.server.stats().refused;
+    deliver(10, &mut other, b"client:2", &mut p.server, SERVER);
+    assert!(take(&mut p.server, b"client:2").is_empty());
+    assert_eq!(p.server.stats().refused, refused + 1);
+
+    let mut client = Endpoint::new_client(pinned(&p.key), cfg).unwrap();
+    let cpeer = client.connect(20, SERVER).unwrap();
+    for _ in 0..2 {
+        deliver(20, &mut client, CLIENT, &mut p.server, SERVER);
+        deliver(20, &mut p.server, SERVER, &mut client, CLIENT);
+    }
+    let ev = events(&mut p.server);
+    let [Ev::Closed(closed, CloseReason::Replaced, _), Ev::Connected(new)] = ev[..] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(closed, old);
+    assert_eq!(events(&mut client), vec![Ev::Connected(cpeer)]);
+    assert_eq!(p.server.peer_count(), 1);
+    client.send(30, cpeer, b"back").unwrap();
+    deliver(30, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(events(&mut p.server), vec![Ev::Data(new, b"back".to_vec())]);
+}

@@ -518,11 +518,13 @@ impl Endpoint {
             None => {
                 if self.slots.len() == self.slots.capacity() {
                     // Grow by at most 1,024 slots: an unused slot costs a whole peer's size.
-                    let room = self
-                        .cfg
-                        .max_peers
-                        .saturating_sub(self.slots.len())
-                        .clamp(1, 1024);
+                    // Up to `max_peers`, then the handshakes beside peers (reconnects).
+                    let len = self.slots.len();
+                    let room = match self.cfg.max_peers.checked_sub(len) {
+                        Some(n @ 1..) => n,
+                        _ => (self.cfg.max_peers + self.cfg.max_handshakes).saturating_sub(len),
+                    }
+                    .clamp(1, 1024);
                     self.slots.reserve_exact(room);
                 }
                 self.slots.push(Slot {
