@@ -813,3 +813,93 @@ fn restarted_clients_reconnect_from_the_same_address() {
     assert_eq!(stats.peers, 0);
     assert_eq!(stats.handshakes, 0);
 }
+
+/// Well-formed ClientHellos (of other sessions) spoofed with the addresses of 100 established
+/// clients, one every 3 ms for 20 s, through 30% loss, at a server without retry cookies: each
+/// starts a handshake beside the client's peer (at most one per address: a later one takes the
+/// place of the earlier), none of them completes, and the peers never notice: no peer ends,
+/// their messages and keep-alives go on, and the spoofed handshakes end silently.
+#[test]
+fn spoofed_client_hellos_from_peer_addresses_disturb_nothing() {
+    const CLIENTS: usize = 100;
+    let (key, _, client_cfg) = keys();
+    let suites: Vec<_> = classic_suites()
+        .into_iter()
+        .filter(|s| s.key_type() == KeyType::Ed25519)
+        .collect();
+    let server_cfg = ServerConfig::builder(key)
+        .unwrap()
+        .suites(&suites)
+        .unwrap()
+        .build();
+    // The server's handshake timeout is the default 10 s; the clients' first handshakes
+    // through 30% loss may take longer.
+    let mut settings = EndpointConfig::default();
+    settings.set_keepalive_interval_ms(500).unwrap();
+    let server = Endpoint::new_server(server_cfg, settings.clone()).unwrap();
+    settings.set_handshake_timeout_ms(60_000).unwrap();
+    let clients: Vec<Endpoint> = (0..CLIENTS)
+        .map(|_| Endpoint::new_client(client_cfg.clone(), settings.clone()).unwrap())
+        .collect();
+    let mut net = quiet_net();
+    net.loss_percent = 30;
+    net.jitter_ms = 40;
+    let mut sim = Sim::new(0x5eed_0005, net, server, clients);
+    for _ in 0..32 {
+        let s = Session::new_client(client_cfg.clone(), Mode::Datagram).unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = s.write_handshake(&mut buf).unwrap();
+        buf.truncate(n);
+        sim.client_hellos.push(buf);
+    }
+    let mut rec = Record::default();
+    let mut peers = Vec::new();
+    for c in 0..CLIENTS {
+        peers.push(sim.nodes[c + 1].connect(0, SERVER_ADDR).unwrap());
+        sim.flush(c + 1);
+    }
+    drive(&mut sim, 10_000, &mut rec);
+    assert_eq!(rec.client_connected.len(), CLIENTS);
+    let mut most_handshakes = 0;
+    let mut seq = 0u32;
+    for k in 0..20_000 / 3 {
+        let t = 10_000 + 3 * k;
+        let c = sim.rng.below(CLIENTS as u64) as usize;
+        let i = sim.rng.below(sim.client_hellos.len() as u64) as usize;
+        let hello = sim.client_hellos[i].clone();
+        sim.put(0, client_addr(c), hello, 0);
+        if k % 1_000 == 0 {
+            // Every client sends a message every 3 s.
+            for (c, peer) in peers.iter().enumerate() {
+                sim.nodes[c + 1].send(t, *peer, &message(c, seq)).unwrap();
+                sim.flush(c + 1);
+                rec.sent += 1;
+            }
+            seq += 1;
+        }
+        drive(&mut sim, t + 3, &mut rec);
+        most_handshakes = most_handshakes.max(sim.nodes[0].stats().handshakes);
+    }
+    // The last spoofed handshakes end 10 s after they started.
+    drive(&mut sim, 41_000, &mut rec);
+    let stats = sim.nodes[0].stats();
+    println!(
+        "sim spoofed hellos: at most {most_handshakes} handshakes at once; {} of {} messages \
+         arrived; server {stats:?}",
+        rec.server_got.len(),
+        rec.sent
+    );
+    // Spoofed handshakes were started beside the peers (no more than one per address) ...
+    assert!(most_handshakes > CLIENTS as u64 / 2, "{most_handshakes}");
+    assert!(most_handshakes <= CLIENTS as u64);
+    // ... and ended silently; no peer ended or was replaced, on either side.
+    assert_eq!(stats.handshakes, 0);
+    assert_eq!(stats.peers, CLIENTS as u64);
+    assert!(rec.server_closed.is_empty(), "{:?}", rec.server_closed);
+    assert!(rec.client_closed.is_empty(), "{:?}", rec.client_closed);
+    assert_eq!(rec.server_connected.len(), CLIENTS);
+    // Messages went on as through the loss alone (about 70% one way; at most once, intact,
+    // from the sender's own peer: asserted on arrival).
+    let one_way = rec.server_got.len() as f64 / rec.sent as f64;
+    assert!((0.6..0.8).contains(&one_way), "{one_way}");
+}
