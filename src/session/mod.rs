@@ -249,7 +249,7 @@ impl fmt::Debug for Session {
 impl Session {
     /// A client session; its ClientHello (with fresh ephemeral keys) is ready to write.
     pub fn new_client(config: Arc<ClientConfig>, mode: Mode) -> Result<Session> {
-        Self::new_client_with(config, mode, &mut SystemEntropy)
+        Self::new_client_with(config, mode, &mut SystemEntropy::new())
     }
 
     pub(crate) fn new_client_with(
@@ -275,7 +275,7 @@ impl Session {
     /// [`Session::new_server_for_address`] instead (this session would fail every ClientHello
     /// with `RetryCookieInvalid`).
     pub fn new_server(config: Arc<ServerConfig>, mode: Mode) -> Session {
-        Self::new_server_with(config, mode, None, Box::new(SystemEntropy))
+        Self::new_server_with(config, mode, None, Box::new(SystemEntropy::new()))
     }
 
     /// A server session for the client at `client_address` (the same opaque bytes that
@@ -292,7 +292,7 @@ impl Session {
             config,
             mode,
             Some(client_address.to_vec()),
-            Box::new(SystemEntropy),
+            Box::new(SystemEntropy::new()),
         ))
     }
 
