@@ -1,6 +1,7 @@
 //! Cost of one complete session handshake (both sides) against the raw primitives it needs
-//! (ephemeral ECDH on both sides, one server signature, one client verification), for the
-//! classic suites. Prints wall-clock figures; for instruction counts run it under callgrind
+//! (ephemeral ECDH on both sides, one server signature, one client verification; for the
+//! hybrid suite also ML-KEM-768 key generation, encapsulation key parsing, encapsulation and
+//! decapsulation). Prints wall-clock figures; for instruction counts run it under callgrind
 //! and collect only the measured loops:
 //!
 //! ```text
@@ -14,13 +15,18 @@
 //! SHA-256 work per run (a block costs ~2,115 instructions under valgrind, which runs aws-lc's
 //! AVX code, not SHA-NI): `callgrind_annotate --inclusive=no /tmp/cg.<pid> | grep sha256_block`.
 //!
-//! Arguments: `handshake|raw|both` (default both), `p256|x25519` (default p256), iterations.
+//! Arguments: `handshake|raw|both` (default both), `p256|x25519|hybrid` (default p256; hybrid
+//! is X25519MLKEM768 + Ed25519 + ChaCha20-Poly1305), iterations.
+
+#[path = "../tests/session_support/mod.rs"]
+mod session_support;
 
 use aws_lc_rs::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
+use aws_lc_rs::kem::{DecapsulationKey, EncapsulationKey, ML_KEM_768};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair};
 use gamecrypt::keys::{KeyType, SigningKey};
-use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite, TrustAnchor};
+use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, Suite};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -48,7 +54,7 @@ fn measured_handshakes(
 /// The primitives of one handshake through aws-lc-rs directly: two ephemeral keys, two
 /// agreements, one signature over a 70-byte message and its verification.
 #[inline(never)]
-fn measured_raw(p256: bool, der: &[u8], n: u32) {
+fn measured_raw(p256: bool, hybrid: bool, der: &[u8], n: u32) {
     let rng = SystemRandom::new();
     let (group, msg) = if p256 {
         (&agreement::ECDH_P256, [7u8; 70])
@@ -59,6 +65,16 @@ fn measured_raw(p256: bool, der: &[u8], n: u32) {
         p256.then(|| EcdsaKeyPair::from_pkcs8(&sig::ECDSA_P256_SHA256_FIXED_SIGNING, der).unwrap());
     let ed = (!p256).then(|| Ed25519KeyPair::from_pkcs8(der).unwrap());
     for _ in 0..n {
+        if hybrid {
+            // ML-KEM-768: the client's key pair, the server parses the encapsulation key and
+            // encapsulates, the client decapsulates.
+            let dk = DecapsulationKey::generate(&ML_KEM_768).unwrap();
+            let ek_bytes = dk.encapsulation_key().unwrap().key_bytes().unwrap();
+            let ek = EncapsulationKey::new(&ML_KEM_768, ek_bytes.as_ref()).unwrap();
+            let (ct, ss_server) = ek.encapsulate().unwrap();
+            let ss_client = dk.decapsulate(ct).unwrap();
+            black_box((ss_server.as_ref()[0], ss_client.as_ref()[0]));
+        }
         let client = EphemeralPrivateKey::generate(group, &rng).unwrap();
         let client_pub = client.compute_public_key().unwrap();
         let server = EphemeralPrivateKey::generate(group, &rng).unwrap();
@@ -100,26 +116,23 @@ fn measured_raw(p256: bool, der: &[u8], n: u32) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map(String::as_str).unwrap_or("both");
-    let p256 = args.get(2).map(String::as_str).unwrap_or("p256") == "p256";
+    let group = args.get(2).map(String::as_str).unwrap_or("p256");
+    let (p256, hybrid) = (group == "p256", group == "hybrid");
     let n: u32 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(200);
     let (kt, suite) = if p256 {
         (KeyType::EcdsaP256, Suite::P256EcdsaAes256GcmSha256)
+    } else if hybrid {
+        (
+            KeyType::Ed25519,
+            Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
+        )
     } else {
         (KeyType::Ed25519, Suite::X25519Ed25519ChaCha20Poly1305Sha256)
     };
-    let key = SigningKey::generate(kt).unwrap();
-    let der = key.to_pkcs8_der().unwrap();
-    let scfg = ServerConfig::builder(key.clone())
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build();
-    let ccfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
-        .unwrap()
-        .suites(&[suite])
-        .unwrap()
-        .build()
-        .unwrap();
+    // The session pair's configurations (pinned key, exactly this suite); the raw
+    // primitives sign with a key of the same type.
+    let (scfg, ccfg) = session_support::suite_configs(suite);
+    let der = SigningKey::generate(kt).unwrap().to_pkcs8_der().unwrap();
     if what == "handshake" || what == "both" {
         let t = Instant::now();
         measured_handshakes(&ccfg, &scfg, n);
@@ -128,7 +141,7 @@ fn main() {
     }
     if what == "raw" || what == "both" {
         let t = Instant::now();
-        measured_raw(p256, &der, n);
+        measured_raw(p256, hybrid, &der, n);
         let us = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
         println!("{suite:?}: raw primitives (2 ECDH keygen+agree, sign, verify) {us:.1} us");
     }

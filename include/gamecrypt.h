@@ -739,8 +739,8 @@ typedef struct {
   gamecrypt_suite suite;
   /**
    * CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
-   * PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL:
-   * SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
+   * PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL and
+   * REPLACED: SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
    */
   gamecrypt_result code;
   /**
@@ -925,6 +925,12 @@ typedef uint32_t gamecrypt_session_state;
  * The application called gamecrypt_endpoint_close().
  */
 #define GAMECRYPT_ENDPOINT_CLOSE_LOCAL 6
+
+/**
+ * Server: the client at this peer's address connected again (a new handshake from the same
+ * address completed, e.g. after the game restarted); the new peer's CONNECTED follows.
+ */
+#define GAMECRYPT_ENDPOINT_CLOSE_REPLACED 7
 
 /**
  * Handshake in progress.

@@ -277,3 +277,353 @@ fn pending_event_limit_drops_messages_not_closes() {
     assert_eq!(events(&mut p.server), want);
     assert_eq!(p.server.peek_event_len(), None);
 }
+
+/// Every queued datagram of `ep` (all to `to`), dequeued.
+fn take(ep: &mut Endpoint, to: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    while let Some(t) = ep.poll_transmit() {
+        assert_eq!(t.addr, to);
+        out.push(t.data.to_vec());
+    }
+    out
+}
+
+fn give(now: u64, ep: &mut Endpoint, from: &[u8], datagrams: &[Vec<u8>]) {
+    for d in datagrams {
+        ep.receive(now, from, d).unwrap();
+    }
+}
+
+/// A client that restarts (a new endpoint and session) reconnects from the same address while
+/// the server still holds its old peer: the old peer works until the new handshake is
+/// authenticated, then ends with reason `Replaced` just before the new peer's `Connected`.
+/// Late copies of the old ClientHello start nothing; the old session's packets are dropped.
+#[test]
+fn reconnect_from_the_same_address_replaces_the_old_peer() {
+    let cfg = EndpointConfig::default();
+    let mut p = pair_with(cfg.clone());
+    let old_hello = take(&mut p.client, SERVER);
+    give(0, &mut p.server, CLIENT, &old_hello);
+    let sh = take(&mut p.server, CLIENT);
+    give(0, &mut p.client, SERVER, &sh);
+    let cf = take(&mut p.client, SERVER);
+    give(0, &mut p.server, CLIENT, &cf);
+    let [Ev::Connected(old)] = events(&mut p.server)[..] else {
+        panic!()
+    };
+    deliver(0, &mut p.server, SERVER, &mut p.client, CLIENT);
+    assert_eq!(events(&mut p.client), vec![Ev::Connected(p.cpeer)]);
+    p.client.send(10, p.cpeer, b"before").unwrap();
+    let old_packet = take(&mut p.client, SERVER);
+    give(10, &mut p.server, CLIENT, &old_packet);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(old, b"before".to_vec())]
+    );
+
+    // The game restarts: a new client endpoint at the same address, 1 s later.
+    let mut client = Endpoint::new_client(pinned(&p.key), cfg).unwrap();
+    let cpeer = client.connect(1_000, SERVER).unwrap();
+    let hello = take(&mut client, SERVER);
+    give(1_000, &mut p.server, CLIENT, &hello);
+    let sh = take(&mut p.server, CLIENT);
+    assert_eq!(sh.len(), 1);
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(p.server.peer_count(), 1);
+    assert!(events(&mut p.server).is_empty());
+    // Meanwhile the old peer is still the address's peer, and a copy of the new ClientHello
+    // gets the same ServerHello again.
+    assert_eq!(p.server.peer_state(old), Ok(PeerState::Connected));
+    give(1_001, &mut p.server, CLIENT, &hello);
+    assert_eq!(take(&mut p.server, CLIENT), sh);
+    // A late copy of the old session's ClientHello starts nothing and sends nothing.
+    let invalid = p.server.stats().dropped_invalid;
+    give(1_002, &mut p.server, CLIENT, &old_hello);
+    assert!(take(&mut p.server, CLIENT).is_empty());
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(p.server.stats().dropped_invalid, invalid + 1);
+
+    // The new client finishes; the server replaces the old peer.
+    give(1_010, &mut client, SERVER, &sh);
+    let cf = take(&mut client, SERVER);
+    give(1_020, &mut p.server, CLIENT, &cf);
+    let ev = events(&mut p.server);
+    let [Ev::Closed(closed, CloseReason::Replaced, Error::SessionClosed), Ev::Connected(new)] =
+        ev[..]
+    else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(closed, old);
+    assert_ne!(new, old);
+    assert_eq!(p.server.peer_count(), 1);
+    assert_eq!(p.server.stats().handshakes, 0);
+    assert_eq!(p.server.peer_address(new).unwrap(), CLIENT);
+    assert_eq!(p.server.send(1_020, old, b"x"), Err(codes::UNKNOWN_PEER));
+    deliver(1_020, &mut p.server, SERVER, &mut client, CLIENT);
+    assert_eq!(events(&mut client), vec![Ev::Connected(cpeer)]);
+
+    // Data of the new client reaches the new peer, and back.
+    client.send(1_030, cpeer, b"after restart").unwrap();
+    deliver(1_030, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(new, b"after restart".to_vec())]
+    );
+    p.server.send(1_031, new, b"welcome back").unwrap();
+    deliver(1_031, &mut p.server, SERVER, &mut client, CLIENT);
+    assert_eq!(
+        events(&mut client),
+        vec![Ev::Data(cpeer, b"welcome back".to_vec())]
+    );
+
+    // The old session's packets (a late copy, and a close from its endpoint) are dropped
+    // quietly: no event, the new peer goes on.
+    let invalid = p.server.stats().dropped_invalid;
+    give(1_040, &mut p.server, CLIENT, &old_packet);
+    p.client.close(1_040, p.cpeer).unwrap();
+    let old_close = take(&mut p.client, SERVER);
+    give(1_040, &mut p.server, CLIENT, &old_close);
+    assert!(events(&mut p.server).is_empty());
+    assert!(take(&mut p.server, CLIENT).is_empty());
+    assert_eq!(
+        p.server.stats().dropped_invalid,
+        invalid + 1 + old_close.len() as u64
+    );
+    assert_eq!(p.server.peer_state(new), Ok(PeerState::Connected));
+    client.send(1_050, cpeer, b"still fine").unwrap();
+    deliver(1_050, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(new, b"still fine".to_vec())]
+    );
+}
+
+/// A spoofed ClientHello from the address of an established peer (a valid one, of another
+/// client) costs a handshake slot and nothing else: the peer's data flows both ways, its
+/// keep-alives and idle timer run as before, and the half-open handshake ends silently at the
+/// handshake timeout without replacing anything. A newer spoofed ClientHello takes the place
+/// of the pending one (one handshake per address beside its peer).
+#[test]
+fn spoofed_client_hello_does_not_disturb_an_established_peer() {
+    let cfg = EndpointConfig::default();
+    let mut p = pair_with(cfg.clone());
+    let speer = connect(&mut p, 0);
+    let spoof = |t: u64| -> Vec<Vec<u8>> {
+        let mut other = Endpoint::new_client(pinned(&p.key), cfg.clone()).unwrap();
+        other.connect(t, SERVER).unwrap();
+        take(&mut other, SERVER)
+    };
+    let hello = spoof(100);
+    give(100, &mut p.server, CLIENT, &hello);
+    // The ServerHello goes to the real client, which drops it.
+    let sh = take(&mut p.server, CLIENT);
+    assert_eq!(sh.len(), 1);
+    give(100, &mut p.client, SERVER, &sh);
+    assert!(events(&mut p.client).is_empty());
+    assert!(take(&mut p.client, SERVER).is_empty());
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(p.server.peer_count(), 1);
+    // A second spoofed ClientHello replaces the pending one: still one handshake.
+    let hello2 = spoof(200);
+    give(200, &mut p.server, CLIENT, &hello2);
+    assert_eq!(take(&mut p.server, CLIENT).len(), 1);
+    assert_eq!(p.server.stats().handshakes, 1);
+    // A forged ClientFinished from the address changes nothing either.
+    let mut forged = vec![0x03u8; 60];
+    forged[1..]
+        .iter_mut()
+        .enumerate()
+        .for_each(|(k, b)| *b = k as u8);
+    // (The connected peer takes it for a retransmitted ClientFinished of its client and
+    // answers with an empty packet, as without the pending handshake.)
+    give(300, &mut p.server, CLIENT, &[forged]);
+    deliver(300, &mut p.server, SERVER, &mut p.client, CLIENT);
+    assert!(events(&mut p.client).is_empty());
+    assert_eq!(p.server.stats().handshakes, 1);
+    // The peer keeps working, both ways, up to and past the spoofed handshake's timeout.
+    for (k, t) in [400u64, 4_000, 8_000, 10_199, 10_200, 12_000, 16_000]
+        .into_iter()
+        .enumerate()
+    {
+        p.server.handle_timeout(t).unwrap();
+        p.client.handle_timeout(t).unwrap();
+        let msg = format!("message {k}").into_bytes();
+        p.client.send(t, p.cpeer, &msg).unwrap();
+        p.server.send(t, speer, &msg).unwrap();
+        deliver(t, &mut p.client, CLIENT, &mut p.server, SERVER);
+        deliver(t, &mut p.server, SERVER, &mut p.client, CLIENT);
+        assert_eq!(events(&mut p.server), vec![Ev::Data(speer, msg.clone())]);
+        assert_eq!(events(&mut p.client), vec![Ev::Data(p.cpeer, msg)]);
+        let handshakes = p.server.stats().handshakes;
+        // The pending handshake started at 200 ends silently at 200 + 10,000.
+        assert_eq!(handshakes, u64::from(t < 10_200), "at {t}");
+        assert_eq!(p.server.peer_state(speer), Ok(PeerState::Connected));
+    }
+    assert_eq!(p.server.peer_count(), 1);
+    assert!(p.server.stats().handshakes_failed >= 1);
+}
+
+/// The old peer ends first (idle timeout) while the new handshake from its address waits: the
+/// new handshake takes the address and completes alone (no `Replaced`).
+#[test]
+fn reconnect_when_the_old_peer_ends_first() {
+    let cfg = EndpointConfig::default();
+    let mut p = pair_with(cfg.clone());
+    let old = connect(&mut p, 0);
+    let mut client = Endpoint::new_client(pinned(&p.key), cfg).unwrap();
+    let cpeer = client.connect(1_000, SERVER).unwrap();
+    let hello = take(&mut client, SERVER);
+    give(1_000, &mut p.server, CLIENT, &hello);
+    let sh = take(&mut p.server, CLIENT);
+    assert_eq!(sh.len(), 1);
+    // Nothing from the old client since 0: its peer idles out at 10,000.
+    p.server.handle_timeout(10_000).unwrap();
+    let _ = take(&mut p.server, CLIENT); // keep-alives of the old peer
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Closed(
+            old,
+            CloseReason::IdleTimeout,
+            codes::IDLE_TIMEOUT
+        )]
+    );
+    assert_eq!(p.server.peer_count(), 1);
+    assert_eq!(p.server.stats().handshakes, 1);
+    // The waiting handshake holds the address now: a copy of its ClientHello is answered.
+    give(10_100, &mut p.server, CLIENT, &hello);
+    assert_eq!(take(&mut p.server, CLIENT), sh);
+    give(10_200, &mut client, SERVER, &sh);
+    deliver(10_200, &mut client, CLIENT, &mut p.server, SERVER);
+    let ev = events(&mut p.server);
+    let [Ev::Connected(new)] = ev[..] else {
+        panic!("{ev:?}")
+    };
+    deliver(10_200, &mut p.server, SERVER, &mut client, CLIENT);
+    assert_eq!(events(&mut client), vec![Ev::Connected(cpeer)]);
+    client.send(10_300, cpeer, b"hi").unwrap();
+    deliver(10_300, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(events(&mut p.server), vec![Ev::Data(new, b"hi".to_vec())]);
+    assert_eq!(p.server.stats().handshakes, 0);
+}
+
+/// With client authentication the new peer is reported (`ClientCredentials`) while the old one
+/// still works; `reject` ends only the new one, and a later reconnect that the application
+/// accepts replaces the old peer (`Closed` before `Connected`).
+#[test]
+fn reconnect_with_client_authentication_waits_for_accept() {
+    use gamecrypt::session::TrustAnchor;
+    use gamecrypt::session::{ClientAuthMode, ClientAuthRequest, ClientConfig, ServerConfig};
+    let key = SigningKey::generate(KeyType::Ed25519).unwrap();
+    let server_cfg = ServerConfig::builder(key.clone())
+        .unwrap()
+        .client_auth(ClientAuthRequest {
+            signature: ClientAuthMode::Required,
+            token: ClientAuthMode::Optional,
+        })
+        .retry(10)
+        .unwrap()
+        .build();
+    let client_cfg = ClientConfig::builder(TrustAnchor::PinnedKey(key.public_key().clone()))
+        .unwrap()
+        .client_key(SigningKey::generate(KeyType::Ed25519).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let cfg = EndpointConfig::default();
+    let mut server = Endpoint::new_server(server_cfg, cfg.clone()).unwrap();
+    // CH -> Retry -> CH2 -> SH -> CF, then the application's verdict.
+    let handshake = |now: u64, server: &mut Endpoint| -> (Endpoint, PeerId, PeerId) {
+        let mut client = Endpoint::new_client(client_cfg.clone(), cfg.clone()).unwrap();
+        let cpeer = client.connect(now, SERVER).unwrap();
+        for _ in 0..3 {
+            deliver(now, &mut client, CLIENT, server, SERVER);
+            deliver(now, server, SERVER, &mut client, CLIENT);
+        }
+        let ev = events(server);
+        let [Ev::Credentials(speer)] = ev[..] else {
+            panic!("{ev:?}")
+        };
+        (client, cpeer, speer)
+    };
+    let (mut c1, p1, s1) = handshake(0, &mut server);
+    server.accept(0, s1).unwrap();
+    assert_eq!(events(&mut server), vec![Ev::Connected(s1)]);
+    deliver(0, &mut server, SERVER, &mut c1, CLIENT);
+    assert_eq!(events(&mut c1), vec![Ev::Connected(p1)]);
+
+    // A second life that the application rejects: the old peer is untouched.
+    let (_c2, _p2, s2) = handshake(100, &mut server);
+    assert_eq!(server.peer_state(s2), Ok(PeerState::AwaitingAccept));
+    assert_eq!(server.peer_state(s1), Ok(PeerState::Connected));
+    assert_eq!(server.peer_count(), 1);
+    c1.send(110, p1, b"first life").unwrap();
+    deliver(110, &mut c1, CLIENT, &mut server, SERVER);
+    assert_eq!(
+        events(&mut server),
+        vec![Ev::Data(s1, b"first life".to_vec())]
+    );
+    server.reject(120, s2).unwrap();
+    assert_eq!(
+        events(&mut server),
+        vec![Ev::Closed(
+            s2,
+            CloseReason::Rejected,
+            Error::SessionRejected
+        )]
+    );
+    let _ = take(&mut server, CLIENT); // the reject close packets
+    assert_eq!(server.peer_state(s1), Ok(PeerState::Connected));
+    server.send(130, s1, b"still yours").unwrap();
+    deliver(130, &mut server, SERVER, &mut c1, CLIENT);
+    assert_eq!(events(&mut c1), vec![Ev::Data(p1, b"still yours".to_vec())]);
+
+    // A third life, accepted: the old peer is replaced.
+    let (mut c3, p3, s3) = handshake(200, &mut server);
+    assert_eq!(server.peer_state(s1), Ok(PeerState::Connected));
+    server.accept(210, s3).unwrap();
+    assert_eq!(
+        events(&mut server),
+        vec![
+            Ev::Closed(s1, CloseReason::Replaced, Error::SessionClosed),
+            Ev::Connected(s3)
+        ]
+    );
+    deliver(210, &mut server, SERVER, &mut c3, CLIENT);
+    assert_eq!(events(&mut c3), vec![Ev::Connected(p3)]);
+    assert_eq!(server.peer_count(), 1);
+    assert_eq!(server.stats().handshakes, 0);
+}
+
+/// A server at its peer limit still takes a reconnect from a peer's address (it replaces a
+/// peer, it does not add one), while a new address is refused.
+#[test]
+fn reconnect_at_the_peer_limit() {
+    let mut cfg = EndpointConfig::default();
+    cfg.set_max_peers(1).unwrap();
+    cfg.set_max_handshakes(1).unwrap();
+    let mut p = pair_with(cfg.clone());
+    let old = connect(&mut p, 0);
+    let mut other = Endpoint::new_client(pinned(&p.key), cfg.clone()).unwrap();
+    other.connect(10, SERVER).unwrap();
+    let refused = p.server.stats().refused;
+    deliver(10, &mut other, b"client:2", &mut p.server, SERVER);
+    assert!(take(&mut p.server, b"client:2").is_empty());
+    assert_eq!(p.server.stats().refused, refused + 1);
+
+    let mut client = Endpoint::new_client(pinned(&p.key), cfg).unwrap();
+    let cpeer = client.connect(20, SERVER).unwrap();
+    for _ in 0..2 {
+        deliver(20, &mut client, CLIENT, &mut p.server, SERVER);
+        deliver(20, &mut p.server, SERVER, &mut client, CLIENT);
+    }
+    let ev = events(&mut p.server);
+    let [Ev::Closed(closed, CloseReason::Replaced, _), Ev::Connected(new)] = ev[..] else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(closed, old);
+    assert_eq!(events(&mut client), vec![Ev::Connected(cpeer)]);
+    assert_eq!(p.server.peer_count(), 1);
+    client.send(30, cpeer, b"back").unwrap();
+    deliver(30, &mut client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(events(&mut p.server), vec![Ev::Data(new, b"back".to_vec())]);
+}

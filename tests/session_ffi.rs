@@ -1157,3 +1157,63 @@ fn rust_and_c_give_the_same_error_for_the_same_input() {
         vec![9u8; 40]
     );
 }
+
+/// The packet exports take a short path when every pointer is set and the buffers do not
+/// overlap; every other case goes through the checks one by one. Both give the same answer
+/// at the edges: buffers that touch are fine, one shared byte is INVALID_ARGUMENT, an empty
+/// input may point anywhere (even into the output), an empty output may be NULL.
+#[test]
+fn packet_buffers_that_touch_overlap_or_are_empty() {
+    unsafe {
+        let pair = session_support::established(KeyType::EcdsaP256, Mode::Datagram);
+        let (c, s) = handles(&pair);
+        let pt = [0x33u8; 20];
+        let n = pt.len() + GAMECRYPT_PACKET_OVERHEAD;
+        let mut arena = vec![0u8; 4 * n];
+        let base = arena.as_mut_ptr();
+        let mut len = 0;
+        // Plaintext right before the packet, then right after it: both fine.
+        std::ptr::copy_nonoverlapping(pt.as_ptr(), base, pt.len());
+        let r = gamecrypt_session_seal(c, base, pt.len(), base.add(pt.len()), n, &mut len);
+        assert_eq!((r, len), (R::Ok, n));
+        let first = std::slice::from_raw_parts(base.add(pt.len()), n).to_vec();
+        std::ptr::copy_nonoverlapping(pt.as_ptr(), base.add(n), pt.len());
+        let r = gamecrypt_session_seal(c, base.add(n), pt.len(), base, n, &mut len);
+        assert_eq!((r, len), (R::Ok, n));
+        let second = std::slice::from_raw_parts(base, n).to_vec();
+        // One shared byte, either end: refused, nothing written.
+        len = 777;
+        for (p, o) in [(base.add(n - 1), base), (base, base.add(pt.len() - 1))] {
+            let r = gamecrypt_session_seal(c, p, pt.len(), o, n, &mut len);
+            assert_eq!((r, len), (R::InvalidArgument, 777));
+        }
+        // An empty plaintext inside the output buffer, or NULL: a packet with no payload.
+        for p in [base.add(5), null()] {
+            let r = gamecrypt_session_seal(c, p, 0, base, n, &mut len);
+            assert_eq!((r, len), (R::Ok, GAMECRYPT_PACKET_OVERHEAD));
+            let empty = std::slice::from_raw_parts(base, GAMECRYPT_PACKET_OVERHEAD).to_vec();
+            assert_eq!(open(s, &empty), (R::Ok, vec![]));
+        }
+        // An empty output: NULL or not, BUFFER_TOO_SMALL with the needed length.
+        for o in [null_mut(), base.add(3 * n)] {
+            len = 0;
+            let r = gamecrypt_session_seal(c, pt.as_ptr(), pt.len(), o, 0, &mut len);
+            assert_eq!((r, len), (R::BufferTooSmall, n));
+        }
+        // Open: the output overlapping the packet by one byte is refused (the packet is
+        // still unopened), touching it is fine.
+        let mut two = vec![0u8; 2 * n];
+        two[..n].copy_from_slice(&first);
+        let p2 = two.as_mut_ptr();
+        len = 777;
+        let r = gamecrypt_session_open(s, p2, n, p2.add(n - 1), pt.len(), &mut len);
+        assert_eq!((r, len), (R::InvalidArgument, 777));
+        let r = gamecrypt_session_open(s, p2, n, p2.add(n), pt.len(), &mut len);
+        assert_eq!((r, len), (R::Ok, pt.len()));
+        assert_eq!(&two[n..n + pt.len()], &pt[..]);
+        assert_eq!(open(s, &second), (R::Ok, pt.to_vec()));
+        // NULL out_len with good buffers: NULL_ARGUMENT, as before the short path.
+        let r = gamecrypt_session_seal(c, pt.as_ptr(), pt.len(), base, n, null_mut());
+        assert_eq!(r, R::NullArgument);
+    }
+}

@@ -12,7 +12,7 @@ use gamecrypt::ffi::session::*;
 use gamecrypt::keys::{KeyType, SignatureFormat, SigningKey};
 use gamecrypt::session::{ClientConfig, Mode, ServerConfig, Session, State, Suite, TrustAnchor};
 use gamecrypt::Error;
-use session_support::{handshake, open, raw_sign, seal, sh_layout, sha256};
+use session_support::{handshake, open, raw_sign, seal, sh_layout, sha256, unpadded};
 use std::ptr::null_mut;
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ fn fingerprint_client(key: &SigningKey) -> Arc<ClientConfig> {
 }
 
 fn resign(ch: &[u8], body: &[u8], key: &SigningKey) -> Vec<u8> {
-    let th = sha256(&[ch, body]);
+    let th = sha256(&[unpadded(ch), body]);
     let mut msg = b"gamecrypt session v1 server signature\x00".to_vec();
     msg.extend_from_slice(&th);
     let format = match key.key_type() {

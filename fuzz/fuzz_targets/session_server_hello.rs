@@ -15,7 +15,6 @@
 //! the pinned / certified key.
 #![no_main]
 
-use gamecrypt::primitives::{hash, HashAlgorithm};
 use gamecrypt::session::{Mode, Session, State};
 use gamecrypt::Error;
 use gamecrypt_fuzz::fixtures::{self, write, PAIRS};
@@ -35,7 +34,7 @@ fuzz_target!(init: gamecrypt_fuzz::init("session_server_hello"), |data: &[u8]| {
     let ch = write(&client);
     let sh = if sel & 0x40 != 0 {
         let body = input.rest();
-        let th = hash(HashAlgorithm::Sha256, &[&ch[..], body].concat());
+        let th = spec::transcript_hash(&ch, body);
         let signed = [spec::SERVER_SIGNATURE_CONTEXT, th.as_ref()].concat();
         let sig = spec::protocol_sign(signer, &signed);
         [body, &sig].concat()

@@ -7,7 +7,7 @@
 use crate::fixtures::ClientSpec;
 use crate::spec::{self, Accepted, Group, PacketKey};
 use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey};
-use gamecrypt::primitives::{hash, random_bytes, HashAlgorithm};
+use gamecrypt::primitives::random_bytes;
 use gamecrypt::session::Suite;
 use gamecrypt::Error;
 
@@ -90,10 +90,7 @@ impl RefClient {
             Error::HandshakeMalformed,
             |k| Ok(k.to_vec()),
         )?;
-        let th = hash(
-            HashAlgorithm::Sha256,
-            &[&self.client_hello[..], &sh[..sh.len() - 64]].concat(),
-        );
+        let th = spec::transcript_hash(&self.client_hello, &sh[..sh.len() - 64]);
         let (c2s_secret, s2c_secret) = spec::traffic_secrets(&shared, th.as_ref());
         Ok(Handshake {
             accepted,

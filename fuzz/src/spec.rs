@@ -528,6 +528,37 @@ pub fn choose_suite(h: &ParsedHello<'_>, server_suites: &[Suite]) -> Result<Suit
     Ok(suite)
 }
 
+/// Section 6: the ClientHello without its zero padding (`msg_type` through the extension
+/// block, which ends it), what the transcript hashes. A message too short for its own
+/// length fields is returned whole.
+pub fn client_hello_unpadded(ch: &[u8]) -> &[u8] {
+    let u16_at = |at: usize| {
+        ch.get(at..at + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+    };
+    let mut at = 36;
+    for _ in 0..ch.get(35).copied().unwrap_or(0) {
+        match u16_at(at + 2) {
+            Some(len) => at += 4 + len,
+            None => return ch,
+        }
+    }
+    match u16_at(at) {
+        Some(ext_len) if at + 2 + ext_len <= ch.len() => &ch[..at + 2 + ext_len],
+        _ => ch,
+    }
+}
+
+/// Section 6: `transcript_hash = SHA-256(CH_unpadded || SH_body)`.
+pub fn transcript_hash(client_hello: &[u8], sh_body: &[u8]) -> Vec<u8> {
+    hash(
+        HashAlgorithm::Sha256,
+        &[client_hello_unpadded(client_hello), sh_body].concat(),
+    )
+    .as_ref()
+    .to_vec()
+}
+
 /// Section 4: the verdict of a server without retry on a ClientHello (the suite it chooses,
 /// or the error).
 pub fn client_hello(msg: &[u8], server_suites: &[Suite]) -> Result<Suite, Error> {
@@ -646,7 +677,7 @@ pub fn server_hello(
     };
     // 7.
     let body = &msg[..msg.len() - 64];
-    let th = hash(HashAlgorithm::Sha256, &[client_hello, body].concat());
+    let th = transcript_hash(client_hello, body);
     let signed = [SERVER_SIGNATURE_CONTEXT, th.as_ref()].concat();
     if !low_s(kt, signature) {
         return Err(Error::HandshakeSignatureInvalid);
@@ -700,9 +731,12 @@ fn entry(t: u16, data: &[u8]) -> Vec<u8> {
     .concat()
 }
 
-/// Section 21.3: the signed message of a client signature.
+/// Section 21.3: the signed message of a client signature (over the unpadded ClientHello).
 pub fn client_signed_message(ch: &[u8], sh: &[u8], p_prime: &[u8]) -> Vec<u8> {
-    let h = hash(HashAlgorithm::Sha256, &[ch, sh, p_prime].concat());
+    let h = hash(
+        HashAlgorithm::Sha256,
+        &[client_hello_unpadded(ch), sh, p_prime].concat(),
+    );
     [CLIENT_SIGNATURE_CONTEXT, h.as_ref()].concat()
 }
 

@@ -109,6 +109,10 @@ pub enum CloseReason {
     Failed,
     /// The application called [`Endpoint::close`]. Code 6.
     Local,
+    /// Server: the client at this peer's address connected again (a new handshake from the
+    /// same address completed, for example after the game restarted); the new peer's
+    /// `Connected` follows. Code 7.
+    Replaced,
 }
 
 impl CloseReason {
@@ -121,6 +125,7 @@ impl CloseReason {
             CloseReason::Rejected => 4,
             CloseReason::Failed => 5,
             CloseReason::Local => 6,
+            CloseReason::Replaced => 7,
         }
     }
 }
@@ -266,8 +271,6 @@ enum Phase {
 struct Handshake {
     /// The message to send again (client: CH/CH2/ClientFinished; server: ServerHello).
     msg: Vec<u8>,
-    /// Server: SHA-256 of the ClientHello answered (its exact copies get the ServerHello again).
-    client_hello_hash: [u8; 32],
     next_resend: u64,
     interval: u64,
     started: u64,
@@ -287,6 +290,26 @@ struct Peer {
     last_confirm: u64,
     /// The application knows this peer (it gets a `Closed` event at the end).
     announced: bool,
+    /// Server: the ClientHello that made this peer ([`hello_hash`]), kept after the
+    /// handshake: its late copies get the ServerHello again or are dropped, never start a
+    /// new handshake. Client: zero.
+    client_hello: [u8; 16],
+    /// Server, a peer in the address table: slot + 1 of the handshake that a new ClientHello
+    /// from the same address started beside it (0: none); it replaces this peer when it
+    /// completes.
+    successor: u32,
+    /// Server, such a successor: slot + 1 of the peer it will replace (0: none). A successor
+    /// is not in the address table; it enters it when it replaces that peer or when that
+    /// peer ends first.
+    replaces: u32,
+}
+
+/// Server: what identifies a ClientHello's exact copies (the first 16 bytes of its SHA-256).
+fn hello_hash(client_hello: &[u8]) -> [u8; 16] {
+    let h = crate::session::handshake::sha256(&[client_hello]);
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h[..16]);
+    out
 }
 
 impl Peer {
@@ -513,18 +536,29 @@ impl Endpoint {
         })
     }
 
-    /// Puts a new peer in a free slot and in the address table.
-    fn insert(&mut self, addr: &[u8], session: Session, phase: Phase, hs: Handshake) -> PeerId {
+    /// Puts a new peer in a free slot and in the address table, or, with `beside`, as the
+    /// successor of the peer in that slot (same address; not in the table).
+    fn insert(
+        &mut self,
+        addr: &[u8],
+        session: Session,
+        phase: Phase,
+        hs: Handshake,
+        client_hello: [u8; 16],
+        beside: Option<usize>,
+    ) -> PeerId {
         let index = match self.free.pop() {
             Some(i) => i,
             None => {
                 if self.slots.len() == self.slots.capacity() {
                     // Grow by at most 1,024 slots: an unused slot costs a whole peer's size.
-                    let room = self
-                        .cfg
-                        .max_peers
-                        .saturating_sub(self.slots.len())
-                        .clamp(1, 1024);
+                    // Up to `max_peers`, then the handshakes beside peers (reconnects).
+                    let len = self.slots.len();
+                    let room = match self.cfg.max_peers.checked_sub(len) {
+                        Some(n @ 1..) => n,
+                        _ => (self.cfg.max_peers + self.cfg.max_handshakes).saturating_sub(len),
+                    }
+                    .clamp(1, 1024);
                     self.slots.reserve_exact(room);
                 }
                 self.slots.push(Slot {
@@ -534,10 +568,21 @@ impl Endpoint {
                 (self.slots.len() - 1) as u32
             }
         };
+        let replaces = match beside {
+            Some(j) => {
+                if let Some(old) = self.slots[j].peer.as_mut() {
+                    old.successor = index + 1;
+                }
+                j as u32 + 1
+            }
+            None => {
+                let tag = self.by_addr.tag(addr);
+                self.by_addr.insert(tag, index);
+                0
+            }
+        };
         let slot = &mut self.slots[index as usize];
         let id = PeerId::new(index, slot.generation);
-        let tag = self.by_addr.tag(addr);
-        self.by_addr.insert(tag, index);
         let addr = AddrKey::new(addr);
         if phase == Phase::ServerHello {
             self.handshakes += 1;
@@ -553,6 +598,9 @@ impl Endpoint {
             timer_at: u64::MAX,
             last_confirm: 0,
             announced: false,
+            client_hello,
+            successor: 0,
+            replaces,
         });
         self.schedule(index as usize);
         id
@@ -579,8 +627,22 @@ impl Endpoint {
         };
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(i as u32);
-        let tag = self.by_addr.tag(p.addr.as_slice());
-        self.by_addr.remove(tag, i as u32);
+        if let Some(j) = p.replaces.checked_sub(1) {
+            // A successor that ended first: its address's peer goes on alone.
+            if let Some(old) = self.slots[j as usize].peer.as_mut() {
+                old.successor = 0;
+            }
+        } else {
+            let tag = self.by_addr.tag(p.addr.as_slice());
+            self.by_addr.remove(tag, i as u32);
+            if let Some(s) = p.successor.checked_sub(1) {
+                // The handshake started beside it now holds the address.
+                self.by_addr.insert(tag, s);
+                if let Some(next) = self.slots[s as usize].peer.as_mut() {
+                    next.replaces = 0;
+                }
+            }
+        }
         if matches!(p.phase, Phase::ServerHello | Phase::ServerAccept) {
             self.handshakes -= 1;
         }
@@ -632,12 +694,11 @@ impl Endpoint {
         push_copy(&mut self.tx, &mut self.stats, addr, &msg);
         let hs = Handshake {
             msg,
-            client_hello_hash: [0; 32],
             next_resend: now + self.cfg.handshake_resend_initial_ms,
             interval: self.cfg.handshake_resend_initial_ms,
             started: now,
         };
-        let id = self.insert(addr, session, Phase::ClientHello, hs);
+        let id = self.insert(addr, session, Phase::ClientHello, hs, [0; 16], None);
         if let Ok(i) = self.slot_of(id) {
             if let Some(p) = self.slots[i].peer.as_mut() {
                 p.announced = true;
@@ -695,19 +756,30 @@ impl Endpoint {
     fn receive_stranger(&mut self, addr: &[u8], datagram: &[u8]) {
         if let Configs::Server(sc) = &self.configs {
             let sc = sc.clone();
-            self.receive_new(&sc, addr, datagram);
+            self.receive_new(&sc, addr, datagram, None);
         } else {
             self.stats.dropped_stray += 1;
         }
     }
 
-    /// Server: a datagram from an address with no peer.
-    fn receive_new(&mut self, sc: &Arc<ServerConfig>, addr: &[u8], datagram: &[u8]) {
+    /// Server: a datagram from an address with no peer, or (`beside`: that peer's slot) a
+    /// new ClientHello from the address of a peer, which starts a handshake beside it (the
+    /// peer's successor; it does not count against `max_peers`, as it replaces the peer).
+    /// A successor of that peer still waiting for its ClientFinished gives way to it.
+    fn receive_new(
+        &mut self,
+        sc: &Arc<ServerConfig>,
+        addr: &[u8],
+        datagram: &[u8],
+        beside: Option<usize>,
+    ) {
         if datagram.first() != Some(&MSG_CLIENT_HELLO) {
             self.stats.dropped_stray += 1;
             return;
         }
-        if self.by_addr.len() >= self.cfg.max_peers || self.handshakes >= self.cfg.max_handshakes {
+        let pending = beside.and_then(|j| self.pending_successor(j));
+        let full = beside.is_none() && self.by_addr.len() >= self.cfg.max_peers;
+        if full || self.handshakes - usize::from(pending.is_some()) >= self.cfg.max_handshakes {
             self.stats.refused += 1;
             return;
         }
@@ -738,24 +810,133 @@ impl Endpoint {
                 return;
             }
         };
+        if let Some(s) = pending {
+            // Never reported to the application: it ends silently.
+            self.remove(s, CloseReason::HandshakeTimeout, codes::HANDSHAKE_TIMEOUT);
+        }
         push_copy(&mut self.tx, &mut self.stats, addr, &msg);
         let hs = Handshake {
             msg,
-            client_hello_hash: crate::session::handshake::sha256(&[datagram]),
             next_resend: u64::MAX,
             interval: 0,
             started: self.now,
         };
-        self.insert(addr, session, Phase::ServerHello, hs);
+        self.insert(
+            addr,
+            session,
+            Phase::ServerHello,
+            hs,
+            hello_hash(datagram),
+            beside,
+        );
+    }
+
+    /// Server: the successor of the peer in slot `i` (see [`Peer::successor`]), if any.
+    fn successor(&self, i: usize) -> Option<usize> {
+        let s = self.slots[i].peer.as_ref()?.successor.checked_sub(1)?;
+        Some(s as usize)
+    }
+
+    /// The successor of the peer in slot `i` if it still waits for its ClientFinished.
+    fn pending_successor(&self, i: usize) -> Option<usize> {
+        let s = self.successor(i)?;
+        matches!(&self.slots[s].peer, Some(p) if p.phase == Phase::ServerHello).then_some(s)
+    }
+
+    /// Server: a ClientHello from the address of the peer in slot `i`. An exact copy of the
+    /// ClientHello that made the peer or its successor gets the same ServerHello again while
+    /// that handshake waits for the ClientFinished, and is dropped after; any other one
+    /// starts a new handshake beside the peer ([`Endpoint::receive_new`]). The peer itself
+    /// is not touched.
+    fn receive_hello_again(&mut self, sc: &Arc<ServerConfig>, i: usize, datagram: &[u8]) {
+        let hash = hello_hash(datagram);
+        for s in [Some(i), self.successor(i)].into_iter().flatten() {
+            let Some(p) = self.slots[s].peer.as_ref() else {
+                continue;
+            };
+            if p.client_hello != hash {
+                continue;
+            }
+            match (p.phase, p.hs.as_deref()) {
+                (Phase::ServerHello, Some(hs)) => {
+                    // Our ServerHello was lost: send the same bytes again (section 13).
+                    self.stats.handshake_resends += 1;
+                    push_copy(&mut self.tx, &mut self.stats, p.addr.as_slice(), &hs.msg);
+                }
+                _ => self.stats.dropped_invalid += 1, // a late copy
+            }
+            return;
+        }
+        let Some(p) = self.slots[i].peer.as_ref() else {
+            return;
+        };
+        let addr = p.addr.clone();
+        self.receive_new(sc, addr.as_slice(), datagram, Some(i));
+    }
+
+    /// Server: the peer in slot `i` (in the handshake) verified its ClientFinished: it is
+    /// connected (after the peer it replaces ends), or waits for `accept`. Else the
+    /// session's error, and nothing changed here.
+    fn receive_client_finished(&mut self, i: usize, datagram: &[u8]) -> Result<()> {
+        let now = self.now;
+        let p = self.slots[i].peer.as_mut().ok_or(Error::Internal)?;
+        p.session.read_handshake(datagram)?;
+        p.last_recv = now;
+        p.announced = true;
+        if p.session.state() == State::NeedAccept {
+            // Still a handshake (its timeout runs) until accept or reject.
+            p.phase = Phase::ServerAccept;
+            if let Some(hs) = p.hs.as_deref_mut() {
+                hs.msg = Vec::new();
+            }
+            let peer = p.id;
+            self.push_event(EventRec::ClientCredentials { peer });
+        } else {
+            self.handshakes -= 1;
+            self.take_over(i);
+            self.connected(i);
+        }
+        Ok(())
+    }
+
+    /// A successor whose handshake is authenticated replaces its address's peer: that peer
+    /// ends (`Closed`, reason `Replaced`, reported before the successor's `Connected`) and
+    /// the successor takes its place in the address table. Nothing is sent to the old
+    /// session: its client is gone (its packets would reach the new one, which drops them).
+    fn take_over(&mut self, i: usize) {
+        let Some(j) = self.slots[i]
+            .peer
+            .as_ref()
+            .and_then(|p| p.replaces.checked_sub(1))
+        else {
+            return;
+        };
+        self.remove(j as usize, CloseReason::Replaced, Error::SessionClosed);
     }
 
     #[inline(never)]
     fn receive_peer(&mut self, i: usize, datagram: &[u8]) -> Result<()> {
         let now = self.now;
+        let first = datagram.first().copied().unwrap_or(0);
+        if let Configs::Server(sc) = &self.configs {
+            if first == MSG_CLIENT_HELLO {
+                let sc = sc.clone();
+                self.receive_hello_again(&sc, i, datagram);
+                return Ok(());
+            }
+            if first == MSG_CLIENT_FINISHED {
+                if let Some(s) = self.pending_successor(i) {
+                    // The new handshake's, or else (dropped there) the peer's own.
+                    match self.receive_client_finished(s, datagram) {
+                        Ok(()) => return Ok(()),
+                        Err(e) => self.successor_finished_error(s, e),
+                    }
+                }
+            }
+        }
         let Some(p) = self.slots[i].peer.as_mut() else {
             return Ok(());
         };
-        let first = datagram.first().copied().unwrap_or(0);
         match p.phase {
             Phase::ClientHello => {
                 if first != MSG_SERVER_HELLO && first != MSG_RETRY {
@@ -782,35 +963,11 @@ impl Endpoint {
                 }
             }
             Phase::ServerHello => match first {
-                MSG_CLIENT_HELLO => {
-                    let hs = p.hs.as_deref().ok_or(Error::Internal)?;
-                    if crate::session::handshake::sha256(&[datagram]) == hs.client_hello_hash {
-                        // Our ServerHello was lost: send the same bytes again (section 13).
-                        self.stats.handshake_resends += 1;
-                        push_copy(&mut self.tx, &mut self.stats, p.addr.as_slice(), &hs.msg);
-                    } else {
-                        self.stats.dropped_invalid += 1;
+                MSG_CLIENT_FINISHED => {
+                    if let Err(e) = self.receive_client_finished(i, datagram) {
+                        self.handshake_error(i, e);
                     }
                 }
-                MSG_CLIENT_FINISHED => match p.session.read_handshake(datagram) {
-                    Ok(()) => {
-                        p.last_recv = now;
-                        p.announced = true;
-                        if p.session.state() == State::NeedAccept {
-                            // Still a handshake (its timeout runs) until accept or reject.
-                            p.phase = Phase::ServerAccept;
-                            if let Some(hs) = p.hs.as_deref_mut() {
-                                hs.msg = Vec::new();
-                            }
-                            let peer = p.id;
-                            self.push_event(EventRec::ClientCredentials { peer });
-                        } else {
-                            self.handshakes -= 1;
-                            self.connected(i);
-                        }
-                    }
-                    Err(e) => self.handshake_error(i, e),
-                },
                 _ => self.stats.dropped_invalid += 1, // early data: lost (section 13)
             },
             Phase::ServerAccept => self.stats.dropped_invalid += 1,
@@ -907,6 +1064,16 @@ impl Endpoint {
             self.remove(i, CloseReason::Failed, e);
         } else {
             self.stats.dropped_invalid += 1;
+        }
+    }
+
+    /// A ClientFinished that the successor in slot `s` could not open: it goes on to the
+    /// peer it would replace (not counted as dropped here); a successor whose session failed
+    /// ends.
+    fn successor_finished_error(&mut self, s: usize, e: Error) {
+        if matches!(&self.slots[s].peer, Some(p) if matches!(p.session.state(), State::Failed | State::Closed))
+        {
+            self.handshake_error(s, e);
         }
     }
 
@@ -1069,6 +1236,7 @@ impl Endpoint {
         let p = self.slots[i].peer.as_mut().ok_or(codes::UNKNOWN_PEER)?;
         p.session.accept()?;
         self.handshakes -= 1;
+        self.take_over(i);
         self.connected(i);
         Ok(())
     }

@@ -53,6 +53,9 @@ pub const GAMECRYPT_ENDPOINT_CLOSE_REJECTED: gamecrypt_endpoint_close_reason = 4
 pub const GAMECRYPT_ENDPOINT_CLOSE_FAILED: gamecrypt_endpoint_close_reason = 5;
 /// The application called gamecrypt_endpoint_close().
 pub const GAMECRYPT_ENDPOINT_CLOSE_LOCAL: gamecrypt_endpoint_close_reason = 6;
+/// Server: the client at this peer's address connected again (a new handshake from the same
+/// address completed, e.g. after the game restarted); the new peer's CONNECTED follows.
+pub const GAMECRYPT_ENDPOINT_CLOSE_REPLACED: gamecrypt_endpoint_close_reason = 7;
 
 /// Where a peer is (one of `GAMECRYPT_ENDPOINT_PEER_*`).
 pub type gamecrypt_endpoint_peer_state = u32;
@@ -70,6 +73,7 @@ const _: () = {
     assert!(CloseReason::Rejected.code() == GAMECRYPT_ENDPOINT_CLOSE_REJECTED);
     assert!(CloseReason::Failed.code() == GAMECRYPT_ENDPOINT_CLOSE_FAILED);
     assert!(CloseReason::Local.code() == GAMECRYPT_ENDPOINT_CLOSE_LOCAL);
+    assert!(CloseReason::Replaced.code() == GAMECRYPT_ENDPOINT_CLOSE_REPLACED);
     assert!(PeerState::Handshake.code() == GAMECRYPT_ENDPOINT_PEER_HANDSHAKE);
     assert!(PeerState::AwaitingAccept.code() == GAMECRYPT_ENDPOINT_PEER_AWAITING_ACCEPT);
     assert!(PeerState::Connected.code() == GAMECRYPT_ENDPOINT_PEER_CONNECTED);
@@ -90,8 +94,8 @@ pub struct gamecrypt_endpoint_event {
     /// CONNECTED: the negotiated suite (`GAMECRYPT_SUITE_*`).
     pub suite: gamecrypt_suite,
     /// CLOSED: the result code behind the reason (FAILED: the session's error; PEER_CLOSED:
-    /// PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL:
-    /// SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
+    /// PEER_CLOSED; IDLE_TIMEOUT: IDLE_TIMEOUT; HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT; LOCAL and
+    /// REPLACED: SESSION_CLOSED; REJECTED: SESSION_REJECTED (server) or PEER_CLOSED (client)).
     pub code: gamecrypt_result,
     /// CONNECTED: whether `fingerprint` holds the peer key's fingerprint (client: always;
     /// server: only with client authentication and a client key).

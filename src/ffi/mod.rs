@@ -109,6 +109,48 @@ pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8]> {
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// An input buffer and an output buffer `(out, cap, out_len)` that it must not overlap: the
+/// same as [`input`] then [`OutBuf::new`], with one short test for the usual case (every
+/// pointer non-NULL, both lengths at most `isize::MAX`, no overlap) before the checks one
+/// by one. For the packet exports, where the checks are a noticeable part of the cost.
+///
+/// # Safety
+/// As for [`input`] and [`OutBuf::new`].
+#[inline(always)]
+pub(crate) unsafe fn input_and_out<'a>(
+    in_ptr: *const u8,
+    in_len: usize,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> Result<(&'a [u8], OutBuf<'a>)> {
+    let (in_start, out_start) = (in_ptr as usize, out as usize);
+    if !in_ptr.is_null()
+        && !out.is_null()
+        && !out_len.is_null()
+        && (in_len | cap) <= isize::MAX as usize
+        && (in_start.wrapping_add(in_len) <= out_start || out_start.wrapping_add(cap) <= in_start)
+    {
+        // SAFETY: non-NULL pointers, lengths checked, validity by the caller's contract; the
+        // buffers do not overlap (an empty one at any address is fine).
+        let (input, out_len) =
+            unsafe { (std::slice::from_raw_parts(in_ptr, in_len), &mut *out_len) };
+        return Ok((
+            input,
+            OutBuf {
+                ptr: out,
+                cap,
+                out_len,
+            },
+        ));
+    }
+    // SAFETY: by the caller's contract.
+    let input = unsafe { input(in_ptr, in_len) }?;
+    // SAFETY: by the caller's contract.
+    let out = unsafe { OutBuf::new(out, cap, out_len, &[input]) }?;
+    Ok((input, out))
+}
+
 /// A NUL-terminated string input; NULL is `NULL_ARGUMENT`, bad UTF-8 is `INVALID_ARGUMENT`.
 ///
 /// # Safety

@@ -11,7 +11,7 @@ use crate::ffi::client_config::gamecrypt_client_config;
 use crate::ffi::gamecrypt_result;
 use crate::ffi::keys::gamecrypt_public_key;
 use crate::ffi::server_config::gamecrypt_server_config;
-use crate::ffi::{ffi_result, input, out_ptr, panic_boundary, Handle, OutBuf};
+use crate::ffi::{ffi_result, input, input_and_out, out_ptr, panic_boundary, Handle, OutBuf};
 use crate::keys::FINGERPRINT_LEN;
 use crate::session::{limits, Mode, Session, State, Suite};
 
@@ -333,9 +333,7 @@ pub unsafe extern "C" fn gamecrypt_session_seal(
         // SAFETY: by the caller's contract.
         let s = unsafe { gamecrypt_session::try_ref(session) }?;
         // SAFETY: by the caller's contract.
-        let pt = unsafe { input(plaintext, plaintext_len) }?;
-        // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[pt]) }?;
+        let (pt, out) = unsafe { input_and_out(plaintext, plaintext_len, out, out_cap, out_len) }?;
         out.fill(
             || pt.len() + GAMECRYPT_PACKET_OVERHEAD,
             |buf| s.seal(pt, buf),
@@ -403,9 +401,7 @@ pub unsafe extern "C" fn gamecrypt_session_open(
         // SAFETY: by the caller's contract.
         let s = unsafe { gamecrypt_session::try_ref(session) }?;
         // SAFETY: by the caller's contract.
-        let pkt = unsafe { input(packet, packet_len) }?;
-        // SAFETY: by the caller's contract.
-        let out = unsafe { OutBuf::new(out, out_cap, out_len, &[pkt]) }?;
+        let (pkt, out) = unsafe { input_and_out(packet, packet_len, out, out_cap, out_len) }?;
         out.fill(
             || pkt.len().saturating_sub(GAMECRYPT_PACKET_OVERHEAD),
             |buf| s.open(pkt, buf),

@@ -121,7 +121,7 @@ impl std::fmt::Debug for ClientCredentials {
 }
 
 /// The 70-byte message the client signs: context || SHA-256(CH || SH || plaintext before
-/// the signature).
+/// the signature), where CH is the ClientHello without its padding (section 21.3).
 fn signed_message(client_hello: &[u8], server_hello: &[u8], before_signature: &[u8]) -> Vec<u8> {
     let h = sha256(&[client_hello, server_hello, before_signature]);
     [CLIENT_SIGNATURE_CONTEXT, &h].concat()

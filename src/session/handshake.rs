@@ -98,6 +98,12 @@ pub(crate) fn parse_extensions(block: &[u8]) -> Option<Vec<(u16, &[u8])>> {
     Some(out)
 }
 
+/// Are all bytes zero? (An OR over all of them, which the compiler vectorizes: the padding
+/// of a ClientHello is about 1,000 bytes.)
+fn all_zero(bytes: &[u8]) -> bool {
+    bytes.iter().fold(0u8, |acc, &b| acc | b) == 0
+}
+
 /// SHA-256 of the concatenation of `parts`.
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut ctx = digest::Context::new(&digest::SHA256);
@@ -164,6 +170,11 @@ pub(crate) struct ClientHello {
 }
 
 impl ClientHello {
+    /// The ClientHello without its zero padding: what the transcript hashes (section 6).
+    pub(crate) fn unpadded(&self) -> &[u8] {
+        &self.bytes[..unpadded_len(&self.bytes, self.core_len).unwrap_or(self.bytes.len())]
+    }
+
     /// SHA-256 of the core (what a retry cookie binds).
     pub(crate) fn core_hash(&self) -> [u8; 32] {
         retry::client_hello_core_hash(&self.bytes, self.core_len)
@@ -240,10 +251,21 @@ pub(crate) fn build_client_hello(cfg: &ClientConfig, ent: &mut dyn Entropy) -> R
     })
 }
 
+/// Length of a ClientHello without its zero padding (section 6): the core of `core_len`
+/// bytes, the extension-block length and the extension block. `None` if it is incomplete.
+pub(crate) fn unpadded_len(client_hello: &[u8], core_len: usize) -> Option<usize> {
+    let ext_len = client_hello.get(core_len..core_len + 2)?;
+    let len = core_len + 2 + usize::from(u16::from_be_bytes([ext_len[0], ext_len[1]]));
+    (len <= client_hello.len()).then_some(len)
+}
+
 pub(crate) struct ParsedClientHello<'a> {
     pub(crate) offers: Vec<(u16, &'a [u8])>,
     /// Length of the core: every byte before the extension-block length.
     pub(crate) core_len: usize,
+    /// Length without the padding: the core and the extension block (what the transcript
+    /// hashes, section 6).
+    pub(crate) unpadded_len: usize,
     pub(crate) extensions: Vec<(u16, &'a [u8])>,
 }
 
@@ -282,14 +304,45 @@ pub(crate) fn parse_client_hello(msg: &[u8]) -> Result<ParsedClientHello<'_>> {
     // Extensions: well-formed unknown ones are ignored (they are signed as part of the
     // transcript); the cookie (section 22) is checked by the caller.
     let extensions = parse_extensions(r.bytes(ext_len).ok_or(M)?).ok_or(M)?;
-    if r.rest().iter().any(|&b| b != 0) {
+    let unpadded_len = msg.len() - r.rest_len();
+    // The padding is not in the transcript: every byte of it must be zero.
+    if !all_zero(r.rest()) {
         return Err(M);
     }
     Ok(ParsedClientHello {
         offers,
         core_len,
+        unpadded_len,
         extensions,
     })
+}
+
+/// What the server keeps of the ClientHello it answered to recognize a retransmitted copy
+/// (section 12) without keeping the message: its lengths and the transcript hash, which
+/// covers its unpadded part (the padding is all zero, checked).
+pub(crate) struct AnsweredHello {
+    len: usize,
+    unpadded_len: usize,
+    transcript_hash: [u8; 32],
+}
+
+impl AnsweredHello {
+    /// Length of the answered ClientHello without its padding.
+    pub(crate) fn unpadded_len(&self) -> usize {
+        self.unpadded_len
+    }
+
+    /// Is `msg` a byte-identical copy of the answered ClientHello, whose ServerHello is
+    /// `server_hello`? (Same length, same unpadded part, all-zero padding.)
+    pub(crate) fn is_copy(&self, msg: &[u8], server_hello: &[u8]) -> bool {
+        msg.len() == self.len
+            && all_zero(&msg[self.unpadded_len..])
+            && server_hello.len() >= SIGNATURE_LEN
+            && sha256(&[
+                &msg[..self.unpadded_len],
+                &server_hello[..server_hello.len() - SIGNATURE_LEN],
+            ]) == self.transcript_hash
+    }
 }
 
 /// What the server has after reading a ClientHello.
@@ -298,8 +351,8 @@ pub(crate) struct ServerFlight {
     /// SHA-256 of the ClientHello core (what a retry cookie binds); only computed for a
     /// retry-enabled server (zero otherwise: nothing reads it then).
     pub(crate) client_hello_core: [u8; 32],
-    /// SHA-256 of the complete ClientHello (a retransmitted copy is recognized by it).
-    pub(crate) client_hello_hash: [u8; 32],
+    /// The answered ClientHello, by which a retransmitted copy is recognized.
+    pub(crate) answered: AnsweredHello,
     pub(crate) suite: Suite,
     pub(crate) schedule: Schedule,
 }
@@ -313,32 +366,72 @@ pub(crate) fn server_respond(
     ent: &mut dyn Entropy,
 ) -> Result<ServerFlight> {
     let ch = parse_client_hello(client_hello)?;
-    // One pass of SHA-256 over the ClientHello gives its core hash (retry only), its own hash
-    // and the first part of the transcript hash.
+    // One pass of SHA-256 over the unpadded ClientHello gives its core hash (retry only) and
+    // the first part of the transcript hash; the zero padding is not hashed (section 6).
     let mut transcript = digest::Context::new(&digest::SHA256);
     transcript.update(&client_hello[..ch.core_len]);
     let mut client_hello_core = [0u8; 32];
     if cfg.retry.is_some() {
         client_hello_core.copy_from_slice(transcript.clone().finish().as_ref());
     }
-    transcript.update(&client_hello[ch.core_len..]);
-    let mut client_hello_hash = [0u8; 32];
-    client_hello_hash.copy_from_slice(transcript.clone().finish().as_ref());
-    if let Some(state) = cfg.retry.as_deref() {
-        // Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is
-        // valid for the client's address (checked before any ECDH or signature).
-        let addr = client_address.ok_or(Error::RetryCookieInvalid)?;
-        let ch_hash = client_hello_core;
-        let cookie = ch
-            .extensions
-            .iter()
-            .find(|(t, _)| *t == retry::EXT_COOKIE)
-            .ok_or(Error::RetryCookieInvalid)?
-            .1;
-        if !state.verify_cookie(cfg.now()?, addr, &ch_hash, cookie)? {
-            return Err(Error::RetryCookieInvalid);
-        }
+    check_retry_cookie(cfg, &ch, client_address, &client_hello_core)?;
+    transcript.update(&client_hello[ch.core_len..ch.unpadded_len]);
+    let (suite, client_share) = choose_suite(cfg, &ch, client_hello.len())?;
+    let mut random = [0u8; RANDOM_LEN];
+    ent.fill(&mut random)?;
+    let (server_share, shared) = server_exchange(suite.group(), client_share, ent)?;
+    let mut sh = server_hello_body(cfg, suite, &random, &server_share);
+    transcript.update(&sh);
+    let mut th = [0u8; 32];
+    th.copy_from_slice(transcript.finish().as_ref());
+    append_signature(cfg, suite, &th, &mut sh)?;
+    let schedule = key_schedule(&th, &shared)?;
+    Ok(ServerFlight {
+        client_hello_core,
+        answered: AnsweredHello {
+            len: client_hello.len(),
+            unpadded_len: ch.unpadded_len,
+            transcript_hash: th,
+        },
+        server_hello: sh,
+        suite,
+        schedule,
+    })
+}
+
+/// Section 22.5: a retry-enabled server only answers a ClientHello whose cookie is valid for
+/// the client's address (checked before any ECDH or signature). `core_hash` is the SHA-256
+/// of the ClientHello core.
+fn check_retry_cookie(
+    cfg: &ServerConfig,
+    ch: &ParsedClientHello<'_>,
+    client_address: Option<&[u8]>,
+    core_hash: &[u8; 32],
+) -> Result<()> {
+    let Some(state) = cfg.retry.as_deref() else {
+        return Ok(());
+    };
+    let addr = client_address.ok_or(Error::RetryCookieInvalid)?;
+    let cookie = ch
+        .extensions
+        .iter()
+        .find(|(t, _)| *t == retry::EXT_COOKIE)
+        .ok_or(Error::RetryCookieInvalid)?
+        .1;
+    if !state.verify_cookie(cfg.now()?, addr, core_hash, cookie)? {
+        return Err(Error::RetryCookieInvalid);
     }
+    Ok(())
+}
+
+/// Section 4 checks 5-6: the first offer in the client's order that the server accepts
+/// (section 5), with a share of the group's length, and a hybrid suite only from a
+/// ClientHello of at least 2048 bytes. Returns the suite and the client's share.
+fn choose_suite<'a>(
+    cfg: &ServerConfig,
+    ch: &ParsedClientHello<'a>,
+    client_hello_len: usize,
+) -> Result<(Suite, &'a [u8])> {
     let (suite, client_share) = ch
         .offers
         .iter()
@@ -351,24 +444,30 @@ pub(crate) fn server_respond(
     if client_share.len() != suite.group().share_len() {
         return Err(Error::HandshakeMalformed);
     }
-    if suite.is_post_quantum() && client_hello.len() < CLIENT_HELLO_MIN_LEN_HYBRID {
+    if suite.is_post_quantum() && client_hello_len < CLIENT_HELLO_MIN_LEN_HYBRID {
         return Err(Error::HandshakeMalformed);
     }
-    let mut random = [0u8; RANDOM_LEN];
-    ent.fill(&mut random)?;
-    let (server_share, shared) = server_exchange(suite.group(), client_share, ent)?;
+    Ok((suite, client_share))
+}
 
+/// The ServerHello without its signature (`SH_body`, section 6).
+fn server_hello_body(
+    cfg: &ServerConfig,
+    suite: Suite,
+    random: &[u8; RANDOM_LEN],
+    server_share: &[u8],
+) -> Vec<u8> {
     let mut sh = Vec::with_capacity(512);
     sh.push(MSG_SERVER_HELLO);
     sh.extend_from_slice(&VERSION.to_be_bytes());
-    sh.extend_from_slice(&random);
+    sh.extend_from_slice(random);
     sh.extend_from_slice(&suite.code().to_be_bytes());
     sh.push(cfg.suites.len() as u8);
     for s in &cfg.suites {
         sh.extend_from_slice(&s.code().to_be_bytes());
     }
     put_u16(&mut sh, server_share.len());
-    sh.extend_from_slice(&server_share);
+    sh.extend_from_slice(server_share);
     match &cfg.identity {
         Identity::RawKey(raw) => {
             sh.push(IDENTITY_RAW_KEY);
@@ -384,12 +483,20 @@ pub(crate) fn server_respond(
     let ext = cfg.client_auth.extension(); // empty unless client auth is configured
     put_u16(&mut sh, ext.len());
     sh.extend_from_slice(&ext);
-    transcript.update(&sh);
-    let mut th = [0u8; 32];
-    th.copy_from_slice(transcript.finish().as_ref());
+    sh
+}
+
+/// Signs the transcript hash `th` with the server's identity key and appends the signature
+/// to `sh` (section 6).
+fn append_signature(
+    cfg: &ServerConfig,
+    suite: Suite,
+    th: &[u8; 32],
+    sh: &mut Vec<u8>,
+) -> Result<()> {
     let signature = cfg
         .key
-        .sign_protocol(&server_signed_message(&th), suite.signature_format())?;
+        .sign_protocol(&server_signed_message(th), suite.signature_format())?;
     if signature.len() != SIGNATURE_LEN {
         return Err(Error::Internal);
     }
@@ -397,14 +504,7 @@ pub(crate) fn server_respond(
     if sh.len() > MAX_HANDSHAKE_LEN {
         return Err(Error::Internal);
     }
-    let schedule = key_schedule(&th, &shared)?;
-    Ok(ServerFlight {
-        client_hello_core,
-        client_hello_hash,
-        server_hello: sh,
-        suite,
-        schedule,
-    })
+    Ok(())
 }
 
 /// What the client has after accepting a ServerHello.
@@ -415,83 +515,139 @@ pub(crate) struct ClientResult {
     pub(crate) schedule: Schedule,
 }
 
-/// Client: checks the ServerHello completely (see the spec for the order of checks).
+/// Client: checks the ServerHello completely, in the order of section 7 (steps 1-9).
 pub(crate) fn client_process(
     cfg: &ClientConfig,
     hello: &ClientHello,
     msg: &[u8],
 ) -> Result<ClientResult> {
-    const M: Error = Error::HandshakeMalformed;
-    let mut r = Reader::new(msg);
-    if r.u8() != Some(MSG_SERVER_HELLO) {
-        return Err(M);
-    }
-    if r.u16().ok_or(M)? != VERSION {
-        return Err(Error::UnsupportedVersion);
-    }
-    if msg.len() > MAX_HANDSHAKE_LEN {
-        return Err(M);
-    }
-    r.bytes(RANDOM_LEN).ok_or(M)?;
-    let chosen = r.u16().ok_or(M)?;
-    let m = r.u8().ok_or(M)? as usize;
-    if m == 0 || m > MAX_SUITES {
-        return Err(M);
-    }
-    let mut suites_buf = [0u16; MAX_SUITES];
-    for i in 0..m {
-        let code = r.u16().ok_or(M)?;
-        if suites_buf[..i].contains(&code) {
-            return Err(M);
-        }
-        suites_buf[i] = code;
-    }
-    let server_suites = &suites_buf[..m];
-    let share_len = r.u16().ok_or(M)? as usize;
-    let share = r.bytes(share_len).ok_or(M)?;
-    let identity_type = r.u8().ok_or(M)?;
-    let identity_len = r.u16().ok_or(M)? as usize;
-    let identity = r.bytes(identity_len).ok_or(M)?;
-    let ext_len = r.u16().ok_or(M)? as usize;
-    let ext = r.bytes(ext_len).ok_or(M)?;
-    let signature = r.rest();
-    if signature.len() != SIGNATURE_LEN {
-        return Err(M);
-    }
-    // The only ServerHello extension is the client authentication request (section 21.2).
-    let auth_request = ClientAuthRequest::from_extensions(&parse_extensions(ext).ok_or(M)?)?;
-
-    // Downgrade protection: the chosen suite must be the first suite of the client's
-    // preference list that the server says it supports (the list is signed below).
-    let expected = cfg
-        .suites
-        .iter()
-        .copied()
-        .find(|s| server_suites.contains(&s.code()));
-    let suite = match expected {
-        Some(s) if s.code() == chosen => s,
-        _ => return Err(Error::DowngradeDetected),
-    };
-
+    let sh = ServerHelloFields::parse(msg)?; // steps 1-3
+    let suite = check_downgrade(cfg, &sh)?; // step 4
     let eph = hello
         .ephemerals
         .iter()
         .find(|e| e.group == suite.group())
         .ok_or(Error::Internal)?;
-    if share.len() != suite.group().server_share_len() {
-        return Err(M);
+    if sh.share.len() != suite.group().server_share_len() {
+        return Err(Error::HandshakeMalformed); // step 5
     }
+    let (server_key, certificate) = identity_key(cfg, suite, sh.identity_type, sh.identity)?; // 6
+    let th = sha256(&[hello.unpadded(), sh.body]);
+    verify_server_signature(&server_key, suite, &th, sh.signature)?; // step 7
+    let server_key = check_trust(cfg, server_key, certificate.as_ref())?; // step 8
+    let shared = eph.agree(sh.share)?; // step 9
+    let schedule = key_schedule(&th, &shared)?;
+    Ok(ClientResult {
+        auth_request: sh.auth_request,
+        suite,
+        server_key,
+        schedule,
+    })
+}
 
+/// The fields of a ServerHello that passed steps 1-3 of section 7.
+struct ServerHelloFields<'a> {
+    chosen: u16,
+    suites: [u16; MAX_SUITES],
+    suite_count: usize,
+    share: &'a [u8],
+    identity_type: u8,
+    identity: &'a [u8],
+    auth_request: ClientAuthRequest,
+    /// `SH_body`: everything before the signature.
+    body: &'a [u8],
+    signature: &'a [u8],
+}
+
+impl<'a> ServerHelloFields<'a> {
+    /// Section 7 steps 1-3: type, version, length, complete fields, distinct server suites,
+    /// exactly 64 signature bytes, and an extension block that is empty or one client
+    /// authentication request (section 21.2).
+    fn parse(msg: &'a [u8]) -> Result<ServerHelloFields<'a>> {
+        const M: Error = Error::HandshakeMalformed;
+        let mut r = Reader::new(msg);
+        if r.u8() != Some(MSG_SERVER_HELLO) {
+            return Err(M);
+        }
+        if r.u16().ok_or(M)? != VERSION {
+            return Err(Error::UnsupportedVersion);
+        }
+        if msg.len() > MAX_HANDSHAKE_LEN {
+            return Err(M);
+        }
+        r.bytes(RANDOM_LEN).ok_or(M)?;
+        let chosen = r.u16().ok_or(M)?;
+        let suite_count = r.u8().ok_or(M)? as usize;
+        if suite_count == 0 || suite_count > MAX_SUITES {
+            return Err(M);
+        }
+        let mut suites = [0u16; MAX_SUITES];
+        for i in 0..suite_count {
+            let code = r.u16().ok_or(M)?;
+            if suites[..i].contains(&code) {
+                return Err(M);
+            }
+            suites[i] = code;
+        }
+        let share_len = r.u16().ok_or(M)? as usize;
+        let share = r.bytes(share_len).ok_or(M)?;
+        let identity_type = r.u8().ok_or(M)?;
+        let identity_len = r.u16().ok_or(M)? as usize;
+        let identity = r.bytes(identity_len).ok_or(M)?;
+        let ext_len = r.u16().ok_or(M)? as usize;
+        let ext = r.bytes(ext_len).ok_or(M)?;
+        let signature = r.rest();
+        if signature.len() != SIGNATURE_LEN {
+            return Err(M);
+        }
+        // The only ServerHello extension is the client authentication request (section 21.2).
+        let auth_request = ClientAuthRequest::from_extensions(&parse_extensions(ext).ok_or(M)?)?;
+        Ok(ServerHelloFields {
+            chosen,
+            suites,
+            suite_count,
+            share,
+            identity_type,
+            identity,
+            auth_request,
+            body: &msg[..msg.len() - SIGNATURE_LEN],
+            signature,
+        })
+    }
+}
+
+/// Section 7 step 4, downgrade protection: the chosen suite must be the first suite of the
+/// client's preference list that the server says it supports (the list is signed, step 7).
+fn check_downgrade(cfg: &ClientConfig, sh: &ServerHelloFields<'_>) -> Result<Suite> {
+    let server_suites = &sh.suites[..sh.suite_count];
+    let expected = cfg
+        .suites
+        .iter()
+        .copied()
+        .find(|s| server_suites.contains(&s.code()));
+    match expected {
+        Some(s) if s.code() == sh.chosen => Ok(s),
+        _ => Err(Error::DowngradeDetected),
+    }
+}
+
+/// Section 7 step 6: the server identity key (and its certificate, if it sent one).
+fn identity_key(
+    cfg: &ClientConfig,
+    suite: Suite,
+    identity_type: u8,
+    identity: &[u8],
+) -> Result<(PublicKey, Option<Certificate>)> {
+    const M: Error = Error::HandshakeMalformed;
     let key_type = suite.key_type();
-    let mut certificate = None;
-    let server_key = match identity_type {
+    match identity_type {
         IDENTITY_RAW_KEY => {
             if Some(identity.len()) != identity_key_len(key_type)
                 || (key_type == KeyType::EcdsaP256 && identity[0] != 0x04)
             {
                 return Err(M);
             }
-            match &cfg.anchor {
+            let key = match &cfg.anchor {
                 // The pinned key's own bytes: already validated, so not parsed, re-encoded
                 // and fingerprinted again (the same key as `from_raw` would give).
                 TrustAnchor::PinnedKey(pin)
@@ -507,62 +663,66 @@ pub(crate) fn client_process(
                         M
                     }
                 })?,
-            }
+            };
+            Ok((key, None))
         }
         IDENTITY_CERTIFICATE => {
             let cert = Certificate::parse(identity)?;
             if cert.public_key().key_type() != key_type {
                 return Err(M);
             }
-            let key = cert.public_key().clone();
-            certificate = Some(cert);
-            key
+            Ok((cert.public_key().clone(), Some(cert)))
         }
-        _ => return Err(M),
-    };
+        _ => Err(M),
+    }
+}
 
-    let body = &msg[..msg.len() - SIGNATURE_LEN];
-    let th = sha256(&[&hello.bytes, body]);
-    // ECDSA signatures must be low-S (section 6): the signature is not malleable.
-    if key_type == KeyType::EcdsaP256 && !sigcheck::fixed_is_low_s(signature) {
+/// Section 7 step 7: the server's signature over the transcript hash `th`; ECDSA signatures
+/// must be low-S (section 6: the signature is not malleable).
+fn verify_server_signature(
+    server_key: &PublicKey,
+    suite: Suite,
+    th: &[u8; 32],
+    signature: &[u8],
+) -> Result<()> {
+    if suite.key_type() == KeyType::EcdsaP256 && !sigcheck::fixed_is_low_s(signature) {
         return Err(Error::HandshakeSignatureInvalid);
     }
     server_key
         .verify(
-            &server_signed_message(&th),
+            &server_signed_message(th),
             signature,
             suite.signature_format(),
         )
-        .map_err(|_| Error::HandshakeSignatureInvalid)?;
+        .map_err(|_| Error::HandshakeSignatureInvalid)
+}
 
-    let server_key = match &cfg.anchor {
+/// Section 7 step 8: the identity key against the client's one trust anchor. Returns the key
+/// the session keeps.
+fn check_trust(
+    cfg: &ClientConfig,
+    server_key: PublicKey,
+    certificate: Option<&Certificate>,
+) -> Result<PublicKey> {
+    match &cfg.anchor {
         TrustAnchor::PinnedKey(pin) => {
             if *pin != server_key {
                 return Err(Error::PinnedKeyMismatch);
             }
             // The same key: keep a reference to the configured one (an `Arc`), so that the
             // established session does not hold a second copy of it.
-            pin.clone()
+            Ok(pin.clone())
         }
         TrustAnchor::PinnedFingerprint(fp) => {
             if fp != server_key.fingerprint() {
                 return Err(Error::FingerprintMismatch);
             }
-            server_key
+            Ok(server_key)
         }
         TrustAnchor::Root(root) => {
-            let cert = certificate.as_ref().ok_or(Error::CertificateMissing)?;
+            let cert = certificate.ok_or(Error::CertificateMissing)?;
             cert.verify(root, cfg.server_name.as_deref(), cfg.now()?)?;
-            server_key
+            Ok(server_key)
         }
-    };
-
-    let shared = eph.agree(share)?;
-    let schedule = key_schedule(&th, &shared)?;
-    Ok(ClientResult {
-        auth_request,
-        suite,
-        server_key,
-        schedule,
-    })
+    }
 }

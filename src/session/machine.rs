@@ -6,7 +6,7 @@
 
 use super::clientauth::{self, ClientCredentials};
 use super::config::{ClientConfig, ServerConfig};
-use super::handshake::{self, ClientHello, Schedule};
+use super::handshake::{self, AnsweredHello, ClientHello, Schedule};
 use super::suite::{Entropy, Suite};
 use super::transport::{RecvHalf, SendHalf};
 use super::{is_data_or_close, limits, retry, Mode, Negotiated, Role, State, HANDSHAKE_DROPPED};
@@ -73,9 +73,11 @@ pub(super) struct ServerStartState {
 pub(super) struct ServerHelloState {
     cfg: Arc<ServerConfig>,
     server_hello: Vec<u8>,
-    /// Kept only when client authentication is configured (the client signs it).
+    /// The answered ClientHello without its padding (what the transcript covers), kept only
+    /// when client authentication is configured (the client signs it).
     client_hello: Vec<u8>,
-    client_hello_hash: [u8; 32],
+    /// Recognizes a retransmitted copy of the answered ClientHello.
+    answered: AnsweredHello,
     /// SHA-256 of the answered ClientHello's core (section 22.1).
     client_hello_core: [u8; 32],
     written: bool,
@@ -281,7 +283,7 @@ impl ClientHelloState {
             &result.auth_request,
             self.cfg.client_key.as_ref(),
             self.cfg.token.as_deref().map(|t| t.as_slice()),
-            &self.hello.bytes,
+            self.hello.unpadded(),
             msg,
         )
         .map_err(Failure::Fatal)?;
@@ -345,13 +347,13 @@ impl ServerStartState {
         let client_hello = if cfg.client_auth.is_none() {
             Vec::new()
         } else {
-            msg.to_vec()
+            msg[..flight.answered.unpadded_len()].to_vec()
         };
         let next = Handshake::ServerHello(Box::new(ServerHelloState {
             cfg: cfg.clone(),
             server_hello: flight.server_hello,
             client_hello,
-            client_hello_hash: flight.client_hello_hash,
+            answered: flight.answered,
             client_hello_core: flight.client_hello_core,
             written: false,
             drops: 0,
@@ -383,7 +385,7 @@ impl ServerHelloState {
     /// neither changes anything.
     fn read_client_finished(mut self: Box<Self>, msg: &[u8], mode: Mode) -> Transition<Step> {
         if msg.first() == Some(&handshake::MSG_CLIENT_HELLO) {
-            if handshake::sha256(&[msg]) == self.client_hello_hash {
+            if self.answered.is_copy(msg, &self.server_hello) {
                 return Err(Failure::Keep(
                     Handshake::ServerHello(self),
                     Error::PacketReplayed,

@@ -249,7 +249,7 @@ impl fmt::Debug for Session {
 impl Session {
     /// A client session; its ClientHello (with fresh ephemeral keys) is ready to write.
     pub fn new_client(config: Arc<ClientConfig>, mode: Mode) -> Result<Session> {
-        Self::new_client_with(config, mode, &mut SystemEntropy)
+        Self::new_client_with(config, mode, &mut SystemEntropy::new())
     }
 
     pub(crate) fn new_client_with(
@@ -275,7 +275,7 @@ impl Session {
     /// [`Session::new_server_for_address`] instead (this session would fail every ClientHello
     /// with `RetryCookieInvalid`).
     pub fn new_server(config: Arc<ServerConfig>, mode: Mode) -> Session {
-        Self::new_server_with(config, mode, None, Box::new(SystemEntropy))
+        Self::new_server_with(config, mode, None, Box::new(SystemEntropy::new()))
     }
 
     /// A server session for the client at `client_address` (the same opaque bytes that
@@ -292,7 +292,7 @@ impl Session {
             config,
             mode,
             Some(client_address.to_vec()),
-            Box::new(SystemEntropy),
+            Box::new(SystemEntropy::new()),
         ))
     }
 
@@ -618,7 +618,9 @@ impl Session {
         Err(Error::WrongState)
     }
 
-    #[inline]
+    /// The packet path, inlined into its callers (the C ABI exports). Near the usage limit
+    /// the key update runs out of line ([`Session::update_keys_near_limit`]).
+    #[inline(always)]
     fn seal_with(&self, plaintext: transport::Plaintext, out: &mut [u8]) -> Result<usize> {
         self.check_packet_state()?;
         let len = plaintext.len();
@@ -626,7 +628,7 @@ impl Session {
         loop {
             let mut send = self.halves.send();
             let Some(half) = send.as_mut() else {
-                return Err(self.live_state().err().unwrap_or(Error::WrongState));
+                return Err(self.dead_or_wrong_state());
             };
             half.check(len, out.len())?;
             let (usage, units) = half.usage(len);
@@ -636,16 +638,34 @@ impl Session {
                     // The update needs the receive lock, which is taken before the send lock.
                     drop(send);
                     tried_update = true;
-                    match self.update_keys() {
-                        Ok(()) | Err(Error::KeyUpdateBlocked) => continue,
-                        Err(e) => return Err(e),
-                    }
+                    self.update_keys_near_limit()?;
+                    continue;
                 }
                 transport::Usage::WantsUpdate => {}
                 transport::Usage::OverLimit => return Err(Error::KeyUpdateBlocked),
             }
             return half.seal_data_checked(plaintext, units, out);
         }
+    }
+
+    /// The key update that [`Session::seal`] starts near the usage limit (section 18):
+    /// `KeyUpdateBlocked` is not an error there (the seal goes on under the current key while
+    /// the limit allows it).
+    #[cold]
+    #[inline(never)]
+    fn update_keys_near_limit(&self) -> Result<()> {
+        match self.update_keys() {
+            Ok(()) | Err(Error::KeyUpdateBlocked) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The error of a packet call when the halves are gone: the session's end state, else
+    /// `WrongState`.
+    #[cold]
+    #[inline(never)]
+    fn dead_or_wrong_state(&self) -> Error {
+        self.live_state().err().unwrap_or(Error::WrongState)
     }
 
     /// Starts a key update (docs/PROTOCOL.md section 17): both directions move to the next
@@ -659,7 +679,7 @@ impl Session {
         }
         let (mut recv_guard, mut send_guard) = self.halves.both();
         let (Some(recv), Some(send)) = (recv_guard.as_mut(), send_guard.as_mut()) else {
-            return Err(self.live_state().err().unwrap_or(Error::WrongState));
+            return Err(self.dead_or_wrong_state());
         };
         if !recv.confirmed() {
             return Err(Error::KeyUpdateBlocked);
@@ -686,7 +706,7 @@ impl Session {
         }
         match self.halves.send().as_ref() {
             Some(half) => Ok(half.generation()),
-            None => Err(self.live_state().err().unwrap_or(Error::WrongState)),
+            None => Err(self.dead_or_wrong_state()),
         }
     }
 
@@ -710,7 +730,7 @@ impl Session {
         let mut guard = self.halves.recv();
         let (slot, send_lock) = guard.split();
         let Some(recv) = slot.as_mut() else {
-            return Err(self.live_state().err().unwrap_or(Error::WrongState));
+            return Err(self.dead_or_wrong_state());
         };
         let result = transport::parse_header(packet).and_then(|(ptype, pn)| {
             if !(transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&ptype) {

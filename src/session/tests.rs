@@ -6,6 +6,7 @@ use super::suite::FixedEntropy;
 use super::transport::traffic_keys;
 use super::*;
 use crate::keys::SigningKey;
+pub(super) use crate::session_support::unpadded;
 use serde_json::{json, Value};
 
 pub(super) fn hex(b: &[u8]) -> String {
@@ -274,7 +275,7 @@ fn generate_session_vectors() {
         let suite = client.suite().unwrap();
 
         // Intermediate values, computed outside the session.
-        let th = sha256(&[&ch, &sh[..sh.len() - 64]]);
+        let th = sha256(&[unpadded(&ch), &sh[..sh.len() - 64]]);
         let share_start = 1 + 2 + 32 + 2 + 1 + 2 * usize::from(sh[37]) + 2;
         let server_share = &sh[share_start..share_start + suite.group().share_len()];
         let group = if suite == Suite::P256EcdsaAes256GcmSha256 {
@@ -472,7 +473,7 @@ fn session_vectors_are_reproduced() {
         server.read_handshake(&buf[..n]).unwrap();
 
         // Key schedule from the vector's transcript hash and ECDH output.
-        let th = sha256(&[&s("client_hello"), &sh[..sh.len() - 64]]);
+        let th = sha256(&[unpadded(&s("client_hello")), &sh[..sh.len() - 64]]);
         assert_eq!(hex(&th), hex(&s("transcript_hash")));
         let shared: [u8; 32] = s("shared_secret").try_into().unwrap();
         let sched = key_schedule(&th, &shared).unwrap();
@@ -742,4 +743,85 @@ fn every_client_finished_bit_flip_is_rejected() {
         server.read_handshake(&fin).unwrap();
         assert_eq!(server.state(), State::Established);
     }
+}
+
+/// The transcript covers the ClientHello without its zero padding (section 6): a server that
+/// receives the same ClientHello with more padding signs and derives exactly what the client
+/// that sent the shorter one computes, so the client accepts its ServerHello and the keys
+/// agree. (With the padding in the transcript the signature check fails.) A non-zero padding
+/// byte is still refused.
+#[test]
+fn padding_is_not_in_the_transcript() {
+    for v in vector_docs() {
+        let (client, _, _) = sessions_from_json(&v);
+        let (_, server, _) = sessions_from_json(&v);
+        let mut buf = vec![0u8; 4096];
+        let n = client.write_handshake(&mut buf).unwrap();
+        let ch = buf[..n].to_vec();
+        let unpadded_len = unpadded(&ch).len();
+        assert!(unpadded_len < n, "the vector's ClientHello is padded");
+
+        // Non-zero padding: refused wherever the byte is.
+        for at in [unpadded_len, n - 1] {
+            let (_, s, _) = sessions_from_json(&v);
+            let mut bad = ch.clone();
+            bad[at] = 1;
+            assert_eq!(s.read_handshake(&bad), Err(Error::HandshakeMalformed));
+        }
+
+        // The same ClientHello with 700 more zero bytes of padding.
+        let mut longer = ch.clone();
+        longer.resize(n + 700, 0);
+        server.read_handshake(&longer).unwrap();
+        let n = server.write_handshake(&mut buf).unwrap();
+        let sh = buf[..n].to_vec();
+        let th = sha256(&[unpadded(&ch), &sh[..sh.len() - 64]]);
+        if v["transcript_hash"].is_string() {
+            // Same randomness as the vector: the same transcript hash as its own ClientHello.
+            assert_eq!(hex(&th), v["transcript_hash"].as_str().unwrap());
+        }
+        client.read_handshake(&sh).unwrap();
+        let n = client.write_handshake(&mut buf).unwrap();
+        server.read_handshake(&buf[..n]).unwrap();
+        assert_eq!(server.state(), State::Established);
+        let n = client.seal(b"same keys", &mut buf).unwrap();
+        let mut out = vec![0u8; n];
+        let m = server.open(&buf[..n], &mut out).unwrap();
+        assert_eq!(&out[..m], b"same keys");
+
+        // A copy of the answered ClientHello with other padding is not a retransmission of
+        // it (section 12: only a byte-identical copy is): it is taken for the ClientFinished.
+        let (_, s, _) = sessions_from_json(&v);
+        s.read_handshake(&longer).unwrap();
+        s.write_handshake(&mut buf).unwrap();
+        assert_eq!(s.read_handshake(&longer), Err(Error::PacketReplayed));
+        assert_eq!(s.read_handshake(&ch), Err(Error::HandshakeMalformed));
+    }
+}
+
+/// The system entropy pool (section 4's randomness, drawn 64 bytes at a time): no bytes are
+/// handed out twice, a request larger than the pool goes to the generator directly, and an
+/// X25519 ephemeral from the pool is a working key pair.
+#[test]
+fn system_entropy_pool_hands_out_each_byte_once() {
+    use super::suite::{Entropy, Group, SystemEntropy};
+    let mut e = SystemEntropy::new();
+    let (mut a, mut b, mut c) = ([0u8; 32], [0u8; 32], [0u8; 32]);
+    e.fill(&mut a).unwrap();
+    e.fill(&mut b).unwrap(); // the second half of the same 64-byte draw
+    e.fill(&mut c).unwrap(); // a new draw
+    assert!(a != b && b != c && a != c);
+    assert!(a != [0; 32] && b != [0; 32] && c != [0; 32]);
+    let mut big = [0u8; 100];
+    e.fill(&mut big).unwrap();
+    assert!(big[..50] != [0u8; 50] && big[50..] != [0u8; 50]);
+    // A random, then an X25519 key from the rest of the pool: ECDH with a peer agrees.
+    let mut r = [0u8; 32];
+    e.fill(&mut r).unwrap();
+    let eph = e.ephemeral(Group::X25519).unwrap();
+    let peer = SystemEntropy::new().ephemeral(Group::X25519).unwrap();
+    assert_eq!(
+        &eph.agree(&peer.share).unwrap()[..],
+        &peer.agree(&eph.share).unwrap()[..]
+    );
 }

@@ -4,6 +4,7 @@
 
 use super::handshake::{key_schedule, sha256};
 use super::suite::{Entropy, FixedEntropy, Group};
+use super::tests::unpadded;
 use super::transport::traffic_keys;
 use super::*;
 use crate::keys::SigningKey;
@@ -183,7 +184,7 @@ fn run_vector(v: &Value) -> Map<String, Value> {
     server.read_handshake(&fin).unwrap();
 
     // Values computed outside the session code path.
-    let th = sha256(&[&ch, &sh[..sh.len() - 64]]);
+    let th = sha256(&[unpadded(&ch), &sh[..sh.len() - 64]]);
     put("transcript_hash", &th);
     let share_start = 1 + 2 + 32 + 2 + 1 + 2 + 2;
     let shared = x25519(&client_scalar, &sh[share_start..share_start + 32]);
@@ -218,7 +219,7 @@ fn run_vector(v: &Value) -> Map<String, Value> {
         put("client_finished_plaintext", &pt);
         let signed = [
             b"gamecrypt session v1 client signature\x00".as_slice(),
-            &sha256(&[&ch, &sh, &pt[..pt.len() - 64]]),
+            &sha256(&[unpadded(&ch), &sh, &pt[..pt.len() - 64]]),
         ]
         .concat();
         put("client_signed_message", &signed);
@@ -328,11 +329,11 @@ struct CountingEntropy(Arc<std::sync::atomic::AtomicUsize>);
 impl Entropy for CountingEntropy {
     fn fill(&mut self, out: &mut [u8]) -> Result<()> {
         self.0.fetch_add(1, Ordering::SeqCst);
-        suite::SystemEntropy.fill(out)
+        suite::SystemEntropy::new().fill(out)
     }
     fn ephemeral(&mut self, group: Group) -> Result<suite::Ephemeral> {
         self.0.fetch_add(1, Ordering::SeqCst);
-        suite::SystemEntropy.ephemeral(group)
+        suite::SystemEntropy::new().ephemeral(group)
     }
 }
 
@@ -440,7 +441,7 @@ fn crafted(req: ClientAuthRequest) -> Crafted {
     let sh = buf[..n].to_vec();
     let share_start = 1 + 2 + 32 + 2 + 1 + 2 + 2;
     let shared = x25519(&scalar, &sh[share_start..share_start + 32]);
-    let th = sha256(&[&ch, &sh[..sh.len() - 64]]);
+    let th = sha256(&[unpadded(&ch), &sh[..sh.len() - 64]]);
     let sched = key_schedule(&th, shared.as_slice()).unwrap();
     let send = transport::SendHalf::new(
         Suite::X25519Ed25519ChaCha20Poly1305Sha256,
@@ -487,7 +488,7 @@ fn signed(prefix: &[u8], key: &SigningKey, ch: &[u8], sh: &[u8]) -> Vec<u8> {
     pt.extend_from_slice(raw);
     let msg = [
         b"gamecrypt session v1 client signature\x00".as_slice(),
-        &sha256(&[ch, sh, &pt]),
+        &sha256(&[unpadded(ch), sh, &pt]),
     ]
     .concat();
     let format = if kt == 1 {

@@ -6,13 +6,6 @@ use super::transport::{self, units, Limits};
 use super::*;
 use crate::keys::{KeyType, SigningKey};
 
-const SUITES: [Suite; 4] = [
-    Suite::P256EcdsaAes256GcmSha256,
-    Suite::X25519Ed25519ChaCha20Poly1305Sha256,
-    Suite::X25519MlKem768Ed25519ChaCha20Poly1305Sha256,
-    Suite::X25519MlKem768EcdsaP256Aes256GcmSha256,
-];
-
 use crate::session_support::established_suite as pair;
 
 use crate::session_support::{open, seal};
@@ -55,7 +48,7 @@ fn limits_are_those_of_rfc_9001() {
 
 #[test]
 fn key_update_in_stream_mode_from_either_side() {
-    for suite in SUITES {
+    for &suite in Suite::all() {
         for client_starts in [true, false] {
             let (c, s) = pair(suite, Mode::Stream);
             let (a, b) = if client_starts { (&c, &s) } else { (&s, &c) };
@@ -136,7 +129,7 @@ fn packet_numbers_never_wrap_across_key_updates() {
 /// other key phase needs them, then kept until the generation changes.
 #[test]
 fn next_receive_keys_are_derived_lazily_and_kept() {
-    for suite in SUITES {
+    for &suite in Suite::all() {
         let (c, s) = pair(suite, Mode::Datagram);
         assert!(!c.derived_next_key() && !s.derived_next_key(), "{suite:?}");
         for _ in 0..3 {

@@ -71,6 +71,32 @@ impl Limits {
     }
 }
 
+/// A send key's confidentiality limit in units and its key-update threshold (3/4 of the
+/// limit, section 18), computed once per key rather than per packet. Without a limit both
+/// are `u64::MAX`: every data packet is then [`Usage::Fine`].
+#[derive(Clone, Copy, Debug)]
+struct UsageLimit {
+    /// A data packet that brings the key's usage above this wants a key update first.
+    update_at: u64,
+    /// No data packet may bring the key's usage above this.
+    limit: u64,
+}
+
+impl UsageLimit {
+    fn new(confidentiality: Option<u64>) -> UsageLimit {
+        match confidentiality {
+            Some(c) => UsageLimit {
+                update_at: c - c / 4,
+                limit: c,
+            },
+            None => UsageLimit {
+                update_at: u64::MAX,
+                limit: u64::MAX,
+            },
+        }
+    }
+}
+
 /// Usage units of a packet with `len` plaintext bytes: max(1, ceil(len / 65536)).
 pub(crate) fn units(len: usize) -> u64 {
     (len.div_ceil(UNIT_LEN)).max(1) as u64
@@ -177,7 +203,7 @@ impl PacketKey {
 
     /// Opens `packet` (header already parsed) into `out` (exactly the plaintext length).
     /// On failure `out` is zeroed.
-    #[inline]
+    #[inline(always)]
     fn open(&self, packet: &[u8], pn: u64, out: &mut [u8]) -> Result<()> {
         let (hdr, rest) = packet.split_at(HEADER_LEN);
         let (ct, tag) = rest.split_at(out.len());
@@ -202,7 +228,8 @@ pub(crate) struct SendHalf {
     generation: u64,
     next_pn: u64,
     used: u64,
-    limits: Limits,
+    /// From the suite's confidentiality limit.
+    usage_limit: UsageLimit,
 }
 
 impl SendHalf {
@@ -215,7 +242,7 @@ impl SendHalf {
             generation: 0,
             next_pn: 0,
             used: 0,
-            limits: Limits::for_suite(suite),
+            usage_limit: UsageLimit::new(Limits::for_suite(suite).confidentiality),
         })
     }
 
@@ -251,25 +278,23 @@ impl SendHalf {
 
     /// Where a data packet of `len` bytes stands against the confidentiality limit: under
     /// the update threshold (3/4 of the limit), past it, or over the limit itself. Also
-    /// returns the packet's usage units to pass to the seal (0 when the suite has no
-    /// confidentiality limit: nothing is counted then).
+    /// returns the packet's usage units to pass to the seal.
+    ///
+    /// The sum wraps instead of overflowing: with a limit the usage stays within it (far
+    /// below `u64::MAX`); without one (thresholds `u64::MAX`) every packet is `Fine` and the
+    /// count means nothing.
     #[inline]
     pub(crate) fn usage(&self, len: usize) -> (Usage, u64) {
-        match self.limits.confidentiality {
-            Some(c) => {
-                let units = units(len);
-                let after = self.used + units;
-                let usage = if after > c {
-                    Usage::OverLimit
-                } else if after > c - c / 4 {
-                    Usage::WantsUpdate
-                } else {
-                    Usage::Fine
-                };
-                (usage, units)
-            }
-            None => (Usage::Fine, 0),
-        }
+        let units = units(len);
+        let after = self.used.wrapping_add(units);
+        let usage = if after <= self.usage_limit.update_at {
+            Usage::Fine
+        } else if after > self.usage_limit.limit {
+            Usage::OverLimit
+        } else {
+            Usage::WantsUpdate
+        };
+        (usage, units)
     }
 
     /// Seals a data (`kind` 0) or close (`kind` 1) packet with the current generation's
@@ -297,7 +322,7 @@ impl SendHalf {
 
     /// Seals a data packet into `out` after [`SendHalf::check`] passed for the plaintext
     /// length and `out.len()`. Returns the packet length.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn seal_data_checked(
         &mut self,
         plaintext: Plaintext,
@@ -311,7 +336,7 @@ impl SendHalf {
     /// Writes the header, then encrypts the payload into `out[HEADER_LEN..]` (from the
     /// plaintext buffer, or where it already is) and writes the tag after it, with no
     /// intermediate copy.
-    #[inline]
+    #[inline(always)]
     fn seal_checked(
         &mut self,
         ptype: u8,
@@ -343,7 +368,8 @@ impl SendHalf {
         }
         head.copy_from_slice(&hdr);
         self.next_pn = pn + 1;
-        self.used = self.used.saturating_add(units);
+        // Wraps, as in `usage`, without a limit only.
+        self.used = self.used.wrapping_add(units);
         Ok(total)
     }
 
@@ -359,7 +385,7 @@ impl SendHalf {
 
     #[cfg(any(test, feature = "testing"))]
     pub(crate) fn set_confidentiality_limit(&mut self, limit: Option<u64>) {
-        self.limits.confidentiality = limit;
+        self.usage_limit = UsageLimit::new(limit);
     }
 }
 
@@ -518,6 +544,10 @@ impl RecvHalf {
     /// Replay checks come before decryption; the replay state changes only after the packet
     /// authenticated. On failure `out` holds no plaintext. `IntegrityLimitReached` when the
     /// forgery count reaches the limit.
+    ///
+    /// The usual case (the current generation's key phase) is inlined into the packet path;
+    /// the other phase goes to [`RecvHalf::open_other_phase`].
+    #[inline(always)]
     pub(crate) fn open(
         &mut self,
         packet: &[u8],
@@ -541,33 +571,43 @@ impl RecvHalf {
             }
         }
         let out = &mut out[..n];
-        if u64::from(phase) == self.generation & 1 {
-            // The common case: the current generation's key phase, one candidate key.
-            if self.current.open(packet, pn, out).is_err() {
-                return Err(self.count_failure());
-            }
-            self.mark(pn);
-            self.low = Some(self.low.map_or(pn, |l| l.min(pn)));
-            if self.previous.is_some() {
-                self.discard_previous();
-            }
-            return Ok((n, Opened::Current));
+        if u64::from(phase) != self.generation & 1 {
+            return self.open_other_phase(packet, pn, out);
         }
+        // The common case: the current generation's key phase, one candidate key.
+        if self.current.open(packet, pn, out).is_err() {
+            return Err(self.count_failure());
+        }
+        self.mark(pn);
+        self.low = Some(self.low.map_or(pn, |l| l.min(pn)));
+        if self.previous.is_some() {
+            self.discard_previous();
+        }
+        Ok((n, Opened::Current))
+    }
+
+    /// [`RecvHalf::open`] of a packet that passed the replay check, with the other key phase
+    /// than the current generation's; `out` is exactly the plaintext length.
+    #[cold]
+    #[inline(never)]
+    fn open_other_phase(
+        &mut self,
+        packet: &[u8],
+        pn: u64,
+        out: &mut [u8],
+    ) -> Result<(usize, Opened)> {
+        let n = out.len();
         // Candidate keys (section 17.4), at most two, in order.
-        let candidates: [Option<Opened>; 2] = if u64::from(phase) == self.generation & 1 {
-            [Some(Opened::Current), None]
-        } else {
-            match self.low {
-                Some(low) if pn > low => [Some(Opened::Next), None],
-                Some(_) => {
-                    if self.previous.is_none() {
-                        return Err(Error::PacketTooOld);
-                    }
-                    [Some(Opened::Previous), None]
+        let candidates: [Option<Opened>; 2] = match self.low {
+            Some(low) if pn > low => [Some(Opened::Next), None],
+            Some(_) => {
+                if self.previous.is_none() {
+                    return Err(Error::PacketTooOld);
                 }
-                None if self.previous.is_some() => [Some(Opened::Previous), Some(Opened::Next)],
-                None => [Some(Opened::Next), None],
+                [Some(Opened::Previous), None]
             }
+            None if self.previous.is_some() => [Some(Opened::Previous), Some(Opened::Next)],
+            None => [Some(Opened::Next), None],
         };
         let mut opened = None;
         for which in candidates.into_iter().flatten() {
@@ -606,6 +646,7 @@ impl RecvHalf {
 
     /// Counts a packet that did not authenticate: `PacketAuthFailed`, or
     /// `IntegrityLimitReached` when the count reaches the limit.
+    #[cold]
     fn count_failure(&mut self) -> Error {
         self.failures = self.failures.saturating_add(1);
         if self.failures >= self.integrity_limit {

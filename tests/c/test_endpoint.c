@@ -1,6 +1,7 @@
 /* The connection endpoint through the C ABI (docs/ENDPOINT.md): settings, creation, the
  * handshake with retransmission, data, keep-alive, idle and handshake timeouts, close,
- * client authentication (accept and reject), retry cookies, every buffer and error path. */
+ * client authentication (accept and reject), retry cookies, a reconnect from the same address,
+ * every buffer and error path. */
 #include "check.h"
 
 #define ADDR_MAX GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN
@@ -594,6 +595,114 @@ static void test_client_auth_and_retry(void) {
     gamecrypt_signing_key_free(ck);
 }
 
+/* Takes the one datagram `from` queued (to `to_addr`) into `out`; returns its length. */
+static size_t take_one(gamecrypt_endpoint *from, const uint8_t *to_addr, size_t to_len,
+                       uint8_t *out, size_t cap) {
+    uint8_t addr[ADDR_MAX];
+    size_t alen = 0, dlen = 0;
+    CHECK_OK(gamecrypt_endpoint_poll_transmit(from, addr, sizeof addr, &alen, out, cap, &dlen));
+    CHECK(dlen > 0 && alen == to_len && memcmp(addr, to_addr, to_len) == 0);
+    return dlen;
+}
+
+/* A client that restarts reconnects from the same address at once (client authentication and
+ * retry cookies on): the old peer keeps working until the application accepts the new one,
+ * then ends with CLOSE_REPLACED just before the new peer's CONNECTED. A late copy of the old
+ * ClientHello starts nothing. */
+static void test_reconnect_same_address(void) {
+    gamecrypt_signing_key *k = new_key();
+    gamecrypt_signing_key *ck = new_key();
+    gamecrypt_client_config *cc = client_config(k, ck, "player-7");
+    gamecrypt_server_config *sc = server_config(k, 1, 1);
+    gamecrypt_endpoint *old = NULL, *fresh = NULL, *server = NULL;
+    CHECK_OK(gamecrypt_endpoint_new_client(cc, NULL, &old));
+    CHECK_OK(gamecrypt_endpoint_new_server(sc, NULL, &server));
+
+    /* First life: CH -> Retry -> CH2 (kept) -> SH -> CF -> accept -> confirm. */
+    static uint8_t old_hello[DGRAM_MAX], dgram[DGRAM_MAX];
+    gamecrypt_peer_id p_old = 0, s_old = 0, p_new = 0, s_new = 0;
+    CHECK_OK(gamecrypt_endpoint_connect(old, 0, SERVER_ADDR, sizeof SERVER_ADDR, &p_old));
+    CHECK(pump(old, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 0) == 1);
+    CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, old, 0) == 1); /* Retry */
+    size_t old_hello_len = take_one(old, SERVER_ADDR, sizeof SERVER_ADDR, old_hello,
+                                    sizeof old_hello);
+    CHECK_OK(gamecrypt_endpoint_receive(server, 0, CLIENT_ADDR, sizeof CLIENT_ADDR, old_hello,
+                                        old_hello_len));
+    CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, old, 0) == 1); /* SH */
+    CHECK(pump(old, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 0) == 1); /* CF */
+    gamecrypt_endpoint_event ev = next_event(server, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CLIENT_CREDENTIALS);
+    s_old = ev.peer;
+    CHECK_OK(gamecrypt_endpoint_accept(server, 0, s_old));
+    ev = next_event(server, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CONNECTED && ev.peer == s_old);
+    CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, old, 0) == 1);
+    ev = next_event(old, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CONNECTED && ev.peer == p_old);
+
+    /* The game restarts (the old endpoint vanishes without a close) and connects again. */
+    gamecrypt_endpoint_free(old);
+    CHECK_OK(gamecrypt_endpoint_new_client(cc, NULL, &fresh));
+    CHECK_OK(gamecrypt_endpoint_connect(fresh, 100, SERVER_ADDR, sizeof SERVER_ADDR, &p_new));
+    for (int round = 0; round < 3; round++) { /* CH -> Retry -> CH2 -> SH -> CF */
+        pump(fresh, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 100);
+        if (round < 2) {
+            CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, fresh, 100) == 1);
+        }
+    }
+    /* The new handshake waits for accept; the old peer is still connected and sends. */
+    gamecrypt_endpoint_stats stats;
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &stats));
+    CHECK(stats.peers == 1 && stats.handshakes == 1 && stats.retries_sent == 2);
+    ev = next_event(server, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CLIENT_CREDENTIALS && ev.peer != s_old);
+    s_new = ev.peer;
+    gamecrypt_endpoint_peer_state st = 0;
+    CHECK_OK(gamecrypt_endpoint_get_peer_state(server, s_old, &st));
+    CHECK(st == GAMECRYPT_ENDPOINT_PEER_CONNECTED);
+    CHECK_OK(gamecrypt_endpoint_send(server, 100, s_old, (const uint8_t *)"old", 3));
+    CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, fresh, 100) == 1); /* dropped there */
+    CHECK(next_event(fresh, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+    /* A late copy of the old session's ClientHello: nothing new, nothing sent. */
+    CHECK_OK(gamecrypt_endpoint_receive(server, 101, CLIENT_ADDR, sizeof CLIENT_ADDR, old_hello,
+                                        old_hello_len));
+    CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, NULL, 101) == 0);
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &stats));
+    CHECK(stats.handshakes == 1);
+
+    /* Accepting the new client replaces the old peer: CLOSED (REPLACED), then CONNECTED. */
+    CHECK_OK(gamecrypt_endpoint_accept(server, 102, s_new));
+    ev = next_event(server, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CLOSED && ev.peer == s_old);
+    CHECK(ev.close_reason == GAMECRYPT_ENDPOINT_CLOSE_REPLACED);
+    CHECK(ev.code == GAMECRYPT_RESULT_SESSION_CLOSED);
+    ev = next_event(server, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CONNECTED && ev.peer == s_new);
+    CHECK(ev.has_fingerprint == true);
+    CHECK(next_event(server, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+    CHECK_RC(gamecrypt_endpoint_send(server, 102, s_old, NULL, 0), GAMECRYPT_RESULT_UNKNOWN_PEER);
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &stats));
+    CHECK(stats.peers == 1 && stats.handshakes == 0);
+    CHECK(pump(server, SERVER_ADDR, sizeof SERVER_ADDR, fresh, 102) == 1);
+    ev = next_event(fresh, NULL, 0, NULL);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_CONNECTED && ev.peer == p_new);
+
+    /* The new client's data reaches the new peer. */
+    CHECK_OK(gamecrypt_endpoint_send(fresh, 103, p_new, (const uint8_t *)"again", 5));
+    CHECK(pump(fresh, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 103) == 1);
+    size_t len = 0;
+    ev = next_event(server, dgram, sizeof dgram, &len);
+    CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_DATA && ev.peer == s_new);
+    CHECK(len == 5 && memcmp(dgram, "again", 5) == 0);
+
+    gamecrypt_endpoint_free(fresh);
+    gamecrypt_endpoint_free(server);
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_signing_key_free(k);
+    gamecrypt_signing_key_free(ck);
+}
+
 static void test_peer_limit(void) {
     gamecrypt_signing_key *k = new_key();
     gamecrypt_client_config *cc = client_config(k, NULL, NULL);
@@ -666,6 +775,7 @@ int main(void) {
     test_connect_data_close();
     test_timeouts();
     test_client_auth_and_retry();
+    test_reconnect_same_address();
     test_peer_limit();
     test_queue_full();
     return check_report("test_endpoint");

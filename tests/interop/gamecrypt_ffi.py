@@ -584,7 +584,7 @@ EVENT_NAME = {
 }
 CLOSE_NAME = {
     CONST[f"GAMECRYPT_ENDPOINT_CLOSE_{n}"]: n
-    for n in ("PEER_CLOSED", "IDLE_TIMEOUT", "HANDSHAKE_TIMEOUT", "REJECTED", "FAILED", "LOCAL")
+    for n in ("PEER_CLOSED", "IDLE_TIMEOUT", "HANDSHAKE_TIMEOUT", "REJECTED", "FAILED", "LOCAL", "REPLACED")
 }
 
 _sig("gamecrypt_endpoint_new_client", R, c_void_p, c_void_p, POINTER(c_void_p))

@@ -662,8 +662,19 @@ def build_server_hello_body(
     return bytes(out)
 
 
+def client_hello_unpadded(client_hello: bytes) -> bytes:
+    """Section 6: the ClientHello without its zero padding (msg_type through the extension
+    block; self-delimiting), what the transcript hashes. The padding only guards against
+    amplification: it is checked to be zero (section 4) and not hashed."""
+    at = 36
+    for _ in range(client_hello[35]):
+        at += 4 + struct.unpack(">H", client_hello[at + 2 : at + 4])[0]
+    return client_hello[: at + 2 + struct.unpack(">H", client_hello[at : at + 2])[0]]
+
+
 def transcript_hash(client_hello: bytes, sh_body: bytes) -> bytes:
-    return sha256(client_hello + sh_body)
+    """Section 6: SHA-256(CH_unpadded || SH_body)."""
+    return sha256(client_hello_unpadded(client_hello) + sh_body)
 
 
 def server_signed_message(th: bytes) -> bytes:
@@ -945,8 +956,8 @@ class ReplayWindow:
 
 
 def client_signed_message(ch: bytes, sh: bytes, p_prefix: bytes) -> bytes:
-    """Section 21.3: the context, a zero byte and SHA-256(CH || SH || P')."""
-    return CLIENT_SIG_CONTEXT + sha256(ch + sh + p_prefix)
+    """Section 21.3: the context, a zero byte and SHA-256(CH_unpadded || SH || P')."""
+    return CLIENT_SIG_CONTEXT + sha256(client_hello_unpadded(ch) + sh + p_prefix)
 
 
 def token_entry(token: bytes) -> bytes:

@@ -223,7 +223,7 @@ CRAFTED = [
             signature=gc.sign(
                 k,
                 gc.SERVER_SIG_CONTEXT
-                + gc.sha256(c.client_hello + c.server_hello.raw + _tok() + _sig_entry(c, k, _tok())[:-64]),
+                + gc.sha256(gc.client_hello_unpadded(c.client_hello) + c.server_hello.raw + _tok() + _sig_entry(c, k, _tok())[:-64]),
             ),
         ),
         "ClientAuthInvalid",

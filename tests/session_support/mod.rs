@@ -196,6 +196,16 @@ pub fn sha256(parts: &[&[u8]]) -> Vec<u8> {
     ctx.finish().as_ref().to_vec()
 }
 
+/// A ClientHello without its zero padding: the core and the extension block, what the
+/// transcript hashes (docs/PROTOCOL.md section 6). Parsed here, independently of the library.
+pub fn unpadded(ch: &[u8]) -> &[u8] {
+    let mut at = 1 + 2 + 32 + 1;
+    for _ in 0..ch[35] {
+        at += 4 + usize::from(u16::from_be_bytes([ch[at + 2], ch[at + 3]]));
+    }
+    &ch[..at + 2 + usize::from(u16::from_be_bytes([ch[at], ch[at + 1]]))]
+}
+
 /// Field offsets of a v1 ServerHello (docs/PROTOCOL.md section 6).
 pub struct ShLayout {
     pub suite: usize,
@@ -214,15 +224,16 @@ pub fn sh_layout(sh: &[u8]) -> ShLayout {
     }
 }
 
-/// Replaces the signature of a ServerHello body with a valid one over `client_hello`, as a
-/// malicious server holding `key` would (section 6).
+/// Replaces the signature of a ServerHello body with a valid one over `client_hello` (its
+/// unpadded part, as the transcript covers), as a malicious server holding `key` would
+/// (section 6).
 pub fn sign_server_hello(
     client_hello: &[u8],
     body: &[u8],
     key: &SigningKey,
     suite: Suite,
 ) -> Vec<u8> {
-    let th = sha256(&[client_hello, body]);
+    let th = sha256(&[unpadded(client_hello), body]);
     let mut msg = b"gamecrypt session v1 server signature\x00".to_vec();
     msg.extend_from_slice(&th);
     let format = match suite {
@@ -453,7 +464,7 @@ impl RefClient {
         .unwrap();
         let th = hash(
             HashAlgorithm::Sha256,
-            &[&ch[..], &sh[..sh.len() - 64]].concat(),
+            &[unpadded(&ch), &sh[..sh.len() - 64]].concat(),
         );
         let prk = hkdf_extract(HashAlgorithm::Sha256, th.as_ref(), &shared);
         let mut c2s = [0u8; 32];
@@ -497,7 +508,7 @@ impl RefClient {
     pub fn client_signed_message(&self, p_prime: &[u8]) -> Vec<u8> {
         let h = hash(
             HashAlgorithm::Sha256,
-            &[&self.client_hello[..], &self.server_hello, p_prime].concat(),
+            &[unpadded(&self.client_hello), &self.server_hello, p_prime].concat(),
         );
         [
             &b"gamecrypt session v1 client signature\x00"[..],

@@ -237,6 +237,7 @@ def check(v):
         share = eph[GROUP[code]][1]
         ch += u16(code) + u16(len(share)) + share
     ch += u16(0)
+    ch_unpadded = ch  # what the transcript hashes: no zero padding (section 6)
     ch += bytes(max(0, CH_MIN - len(ch)))
     assert ch == x("client_hello"), "client_hello"
 
@@ -257,7 +258,7 @@ def check(v):
                + bytes([identity_type]) + u16(len(identity)) + identity + u16(0))
     sh = x("server_hello")
     assert sh[:-64] == sh_body, "server_hello body"
-    th = hashlib.sha256(ch + sh_body).digest()
+    th = hashlib.sha256(ch_unpadded + sh_body).digest()
     assert th == x("transcript_hash"), "transcript hash"
     signed = b"gamecrypt session v1 server signature\x00" + th
     assert len(signed) == 70
@@ -377,6 +378,7 @@ def check_hybrid(v):
         share = shares[GROUP[code]]
         ch += u16(code) + u16(len(share)) + share
     ch += u16(0)
+    ch_unpadded = ch  # what the transcript hashes (section 6)
     minimum = CH_MIN_HYBRID if any(c in HYBRID_SUITES for c in v["client_suites"]) else CH_MIN
     ch += bytes(max(0, minimum - len(ch)))
     assert ch == x("client_hello"), "client_hello"
@@ -394,7 +396,7 @@ def check_hybrid(v):
     sh = x("server_hello")
     assert sh[:-64] == sh_body, "server_hello body"
     assert len(sh) < len(ch), "anti-amplification"
-    th = hashlib.sha256(ch + sh_body).digest()
+    th = hashlib.sha256(ch_unpadded + sh_body).digest()
     assert th == x("transcript_hash")
     verify(server_priv.public_key(), b"gamecrypt session v1 server signature\x00" + th, sh[-64:])
     if isinstance(server_priv, ed25519.Ed25519PrivateKey):

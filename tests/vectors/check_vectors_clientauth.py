@@ -77,7 +77,8 @@ def check(v):
         assert retry == x("retry") and len(retry) == 76, "retry"
         assert len(retry) < len(ch1), "no amplification"
         ext = u16(0x0101) + u16(len(cookie)) + cookie
-        ch = pad(core + u16(len(ext)) + ext)
+        ch_unpadded = core + u16(len(ext)) + ext  # what the transcript hashes (section 6)
+        ch = pad(ch_unpadded)
         # Section 22.2 rules on this cookie.
         assert cookie_valid(secret, period, now, address, core_hash, cookie)
         assert cookie_valid(secret, period, now + period, address, core_hash, cookie)
@@ -86,7 +87,8 @@ def check(v):
         assert not cookie_valid(secret, period, now, address, hashlib.sha256(core + b"x").digest(), cookie)
         assert not cookie_valid(bytes(32), period, now, address, core_hash, cookie)
     else:
-        ch = pad(core + u16(0))
+        ch_unpadded = core + u16(0)
+        ch = pad(ch_unpadded)
     assert ch == x("client_hello"), "client_hello"
 
     # ServerHello with the client authentication request (sections 6 and 21.2).
@@ -102,7 +104,7 @@ def check(v):
                + bytes([len(server_suites)]) + b"".join(u16(c) for c in server_suites)
                + u16(len(s_share)) + s_share + bytes([0x01]) + u16(len(identity)) + identity
                + u16(len(ext)) + ext)
-    th = hashlib.sha256(ch + sh_body).digest()
+    th = hashlib.sha256(ch_unpadded + sh_body).digest()
     signed = b"gamecrypt session v1 server signature\x00" + th
     sh = sh_body + sign(server_priv, signed)
     assert sh == x("server_hello"), "server_hello"
@@ -131,7 +133,7 @@ def check(v):
         key_type = 1 if len(key) == 65 else 3
         plaintext += u16(0x0104) + u16(3 + len(key) + 64) + bytes([key_type]) + u16(len(key)) + key
         client_signed = (b"gamecrypt session v1 client signature\x00"
-                         + hashlib.sha256(ch + sh + plaintext).digest())
+                         + hashlib.sha256(ch_unpadded + sh + plaintext).digest())
         assert len(client_signed) == 70
         assert client_signed == x("client_signed_message"), "client signed message"
         signature = sign(client_priv, client_signed)

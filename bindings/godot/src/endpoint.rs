@@ -22,6 +22,7 @@ fn close_reason_name(r: CloseReason) -> &'static str {
         CloseReason::Rejected => "rejected",
         CloseReason::Failed => "failed",
         CloseReason::Local => "local",
+        CloseReason::Replaced => "replaced",
     }
 }
 

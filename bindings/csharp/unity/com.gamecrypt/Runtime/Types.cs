@@ -169,6 +169,7 @@ namespace GameCrypt
         Rejected = 4,
         Failed = 5,
         Local = 6,
+        Replaced = 7,
     }
 
     /// <summary>GAMECRYPT_ENDPOINT_PEER_*.</summary>
