@@ -62,6 +62,24 @@ pub(crate) fn addr_eq(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// Copies an address into `dst` (of the same length) without a `memcpy` call for the usual
+/// `sockaddr` sizes (overlapping word moves from both ends).
+#[inline(always)]
+pub(crate) fn addr_copy(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match n {
+        8..=16 if dst.len() == n => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[n - 8..].copy_from_slice(&src[n - 8..]);
+        }
+        17..=32 if dst.len() == n => {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[n - 16..].copy_from_slice(&src[n - 16..]);
+        }
+        _ => dst.copy_from_slice(src),
+    }
+}
+
 /// A keyed hash for the peer table: each endpoint draws a random 128-bit key, so an attacker
 /// who chooses source addresses cannot aim at one bucket (as with SipHash in `RandomState`),
 /// at a fraction of SipHash's cost for a 16-to-28-byte `sockaddr` (folded 64x64->128-bit
@@ -285,6 +303,12 @@ mod tests {
                 b[i] ^= 0x80;
                 assert!(!addr_eq(&a, &b), "length {n}, byte {i}");
             }
+        }
+        for n in 1..=40usize {
+            let a: Vec<u8> = (1..=n as u8).collect();
+            let mut b = vec![0u8; n];
+            addr_copy(&mut b, &a);
+            assert_eq!(a, b, "length {n}");
         }
         let h = KeyedHash::new();
         assert_ne!(h.hash(&[1, 2, 3]), h.hash(&[1, 2, 3, 0]));

@@ -33,7 +33,7 @@ use crate::keys::FINGERPRINT_LEN;
 use crate::session::{
     limits, ClientConfig, Mode, RetryAction, ServerConfig, Session, State, Suite,
 };
-use addr::{addr_eq, AddrKey, AddrTable};
+use addr::{addr_copy, addr_eq, AddrKey, AddrTable};
 use queue::ByteQueue;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -405,7 +405,7 @@ fn push_tx(
     let n = fill(&mut rest[..max_len])?;
     head[0] = addr.len() as u8;
     head[1..5].copy_from_slice(&(n as u32).to_le_bytes());
-    head[TX_HEADER..].copy_from_slice(addr);
+    addr_copy(&mut head[TX_HEADER..], addr);
     tx.commit(TX_HEADER + addr.len() + n);
     stats.datagrams_sent += 1;
     Ok(n)
@@ -1320,8 +1320,8 @@ impl Endpoint {
     /// the endpoint.
     #[inline]
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
-        let (alen, dlen) = self.peek_transmit()?;
-        let start = self.tx.head();
+        let (start, [alen, d0, d1, d2, d3]) = self.tx.front_bytes::<TX_HEADER>()?;
+        let (alen, dlen) = (alen as usize, u32::from_le_bytes([d0, d1, d2, d3]) as usize);
         let rec = self.tx.take(start, TX_HEADER + alen + dlen);
         let (addr, data) = rec[TX_HEADER..].split_at(alen);
         Some(Transmit { addr, data })
@@ -1330,13 +1330,8 @@ impl Endpoint {
     /// Address and datagram lengths of the next datagram, without dequeuing it.
     #[inline]
     pub fn peek_transmit(&self) -> Option<(usize, usize)> {
-        let front = self.tx.front();
-        if front.len() < TX_HEADER {
-            return None;
-        }
-        let alen = front[0] as usize;
-        let dlen = u32::from_le_bytes([front[1], front[2], front[3], front[4]]) as usize;
-        Some((alen, dlen))
+        let (_, [alen, d0, d1, d2, d3]) = self.tx.front_bytes::<TX_HEADER>()?;
+        Some((alen as usize, u32::from_le_bytes([d0, d1, d2, d3]) as usize))
     }
 
     /// The next event, or `None`. The data of a `Data` event stays valid until the next

@@ -78,30 +78,25 @@ impl ByteQueue {
         self.limit = limit;
     }
 
+    /// The offset of the first queued byte and the `N` bytes there, if `N` are queued.
+    #[inline(always)]
+    pub(crate) fn front_bytes<const N: usize>(&self) -> Option<(usize, [u8; N])> {
+        // head <= tail always.
+        let start = self.head;
+        if self.tail - start < N {
+            return None;
+        }
+        let bytes = self.buf.get(start..start + N)?.try_into().ok()?;
+        Some((start, bytes))
+    }
+
     /// The offset of the first queued byte and the two little-endian words there, if 16
     /// bytes are queued.
     #[inline(always)]
     pub(crate) fn front_words(&self) -> Option<(usize, [u64; 2])> {
-        // head <= tail always.
-        let start = self.head;
-        if self.tail - start < 16 {
-            return None;
-        }
-        let w = self.buf.get(start..start + 16)?;
-        let w0 = u64::from_le_bytes(w[..8].try_into().ok()?);
-        let w1 = u64::from_le_bytes(w[8..].try_into().ok()?);
+        let (start, b) = self.front_bytes::<16>()?;
+        let w0 = u64::from_le_bytes(b[..8].try_into().ok()?);
+        let w1 = u64::from_le_bytes(b[8..].try_into().ok()?);
         Some((start, [w0, w1]))
-    }
-
-    /// Offset of the first queued byte.
-    #[inline]
-    pub(crate) fn head(&self) -> usize {
-        self.head
-    }
-
-    /// The queued bytes from the head on.
-    #[inline]
-    pub(crate) fn front(&self) -> &[u8] {
-        &self.buf[self.head..self.tail]
     }
 }
