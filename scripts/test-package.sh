@@ -51,7 +51,7 @@ declared=$(grep -oE '\bgamecrypt_[a-z0-9_]+\(' include/gamecrypt.h | tr -d '(' |
 missing=$(comm -23 <(echo "$declared") <(sort -u <<<"$exported"))
 [ -z "$missing" ] || fail "declared but not exported: $missing"
 echo "$(wc -l <<<"$exported") symbols, all gamecrypt_*, every declared function among them"
-readelf -S "$lib/libgamecrypt.so.$version" | grep -qE '\.debug_|\.symtab' && fail "shared library not stripped"
+grep -qE '\.debug_|\.symtab' <<<"$(readelf -S "$lib/libgamecrypt.so.$version")" && fail "shared library not stripped"
 # The static library defines only gamecrypt_* globally too (packaging/hide-static-symbols.sh).
 static_globals=$(nm -g --defined-only "$lib/libgamecrypt.a" 2>/dev/null | awk 'NF == 3 {print $3}')
 others=$(grep -v '^gamecrypt_' <<<"$static_globals" || true)
@@ -85,21 +85,21 @@ export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 step "tests/cpp against the shared library (ASan+UBSan)"
 g++ "${cxxflags[@]}" "${sanitize[@]}" tests/cpp/test_wrapper.cpp -o "$work/test_wrapper" \
     -L"$lib" -Wl,-rpath,"$lib" -lgamecrypt
-ldd "$work/test_wrapper" | grep -q "libgamecrypt.so.$major => $lib/" || fail "test not linked to the package"
+grep -q "libgamecrypt.so.$major => $lib/" <<<"$(ldd "$work/test_wrapper")" || fail "test not linked to the package"
 "$work/test_wrapper"
 
 step "tests/cpp with -fno-exceptions -fno-rtti against the static library (ASan+UBSan)"
 # shellcheck disable=SC2086
 g++ "${cxxflags[@]}" "${sanitize[@]}" -fno-exceptions -fno-rtti tests/cpp/test_wrapper.cpp \
     -o "$work/test_wrapper_static" "$lib/libgamecrypt.a" $native
-ldd "$work/test_wrapper_static" | grep -q libgamecrypt && fail "static test linked the shared library"
+grep -q libgamecrypt <<<"$(ldd "$work/test_wrapper_static")" && fail "static test linked the shared library"
 "$work/test_wrapper_static"
 
 step "the static library with OpenSSL's libcrypto in one program"
 # shellcheck disable=SC2086
 gcc -std=c11 -O1 -Wall -Wextra -Wpedantic -Werror -I"$pkg/include" tests/package/openssl_static.c \
     -o "$work/openssl_static" "$lib/libgamecrypt.a" -lcrypto $native
-ldd "$work/openssl_static" | grep -q libcrypto || fail "not linked to OpenSSL's libcrypto"
+grep -q libcrypto <<<"$(ldd "$work/openssl_static")" || fail "not linked to OpenSSL's libcrypto"
 "$work/openssl_static"
 
 step "a panic inside an export is still caught through a static library with hidden symbols"
@@ -119,8 +119,8 @@ cmake -S examples/cpp -B "$work/cmake" -DCMAKE_PREFIX_PATH="$pkg" -DCMAKE_BUILD_
     -DCMAKE_CXX_FLAGS="${sanitize[*]}" -DCMAKE_EXE_LINKER_FLAGS="${sanitize[*]}" >"$work/cmake.log" ||
     { cat "$work/cmake.log"; fail "cmake configure"; }
 cmake --build "$work/cmake" >>"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "cmake build"; }
-readelf -d "$work/cmake/demo_shared" | grep -q "NEEDED.*\[libgamecrypt.so.$major\]" || fail "demo_shared NEEDED"
-readelf -d "$work/cmake/demo_static" | grep -q "NEEDED.*libgamecrypt" && fail "demo_static needs the .so"
+grep -q "NEEDED.*\[libgamecrypt.so.$major\]" <<<"$(readelf -d "$work/cmake/demo_shared")" || fail "demo_shared NEEDED"
+grep -q "NEEDED.*libgamecrypt" <<<"$(readelf -d "$work/cmake/demo_static")" && fail "demo_static needs the .so"
 "$work/cmake/demo_shared"
 "$work/cmake/demo_static" >/dev/null
 echo "demo_static: same run, ok"
@@ -145,7 +145,7 @@ static_libs=$(pc --static --libs gamecrypt)
 # shellcheck disable=SC2046,SC2086
 g++ "${cxxflags[@]}" "${sanitize[@]}" examples/cpp/main.cpp -o "$work/pc_static" \
     $(pc --cflags gamecrypt) ${static_libs/-lgamecrypt/-l:libgamecrypt.a}
-ldd "$work/pc_static" | grep -q libgamecrypt && fail "pc_static linked the shared library"
+grep -q libgamecrypt <<<"$(ldd "$work/pc_static")" && fail "pc_static linked the shared library"
 "$work/pc_shared" >/dev/null
 "$work/pc_static" >/dev/null
 echo "pc_shared and pc_static: ok"
