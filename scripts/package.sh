@@ -70,8 +70,10 @@ cargo_build() {
     [ "${1:-}" != ndk ] || target_args=()
     log "cargo ${*:+$* }rustc --release --lib ${target_args[*]}"
     local notes
+    # The build's messages go on to our stderr through the inherited descriptor (`tee
+    # /dev/stderr` would open it again and truncate a log file that stderr is redirected to).
     notes=$(cargo "$@" rustc --release --lib "${target_args[@]}" -- --print native-static-libs 2>&1 |
-        tee /dev/stderr | sed -n 's/.*note: native-static-libs: //p' | tail -n1)
+        tee >(cat >&2) | sed -n 's/.*note: native-static-libs: //p' | tail -n1)
     if [ -z "$notes" ]; then
         # The crate was fresh and cargo replayed its last compilation's messages, from a
         # plain `cargo build` without the note: compile this crate (only) once more.
