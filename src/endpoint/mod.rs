@@ -419,7 +419,7 @@ fn open_into(
     rx: &mut ByteQueue,
     pending: &mut usize,
     stats: &mut EndpointStats,
-    peer: &Peer,
+    peer: &mut Peer,
     datagram: &[u8],
 ) -> Result<bool> {
     let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
@@ -428,7 +428,7 @@ fn open_into(
         return Ok(false);
     };
     let (head, out) = buf.split_at_mut(RX_HEADER);
-    let n = peer.session.open(datagram, out)?;
+    let n = peer.session.open_exclusive(datagram, out)?;
     if n > 0 {
         head[..8].copy_from_slice(&(RX_DATA | ((n as u64) << 32)).to_le_bytes());
         head[8..].copy_from_slice(&peer.id.0.to_le_bytes());
@@ -1120,13 +1120,13 @@ impl Endpoint {
     }
 
     fn seal_to(tx: &mut ByteQueue, stats: &mut EndpointStats, p: &mut Peer, now: u64, data: &[u8]) {
-        let session = &p.session;
+        let session = &mut p.session;
         if push_tx(
             tx,
             stats,
             p.addr.as_slice(),
             data.len() + limits::PACKET_OVERHEAD,
-            |out| session.seal(data, out),
+            |out| session.seal_exclusive(data, out),
         )
         .is_ok()
         {
@@ -1156,13 +1156,13 @@ impl Endpoint {
             return Err(codes::NOT_CONNECTED);
         }
         self.now = now;
-        let session = &p.session;
+        let session = &mut p.session;
         let r = push_tx(
             &mut self.tx,
             &mut self.stats,
             p.addr.as_slice(),
             data.len() + limits::PACKET_OVERHEAD,
-            |out| session.seal(data, out),
+            |out| session.seal_exclusive(data, out),
         );
         match r {
             Ok(_) => {
