@@ -335,7 +335,7 @@ fn seal_packet<A: PacketAccess>(
 /// for the session.
 #[inline(always)]
 fn open_packet<A: PacketAccess>(mut access: A, packet: &[u8], out: &mut [u8]) -> Result<usize> {
-    use locks::{RecvAt, SendAt};
+    use locks::RecvAt;
     let raw = access.state();
     access.session().check_packet_state(raw)?;
     let mode = access.session().mode;
@@ -346,22 +346,7 @@ fn open_packet<A: PacketAccess>(mut access: A, packet: &[u8], out: &mut [u8]) ->
         drop(guard);
         return Err(access.session().dead_or_wrong_state());
     };
-    let result = transport::parse_header(packet).and_then(|(ptype, pn)| {
-        if !(transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&ptype) {
-            return Err(Error::PacketMalformed);
-        }
-        let (n, opened) = recv.open(packet, ptype & 1, pn, out)?;
-        if opened == transport::Opened::Next {
-            // The peer started an update: our send side follows.
-            let mut send = send_at.take();
-            let half = send.as_mut().ok_or(Error::Internal)?;
-            if half.generation() + 1 != recv.generation() {
-                return Err(Error::Internal);
-            }
-            half.update()?;
-        }
-        Ok((ptype, n))
-    });
+    let result = open_on(recv, send_at, packet, out);
     let end = match result {
         Ok((ptype, _)) if ptype & !1 == transport::TYPE_CLOSE => (End::Closed, Error::PeerClosed),
         Ok((_, n)) => return Ok(n),
@@ -374,6 +359,33 @@ fn open_packet<A: PacketAccess>(mut access: A, packet: &[u8], out: &mut [u8]) ->
     drop(guard);
     access.session().end(None, end.0);
     Err(end.1)
+}
+
+/// The packet's header and type byte, then [`transport::RecvHalf::open`]; a packet under
+/// the peer's new key phase moves the send half (reached through `send_at`) too. The type
+/// byte and the plaintext length.
+#[inline(always)]
+fn open_on(
+    recv: &mut transport::RecvHalf,
+    send_at: impl locks::SendAt,
+    packet: &[u8],
+    out: &mut [u8],
+) -> Result<(u8, usize)> {
+    let (ptype, pn) = transport::parse_header(packet)?;
+    if !(transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&ptype) {
+        return Err(Error::PacketMalformed);
+    }
+    let (n, opened) = recv.open(packet, ptype & 1, pn, out)?;
+    if opened == transport::Opened::Next {
+        // The peer started an update: our send side follows.
+        let mut send = send_at.take();
+        let half = send.as_mut().ok_or(Error::Internal)?;
+        if half.generation() + 1 != recv.generation() {
+            return Err(Error::Internal);
+        }
+        half.update()?;
+    }
+    Ok((ptype, n))
 }
 
 struct Negotiated {
