@@ -463,6 +463,55 @@ fn spoofed_client_hello_does_not_disturb_an_established_peer() {
     assert!(p.server.stats().handshakes_failed >= 1);
 }
 
+/// A ClientHello with the client_random of the one that made a peer but other bytes (the
+/// random's second half, the padding) is taken for a copy of it (docs/ENDPOINT.md): while the
+/// handshake waits it gets the same ServerHello again, once connected it is dropped; it never
+/// starts a handshake beside the peer.
+#[test]
+fn client_hello_with_a_peers_random_starts_no_handshake() {
+    let mut p = pair_with(EndpointConfig::default());
+    let hello = take(&mut p.client, SERVER);
+    give(0, &mut p.server, CLIENT, &hello);
+    let sh = take(&mut p.server, CLIENT);
+    let mut other = hello[0].clone();
+    other[30] ^= 0x5a;
+    *other.last_mut().unwrap() ^= 1;
+    let before = p.server.stats();
+    give(5, &mut p.server, CLIENT, &[other.clone()]);
+    assert_eq!(take(&mut p.server, CLIENT), sh);
+    let after = p.server.stats();
+    assert_eq!(after.handshakes, 1);
+    assert_eq!(after.handshake_resends, before.handshake_resends + 1);
+    assert_eq!(p.server.peer_count(), 1);
+    // Connected: the copy is dropped.
+    give(10, &mut p.client, SERVER, &sh);
+    let cf = take(&mut p.client, SERVER);
+    give(10, &mut p.server, CLIENT, &cf);
+    let [Ev::Connected(speer)] = events(&mut p.server)[..] else {
+        panic!()
+    };
+    deliver(10, &mut p.server, SERVER, &mut p.client, CLIENT);
+    assert_eq!(events(&mut p.client), vec![Ev::Connected(p.cpeer)]);
+    let invalid = p.server.stats().dropped_invalid;
+    give(20, &mut p.server, CLIENT, &[other]);
+    assert!(take(&mut p.server, CLIENT).is_empty());
+    assert_eq!(p.server.stats().dropped_invalid, invalid + 1);
+    assert_eq!(p.server.stats().handshakes, 0);
+    // The ClientHello with another random is a new one: a handshake beside the peer.
+    let mut fresh = hello[0].clone();
+    fresh[3] ^= 0xff;
+    give(30, &mut p.server, CLIENT, &[fresh]);
+    assert_eq!(p.server.stats().handshakes, 1);
+    assert_eq!(take(&mut p.server, CLIENT).len(), 1);
+    // The peer is untouched.
+    p.client.send(40, p.cpeer, b"fine").unwrap();
+    deliver(40, &mut p.client, CLIENT, &mut p.server, SERVER);
+    assert_eq!(
+        events(&mut p.server),
+        vec![Ev::Data(speer, b"fine".to_vec())]
+    );
+}
+
 /// The old peer ends first (idle timeout) while the new handshake from its address waits: the
 /// new handshake takes the address and completes alone (no `Replaced`).
 #[test]

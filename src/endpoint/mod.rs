@@ -290,7 +290,7 @@ struct Peer {
     last_confirm: u64,
     /// The application knows this peer (it gets a `Closed` event at the end).
     announced: bool,
-    /// Server: the ClientHello that made this peer ([`hello_hash`]), kept after the
+    /// Server: the ClientHello that made this peer ([`hello_id`]), kept after the
     /// handshake: its late copies get the ServerHello again or are dropped, never start a
     /// new handshake. Client: zero.
     client_hello: [u8; 16],
@@ -304,12 +304,14 @@ struct Peer {
     replaces: u32,
 }
 
-/// Server: what identifies a ClientHello's exact copies (the first 16 bytes of its SHA-256).
-fn hello_hash(client_hello: &[u8]) -> [u8; 16] {
-    let h = crate::session::handshake::sha256(&[client_hello]);
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&h[..16]);
-    out
+/// Server: what identifies a ClientHello and its copies: the first 16 bytes of its
+/// client_random (docs/PROTOCOL.md section 4: bytes 3..19), `None` when the datagram is too
+/// short to hold them. A client draws a fresh random for each new connection; its second
+/// ClientHello after a Retry keeps it (section 22.3), and so does any other ClientHello
+/// built by someone who saw the first: those are treated as copies (answered with the same
+/// ServerHello while it waits, else dropped), which starts nothing.
+fn hello_id(client_hello: &[u8]) -> Option<[u8; 16]> {
+    client_hello.get(3..19)?.try_into().ok()
 }
 
 impl Peer {
@@ -419,7 +421,7 @@ fn open_into(
     rx: &mut ByteQueue,
     pending: &mut usize,
     stats: &mut EndpointStats,
-    peer: &Peer,
+    peer: &mut Peer,
     datagram: &[u8],
 ) -> Result<bool> {
     let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
@@ -428,7 +430,7 @@ fn open_into(
         return Ok(false);
     };
     let (head, out) = buf.split_at_mut(RX_HEADER);
-    let n = peer.session.open(datagram, out)?;
+    let n = peer.session.open_exclusive(datagram, out)?;
     if n > 0 {
         head[..8].copy_from_slice(&(RX_DATA | ((n as u64) << 32)).to_le_bytes());
         head[8..].copy_from_slice(&peer.id.0.to_le_bytes());
@@ -826,7 +828,8 @@ impl Endpoint {
             session,
             Phase::ServerHello,
             hs,
-            hello_hash(datagram),
+            // The session read the ClientHello: it holds a client_random.
+            hello_id(datagram).unwrap_or_default(),
             beside,
         );
     }
@@ -843,18 +846,18 @@ impl Endpoint {
         matches!(&self.slots[s].peer, Some(p) if p.phase == Phase::ServerHello).then_some(s)
     }
 
-    /// Server: a ClientHello from the address of the peer in slot `i`. An exact copy of the
-    /// ClientHello that made the peer or its successor gets the same ServerHello again while
-    /// that handshake waits for the ClientFinished, and is dropped after; any other one
-    /// starts a new handshake beside the peer ([`Endpoint::receive_new`]). The peer itself
-    /// is not touched.
+    /// Server: a ClientHello from the address of the peer in slot `i`. A copy of the
+    /// ClientHello that made the peer or its successor (the same client_random,
+    /// [`hello_id`]) gets the same ServerHello again while that handshake waits for the
+    /// ClientFinished, and is dropped after; any other one starts a new handshake beside the
+    /// peer ([`Endpoint::receive_new`]). The peer itself is not touched.
     fn receive_hello_again(&mut self, sc: &Arc<ServerConfig>, i: usize, datagram: &[u8]) {
-        let hash = hello_hash(datagram);
+        let id = hello_id(datagram);
         for s in [Some(i), self.successor(i)].into_iter().flatten() {
             let Some(p) = self.slots[s].peer.as_ref() else {
                 continue;
             };
-            if p.client_hello != hash {
+            if id != Some(p.client_hello) {
                 continue;
             }
             match (p.phase, p.hs.as_deref()) {
@@ -1120,13 +1123,13 @@ impl Endpoint {
     }
 
     fn seal_to(tx: &mut ByteQueue, stats: &mut EndpointStats, p: &mut Peer, now: u64, data: &[u8]) {
-        let session = &p.session;
+        let session = &mut p.session;
         if push_tx(
             tx,
             stats,
             p.addr.as_slice(),
             data.len() + limits::PACKET_OVERHEAD,
-            |out| session.seal(data, out),
+            |out| session.seal_exclusive(data, out),
         )
         .is_ok()
         {
@@ -1156,13 +1159,13 @@ impl Endpoint {
             return Err(codes::NOT_CONNECTED);
         }
         self.now = now;
-        let session = &p.session;
+        let session = &mut p.session;
         let r = push_tx(
             &mut self.tx,
             &mut self.stats,
             p.addr.as_slice(),
             data.len() + limits::PACKET_OVERHEAD,
-            |out| session.seal(data, out),
+            |out| session.seal_exclusive(data, out),
         );
         match r {
             Ok(_) => {

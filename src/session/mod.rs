@@ -216,6 +216,178 @@ impl End {
     }
 }
 
+/// How the packet path reaches the session's state and halves: through the atomic state
+/// and the locks (`&Session`), or directly (`&mut Session`: the caller owns the session, so
+/// no lock is taken and no atomic operation runs).
+trait PacketAccess {
+    /// The send half while it is held.
+    type Send<'a>: std::ops::DerefMut<Target = Option<transport::SendHalf>>
+    where
+        Self: 'a;
+    /// The receive half while it is held (and the way to the send half).
+    type Recv<'a>: locks::RecvAt
+    where
+        Self: 'a;
+    /// The session, for the paths that go on without the halves.
+    fn session(&self) -> &Session;
+    /// The state field.
+    fn state(&mut self) -> u8;
+    /// Takes the send half.
+    fn send(&mut self) -> Self::Send<'_>;
+    /// Takes the receive half.
+    fn recv(&mut self) -> Self::Recv<'_>;
+}
+
+impl PacketAccess for &Session {
+    type Send<'a>
+        = locks::SendGuard<'a>
+    where
+        Self: 'a;
+    type Recv<'a>
+        = locks::RecvGuard<'a>
+    where
+        Self: 'a;
+    #[inline(always)]
+    fn session(&self) -> &Session {
+        self
+    }
+    #[inline(always)]
+    fn state(&mut self) -> u8 {
+        self.state.load(Ordering::Acquire)
+    }
+    #[inline(always)]
+    fn send(&mut self) -> locks::SendGuard<'_> {
+        self.halves.send()
+    }
+    #[inline(always)]
+    fn recv(&mut self) -> locks::RecvGuard<'_> {
+        self.halves.recv()
+    }
+}
+
+impl PacketAccess for &mut Session {
+    type Send<'a>
+        = &'a mut Option<transport::SendHalf>
+    where
+        Self: 'a;
+    type Recv<'a>
+        = locks::BothMut<'a>
+    where
+        Self: 'a;
+    #[inline(always)]
+    fn session(&self) -> &Session {
+        self
+    }
+    #[inline(always)]
+    fn state(&mut self) -> u8 {
+        *self.state.get_mut()
+    }
+    #[inline(always)]
+    fn send(&mut self) -> &mut Option<transport::SendHalf> {
+        self.halves.send_mut()
+    }
+    #[inline(always)]
+    fn recv(&mut self) -> locks::BothMut<'_> {
+        self.halves.both_mut()
+    }
+}
+
+/// The seal path, shared by [`Session::seal`] (locked) and [`Session::seal_exclusive`]:
+/// the checks in the order [`Session::seal`] documents, a key update near the usage limit
+/// (out of line, [`Session::update_keys_near_limit`], without the send lock), the seal.
+#[inline(always)]
+fn seal_packet<A: PacketAccess>(
+    mut access: A,
+    plaintext: transport::Plaintext,
+    out: &mut [u8],
+) -> Result<usize> {
+    let raw = access.state();
+    access.session().check_packet_state(raw)?;
+    let len = plaintext.len();
+    let mut tried_update = false;
+    loop {
+        let mut send = access.send();
+        let Some(half) = send.as_mut() else {
+            drop(send);
+            return Err(access.session().dead_or_wrong_state());
+        };
+        half.check(len, out.len())?;
+        let (usage, units) = half.usage(len);
+        match usage {
+            transport::Usage::Fine => {}
+            _ if !tried_update => {
+                // The update needs the receive lock, which is taken before the send lock.
+                drop(send);
+                tried_update = true;
+                access.session().update_keys_near_limit()?;
+                continue;
+            }
+            transport::Usage::WantsUpdate => {}
+            transport::Usage::OverLimit => return Err(Error::KeyUpdateBlocked),
+        }
+        return half.seal_data_checked(plaintext, units, out);
+    }
+}
+
+/// The open path, shared by [`Session::open`] (locked) and [`Session::open_exclusive`]:
+/// the checks in the order [`Session::open`] documents, a key update started by the peer
+/// (the send half follows, taken while the receive half is held) and what the result means
+/// for the session.
+#[inline(always)]
+fn open_packet<A: PacketAccess>(mut access: A, packet: &[u8], out: &mut [u8]) -> Result<usize> {
+    use locks::RecvAt;
+    let raw = access.state();
+    access.session().check_packet_state(raw)?;
+    let mode = access.session().mode;
+    let mut guard = access.recv();
+    let (slot, send_at) = guard.split();
+    let Some(recv) = slot.as_mut() else {
+        drop(send_at);
+        drop(guard);
+        return Err(access.session().dead_or_wrong_state());
+    };
+    let result = open_on(recv, send_at, packet, out);
+    let end = match result {
+        Ok((ptype, _)) if ptype & !1 == transport::TYPE_CLOSE => (End::Closed, Error::PeerClosed),
+        Ok((_, n)) => return Ok(n),
+        Err(Error::BufferTooSmall) => return Err(Error::BufferTooSmall),
+        Err(e @ (Error::IntegrityLimitReached | Error::Internal)) => (End::Failed, e),
+        Err(e) if mode == Mode::Stream => (End::Failed, e),
+        Err(e) => return Err(e),
+    };
+    *guard.split().0 = None;
+    drop(guard);
+    access.session().end(None, end.0);
+    Err(end.1)
+}
+
+/// The packet's header and type byte, then [`transport::RecvHalf::open`]; a packet under
+/// the peer's new key phase moves the send half (reached through `send_at`) too. The type
+/// byte and the plaintext length.
+#[inline(always)]
+fn open_on(
+    recv: &mut transport::RecvHalf,
+    send_at: impl locks::SendAt,
+    packet: &[u8],
+    out: &mut [u8],
+) -> Result<(u8, usize)> {
+    let (ptype, pn) = transport::parse_header(packet)?;
+    if !(transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&ptype) {
+        return Err(Error::PacketMalformed);
+    }
+    let (n, opened) = recv.open(packet, ptype & 1, pn, out)?;
+    if opened == transport::Opened::Next {
+        // The peer started an update: our send side follows.
+        let mut send = send_at.take();
+        let half = send.as_mut().ok_or(Error::Internal)?;
+        if half.generation() + 1 != recv.generation() {
+            return Err(Error::Internal);
+        }
+        half.update()?;
+    }
+    Ok((ptype, n))
+}
+
 struct Negotiated {
     suite: Suite,
     server_key: PublicKey,
@@ -606,46 +778,31 @@ impl Session {
         self.seal_with(transport::Plaintext::InPlace(payload_len), buf)
     }
 
-    /// `Ok` when established, else the error of [`Session::seal`] and [`Session::open`] for
-    /// the state (`WrongState`, `SessionFailed`, `SessionClosed`...). One atomic load on the
-    /// packet path.
+    /// `Ok` when established (`raw`: the state field), else the error of [`Session::seal`]
+    /// and [`Session::open`] for the state (`WrongState`, `SessionFailed`,
+    /// `SessionClosed`...). One atomic load on the shared packet path, none on the exclusive
+    /// one.
     #[inline]
-    fn check_packet_state(&self) -> Result<()> {
-        if self.state.load(Ordering::Acquire) == State::Established.code() as u8 {
+    fn check_packet_state(&self, raw: u8) -> Result<()> {
+        if raw == State::Established.code() as u8 {
             return Ok(());
         }
         self.live_state()?;
         Err(Error::WrongState)
     }
 
-    /// The packet path, inlined into its callers (the C ABI exports). Near the usage limit
-    /// the key update runs out of line ([`Session::update_keys_near_limit`]).
+    /// The packet path, inlined into its callers (the C ABI exports).
     #[inline(always)]
     fn seal_with(&self, plaintext: transport::Plaintext, out: &mut [u8]) -> Result<usize> {
-        self.check_packet_state()?;
-        let len = plaintext.len();
-        let mut tried_update = false;
-        loop {
-            let mut send = self.halves.send();
-            let Some(half) = send.as_mut() else {
-                return Err(self.dead_or_wrong_state());
-            };
-            half.check(len, out.len())?;
-            let (usage, units) = half.usage(len);
-            match usage {
-                transport::Usage::Fine => {}
-                _ if !tried_update => {
-                    // The update needs the receive lock, which is taken before the send lock.
-                    drop(send);
-                    tried_update = true;
-                    self.update_keys_near_limit()?;
-                    continue;
-                }
-                transport::Usage::WantsUpdate => {}
-                transport::Usage::OverLimit => return Err(Error::KeyUpdateBlocked),
-            }
-            return half.seal_data_checked(plaintext, units, out);
-        }
+        seal_packet(self, plaintext, out)
+    }
+
+    /// [`Session::seal`] for a caller that owns the session (the endpoint): no lock is
+    /// taken and no atomic operation runs; same checks, order, errors and changes (the same
+    /// code: [`seal_packet`]).
+    #[inline]
+    pub(crate) fn seal_exclusive(&mut self, plaintext: &[u8], out: &mut [u8]) -> Result<usize> {
+        seal_packet(self, transport::Plaintext::From(plaintext), out)
     }
 
     /// The key update that [`Session::seal`] starts near the usage limit (section 18):
@@ -726,49 +883,15 @@ impl Session {
     /// replay check, authentication.
     #[inline]
     pub fn open(&self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
-        self.check_packet_state()?;
-        let mut guard = self.halves.recv();
-        let (slot, send_lock) = guard.split();
-        let Some(recv) = slot.as_mut() else {
-            return Err(self.dead_or_wrong_state());
-        };
-        let result = transport::parse_header(packet).and_then(|(ptype, pn)| {
-            if !(transport::TYPE_DATA..=transport::TYPE_CLOSE | 1).contains(&ptype) {
-                return Err(Error::PacketMalformed);
-            }
-            let (n, opened) = recv.open(packet, ptype & 1, pn, out)?;
-            if opened == transport::Opened::Next {
-                // The peer started an update: our send side follows.
-                let mut send = send_lock.lock();
-                let half = send.as_mut().ok_or(Error::Internal)?;
-                if half.generation() + 1 != recv.generation() {
-                    return Err(Error::Internal);
-                }
-                half.update()?;
-            }
-            Ok((ptype, n))
-        });
-        match result {
-            Ok((ptype, _)) if ptype & !1 == transport::TYPE_CLOSE => {
-                *guard = None;
-                drop(guard);
-                self.end(None, End::Closed);
-                Err(Error::PeerClosed)
-            }
-            Ok((_, n)) => Ok(n),
-            Err(Error::BufferTooSmall) => Err(Error::BufferTooSmall),
-            Err(e @ (Error::IntegrityLimitReached | Error::Internal)) => {
-                *guard = None;
-                drop(guard);
-                Err(self.fail(None, e))
-            }
-            Err(e) if self.mode == Mode::Stream => {
-                *guard = None;
-                drop(guard);
-                Err(self.fail(None, e))
-            }
-            Err(e) => Err(e),
-        }
+        open_packet(self, packet, out)
+    }
+
+    /// [`Session::open`] for a caller that owns the session (the endpoint): no lock is
+    /// taken and no atomic operation runs on the way; same checks, order, errors and changes
+    /// (the same code: [`open_packet`]).
+    #[inline]
+    pub(crate) fn open_exclusive(&mut self, packet: &[u8], out: &mut [u8]) -> Result<usize> {
+        open_packet(self, packet, out)
     }
 
     /// Closes the session. When established, writes an authenticated close packet for the

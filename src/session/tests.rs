@@ -825,3 +825,72 @@ fn system_entropy_pool_hands_out_each_byte_once() {
         &peer.agree(&eph.share).unwrap()[..]
     );
 }
+
+/// `open_exclusive` / `seal_exclusive` (the endpoint's lock-free packet path) give the same
+/// results and changes as `open` / `seal`: errors that change nothing, a key update started
+/// by the peer, one started near the usage limit, the peer's close.
+#[test]
+fn exclusive_packet_path_matches_the_locked_one() {
+    let (c, mut s) =
+        crate::session_support::established_suite(Suite::P256EcdsaAes256GcmSha256, Mode::Datagram);
+    let (mut pkt, mut pt) = ([0u8; 96], [0u8; 96]);
+    let n = c.seal(b"hello", &mut pkt).unwrap();
+    assert_eq!(
+        s.open_exclusive(&pkt[..n], &mut pt[..4]),
+        Err(Error::BufferTooSmall)
+    );
+    assert_eq!(
+        s.open_exclusive(&pkt[..3], &mut pt),
+        Err(Error::PacketMalformed)
+    );
+    assert_eq!(s.open_exclusive(&pkt[..n], &mut pt), Ok(5));
+    assert_eq!(&pt[..5], b"hello");
+    assert_eq!(
+        s.open_exclusive(&pkt[..n], &mut pt),
+        Err(Error::PacketReplayed)
+    );
+    assert_eq!(
+        s.seal_exclusive(b"x", &mut pkt[..10]),
+        Err(Error::BufferTooSmall)
+    );
+    let n = s.seal_exclusive(b"confirm", &mut pkt).unwrap();
+    assert_eq!(c.open(&pkt[..n], &mut pt), Ok(7));
+    // The peer updates: the next packet it seals carries phase 1; the exclusive open
+    // follows, and so does the send side.
+    c.update_keys().unwrap();
+    let n = c.seal(b"next", &mut pkt).unwrap();
+    assert_eq!(pkt[0], 0x41);
+    assert_eq!(s.open_exclusive(&pkt[..n], &mut pt), Ok(4));
+    assert_eq!(s.key_generation(), Ok(1));
+    let n = s.seal_exclusive(b"back", &mut pkt).unwrap();
+    assert_eq!(pkt[0], 0x41);
+    assert_eq!(c.open(&pkt[..n], &mut pt), Ok(4));
+    // Near the usage limit the exclusive seal starts the update itself (threshold 6 of 8).
+    s.set_limits_for_test(Some(8), u64::MAX);
+    let mut phases = Vec::new();
+    for _ in 0..7 {
+        let n = s.seal_exclusive(b"data", &mut pkt).unwrap();
+        phases.push(pkt[0] & 1);
+        assert_eq!(c.open(&pkt[..n], &mut pt), Ok(4));
+    }
+    assert_eq!(phases, [1, 1, 1, 1, 1, 0, 0]);
+    assert_eq!((s.key_generation(), c.key_generation()), (Ok(2), Ok(2)));
+    // A forgery is dropped; the peer's close ends the session.
+    let n = c.seal(b"forged", &mut pkt).unwrap();
+    pkt[n - 1] ^= 1;
+    assert_eq!(
+        s.open_exclusive(&pkt[..n], &mut pt),
+        Err(Error::PacketAuthFailed)
+    );
+    let n = c.close(&mut pkt).unwrap();
+    assert_eq!(s.open_exclusive(&pkt[..n], &mut pt), Err(Error::PeerClosed));
+    assert_eq!(s.state(), State::Closed);
+    assert_eq!(
+        s.seal_exclusive(b"late", &mut pkt),
+        Err(Error::SessionClosed)
+    );
+    assert_eq!(
+        s.open_exclusive(&pkt[..n], &mut pt),
+        Err(Error::SessionClosed)
+    );
+}
