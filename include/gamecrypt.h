@@ -1714,6 +1714,34 @@ gamecrypt_result gamecrypt_endpoint_receive(gamecrypt_endpoint *endpoint,
                                             size_t datagram_len);
 
 /**
+ * gamecrypt_endpoint_receive() that may hand a message straight to the caller, without
+ * the copy through the event queue: when the datagram is a data packet of a connected
+ * peer, no event is waiting, and `data` holds the plaintext (`datagram_len -
+ * GAMECRYPT_PACKET_OVERHEAD` bytes, or more; max_data_len bytes always do), the message is
+ * opened into `data`, its length written to `*data_len` (>= 1) and its peer to `*out_peer`.
+ * Otherwise (another kind of datagram, events waiting, a keep-alive, a dropped datagram,
+ * `data` too small) it does exactly what gamecrypt_endpoint_receive() does (messages and
+ * events queued) and writes 0 to `*data_len` and `*out_peer`. Always poll events after it,
+ * as after gamecrypt_endpoint_receive(); messages come out in order either way. `data` may
+ * be NULL with `data_cap` 0 (then it is gamecrypt_endpoint_receive()). Bytes of `data`
+ * past `*data_len` are unspecified.
+ *
+ * Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), INVALID_ARGUMENT (`data` overlaps
+ * `addr` or `datagram`), TIME_WENT_BACKWARDS (as gamecrypt_endpoint_receive(); nothing
+ * changes). Outputs are written only on OK.
+ */
+gamecrypt_result gamecrypt_endpoint_receive_into(gamecrypt_endpoint *endpoint,
+                                                 uint64_t now_ms,
+                                                 const uint8_t *addr,
+                                                 size_t addr_len,
+                                                 const uint8_t *datagram,
+                                                 size_t datagram_len,
+                                                 gamecrypt_peer_id *out_peer,
+                                                 uint8_t *data,
+                                                 size_t data_cap,
+                                                 size_t *data_len);
+
+/**
  * Runs the timers due at `now_ms`: handshake retransmissions and timeouts, keep-alives,
  * idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
  * earlier or more often is harmless).

@@ -1021,6 +1021,23 @@ class Endpoint : public detail::Handle<gamecrypt_endpoint, gamecrypt_endpoint_fr
         return detail::status(gamecrypt_endpoint_receive(get(), now_ms, address.data(), address.size(),
                                                          datagram.data(), datagram.size()));
     }
+    /** receive() that may open a message straight into `data` (see gamecrypt_endpoint_receive_into()):
+     *  its length (0 when the datagram went the way of receive(); poll events after it as after
+     *  receive()), and its peer in `*peer` (0 when none). */
+    Result<size_t> receive_into(uint64_t now_ms, ByteView address, ByteView datagram, uint8_t *data, size_t data_cap,
+                                PeerId *peer) {
+        size_t len = 0;
+        PeerId p = 0;
+        gamecrypt_result rc = gamecrypt_endpoint_receive_into(get(), now_ms, address.data(), address.size(),
+                                                              datagram.data(), datagram.size(), &p, data, data_cap, &len);
+        if (rc != GAMECRYPT_RESULT_OK) {
+            return Error(rc);
+        }
+        if (peer != nullptr) {
+            *peer = p;
+        }
+        return len;
+    }
     Status handle_timeout(uint64_t now_ms) { return detail::status(gamecrypt_endpoint_handle_timeout(get(), now_ms)); }
     /** When to call handle_timeout() next; GAMECRYPT_ENDPOINT_NO_DEADLINE when no timer runs. */
     Result<uint64_t> next_deadline() const {

@@ -6,6 +6,7 @@ mod session_support;
 
 use gamecrypt::endpoint::{codes, CloseReason, Endpoint, EndpointConfig, Event, PeerId, PeerState};
 use gamecrypt::keys::{KeyType, SigningKey};
+use gamecrypt::session::limits::PACKET_OVERHEAD;
 use gamecrypt::Error;
 use session_support::{pinned, server_config};
 
@@ -675,4 +676,233 @@ fn reconnect_at_the_peer_limit() {
     client.send(30, cpeer, b"back").unwrap();
     deliver(30, &mut client, CLIENT, &mut p.server, SERVER);
     assert_eq!(events(&mut p.server), vec![Ev::Data(new, b"back".to_vec())]);
+}
+
+/// One server endpoint and its clients, for `receive_into_is_receive_then_poll`: `direct`
+/// servers are fed with `receive_into` (and an `out` buffer of the size the step chose),
+/// the others with `receive`. `stream` is every message and event the server gave, in order.
+struct World {
+    server: Endpoint,
+    key: SigningKey,
+    clients: Vec<(Endpoint, Vec<u8>, PeerId)>,
+    direct: bool,
+    stream: Vec<Ev>,
+    /// Datagrams the server got, for replays.
+    seen: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Messages given by `receive_into`, and through the queue.
+    direct_data: usize,
+    queued_data: usize,
+}
+
+impl World {
+    fn new(direct: bool) -> World {
+        let key = SigningKey::generate(KeyType::Ed25519).unwrap();
+        let mut cfg = EndpointConfig::default();
+        cfg.set_max_pending_events(16).unwrap();
+        let server = Endpoint::new_server(server_config(&key), cfg).unwrap();
+        World {
+            server,
+            key,
+            clients: Vec::new(),
+            direct,
+            stream: Vec::new(),
+            seen: Vec::new(),
+            direct_data: 0,
+            queued_data: 0,
+        }
+    }
+
+    /// The server's `receive` or `receive_into` (its result without the message).
+    fn receive(&mut self, now: u64, addr: &[u8], d: &[u8], out_cap: usize) -> Result<(), Error> {
+        if !self.direct {
+            // What `receive_into` is meant to be: `receive`, then, when nothing was queued
+            // before and `out` holds the plaintext, taking the message it queued (if any).
+            let empty = self.server.peek_event_len().is_none();
+            self.server.receive(now, addr, d)?;
+            let fits = out_cap >= d.len().saturating_sub(PACKET_OVERHEAD);
+            // (Only a `Data` event has a length above 0.)
+            if empty && fits && self.server.peek_event_len() > Some(0) {
+                let Some(Event::Data { peer, data }) = self.server.poll_event() else {
+                    panic!("not data");
+                };
+                self.stream.push(Ev::Data(peer, data.to_vec()));
+            }
+        } else {
+            let mut out = vec![0u8; out_cap];
+            if let Some((peer, n)) = self.server.receive_into(now, addr, d, &mut out)? {
+                assert!(n > 0 && n <= out_cap);
+                self.stream.push(Ev::Data(peer, out[..n].to_vec()));
+                self.direct_data += 1;
+            }
+        }
+        self.seen.push((addr.to_vec(), d.to_vec()));
+        Ok(())
+    }
+
+    fn poll(&mut self) {
+        let mut e = events(&mut self.server);
+        self.queued_data += e.iter().filter(|e| matches!(e, Ev::Data(..))).count();
+        self.stream.append(&mut e);
+    }
+
+    /// Every queued datagram of client `k` to the server; `mangle` may change each one.
+    fn client_to_server(
+        &mut self,
+        now: u64,
+        k: usize,
+        out_cap: usize,
+        mangle: &mut dyn FnMut(&mut Vec<u8>),
+    ) {
+        let addr = self.clients[k].1.clone();
+        for mut d in take(&mut self.clients[k].0, SERVER) {
+            mangle(&mut d);
+            self.receive(now, &addr, &d, out_cap).unwrap();
+        }
+    }
+
+    /// Every queued datagram of the server to its clients (their events are dropped).
+    fn server_to_clients(&mut self, now: u64) {
+        while let Some(t) = self.server.poll_transmit() {
+            let (addr, d) = (t.addr.to_vec(), t.data.to_vec());
+            if let Some((c, _, _)) = self.clients.iter_mut().find(|c| c.1 == addr) {
+                c.receive(now, SERVER, &d).unwrap();
+                events(c);
+            }
+        }
+    }
+
+    /// A new client runs its handshake; the server's `Connected` stays queued.
+    fn add_client(&mut self, now: u64) {
+        let addr = format!("client:{}", self.clients.len()).into_bytes();
+        let mut c = Endpoint::new_client(pinned(&self.key), EndpointConfig::default()).unwrap();
+        let peer = c.connect(now, SERVER).unwrap();
+        self.clients.push((c, addr, peer));
+        let k = self.clients.len() - 1;
+        self.client_to_server(now, k, 2048, &mut |_| {}); // CH
+        self.server_to_clients(now); // SH
+        self.client_to_server(now, k, 2048, &mut |_| {}); // CF
+        self.server_to_clients(now); // the empty confirmation: the client is connected
+    }
+}
+
+/// `receive_into` followed by `poll_event` gives the same messages and events, in the same
+/// order, the same counters, errors and timers as `receive` followed by `poll_event`, over a
+/// random sequence of data, keep-alives, closes, forgeries, replays, truncations, new peers
+/// (whose data arrives while their `Connected` is still queued), full queues and `out`
+/// buffers too small for the message.
+#[test]
+fn receive_into_is_receive_then_poll() {
+    let mut rng = session_support::Rng(0x5eed_d12e);
+    let mut w = [World::new(false), World::new(true)];
+    let mut now = 0u64;
+    for step in 0..3000 {
+        now += rng.below(3);
+        let live: Vec<usize> = (0..w[0].clients.len())
+            .filter(|&k| {
+                w[0].clients[k].0.peer_state(w[0].clients[k].2) == Ok(PeerState::Connected)
+            })
+            .collect();
+        let roll = rng.below(100);
+        if live.is_empty() || (roll < 3 && w[0].clients.len() < 12) {
+            for x in &mut w {
+                x.add_client(now);
+            }
+            // Its first message comes while its Connected event is still queued.
+            let k = w[0].clients.len() - 1;
+            for x in &mut w {
+                let peer = x.clients[k].2;
+                x.clients[k].0.send(now, peer, b"first").unwrap();
+                x.client_to_server(now, k, 2048, &mut |_| {});
+            }
+            continue;
+        }
+        let k = live[rng.below(live.len() as u64) as usize];
+        // The server's `out`: mostly large enough, sometimes a byte short, sometimes empty.
+        let len = match rng.below(10) {
+            0 => 0,
+            1..=6 => 1 + rng.below(64) as usize,
+            _ => 1 + rng.below(1200) as usize,
+        };
+        let out_cap = match rng.below(10) {
+            0 => 0,
+            1 => len.saturating_sub(1),
+            _ => 2048,
+        };
+        if roll < 6 {
+            for x in &mut w {
+                let peer = x.clients[k].2;
+                x.clients[k].0.close(now, peer).unwrap();
+                x.client_to_server(now, k, out_cap, &mut |_| {});
+            }
+        } else if roll < 12 && !w[0].seen.is_empty() {
+            let j = rng.below(w[0].seen.len() as u64) as usize;
+            for x in &mut w {
+                let (a, d) = x.seen[j].clone();
+                x.receive(now, &a, &d, out_cap).unwrap();
+            }
+        } else {
+            let (flip, cut) = (rng.chance(8), rng.chance(3));
+            let pos = rng.next() as usize;
+            for x in &mut w {
+                let peer = x.clients[k].2;
+                x.clients[k]
+                    .0
+                    .send(now, peer, &vec![step as u8; len])
+                    .unwrap();
+                x.client_to_server(now, k, out_cap, &mut |d| {
+                    if flip {
+                        let i = pos % d.len();
+                        d[i] ^= 0x20;
+                    }
+                    if cut {
+                        d.truncate(pos % d.len());
+                    }
+                });
+            }
+        }
+        // Errors: the same, and nothing changes.
+        if rng.chance(3) {
+            for x in &mut w {
+                assert_eq!(x.receive(now, b"", b"\x40", 64), Err(Error::InvalidLength));
+                if now > 0 {
+                    assert_eq!(
+                        x.receive(now - 1, b"a", b"\x40", 64),
+                        Err(codes::TIME_WENT_BACKWARDS)
+                    );
+                }
+            }
+        }
+        if rng.chance(30) {
+            for x in &mut w {
+                x.server.handle_timeout(now).unwrap();
+                x.server_to_clients(now);
+                x.poll();
+            }
+            assert_eq!(w[0].stream, w[1].stream, "step {step}");
+        }
+        assert_eq!(w[0].server.stats(), w[1].server.stats(), "step {step}");
+        assert_eq!(w[0].server.next_deadline(), w[1].server.next_deadline());
+    }
+    for x in &mut w {
+        x.poll();
+    }
+    assert_eq!(w[0].stream, w[1].stream);
+    let s = w[0].server.stats();
+    // The sequence did reach every case.
+    assert!(s.dropped_invalid > 50, "{s:?}");
+    assert!(
+        w[0].stream
+            .iter()
+            .filter(|e| matches!(e, Ev::Closed(..)))
+            .count()
+            > 5
+    );
+    // Both paths ran: most messages directly, the others (events waiting, `out` too small)
+    // through the queue.
+    assert!(
+        w[1].direct_data > 500 && w[1].queued_data > 100,
+        "{} {}",
+        w[1].direct_data,
+        w[1].queued_data
+    );
 }

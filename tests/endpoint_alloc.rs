@@ -1,5 +1,6 @@
 //! Once peers are connected and the queues have grown to their working size, the endpoint's
-//! steady state (send, receive, poll_transmit, poll_event, keep-alive timers) never allocates.
+//! steady state (send, receive, poll_transmit, poll_event, keep-alive timers) never
+//! allocates, with `receive` and with `receive_into`.
 
 mod session_support;
 
@@ -10,19 +11,37 @@ use session_support::{pinned, server_config};
 mod alloc_support;
 use alloc_support::count_allocations;
 
-/// Moves every queued datagram from `from` to `to` through a stack buffer; returns the
-/// number of bytes of `Data` events `to` reported.
-fn shuttle(now: u64, from: &mut Endpoint, from_addr: &[u8], to: &mut Endpoint) -> usize {
+/// Moves every queued datagram from `from` to `to` through a stack buffer (given with
+/// `receive`, or with `receive_into` when `direct`); returns the number of bytes of messages
+/// `to` gave (`receive_into` and `Data` events).
+fn shuttle(
+    now: u64,
+    from: &mut Endpoint,
+    from_addr: &[u8],
+    to: &mut Endpoint,
+    direct: bool,
+) -> usize {
     let mut buf = [0u8; 2048];
+    let mut out = [0u8; 2048];
+    let mut got = 0;
     while let Some(t) = from.poll_transmit() {
         let n = t.data.len();
         buf[..n].copy_from_slice(t.data);
-        to.receive(now, from_addr, &buf[..n]).unwrap();
+        if direct {
+            if let Some((_, m)) = to
+                .receive_into(now, from_addr, &buf[..n], &mut out)
+                .unwrap()
+            {
+                got += m;
+            }
+        } else {
+            to.receive(now, from_addr, &buf[..n]).unwrap();
+        }
     }
-    let mut got = 0;
     while let Some(e) = to.poll_event() {
         match e {
-            Event::Data { data, .. } => got += data.len(),
+            // `receive_into` opens every message itself: the queue is empty each time.
+            Event::Data { data, .. } if !direct => got += data.len(),
             other => panic!("unexpected event {other:?}"),
         }
     }
@@ -35,7 +54,11 @@ fn steady_state_does_not_allocate() {
         count_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
         1
     );
-    for kt in [KeyType::EcdsaP256, KeyType::Ed25519] {
+    for (kt, direct) in [
+        (KeyType::EcdsaP256, false),
+        (KeyType::Ed25519, false),
+        (KeyType::Ed25519, true),
+    ] {
         let key = SigningKey::generate(kt).unwrap();
         let cfg = EndpointConfig::default();
         let mut client = Endpoint::new_client(pinned(&key), cfg.clone()).unwrap();
@@ -68,15 +91,15 @@ fn steady_state_does_not_allocate() {
         let round = |now: u64, client: &mut Endpoint, server: &mut Endpoint| {
             client.send(now, cpeer, &msg).unwrap();
             client.send(now, cpeer, &msg[..64]).unwrap();
-            assert_eq!(shuttle(now, client, c_addr, server), 1264);
+            assert_eq!(shuttle(now, client, c_addr, server, direct), 1264);
             if now % 2400 == 1 {
                 server.send(now, speer, &msg[..100]).unwrap();
-                assert_eq!(shuttle(now, server, s_addr, client), 100);
+                assert_eq!(shuttle(now, server, s_addr, client, direct), 100);
             }
             client.handle_timeout(now).unwrap();
             server.handle_timeout(now).unwrap();
-            shuttle(now, client, c_addr, server);
-            shuttle(now, server, s_addr, client);
+            shuttle(now, client, c_addr, server, direct);
+            shuttle(now, server, s_addr, client, direct);
         };
         // Warm-up: the queues and the timer heap reach their working size.
         let mut now = 1;
@@ -90,7 +113,7 @@ fn steady_state_does_not_allocate() {
                 now += 300;
             }
         });
-        assert_eq!(allocs, 0, "{kt:?}");
+        assert_eq!(allocs, 0, "{kt:?} {direct}");
         assert!(server.stats().keepalives_sent > 200, "{:?}", server.stats());
     }
 }

@@ -716,12 +716,47 @@ impl Endpoint {
     /// are dropped quietly (counted in [`Endpoint::stats`]) and return Ok.
     #[inline]
     pub fn receive(&mut self, now: u64, addr: &[u8], datagram: &[u8]) -> Result<()> {
+        self.receive_with(now, addr, datagram, None).map(|_| ())
+    }
+
+    /// [`Endpoint::receive`] that may hand a message straight to the caller: when the
+    /// datagram is a data packet of a connected peer, no event is waiting (so that every
+    /// event queued before, such as this peer's `Connected`, is polled before its data), and
+    /// `out` holds the plaintext (`datagram.len() - PACKET_OVERHEAD` bytes, or more), the
+    /// packet is opened into `out` without going through the event queue:
+    /// `Ok(Some((peer, len)))` for a message of `len` (>= 1) bytes at the start of `out`, and
+    /// `Ok(None)` for a keep-alive (the peer's last receive time is updated, as by
+    /// `receive`). In every other case it does exactly what `receive` does (data and events
+    /// queued for [`Endpoint::poll_event`]) and returns `Ok(None)`. Same checks, order,
+    /// errors and counters as `receive` (the same code). Always poll events after it, as
+    /// after `receive`. The bytes of `out` past a returned message are unspecified (a packet
+    /// that did not open may have left bytes there).
+    #[inline]
+    pub fn receive_into(
+        &mut self,
+        now: u64,
+        addr: &[u8],
+        datagram: &[u8],
+        out: &mut [u8],
+    ) -> Result<Option<(PeerId, usize)>> {
+        self.receive_with(now, addr, datagram, Some(out))
+    }
+
+    /// `receive`, and with `direct` `receive_into`: the one copy of the receive path.
+    #[inline(always)]
+    fn receive_with(
+        &mut self,
+        now: u64,
+        addr: &[u8],
+        datagram: &[u8],
+        direct: Option<&mut [u8]>,
+    ) -> Result<Option<(PeerId, usize)>> {
         check_addr(addr)?;
         self.advance(now)?;
         self.stats.datagrams_received += 1;
         let Some(i) = self.lookup(addr) else {
             self.receive_stranger(addr, datagram);
-            return Ok(());
+            return Ok(None);
         };
         let i = i as usize;
         // The steady state, kept inline: a data or close packet for a connected peer.
@@ -733,11 +768,28 @@ impl Endpoint {
             {
                 p
             }
-            _ => return self.receive_peer(i, datagram),
+            _ => return self.receive_peer(i, datagram).map(|()| None),
         };
         if self.pending >= self.cfg.max_pending_events {
             self.stats.queue_overflows += 1;
-            return Ok(());
+            return Ok(None);
+        }
+        let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
+        if let Some(out) = direct {
+            // Only where the queue would have taken it (an empty queue: nothing to keep
+            // in order with).
+            if self.pending == 0 && out.len() >= max && self.rx.fits_empty(RX_HEADER + max) {
+                return match p.session.open_exclusive(datagram, out) {
+                    Ok(n) => {
+                        p.last_recv = now;
+                        Ok((n > 0).then_some((p.id, n)))
+                    }
+                    Err(e) => {
+                        self.packet_error(i, e);
+                        Ok(None)
+                    }
+                };
+            }
         }
         match open_into(
             &mut self.rx,
@@ -750,7 +802,7 @@ impl Endpoint {
             Ok(false) => {}
             Err(e) => self.packet_error(i, e),
         }
-        Ok(())
+        Ok(None)
     }
 
     /// A datagram from an address without a peer.

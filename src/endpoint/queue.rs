@@ -53,6 +53,12 @@ impl ByteQueue {
         Ok((self.tail, &mut self.buf[self.tail..end]))
     }
 
+    /// Whether `reserve(n)` succeeds on this queue when it is empty.
+    #[inline(always)]
+    pub(crate) fn fits_empty(&self, n: usize) -> bool {
+        n <= self.limit.max(self.buf.len())
+    }
+
     /// Queues `n` bytes written after the last `reserve`.
     #[inline]
     pub(crate) fn commit(&mut self, n: usize) {

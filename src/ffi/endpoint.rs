@@ -500,6 +500,60 @@ pub unsafe extern "C" fn gamecrypt_endpoint_receive(
     })
 }
 
+/// gamecrypt_endpoint_receive() that may hand a message straight to the caller, without
+/// the copy through the event queue: when the datagram is a data packet of a connected
+/// peer, no event is waiting, and `data` holds the plaintext (`datagram_len -
+/// GAMECRYPT_PACKET_OVERHEAD` bytes, or more; max_data_len bytes always do), the message is
+/// opened into `data`, its length written to `*data_len` (>= 1) and its peer to `*out_peer`.
+/// Otherwise (another kind of datagram, events waiting, a keep-alive, a dropped datagram,
+/// `data` too small) it does exactly what gamecrypt_endpoint_receive() does (messages and
+/// events queued) and writes 0 to `*data_len` and `*out_peer`. Always poll events after it,
+/// as after gamecrypt_endpoint_receive(); messages come out in order either way. `data` may
+/// be NULL with `data_cap` 0 (then it is gamecrypt_endpoint_receive()). Bytes of `data`
+/// past `*data_len` are unspecified.
+///
+/// Returns OK, NULL_ARGUMENT, INVALID_LENGTH (address), INVALID_ARGUMENT (`data` overlaps
+/// `addr` or `datagram`), TIME_WENT_BACKWARDS (as gamecrypt_endpoint_receive(); nothing
+/// changes). Outputs are written only on OK.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn gamecrypt_endpoint_receive_into(
+    endpoint: *mut gamecrypt_endpoint,
+    now_ms: u64,
+    addr: *const u8,
+    addr_len: usize,
+    datagram: *const u8,
+    datagram_len: usize,
+    out_peer: *mut gamecrypt_peer_id,
+    data: *mut u8,
+    data_cap: usize,
+    data_len: *mut usize,
+) -> gamecrypt_result {
+    ffi_result(|| {
+        // SAFETY: by the caller's contract.
+        let ep = unsafe { ep_mut(endpoint) }?;
+        // SAFETY: by the caller's contract.
+        let addr = unsafe { input(addr, addr_len) }?;
+        // SAFETY: by the caller's contract.
+        let datagram = unsafe { input(datagram, datagram_len) }?;
+        // SAFETY: by the caller's contract.
+        let peer_out = unsafe { out_ptr(out_peer) }?;
+        // SAFETY: by the caller's contract.
+        let o = unsafe { OutBuf::new(data, data_cap, data_len, &[addr, datagram]) }?;
+        let mut peer = 0;
+        o.fill(
+            || 0,
+            |buf| {
+                let got = ep.receive_into(now_ms, addr, datagram, buf)?;
+                peer = got.map_or(0, |(p, _)| p.0);
+                Ok(got.map_or(0, |(_, n)| n))
+            },
+        )?;
+        *peer_out = peer;
+        Ok(())
+    })
+}
+
 /// Runs the timers due at `now_ms`: handshake retransmissions and timeouts, keep-alives,
 /// idle timeouts. Call it when gamecrypt_endpoint_next_deadline() is reached (calling it
 /// earlier or more often is harmless).

@@ -769,6 +769,108 @@ static void test_queue_full(void) {
     gamecrypt_signing_key_free(k);
 }
 
+/* gamecrypt_endpoint_receive_into(): pointer and length checks (outputs untouched, the
+ * datagram not taken), a message straight into the buffer, and the fallbacks to the event
+ * queue (buffer too small, NULL buffer, an event waiting). */
+static void test_receive_into(void) {
+    gamecrypt_signing_key *k = new_key();
+    gamecrypt_client_config *cc = client_config(k, NULL, NULL);
+    gamecrypt_server_config *sc = server_config(k, 0, 0);
+    gamecrypt_endpoint *client = NULL, *server = NULL;
+    CHECK_OK(gamecrypt_endpoint_new_client(cc, NULL, &client));
+    CHECK_OK(gamecrypt_endpoint_new_server(sc, NULL, &server));
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_peer_id cpeer = 0;
+    CHECK_OK(gamecrypt_endpoint_connect(client, 0, SERVER_ADDR, sizeof SERVER_ADDR, &cpeer));
+    gamecrypt_peer_id speer = handshake(client, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 10);
+    CHECK(next_event(client, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_CONNECTED);
+
+    static uint8_t addr[ADDR_MAX], dgram[DGRAM_MAX], data[DGRAM_MAX];
+    size_t alen = 0, dlen = 0, len = 77;
+    gamecrypt_peer_id peer = 77;
+    CHECK_OK(gamecrypt_endpoint_send(client, 20, cpeer, (const uint8_t *)"hello", 5));
+    CHECK_OK(gamecrypt_endpoint_poll_transmit(client, addr, sizeof addr, &alen, dgram,
+                                              sizeof dgram, &dlen));
+    CHECK(dlen == 5 + GAMECRYPT_PACKET_OVERHEAD);
+    const uint8_t *ca = CLIENT_ADDR;
+    size_t cl = sizeof CLIENT_ADDR;
+    CHECK_RC(gamecrypt_endpoint_receive_into(NULL, 20, ca, cl, dgram, dlen, &peer, data,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, NULL, cl, dgram, dlen, &peer, data,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, ca, cl, NULL, dlen, &peer, data,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, ca, cl, dgram, dlen, NULL, data,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, ca, cl, dgram, dlen, &peer, NULL,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, ca, cl, dgram, dlen, &peer, data,
+                                             sizeof data, NULL),
+             GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, ca, 0, dgram, dlen, &peer, data,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_INVALID_LENGTH);
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 20, ca, cl, dgram, dlen, &peer, dgram + 4,
+                                             64, &len),
+             GAMECRYPT_RESULT_INVALID_ARGUMENT); /* `data` overlaps the datagram */
+    CHECK_RC(gamecrypt_endpoint_receive_into(server, 9, ca, cl, dgram, dlen, &peer, data,
+                                             sizeof data, &len),
+             GAMECRYPT_RESULT_TIME_WENT_BACKWARDS);
+    CHECK(peer == 77 && len == 77);
+    gamecrypt_endpoint_stats stats;
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &stats));
+    CHECK(stats.datagrams_received == 2); /* CH and CF only */
+
+    /* The message, straight into `data`; no event. */
+    CHECK_OK(gamecrypt_endpoint_receive_into(server, 20, ca, cl, dgram, dlen, &peer, data,
+                                             sizeof data, &len));
+    CHECK(peer == speer && len == 5 && memcmp(data, "hello", 5) == 0);
+    CHECK(next_event(server, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+    /* A replay: dropped, nothing given. */
+    CHECK_OK(gamecrypt_endpoint_receive_into(server, 21, ca, cl, dgram, dlen, &peer, data,
+                                             sizeof data, &len));
+    CHECK(peer == 0 && len == 0);
+
+    /* `data` one byte short, then (NULL, 0): both messages queued, in order. */
+    CHECK_OK(gamecrypt_endpoint_send(client, 22, cpeer, (const uint8_t *)"world", 5));
+    CHECK_OK(gamecrypt_endpoint_send(client, 22, cpeer, (const uint8_t *)"again", 5));
+    CHECK_OK(gamecrypt_endpoint_poll_transmit(client, addr, sizeof addr, &alen, dgram,
+                                              sizeof dgram, &dlen));
+    peer = 77;
+    CHECK_OK(gamecrypt_endpoint_receive_into(server, 22, ca, cl, dgram, dlen, &peer, data, 4,
+                                             &len));
+    CHECK(peer == 0 && len == 0);
+    CHECK_OK(gamecrypt_endpoint_poll_transmit(client, addr, sizeof addr, &alen, dgram,
+                                              sizeof dgram, &dlen));
+    /* An event is waiting: this one is queued too, even with room in `data`. */
+    CHECK_OK(gamecrypt_endpoint_receive_into(server, 22, ca, cl, dgram, dlen, &peer, data,
+                                             sizeof data, &len));
+    CHECK(peer == 0 && len == 0);
+    CHECK_OK(gamecrypt_endpoint_send(client, 22, cpeer, (const uint8_t *)"third", 5));
+    CHECK_OK(gamecrypt_endpoint_poll_transmit(client, addr, sizeof addr, &alen, dgram,
+                                              sizeof dgram, &dlen));
+    CHECK_OK(gamecrypt_endpoint_receive_into(server, 22, ca, cl, dgram, dlen, &peer, NULL, 0,
+                                             &len));
+    CHECK(peer == 0 && len == 0);
+    const char *want[] = {"world", "again", "third"};
+    for (int i = 0; i < 3; i++) {
+        gamecrypt_endpoint_event ev = next_event(server, data, sizeof data, &len);
+        CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_DATA && ev.peer == speer);
+        CHECK(len == 5 && memcmp(data, want[i], 5) == 0);
+    }
+    CHECK(next_event(server, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+
+    gamecrypt_endpoint_free(client);
+    gamecrypt_endpoint_free(server);
+    gamecrypt_signing_key_free(k);
+}
+
 int main(void) {
     test_config();
     test_create_errors();
@@ -778,5 +880,6 @@ int main(void) {
     test_reconnect_same_address();
     test_peer_limit();
     test_queue_full();
+    test_receive_into();
     return check_report("test_endpoint");
 }

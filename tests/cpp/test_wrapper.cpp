@@ -932,6 +932,25 @@ void test_endpoint() {
     pump(*client, client_address, &*server, now, server_address);
     data = next_event(*server);
     CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.peer() == speer && data.data == text("move 3 4"));
+    {
+        // receive_into: the message straight into the buffer (no event waits); one too small
+        // a buffer, and it goes to the event queue.
+        CHECK_OK(client->send(now, *cpeer, text("move 5 6")));
+        auto tx = client->poll_transmit();
+        CHECK(tx.ok() && !tx->empty());
+        uint8_t buf[64];
+        Endpoint::PeerId from = 0;
+        auto n = server->receive_into(now, client_address, tx->datagram, buf, sizeof buf, &from);
+        CHECK(n.ok() && *n == 8 && from == speer && Bytes(buf, buf + 8) == text("move 5 6"));
+        CHECK(next_event(*server).kind() == GAMECRYPT_ENDPOINT_EVENT_NONE);
+        CHECK_OK(client->send(now, *cpeer, text("move 7 8")));
+        tx = client->poll_transmit();
+        n = server->receive_into(now, client_address, tx->datagram, buf, 7, &from);
+        CHECK(n.ok() && *n == 0 && from == 0);
+        data = next_event(*server);
+        CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.data == text("move 7 8"));
+        CHECK_CODE(server->receive_into(now, Bytes(), tx->datagram, buf, sizeof buf, &from), GAMECRYPT_RESULT_INVALID_LENGTH);
+    }
     CHECK_CODE(client->send(now, *cpeer, Bytes(1201, 1)), GAMECRYPT_RESULT_INVALID_LENGTH);
 
     auto stats = client->stats();
