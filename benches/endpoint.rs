@@ -10,6 +10,8 @@
 //!    - in: `receive` of a sealed data packet from a random one of the peers (address
 //!      look-up, open into the event queue) plus `poll_event`, against a bare
 //!      `Session::open` of the same kind of packet;
+//!    - in, direct: the same with `receive_into` (the message opened straight into the
+//!      caller's buffer, the events still polled after it);
 //!    - out: `send` to a random peer plus `poll_transmit`, against a bare `Session::seal`.
 //!
 //!    The packets for the "in" direction are sealed by the clients before each timed batch.
@@ -173,6 +175,22 @@ fn endpoint_receive(w: &mut World, packets: &[(usize, Vec<u8>)]) -> usize {
 }
 
 #[inline(never)]
+fn endpoint_receive_into(w: &mut World, packets: &[(usize, Vec<u8>)], out: &mut [u8]) -> usize {
+    let mut total = 0;
+    for (i, p) in packets {
+        if let Some((_, n)) = w.server.receive_into(w.now, &w.addrs[*i], p, out).unwrap() {
+            total += black_box(&out[..n]).len();
+        }
+        while let Some(e) = w.server.poll_event() {
+            if let Event::Data { data, .. } = e {
+                total += black_box(data).len();
+            }
+        }
+    }
+    total
+}
+
+#[inline(never)]
 fn endpoint_send(w: &mut World, targets: &[usize], msg: &[u8]) -> usize {
     let mut total = 0;
     for i in targets {
@@ -292,7 +310,7 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
         for size in [64usize, 1200] {
             let msg = vec![0x42u8; size];
             let mut out = vec![0u8; size + 24];
-            let mut rates = [(); 7].map(|_| Vec::new());
+            let mut rates = [(); 8].map(|_| Vec::new());
             for _ in 0..rounds {
                 let rate = |t: Instant| batch as f64 / t.elapsed().as_secs_f64();
                 // in: one session, many sessions, the endpoint
@@ -338,6 +356,10 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
                 let t = Instant::now();
                 black_box(endpoint_receive(&mut w, &packets));
                 rates[2].push(rate(t));
+                let packets = inbound(&w, &mut rng, batch, &msg);
+                let t = Instant::now();
+                black_box(endpoint_receive_into(&mut w, &packets, &mut out));
+                rates[7].push(rate(t));
                 // out
                 let targets: Vec<usize> = (0..batch)
                     .map(|_| (rng.next() % peers as u64) as usize)
@@ -363,6 +385,16 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
                 100.0 * r[2] / r[0],
                 100.0 * r[2] / r[1],
                 100.0 * r[2] / r[6]
+            );
+            println!(
+                "| {name} | {size} B | in (open / receive_into) | {:.0} | {:.0} | {:.0} | {:.0} | {:.1}% | {:.1}% | {:.1}% |",
+                r[0],
+                r[1],
+                r[6],
+                r[7],
+                100.0 * r[7] / r[0],
+                100.0 * r[7] / r[1],
+                100.0 * r[7] / r[6]
             );
             println!(
                 "| {name} | {size} B | out (seal / send) | {:.0} | {:.0} | - | {:.0} | {:.1}% | {:.1}% | - |",
@@ -403,11 +435,15 @@ fn callgrind_child(peers: usize, batch: usize, suite_index: usize, size: usize) 
                 if pass == 0 {
                     bare_open(&s, &bare_packets, &mut out);
                     endpoint_receive(&mut w, &packets);
+                    let packets = inbound(&w, &mut rng, n, &msg);
+                    endpoint_receive_into(&mut w, &packets, &mut out);
                     bare_seal(&s, n, &msg, &mut out);
                     endpoint_send(&mut w, &targets, &msg);
                 } else {
                     measured_bare_open(&s, &bare_packets, &mut out, suite, size);
                     measured_endpoint_receive(&mut w, &packets, suite, size);
+                    let packets = inbound(&w, &mut rng, n, &msg);
+                    measured_endpoint_receive_into(&mut w, &packets, &mut out, suite, size);
                     measured_bare_seal(&s, n, &msg, &mut out, suite, size);
                     measured_endpoint_send(&mut w, &targets, &msg, suite, size);
                 }
@@ -431,6 +467,7 @@ macro_rules! measured {
 measured! {
     measured_bare_open(s: &Session, p: &[Vec<u8>], out: &mut [u8]) => bare_open(s, p, out);
     measured_endpoint_receive(w: &mut World, p: &[(usize, Vec<u8>)]) => endpoint_receive(w, p);
+    measured_endpoint_receive_into(w: &mut World, p: &[(usize, Vec<u8>)], out: &mut [u8]) => endpoint_receive_into(w, p, out);
     measured_bare_seal(s: &Session, n: usize, m: &[u8], out: &mut [u8]) => bare_seal(s, n, m, out);
     measured_endpoint_send(w: &mut World, t: &[usize], m: &[u8]) => endpoint_send(w, t, m);
 }
@@ -439,14 +476,15 @@ fn callgrind(peers: usize, batch: usize) {
     println!(
         "\n## Instructions per datagram (callgrind, {peers} peers, {batch} datagrams per case)\n"
     );
-    println!("| suite | message | in: open | in: receive + poll_event | bare / endpoint | out: seal | out: send + poll_transmit | bare / endpoint |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| suite | message | in: open | in: receive + poll_event | bare / endpoint | in: receive_into | bare / receive_into | out: seal | out: send + poll_transmit | bare / endpoint |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for (si, (_, name)) in SUITES.iter().enumerate() {
         for size in [64usize, 1200] {
             match callgrind_case(peers, batch, si, size) {
-                Some([bo, eo, bs, es]) => println!(
-                    "| {name} | {size} B | {bo:.0} | {eo:.0} | {:.1}% | {bs:.0} | {es:.0} | {:.1}% |",
+                Some([bo, eo, bs, es, ei]) => println!(
+                    "| {name} | {size} B | {bo:.0} | {eo:.0} | {:.1}% | {ei:.0} | {:.1}% | {bs:.0} | {es:.0} | {:.1}% |",
                     100.0 * bo / eo,
+                    100.0 * bo / ei,
                     100.0 * bs / es
                 ),
                 None => {
@@ -458,8 +496,8 @@ fn callgrind(peers: usize, batch: usize) {
     }
 }
 
-/// Instructions per datagram of the four measured functions in one callgrind run.
-fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Option<[f64; 4]> {
+/// Instructions per datagram of the five measured functions in one callgrind run.
+fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Option<[f64; 5]> {
     let exe = std::env::current_exe().ok()?;
     let dir = std::env::temp_dir().join(format!("gamecrypt-endpoint-cg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
@@ -493,8 +531,9 @@ fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Opti
         "measured_endpoint_receive",
         "measured_bare_seal",
         "measured_endpoint_send",
+        "measured_endpoint_receive_into",
     ];
-    let mut ir = [0f64; 4];
+    let mut ir = [0f64; 5];
     for line in text.lines() {
         for (k, f) in names.iter().enumerate() {
             // The line of the function itself, e.g. "17,038,752 (2.20%)  benches/endpoint.rs:endpoint::measured_endpoint_receive [...]".
