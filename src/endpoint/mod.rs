@@ -770,14 +770,10 @@ impl Endpoint {
             }
             _ => return self.receive_peer(i, datagram).map(|()| None),
         };
-        if self.pending >= self.cfg.max_pending_events {
-            self.stats.queue_overflows += 1;
-            return Ok(None);
-        }
         let max = datagram.len().saturating_sub(limits::PACKET_OVERHEAD);
         if let Some(out) = direct {
             // Only where the queue would have taken it (an empty queue: nothing to keep
-            // in order with).
+            // in order with, and below `max_pending_events`, which is at least 16).
             if self.pending == 0 && out.len() >= max && self.rx.fits_empty(RX_HEADER + max) {
                 return match p.session.open_exclusive(datagram, out) {
                     Ok(n) => {
@@ -790,6 +786,10 @@ impl Endpoint {
                     }
                 };
             }
+        }
+        if self.pending >= self.cfg.max_pending_events {
+            self.stats.queue_overflows += 1;
+            return Ok(None);
         }
         match open_into(
             &mut self.rx,
