@@ -777,7 +777,7 @@ typedef struct {
    */
   uint64_t handshakes;
   /**
-   * Datagrams given to gamecrypt_endpoint_receive().
+   * Datagrams given to gamecrypt_endpoint_receive() or gamecrypt_endpoint_receive_into().
    */
   uint64_t datagrams_received;
   /**

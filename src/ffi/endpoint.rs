@@ -126,7 +126,7 @@ pub struct gamecrypt_endpoint_stats {
     pub peers: u64,
     /// Server handshakes in progress now.
     pub handshakes: u64,
-    /// Datagrams given to gamecrypt_endpoint_receive().
+    /// Datagrams given to gamecrypt_endpoint_receive() or gamecrypt_endpoint_receive_into().
     pub datagrams_received: u64,
     /// Datagrams queued for sending.
     pub datagrams_sent: u64,
