@@ -230,7 +230,7 @@ pub struct EndpointStats {
     pub peers: u64,
     /// Server handshakes in progress now.
     pub handshakes: u64,
-    /// Datagrams given to `receive`.
+    /// Datagrams given to `receive` or `receive_into`.
     pub datagrams_received: u64,
     /// Datagrams queued for sending.
     pub datagrams_sent: u64,
