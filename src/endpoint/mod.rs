@@ -530,7 +530,7 @@ impl Endpoint {
     }
 
     /// The slot of the peer at `addr`.
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, addr: &[u8]) -> Option<u32> {
         let slots = &self.slots;
         self.by_addr.find(self.by_addr.tag(addr), |i| {

@@ -53,10 +53,12 @@ impl ByteQueue {
         Ok((self.tail, &mut self.buf[self.tail..end]))
     }
 
-    /// Whether `reserve(n)` succeeds on this queue when it is empty.
+    /// Whether `reserve(n)` succeeds on this queue when it is empty (the buffer never grows
+    /// past the limit: it starts empty and `reserve_grow` stops at the limit).
     #[inline(always)]
     pub(crate) fn fits_empty(&self, n: usize) -> bool {
-        n <= self.limit.max(self.buf.len())
+        debug_assert!(self.buf.len() <= self.limit);
+        n <= self.limit
     }
 
     /// Queues `n` bytes written after the last `reserve`.
