@@ -311,19 +311,25 @@ fn keys() -> (SigningKey, Arc<ServerConfig>, Arc<ClientConfig>) {
     (key, server, client)
 }
 
-/// 1,000 clients connect through 30% loss (plus duplicates, reordering, spoofed datagrams
-/// and a ClientHello flood), exchange messages, and close.
-#[test]
-fn thousand_clients_under_loss() {
-    const CLIENTS: usize = 1_000;
-    const MESSAGES: u32 = 8;
+/// A server and `clients` client endpoints in a simulated network with `loss_percent` loss
+/// (plus duplicates, reordering, spoofed datagrams and a ClientHello flood), and what a test
+/// needs to make more clients like them.
+struct Crowd {
+    sim: Sim,
+    client_cfg: Arc<ClientConfig>,
+    client_settings: EndpointConfig,
+    /// The server's idle timeout.
+    idle_timeout: u64,
+}
+
+fn crowd(clients: usize, seed: u64, loss_percent: u64) -> Crowd {
     let (_key, server_cfg, client_cfg) = keys();
     // At 30% loss, 10 keep-alives in a row (the default idle timeout over the default
     // interval) are all lost with probability 0.3^10 = 6e-6, which 1,000 clients over 40 s
     // reach; keep-alives every 500 ms make it 0.3^20.
     let mut server_settings = EndpointConfig::default();
-    server_settings.set_max_peers(2_000).unwrap();
-    server_settings.set_max_handshakes(1_000).unwrap();
+    server_settings.set_max_peers(2 * clients).unwrap();
+    server_settings.set_max_handshakes(clients).unwrap();
     server_settings.set_keepalive_interval_ms(500).unwrap();
     // A server's handshake timeout should not be shorter than its clients' (docs/ENDPOINT.md
     // section 3): at 30% loss some handshakes take more than the default 10 s.
@@ -331,19 +337,20 @@ fn thousand_clients_under_loss() {
     let mut client_settings = EndpointConfig::default();
     client_settings.set_handshake_timeout_ms(60_000).unwrap();
     client_settings.set_keepalive_interval_ms(500).unwrap();
+    let idle_timeout = server_settings.idle_timeout_ms();
     let server = Endpoint::new_server(server_cfg, server_settings).unwrap();
-    let clients: Vec<Endpoint> = (0..CLIENTS)
+    let endpoints: Vec<Endpoint> = (0..clients)
         .map(|_| Endpoint::new_client(client_cfg.clone(), client_settings.clone()).unwrap())
         .collect();
     let net = NetParams {
-        loss_percent: 30,
+        loss_percent,
         dup_percent: 5,
         delay_ms: 20,
         jitter_ms: 40,
         spoof_every_ms: 7,
         flood_every_ms: 11,
     };
-    let mut sim = Sim::new(0x5eed_0001, net, server, clients);
+    let mut sim = Sim::new(seed, net, server, endpoints);
     // The flood: well-formed ClientHellos of other clients, from random addresses.
     for _ in 0..32 {
         let s = Session::new_client(client_cfg.clone(), Mode::Datagram).unwrap();
@@ -352,6 +359,21 @@ fn thousand_clients_under_loss() {
         buf.truncate(n);
         sim.client_hellos.push(buf);
     }
+    Crowd {
+        sim,
+        client_cfg,
+        client_settings,
+        idle_timeout,
+    }
+}
+
+/// 1,000 clients connect through 30% loss (plus duplicates, reordering, spoofed datagrams
+/// and a ClientHello flood), exchange messages, and close.
+#[test]
+fn thousand_clients_under_loss() {
+    const CLIENTS: usize = 1_000;
+    const MESSAGES: u32 = 8;
+    let Crowd { mut sim, .. } = crowd(CLIENTS, 0x5eed_0001, 30);
     let mut rec = Record::default();
     // Clients start within the first 2 s; each sends MESSAGES messages, one every 250 ms
     // after it is connected; all close at 40 s; the run ends at 55 s (idle timeouts done).
@@ -614,36 +636,14 @@ fn restarted_clients_reconnect_from_the_same_address() {
     const MESSAGES: u32 = 8;
     /// Messages of a client's second life are numbered from here.
     const SECOND: u32 = 1_000;
-    let (_key, server_cfg, client_cfg) = keys();
-    let mut server_settings = EndpointConfig::default();
-    server_settings.set_max_peers(2_000).unwrap();
-    server_settings.set_max_handshakes(1_000).unwrap();
-    server_settings.set_keepalive_interval_ms(500).unwrap();
-    server_settings.set_handshake_timeout_ms(60_000).unwrap();
-    let mut client_settings = EndpointConfig::default();
-    client_settings.set_handshake_timeout_ms(60_000).unwrap();
-    client_settings.set_keepalive_interval_ms(500).unwrap();
-    let idle_timeout = server_settings.idle_timeout_ms();
-    let server = Endpoint::new_server(server_cfg, server_settings).unwrap();
+    // 20% loss: see above (the handshakes, not the replacement, set the tail at 30%).
+    let Crowd {
+        mut sim,
+        client_cfg,
+        client_settings,
+        idle_timeout,
+    } = crowd(CLIENTS, 0x5eed_0004, 20);
     let new_client = || Endpoint::new_client(client_cfg.clone(), client_settings.clone()).unwrap();
-    let clients: Vec<Endpoint> = (0..CLIENTS).map(|_| new_client()).collect();
-    let net = NetParams {
-        // See above: the handshakes, not the replacement, set the tail at 30%.
-        loss_percent: 20,
-        dup_percent: 5,
-        delay_ms: 20,
-        jitter_ms: 40,
-        spoof_every_ms: 7,
-        flood_every_ms: 11,
-    };
-    let mut sim = Sim::new(0x5eed_0004, net, server, clients);
-    for _ in 0..32 {
-        let s = Session::new_client(client_cfg.clone(), Mode::Datagram).unwrap();
-        let mut buf = vec![0u8; 4096];
-        let n = s.write_handshake(&mut buf).unwrap();
-        buf.truncate(n);
-        sim.client_hellos.push(buf);
-    }
     let mut rec = Record::default();
     // (time, client, restart?): first starts within 2 s, restarts within 5..=8 s.
     let mut plan: Vec<(u64, usize, bool)> = (0..CLIENTS)
