@@ -12,6 +12,9 @@
 //!      `Session::open` of the same kind of packet;
 //!    - in, direct: the same with `receive_into` (the message opened straight into the
 //!      caller's buffer, the events still polled after it);
+//!    - in, batch: the same datagrams given 32 at a time to `receive_batch` (which prefetches
+//!      the table entries and peers of the datagrams after the one it processes), then
+//!      `poll_event`;
 //!    - out: `send` to a random peer plus `poll_transmit`, against a bare `Session::seal`.
 //!
 //!    The packets for the "in" direction are sealed by the clients before each timed batch.
@@ -22,7 +25,7 @@
 //!
 //! Without `--bench` (e.g. `cargo test --all-targets`) it runs a tiny smoke pass.
 
-use gamecrypt::endpoint::{Endpoint, EndpointConfig, Event, PeerId};
+use gamecrypt::endpoint::{Datagram, Endpoint, EndpointConfig, Event, PeerId};
 use gamecrypt::session::{Mode, Session, Suite};
 use std::hint::black_box;
 use std::time::Instant;
@@ -190,6 +193,35 @@ fn endpoint_receive_into(w: &mut World, packets: &[(usize, Vec<u8>)], out: &mut 
     total
 }
 
+/// Datagrams per `receive_batch` call (as many as one `recvmmsg` call might return).
+const RECV_BATCH: usize = 32;
+
+#[inline(never)]
+fn endpoint_receive_batch(w: &mut World, packets: &[(usize, Vec<u8>)]) -> usize {
+    let mut total = 0;
+    for chunk in packets.chunks(RECV_BATCH) {
+        let mut datagrams = [Datagram {
+            addr: &[],
+            data: &[],
+        }; RECV_BATCH];
+        for (d, (i, p)) in datagrams.iter_mut().zip(chunk) {
+            *d = Datagram {
+                addr: &w.addrs[*i],
+                data: p,
+            };
+        }
+        w.server
+            .receive_batch(w.now, &datagrams[..chunk.len()])
+            .unwrap();
+        while let Some(e) = w.server.poll_event() {
+            if let Event::Data { data, .. } = e {
+                total += black_box(data).len();
+            }
+        }
+    }
+    total
+}
+
 #[inline(never)]
 fn endpoint_send(w: &mut World, targets: &[usize], msg: &[u8]) -> usize {
     let mut total = 0;
@@ -310,7 +342,7 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
         for size in [64usize, 1200] {
             let msg = vec![0x42u8; size];
             let mut out = vec![0u8; size + 24];
-            let mut rates = [(); 8].map(|_| Vec::new());
+            let mut rates = [(); 9].map(|_| Vec::new());
             for _ in 0..rounds {
                 let rate = |t: Instant| batch as f64 / t.elapsed().as_secs_f64();
                 // in: one session, many sessions, the endpoint
@@ -360,6 +392,10 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
                 let t = Instant::now();
                 black_box(endpoint_receive_into(&mut w, &packets, &mut out));
                 rates[7].push(rate(t));
+                let packets = inbound(&w, &mut rng, batch, &msg);
+                let t = Instant::now();
+                black_box(endpoint_receive_batch(&mut w, &packets));
+                rates[8].push(rate(t));
                 // out
                 let targets: Vec<usize> = (0..batch)
                     .map(|_| (rng.next() % peers as u64) as usize)
@@ -376,26 +412,22 @@ fn throughput(peers: usize, batch: usize, rounds: usize) {
                 exchange(&c, &s);
             }
             let r = rates.map(median);
-            println!(
-                "| {name} | {size} B | in (open / receive) | {:.0} | {:.0} | {:.0} | {:.0} | {:.1}% | {:.1}% | {:.1}% |",
-                r[0],
-                r[1],
-                r[6],
-                r[2],
-                100.0 * r[2] / r[0],
-                100.0 * r[2] / r[1],
-                100.0 * r[2] / r[6]
-            );
-            println!(
-                "| {name} | {size} B | in (open / receive_into) | {:.0} | {:.0} | {:.0} | {:.0} | {:.1}% | {:.1}% | {:.1}% |",
-                r[0],
-                r[1],
-                r[6],
-                r[7],
-                100.0 * r[7] / r[0],
-                100.0 * r[7] / r[1],
-                100.0 * r[7] / r[6]
-            );
+            // The receive paths against the three bare columns (one, many, many + map).
+            for (path, e) in [
+                ("receive".to_string(), r[2]),
+                ("receive_into".to_string(), r[7]),
+                (format!("receive_batch of {RECV_BATCH}"), r[8]),
+            ] {
+                println!(
+                    "| {name} | {size} B | in (open / {path}) | {:.0} | {:.0} | {:.0} | {e:.0} | {:.1}% | {:.1}% | {:.1}% |",
+                    r[0],
+                    r[1],
+                    r[6],
+                    100.0 * e / r[0],
+                    100.0 * e / r[1],
+                    100.0 * e / r[6]
+                );
+            }
             println!(
                 "| {name} | {size} B | out (seal / send) | {:.0} | {:.0} | - | {:.0} | {:.1}% | {:.1}% | - |",
                 r[3],
@@ -437,6 +469,8 @@ fn callgrind_child(peers: usize, batch: usize, suite_index: usize, size: usize) 
                     endpoint_receive(&mut w, &packets);
                     let packets = inbound(&w, &mut rng, n, &msg);
                     endpoint_receive_into(&mut w, &packets, &mut out);
+                    let packets = inbound(&w, &mut rng, n, &msg);
+                    endpoint_receive_batch(&mut w, &packets);
                     bare_seal(&s, n, &msg, &mut out);
                     endpoint_send(&mut w, &targets, &msg);
                 } else {
@@ -444,6 +478,8 @@ fn callgrind_child(peers: usize, batch: usize, suite_index: usize, size: usize) 
                     measured_endpoint_receive(&mut w, &packets, suite, size);
                     let packets = inbound(&w, &mut rng, n, &msg);
                     measured_endpoint_receive_into(&mut w, &packets, &mut out, suite, size);
+                    let packets = inbound(&w, &mut rng, n, &msg);
+                    measured_endpoint_receive_batch(&mut w, &packets, suite, size);
                     measured_bare_seal(&s, n, &msg, &mut out, suite, size);
                     measured_endpoint_send(&mut w, &targets, &msg, suite, size);
                 }
@@ -468,6 +504,7 @@ measured! {
     measured_bare_open(s: &Session, p: &[Vec<u8>], out: &mut [u8]) => bare_open(s, p, out);
     measured_endpoint_receive(w: &mut World, p: &[(usize, Vec<u8>)]) => endpoint_receive(w, p);
     measured_endpoint_receive_into(w: &mut World, p: &[(usize, Vec<u8>)], out: &mut [u8]) => endpoint_receive_into(w, p, out);
+    measured_endpoint_receive_batch(w: &mut World, p: &[(usize, Vec<u8>)]) => endpoint_receive_batch(w, p);
     measured_bare_seal(s: &Session, n: usize, m: &[u8], out: &mut [u8]) => bare_seal(s, n, m, out);
     measured_endpoint_send(w: &mut World, t: &[usize], m: &[u8]) => endpoint_send(w, t, m);
 }
@@ -476,15 +513,16 @@ fn callgrind(peers: usize, batch: usize) {
     println!(
         "\n## Instructions per datagram (callgrind, {peers} peers, {batch} datagrams per case)\n"
     );
-    println!("| suite | message | in: open | in: receive + poll_event | bare / endpoint | in: receive_into | bare / receive_into | out: seal | out: send + poll_transmit | bare / endpoint |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| suite | message | in: open | in: receive + poll_event | bare / endpoint | in: receive_into | bare / receive_into | in: receive_batch of {RECV_BATCH} + poll_event | bare / receive_batch | out: seal | out: send + poll_transmit | bare / endpoint |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (si, (_, name)) in SUITES.iter().enumerate() {
         for size in [64usize, 1200] {
             match callgrind_case(peers, batch, si, size) {
-                Some([bo, eo, bs, es, ei]) => println!(
-                    "| {name} | {size} B | {bo:.0} | {eo:.0} | {:.1}% | {ei:.0} | {:.1}% | {bs:.0} | {es:.0} | {:.1}% |",
+                Some([bo, eo, bs, es, ei, eb]) => println!(
+                    "| {name} | {size} B | {bo:.0} | {eo:.0} | {:.1}% | {ei:.0} | {:.1}% | {eb:.0} | {:.1}% | {bs:.0} | {es:.0} | {:.1}% |",
                     100.0 * bo / eo,
                     100.0 * bo / ei,
+                    100.0 * bo / eb,
                     100.0 * bs / es
                 ),
                 None => {
@@ -496,8 +534,8 @@ fn callgrind(peers: usize, batch: usize) {
     }
 }
 
-/// Instructions per datagram of the five measured functions in one callgrind run.
-fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Option<[f64; 5]> {
+/// Instructions per datagram of the six measured functions in one callgrind run.
+fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Option<[f64; 6]> {
     let exe = std::env::current_exe().ok()?;
     let dir = std::env::temp_dir().join(format!("gamecrypt-endpoint-cg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
@@ -532,8 +570,9 @@ fn callgrind_case(peers: usize, batch: usize, suite: usize, size: usize) -> Opti
         "measured_bare_seal",
         "measured_endpoint_send",
         "measured_endpoint_receive_into",
+        "measured_endpoint_receive_batch",
     ];
-    let mut ir = [0f64; 5];
+    let mut ir = [0f64; 6];
     for line in text.lines() {
         for (k, f) in names.iter().enumerate() {
             // The line of the function itself, e.g. "17,038,752 (2.20%)  benches/endpoint.rs:endpoint::measured_endpoint_receive [...]".

@@ -707,6 +707,29 @@ typedef uint64_t (*gamecrypt_clock_fn)(void *ctx);
 typedef uint64_t gamecrypt_peer_id;
 
 /**
+ * One received datagram for gamecrypt_endpoint_receive_batch(): the sender's address and
+ * the datagram, as the arguments of gamecrypt_endpoint_receive().
+ */
+typedef struct {
+  /**
+   * The sender's address (1..=GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN bytes).
+   */
+  const uint8_t *addr;
+  /**
+   * Its length.
+   */
+  size_t addr_len;
+  /**
+   * The datagram (NULL with `data_len` 0 is an empty datagram).
+   */
+  const uint8_t *data;
+  /**
+   * Its length.
+   */
+  size_t data_len;
+} gamecrypt_datagram;
+
+/**
  * What an event reports (one of `GAMECRYPT_ENDPOINT_EVENT_*`).
  */
 typedef uint32_t gamecrypt_endpoint_event_kind;
@@ -1740,6 +1763,25 @@ gamecrypt_result gamecrypt_endpoint_receive_into(gamecrypt_endpoint *endpoint,
                                                  uint8_t *data,
                                                  size_t data_cap,
                                                  size_t *data_len);
+
+/**
+ * gamecrypt_endpoint_receive() of each of the `count` datagrams in order, for a server that
+ * reads several datagrams per wake-up (`recvmmsg`, or its socket read in a loop): the same
+ * drops, events and counters as that many calls, and faster at many peers (while one
+ * datagram is processed, the peer-table entries and peers of the next ones are fetched
+ * from memory). Messages are queued as DATA events: poll them after the batch (a batch of
+ * more than max_pending_events messages drops the ones beyond, counted as queue
+ * overflows, as gamecrypt_endpoint_receive() would). `(NULL, 0)` is an empty batch.
+ *
+ * Returns OK, NULL_ARGUMENT (`endpoint`, `datagrams` with `count` > 0, or a NULL pointer
+ * with a length above 0 in any datagram), INVALID_LENGTH (an address),
+ * TIME_WENT_BACKWARDS. Every datagram is checked before the first is processed: on an
+ * error, nothing changes.
+ */
+gamecrypt_result gamecrypt_endpoint_receive_batch(gamecrypt_endpoint *endpoint,
+                                                  uint64_t now_ms,
+                                                  const gamecrypt_datagram *datagrams,
+                                                  size_t count);
 
 /**
  * Runs the timers due at `now_ms`: handshake retransmissions and timeouts, keep-alives,

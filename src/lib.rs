@@ -4,8 +4,8 @@
 //! code. Everything is built on aws-lc-rs.
 
 #![deny(unsafe_op_in_unsafe_fn)]
-// `unsafe` lives only in `ffi` (the C ABI), which allows it; the compiler refuses it anywhere
-// else in the crate.
+// `unsafe` lives only in `ffi` (the C ABI) and in `endpoint::hint` (the prefetch instruction of
+// the batch receive), which allow it; the compiler refuses it anywhere else in the crate.
 #![deny(unsafe_code)]
 #![warn(missing_debug_implementations)]
 

@@ -4,7 +4,9 @@
 
 mod session_support;
 
-use gamecrypt::endpoint::{codes, CloseReason, Endpoint, EndpointConfig, Event, PeerId, PeerState};
+use gamecrypt::endpoint::{
+    codes, CloseReason, Datagram, Endpoint, EndpointConfig, Event, PeerId, PeerState,
+};
 use gamecrypt::keys::{KeyType, SigningKey};
 use gamecrypt::session::limits::PACKET_OVERHEAD;
 use gamecrypt::Error;
@@ -905,4 +907,198 @@ fn receive_into_is_receive_then_poll() {
         w[1].direct_data,
         w[1].queued_data
     );
+}
+
+/// One server and its clients for `receive_batch_is_receive_in_order`: the server of side 0
+/// gets its datagrams one `receive` at a time, that of side 1 in `receive_batch` calls.
+struct Side {
+    server: Endpoint,
+    clients: Vec<(Endpoint, Vec<u8>, PeerId)>,
+    stream: Vec<Ev>,
+    /// The server's datagrams: (address, length), in order.
+    sent: Vec<(Vec<u8>, usize)>,
+}
+
+impl Side {
+    /// Every datagram the server queued goes to its client (whose events are dropped).
+    fn server_to_clients(&mut self, now: u64) {
+        while let Some(t) = self.server.poll_transmit() {
+            let (addr, d) = (t.addr.to_vec(), t.data.to_vec());
+            self.sent.push((addr.clone(), d.len()));
+            if let Some((c, _, _)) = self.clients.iter_mut().find(|c| c.1 == addr) {
+                c.receive(now, SERVER, &d).unwrap();
+                events(c);
+            }
+        }
+    }
+}
+
+/// `receive_batch` does what `receive` of each of its datagrams in order does: the same
+/// events in the same order, the same counters, timers and datagrams to send, over batches
+/// of 1 to 40 datagrams that mix data, keep-alives, closes (a peer's data after its close
+/// in the same batch), new peers (the peer table grows in the middle of a batch), their
+/// handshakes, replays, forgeries and datagrams from unknown addresses. A batch with one bad
+/// address, or a time that went backwards, changes nothing.
+#[test]
+fn receive_batch_is_receive_in_order() {
+    let key = SigningKey::generate(KeyType::Ed25519).unwrap();
+    let mut cfg = EndpointConfig::default();
+    cfg.set_max_pending_events(64).unwrap();
+    let mut sides: Vec<Side> = (0..2)
+        .map(|_| Side {
+            server: Endpoint::new_server(server_config(&key), cfg.clone()).unwrap(),
+            clients: Vec::new(),
+            stream: Vec::new(),
+            sent: Vec::new(),
+        })
+        .collect();
+    let mut rng = session_support::Rng(0x0ba7_c4e5);
+    let mut seen: Vec<(Vec<u8>, [Vec<u8>; 2])> = Vec::new();
+    let mut now = 0u64;
+    let mut batched = 0usize;
+    for round in 0..400 {
+        // The time of the server's last call (`now` of the previous round).
+        let last = now;
+        now += rng.below(40);
+        // The batch of each side: (address, datagram), built by the same choices.
+        let mut batch: [Vec<(Vec<u8>, Vec<u8>)>; 2] = [Vec::new(), Vec::new()];
+        // What the clients queued since the last round (handshake messages) comes first.
+        for (x, b) in sides.iter_mut().zip(&mut batch) {
+            for (c, addr, _) in &mut x.clients {
+                for d in take(c, SERVER) {
+                    b.push((addr.clone(), d));
+                }
+            }
+        }
+        let size = 1 + rng.below(40) as usize;
+        while batch[0].len() < size {
+            let live: Vec<usize> = (0..sides[0].clients.len())
+                .filter(|&k| {
+                    let (c, _, peer) = &sides[0].clients[k];
+                    c.peer_state(*peer) == Ok(PeerState::Connected)
+                })
+                .collect();
+            let roll = rng.below(100);
+            let room = sides[0].clients.len() < 150;
+            if room && (roll < 8 || live.is_empty()) {
+                // A new client: its ClientHello.
+                for (x, b) in sides.iter_mut().zip(&mut batch) {
+                    let addr = format!("client:{}", x.clients.len()).into_bytes();
+                    let mut c =
+                        Endpoint::new_client(pinned(&key), EndpointConfig::default()).unwrap();
+                    let peer = c.connect(now, SERVER).unwrap();
+                    for d in take(&mut c, SERVER) {
+                        b.push((addr.clone(), d));
+                    }
+                    x.clients.push((c, addr, peer));
+                }
+            } else if roll < 14 || live.is_empty() {
+                // A datagram from an unknown address (sometimes shaped as a ClientHello).
+                let addr = format!("stray:{}", rng.below(1000)).into_bytes();
+                let mut d = vec![0u8; rng.below(300) as usize];
+                d.iter_mut().for_each(|b| *b = rng.next() as u8);
+                if let (Some(first), true) = (d.first_mut(), rng.chance(50)) {
+                    *first = 0x01;
+                }
+                for b in &mut batch {
+                    b.push((addr.clone(), d.clone()));
+                }
+            } else if roll < 20 && !seen.is_empty() {
+                // A replay of an earlier datagram.
+                let (addr, d) = &seen[rng.below(seen.len() as u64) as usize];
+                for (k, b) in batch.iter_mut().enumerate() {
+                    b.push((addr.clone(), d[k].clone()));
+                }
+            } else {
+                let k = live[rng.below(live.len() as u64) as usize];
+                let (close, flip) = (roll < 23, rng.chance(10));
+                let len = rng.below(200) as usize;
+                let pos = rng.next() as usize;
+                for (x, b) in sides.iter_mut().zip(&mut batch) {
+                    let (c, addr, peer) = &mut x.clients[k];
+                    if close {
+                        c.close(now, *peer).unwrap();
+                    } else {
+                        c.send(now, *peer, &vec![round as u8; len]).unwrap();
+                    }
+                    for mut d in take(c, SERVER) {
+                        if flip {
+                            let i = pos % d.len();
+                            d[i] ^= 4;
+                        }
+                        b.push((addr.clone(), d));
+                    }
+                }
+            }
+        }
+        assert_eq!(batch[0].len(), batch[1].len());
+        for ((a0, d0), (a1, d1)) in batch[0].iter().zip(&batch[1]) {
+            assert_eq!(a0, a1);
+            if rng.chance(5) {
+                seen.push((a0.clone(), [d0.clone(), d1.clone()]));
+            }
+        }
+        // Bad arguments: an error, and nothing changes.
+        let before = (sides[1].server.stats(), sides[1].server.next_deadline());
+        let mut bad: Vec<Datagram> = batch[1]
+            .iter()
+            .map(|(a, d)| Datagram { addr: a, data: d })
+            .collect();
+        let at = rng.below(bad.len() as u64) as usize;
+        let long = [7u8; 200];
+        bad[at].addr = if rng.chance(50) { &[] } else { &long[..] };
+        assert_eq!(
+            sides[1].server.receive_batch(now, &bad),
+            Err(Error::InvalidLength)
+        );
+        if let Some(earlier) = last.checked_sub(1) {
+            let good: Vec<Datagram> = batch[1]
+                .iter()
+                .map(|(a, d)| Datagram { addr: a, data: d })
+                .collect();
+            assert_eq!(
+                sides[1].server.receive_batch(earlier, &good),
+                Err(codes::TIME_WENT_BACKWARDS)
+            );
+        }
+        assert_eq!(
+            before,
+            (sides[1].server.stats(), sides[1].server.next_deadline())
+        );
+        // The same datagrams: one by one, and as one batch.
+        for (a, d) in &batch[0] {
+            sides[0].server.receive(now, a, d).unwrap();
+        }
+        let good: Vec<Datagram> = batch[1]
+            .iter()
+            .map(|(a, d)| Datagram { addr: a, data: d })
+            .collect();
+        sides[1].server.receive_batch(now, &good).unwrap();
+        batched += good.len();
+        for x in &mut sides {
+            x.server.handle_timeout(now).unwrap();
+            x.server_to_clients(now);
+            let mut e = events(&mut x.server);
+            x.stream.append(&mut e);
+        }
+        assert_eq!(sides[0].stream, sides[1].stream, "round {round}");
+        assert_eq!(sides[0].sent, sides[1].sent, "round {round}");
+        assert_eq!(
+            sides[0].server.stats(),
+            sides[1].server.stats(),
+            "round {round}"
+        );
+        assert_eq!(
+            sides[0].server.next_deadline(),
+            sides[1].server.next_deadline()
+        );
+    }
+    // The sequence reached every case.
+    let s = sides[0].server.stats();
+    let count = |f: fn(&Ev) -> bool| sides[0].stream.iter().filter(|e| f(e)).count();
+    assert!(count(|e| matches!(e, Ev::Connected(..))) > 100, "{s:?}");
+    assert!(count(|e| matches!(e, Ev::Data(..))) > 2000, "{s:?}");
+    assert!(count(|e| matches!(e, Ev::Closed(..))) > 20, "{s:?}");
+    assert!(s.dropped_invalid > 50 && s.dropped_stray > 50, "{s:?}");
+    assert!(batched > 6000, "{batched}");
 }

@@ -1,47 +1,77 @@
 //! Once peers are connected and the queues have grown to their working size, the endpoint's
 //! steady state (send, receive, poll_transmit, poll_event, keep-alive timers) never
-//! allocates, with `receive` and with `receive_into`.
+//! allocates, with `receive`, with `receive_into` and with `receive_batch`.
 
 mod session_support;
 
-use gamecrypt::endpoint::{Endpoint, EndpointConfig, Event};
+use gamecrypt::endpoint::{Datagram, Endpoint, EndpointConfig, Event};
 use gamecrypt::keys::{KeyType, SigningKey};
 use session_support::{pinned, server_config};
 
 mod alloc_support;
 use alloc_support::count_allocations;
 
-/// Moves every queued datagram from `from` to `to` through a stack buffer (given with
-/// `receive`, or with `receive_into` when `direct`); returns the number of bytes of messages
-/// `to` gave (`receive_into` and `Data` events).
+/// How `shuttle` gives datagrams to the receiving endpoint.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Path {
+    Receive,
+    Into,
+    Batch,
+}
+
+/// Moves every queued datagram from `from` to `to` through stack buffers (given with
+/// `receive`, `receive_into` or one `receive_batch`); returns the number of bytes of
+/// messages `to` gave (`receive_into` and `Data` events).
 fn shuttle(
     now: u64,
     from: &mut Endpoint,
     from_addr: &[u8],
     to: &mut Endpoint,
-    direct: bool,
+    path: Path,
 ) -> usize {
-    let mut buf = [0u8; 2048];
+    const MAX: usize = 8;
+    let mut bufs = [[0u8; 2048]; MAX];
+    let mut lens = [0usize; MAX];
+    let mut count = 0;
     let mut out = [0u8; 2048];
     let mut got = 0;
     while let Some(t) = from.poll_transmit() {
         let n = t.data.len();
+        let buf = &mut bufs[count % MAX];
         buf[..n].copy_from_slice(t.data);
-        if direct {
-            if let Some((_, m)) = to
-                .receive_into(now, from_addr, &buf[..n], &mut out)
-                .unwrap()
-            {
-                got += m;
+        match path {
+            Path::Into => {
+                if let Some((_, m)) = to
+                    .receive_into(now, from_addr, &buf[..n], &mut out)
+                    .unwrap()
+                {
+                    got += m;
+                }
             }
-        } else {
-            to.receive(now, from_addr, &buf[..n]).unwrap();
+            Path::Receive => to.receive(now, from_addr, &buf[..n]).unwrap(),
+            Path::Batch => {
+                lens[count] = n;
+                count += 1;
+            }
         }
+    }
+    if path == Path::Batch {
+        let mut batch = [Datagram {
+            addr: &[],
+            data: &[],
+        }; MAX];
+        for (d, (buf, &n)) in batch.iter_mut().zip(bufs.iter().zip(&lens)) {
+            *d = Datagram {
+                addr: from_addr,
+                data: &buf[..n],
+            };
+        }
+        to.receive_batch(now, &batch[..count]).unwrap();
     }
     while let Some(e) = to.poll_event() {
         match e {
             // `receive_into` opens every message itself: the queue is empty each time.
-            Event::Data { data, .. } if !direct => got += data.len(),
+            Event::Data { data, .. } if path != Path::Into => got += data.len(),
             other => panic!("unexpected event {other:?}"),
         }
     }
@@ -54,10 +84,11 @@ fn steady_state_does_not_allocate() {
         count_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))),
         1
     );
-    for (kt, direct) in [
-        (KeyType::EcdsaP256, false),
-        (KeyType::Ed25519, false),
-        (KeyType::Ed25519, true),
+    for (kt, path) in [
+        (KeyType::EcdsaP256, Path::Receive),
+        (KeyType::Ed25519, Path::Receive),
+        (KeyType::Ed25519, Path::Into),
+        (KeyType::Ed25519, Path::Batch),
     ] {
         let key = SigningKey::generate(kt).unwrap();
         let cfg = EndpointConfig::default();
@@ -91,15 +122,15 @@ fn steady_state_does_not_allocate() {
         let round = |now: u64, client: &mut Endpoint, server: &mut Endpoint| {
             client.send(now, cpeer, &msg).unwrap();
             client.send(now, cpeer, &msg[..64]).unwrap();
-            assert_eq!(shuttle(now, client, c_addr, server, direct), 1264);
+            assert_eq!(shuttle(now, client, c_addr, server, path), 1264);
             if now % 2400 == 1 {
                 server.send(now, speer, &msg[..100]).unwrap();
-                assert_eq!(shuttle(now, server, s_addr, client, direct), 100);
+                assert_eq!(shuttle(now, server, s_addr, client, path), 100);
             }
             client.handle_timeout(now).unwrap();
             server.handle_timeout(now).unwrap();
-            shuttle(now, client, c_addr, server, direct);
-            shuttle(now, server, s_addr, client, direct);
+            shuttle(now, client, c_addr, server, path);
+            shuttle(now, server, s_addr, client, path);
         };
         // Warm-up: the queues and the timer heap reach their working size.
         let mut now = 1;
@@ -113,7 +144,7 @@ fn steady_state_does_not_allocate() {
                 now += 300;
             }
         });
-        assert_eq!(allocs, 0, "{kt:?} {direct}");
+        assert_eq!(allocs, 0, "{kt:?} {path:?}");
         assert!(server.stats().keepalives_sent > 200, "{:?}", server.stats());
     }
 }

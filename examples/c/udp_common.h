@@ -28,7 +28,8 @@ static inline uint64_t now_ms(void) {
 }
 
 /* Waits until a datagram arrives or the endpoint's next deadline (at most `max_ms`), then
- * gives every waiting datagram to the endpoint and runs its timers. -1 on a socket error. */
+ * gives every waiting datagram to the endpoint (up to 8 per call: a batch is faster for a
+ * server with many peers) and runs its timers. -1 on a socket error. */
 static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms) {
     uint64_t deadline = 0, now = now_ms();
     if (gamecrypt_endpoint_next_deadline(ep, &deadline) != GAMECRYPT_RESULT_OK) {
@@ -39,19 +40,25 @@ static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms)
     if (poll(&p, 1, (int)(wait < max_ms ? wait : max_ms)) < 0 && errno != EINTR) {
         return -1;
     }
-    static uint8_t buf[DATAGRAM_MAX];
-    for (;;) {
-        struct sockaddr_in from;
-        socklen_t from_len = sizeof from;
-        memset(&from, 0, sizeof from);
-        ssize_t got = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from,
-                               &from_len);
-        if (got < 0) {
-            break;
+    enum { BATCH = 8 };
+    static uint8_t bufs[BATCH][DATAGRAM_MAX];
+    static struct sockaddr_in from[BATCH];
+    size_t n;
+    do {
+        gamecrypt_datagram batch[BATCH];
+        for (n = 0; n < BATCH; n++) {
+            socklen_t from_len = sizeof from[n];
+            memset(&from[n], 0, sizeof from[n]);
+            ssize_t got = recvfrom(fd, bufs[n], sizeof bufs[n], MSG_DONTWAIT,
+                                   (struct sockaddr *)&from[n], &from_len);
+            if (got < 0) {
+                break;
+            }
+            batch[n] = (gamecrypt_datagram){(const uint8_t *)&from[n], sizeof from[n], bufs[n],
+                                            (size_t)got};
         }
-        gamecrypt_endpoint_receive(ep, now_ms(), (const uint8_t *)&from, sizeof from, buf,
-                                   (size_t)got);
-    }
+        gamecrypt_endpoint_receive_batch(ep, now_ms(), batch, n);
+    } while (n == BATCH);
     return gamecrypt_endpoint_handle_timeout(ep, now_ms()) == GAMECRYPT_RESULT_OK ? 0 : -1;
 }
 

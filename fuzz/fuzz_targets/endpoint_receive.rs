@@ -3,21 +3,22 @@
 //! replayed honest ones) from chosen addresses, moves the clock and sends data.
 //!
 //! Input: a byte choosing the pair (bits 0-1: classic P-256, classic Ed25519, or the same with
-//! retry cookies), then operations. Each operation byte: bits 0-2 = the operation: 0 deliver
+//! retry cookies; bit 2: the server takes honest datagrams with `receive_batch`, all those
+//! to it at the front of the flight queue in one call), then operations. Each operation byte: bits 0-2 = the operation: 0 deliver
 //! the oldest honest datagram in flight; 1 drop it (loss); 2 inject fuzzer bytes; 3 inject an
 //! edited copy of an honest datagram seen earlier; 4 replay an honest datagram seen earlier;
 //! 5 advance the clock by a fuzzer amount and run the timers; 6 send a message (either side);
 //! 7 close (either side). Bit 3 picks the side an injection goes to; bits 4-5 the address it
 //! comes from (0: the honest peer's own address, 1-3: other addresses).
 //!
-//! Checked: no call panics; `receive` and `handle_timeout` with a valid address and a clock
+//! Checked: no call panics; `receive`, `receive_batch` and `handle_timeout` with a valid address and a clock
 //! that does not go backwards always return Ok; every `Data` event carries a message the
 //! other side sent, at most once; every peer gets at most one `Closed`; nothing the fuzzer
 //! injects from an address other than the honest peer's ends the connection on either side
 //! (no `Closed`, the client's peer stays); `Connected` precedes `Data`.
 #![no_main]
 
-use gamecrypt::endpoint::{Endpoint, EndpointConfig, Event, PeerId};
+use gamecrypt::endpoint::{Datagram, Endpoint, EndpointConfig, Event, PeerId};
 use gamecrypt_fuzz::fixtures;
 use gamecrypt_fuzz::mutate::apply_edits;
 use gamecrypt_fuzz::Input;
@@ -55,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
             .unwrap()
             .build();
     }
+    let batch = choice & 4 != 0;
     let settings = EndpointConfig::default();
     let mut client = Side {
         ep: Endpoint::new_client(f.clients[ci].config.clone(), settings.clone()).unwrap(),
@@ -131,6 +133,20 @@ fuzz_target!(|data: &[u8]| {
         let closed_before = (client.closed.len(), server.closed.len());
         let mut injected_other = false;
         match op & 7 {
+            0 if batch && flight.front().is_some_and(|f| f.0) => {
+                let mut list = Vec::new();
+                while flight.front().is_some_and(|f| f.0) {
+                    list.extend(flight.pop_front().map(|f| f.1));
+                }
+                let datagrams: Vec<Datagram> = list
+                    .iter()
+                    .map(|d| Datagram {
+                        addr: CLIENT,
+                        data: d,
+                    })
+                    .collect();
+                server.ep.receive_batch(now, &datagrams).unwrap();
+            }
             0 => {
                 if let Some((to_s, d)) = flight.pop_front() {
                     if to_s {

@@ -192,6 +192,21 @@ impl AddrTable {
         }
     }
 
+    /// A hint: starts fetching the table entry where a look-up of `tag` begins.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, tag: u32) {
+        let mask = self.entries.len().wrapping_sub(1);
+        if let Some(e) = self.entries.get(tag as usize & mask) {
+            super::hint::prefetch(e);
+        }
+    }
+
+    /// The first slot entered under `tag`, whatever its address: a hint for prefetching.
+    #[inline(always)]
+    pub(crate) fn first(&self, tag: u32) -> Option<u32> {
+        self.find(tag, |_| true)
+    }
+
     /// Adds `slot` under `tag` (the caller made sure the address is not in the table).
     pub(crate) fn insert(&mut self, tag: u32, slot: u32) {
         if (self.len + 1) * 2 > self.entries.len() {

@@ -91,18 +91,19 @@ pub(crate) trait Handle: Sized {
     }
 }
 
-/// An input buffer: `(NULL, 0)` is empty, `(NULL, n > 0)` is `NULL_ARGUMENT`.
+/// An input buffer (of bytes, or of `len` values of a C struct): `(NULL, 0)` is empty,
+/// `(NULL, n > 0)` is `NULL_ARGUMENT`.
 ///
 /// # Safety
-/// A non-NULL `ptr` points at `len` readable bytes that stay valid for `'a`.
-pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8]> {
+/// A non-NULL `ptr` points at `len` readable values that stay valid for `'a`.
+pub(crate) unsafe fn input<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
     }
     if ptr.is_null() {
         return Err(Error::NullArgument);
     }
-    if len > isize::MAX as usize {
+    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return Err(Error::InvalidLength);
     }
     // SAFETY: non-NULL, length checked, validity by the caller's contract.

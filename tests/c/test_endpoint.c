@@ -871,6 +871,91 @@ static void test_receive_into(void) {
     gamecrypt_signing_key_free(k);
 }
 
+/* gamecrypt_endpoint_receive_batch(): every pointer and length checked before anything is
+ * processed (an error changes nothing), then the datagrams in order, as one
+ * gamecrypt_endpoint_receive() each: messages of two peers, a datagram from an unknown
+ * address, a replay. */
+static void test_receive_batch(void) {
+    gamecrypt_signing_key *k = new_key();
+    gamecrypt_client_config *cc = client_config(k, NULL, NULL);
+    gamecrypt_server_config *sc = server_config(k, 0, 0);
+    gamecrypt_endpoint *c1 = NULL, *c2 = NULL, *server = NULL;
+    CHECK_OK(gamecrypt_endpoint_new_client(cc, NULL, &c1));
+    CHECK_OK(gamecrypt_endpoint_new_client(cc, NULL, &c2));
+    CHECK_OK(gamecrypt_endpoint_new_server(sc, NULL, &server));
+    gamecrypt_client_config_free(cc);
+    gamecrypt_server_config_free(sc);
+    gamecrypt_peer_id p1 = 0, p2 = 0;
+    CHECK_OK(gamecrypt_endpoint_connect(c1, 0, SERVER_ADDR, sizeof SERVER_ADDR, &p1));
+    CHECK_OK(gamecrypt_endpoint_connect(c2, 0, SERVER_ADDR, sizeof SERVER_ADDR, &p2));
+    gamecrypt_peer_id s1 = handshake(c1, CLIENT_ADDR, sizeof CLIENT_ADDR, server, 10);
+    gamecrypt_peer_id s2 = handshake(c2, CLIENT2_ADDR, sizeof CLIENT2_ADDR, server, 10);
+    CHECK(next_event(server, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+
+    static uint8_t d1[DGRAM_MAX], d2[DGRAM_MAX], d3[DGRAM_MAX], data[DGRAM_MAX];
+    CHECK_OK(gamecrypt_endpoint_send(c1, 20, p1, (const uint8_t *)"one", 3));
+    size_t n1 = take_one(c1, SERVER_ADDR, sizeof SERVER_ADDR, d1, sizeof d1);
+    CHECK_OK(gamecrypt_endpoint_send(c2, 20, p2, (const uint8_t *)"two", 3));
+    size_t n2 = take_one(c2, SERVER_ADDR, sizeof SERVER_ADDR, d2, sizeof d2);
+    CHECK_OK(gamecrypt_endpoint_send(c1, 20, p1, (const uint8_t *)"three", 5));
+    size_t n3 = take_one(c1, SERVER_ADDR, sizeof SERVER_ADDR, d3, sizeof d3);
+    static const uint8_t stranger[] = "10.9.9.9:1";
+    gamecrypt_datagram batch[5] = {
+        {CLIENT_ADDR, sizeof CLIENT_ADDR, d1, n1},
+        {stranger, sizeof stranger, d2, n2},
+        {CLIENT2_ADDR, sizeof CLIENT2_ADDR, d2, n2},
+        {CLIENT_ADDR, sizeof CLIENT_ADDR, d1, n1}, /* a replay */
+        {CLIENT_ADDR, sizeof CLIENT_ADDR, d3, n3},
+    };
+    gamecrypt_endpoint_stats before, after;
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &before));
+
+    /* Errors: nothing is processed, even the datagrams before the bad one. */
+    CHECK_RC(gamecrypt_endpoint_receive_batch(NULL, 20, batch, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, NULL, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);
+    gamecrypt_datagram bad[5];
+    memcpy(bad, batch, sizeof bad);
+    bad[4].addr = NULL;
+    CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, bad, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);
+    memcpy(bad, batch, sizeof bad);
+    bad[3].data = NULL;
+    CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, bad, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);
+    memcpy(bad, batch, sizeof bad);
+    bad[2].addr_len = 0;
+    CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, bad, 5), GAMECRYPT_RESULT_INVALID_LENGTH);
+    memcpy(bad, batch, sizeof bad);
+    bad[4].addr = d3;
+    bad[4].addr_len = GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN + 1;
+    CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, bad, 5), GAMECRYPT_RESULT_INVALID_LENGTH);
+    CHECK_RC(gamecrypt_endpoint_receive_batch(server, 9, batch, 5),
+             GAMECRYPT_RESULT_TIME_WENT_BACKWARDS);
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &after));
+    CHECK(memcmp(&before, &after, sizeof before) == 0);
+    CHECK(next_event(server, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+    /* (NULL, 0): an empty batch. */
+    CHECK_OK(gamecrypt_endpoint_receive_batch(server, 20, NULL, 0));
+
+    CHECK_OK(gamecrypt_endpoint_receive_batch(server, 20, batch, 5));
+    CHECK_OK(gamecrypt_endpoint_get_stats(server, &after));
+    CHECK(after.datagrams_received == before.datagrams_received + 5);
+    CHECK(after.dropped_stray == before.dropped_stray + 1);
+    CHECK(after.dropped_invalid == before.dropped_invalid + 1); /* the replay */
+    const char *want[] = {"one", "two", "three"};
+    gamecrypt_peer_id from[] = {s1, s2, s1};
+    size_t len = 0;
+    for (int i = 0; i < 3; i++) {
+        gamecrypt_endpoint_event ev = next_event(server, data, sizeof data, &len);
+        CHECK(ev.kind == GAMECRYPT_ENDPOINT_EVENT_DATA && ev.peer == from[i]);
+        CHECK(len == strlen(want[i]) && memcmp(data, want[i], len) == 0);
+    }
+    CHECK(next_event(server, NULL, 0, NULL).kind == GAMECRYPT_ENDPOINT_EVENT_NONE);
+
+    gamecrypt_endpoint_free(c1);
+    gamecrypt_endpoint_free(c2);
+    gamecrypt_endpoint_free(server);
+    gamecrypt_signing_key_free(k);
+}
+
 int main(void) {
     test_config();
     test_create_errors();
@@ -881,5 +966,6 @@ int main(void) {
     test_peer_limit();
     test_queue_full();
     test_receive_into();
+    test_receive_batch();
     return check_report("test_endpoint");
 }

@@ -951,6 +951,35 @@ void test_endpoint() {
         CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.data == text("move 7 8"));
         CHECK_CODE(server->receive_into(now, Bytes(), tx->datagram, buf, sizeof buf, &from), GAMECRYPT_RESULT_INVALID_LENGTH);
     }
+    {
+        // receive_batch: two messages and a stranger's datagram in one call, in order; a bad
+        // address anywhere, and nothing is taken.
+        std::vector<Bytes> sent;
+        for (const char *m : {"move 9 9", "jump"}) {
+            CHECK_OK(client->send(now, *cpeer, text(m)));
+            auto tx = client->poll_transmit();
+            CHECK(tx.ok() && !tx->empty());
+            sent.push_back(tx->datagram);
+        }
+        const Bytes stranger = text("10.0.0.99:4000");
+        std::vector<Endpoint::Datagram> batch = {Endpoint::datagram(client_address, sent[0]),
+                                                 Endpoint::datagram(stranger, sent[1]),
+                                                 Endpoint::datagram(client_address, sent[1])};
+        auto bad = batch;
+        bad[2] = Endpoint::datagram(Bytes(), sent[1]);
+        auto before = server->stats();
+        CHECK_CODE(server->receive_batch(now, bad), GAMECRYPT_RESULT_INVALID_LENGTH);
+        CHECK(server->stats()->datagrams_received == before->datagrams_received);
+        CHECK_OK(server->receive_batch(now, batch));
+        auto after = server->stats();
+        CHECK(after->datagrams_received == before->datagrams_received + 3);
+        CHECK(after->dropped_stray == before->dropped_stray + 1);
+        data = next_event(*server);
+        CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.peer() == speer && data.data == text("move 9 9"));
+        data = next_event(*server);
+        CHECK(data.kind() == GAMECRYPT_ENDPOINT_EVENT_DATA && data.peer() == speer && data.data == text("jump"));
+        CHECK(next_event(*server).kind() == GAMECRYPT_ENDPOINT_EVENT_NONE);
+    }
     CHECK_CODE(client->send(now, *cpeer, Bytes(1201, 1)), GAMECRYPT_RESULT_INVALID_LENGTH);
 
     auto stats = client->stats();
