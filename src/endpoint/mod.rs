@@ -11,6 +11,7 @@
 //! loop {
 //!     wait for a datagram or until next_deadline()
 //!     receive(now, addr, datagram)            for each datagram
+//!         (or receive_batch(now, &datagrams)  for all of them at once: faster at many peers)
 //!     handle_timeout(now)
 //!     while let Some(t) = poll_transmit()     send t.data to t.addr
 //!     while let Some(e) = poll_event()        Connected / Data / ClientCredentials / Closed
