@@ -126,6 +126,74 @@ namespace GameCrypt.Tests
             }
         }
 
+        private static string Numbered(int i) { return "message " + i + new string('.', 150); }
+
+        [Test]
+        public void ReceiveBatchIsReceiveOfEachInOrder()
+        {
+            using (var p = new SessionPair(KeyType.Ed25519, handshake: false))
+            using (Endpoint client = Endpoint.CreateClient(p.ClientConfig))
+            using (Endpoint server = Endpoint.CreateServer(p.ServerConfig))
+            {
+                var ce = new List<EndpointEvent>();
+                var se = new List<EndpointEvent>();
+                ulong peer = client.Connect(0, new ReadOnlySpan<byte>(ServerAddr));
+                Carry(1, client, server, ce, se);
+                Assert.IsTrue(ce.Exists(e => e.Kind == EndpointEventKind.Connected));
+
+                // 40 messages (past the batch's first 16 entries and 4096 bytes) and, in the
+                // middle, a datagram from an unknown address.
+                var batch = new DatagramBatch();
+                var addr = new byte[Constants.EndpointAddressMaxLen];
+                var dgram = new byte[2000];
+                int al, dl;
+                for (int i = 0; i < 40; i++)
+                {
+                    client.Send(2, peer, new ReadOnlySpan<byte>(Bytes.Of(Numbered(i))));
+                    Assert.IsTrue(client.PollTransmit(new Span<byte>(addr), out al, new Span<byte>(dgram), out dl));
+                    batch.Add(new ReadOnlySpan<byte>(ClientAddr), new ReadOnlySpan<byte>(dgram, 0, dl));
+                    if (i == 20) batch.Add(new ReadOnlySpan<byte>(Bytes.Of("10.9.9.9:1")), new ReadOnlySpan<byte>(dgram, 0, dl));
+                }
+                Assert.AreEqual(41, batch.Count);
+
+                // Bad arguments: an exception, and nothing is taken.
+                EndpointStats before = server.Stats;
+                var bad = new DatagramBatch();
+                bad.Add(new ReadOnlySpan<byte>(ClientAddr), new ReadOnlySpan<byte>(dgram, 0, dl));
+                bad.Add(ReadOnlySpan<byte>.Empty, new ReadOnlySpan<byte>(dgram, 0, dl));
+                Assert.AreEqual(ResultCode.InvalidLength, Assert.Throws<GameCryptArgumentException>(() => server.ReceiveBatch(2, bad)).Code);
+                Assert.AreEqual(ResultCode.TimeWentBackwards, Assert.Throws<TimeWentBackwardsException>(() => server.ReceiveBatch(0, batch)).Code);
+                Assert.Throws<ArgumentNullException>(() => server.ReceiveBatch(2, null));
+                Assert.AreEqual(before.DatagramsReceived, server.Stats.DatagramsReceived);
+
+                server.ReceiveBatch(2, batch);
+                EndpointStats after = server.Stats;
+                Assert.AreEqual(before.DatagramsReceived + 41, after.DatagramsReceived);
+                Assert.AreEqual(before.DroppedStray + 1, after.DroppedStray);
+                var data = new byte[2000];
+                EndpointEvent ev;
+                for (int i = 0; i < 40; i++)
+                {
+                    Assert.IsTrue(server.PollEvent(out ev, new Span<byte>(data)));
+                    Assert.AreEqual(EndpointEventKind.Data, ev.Kind);
+                    CollectionAssert.AreEqual(Bytes.Of(Numbered(i)), new ArraySegment<byte>(data, 0, ev.DataLength));
+                }
+                Assert.IsFalse(server.PollEvent(out ev, new Span<byte>(data)));
+
+                // Cleared, the batch is empty and can be used again.
+                batch.Clear();
+                Assert.AreEqual(0, batch.Count);
+                server.ReceiveBatch(3, batch);
+                Assert.AreEqual(after.DatagramsReceived, server.Stats.DatagramsReceived);
+                client.Send(3, peer, new ReadOnlySpan<byte>(Bytes.Of("again")));
+                Assert.IsTrue(client.PollTransmit(new Span<byte>(addr), out al, new Span<byte>(dgram), out dl));
+                batch.Add(new ReadOnlySpan<byte>(ClientAddr), new ReadOnlySpan<byte>(dgram, 0, dl));
+                server.ReceiveBatch(3, batch);
+                Assert.IsTrue(server.PollEvent(out ev, new Span<byte>(data)));
+                CollectionAssert.AreEqual(Bytes.Of("again"), new ArraySegment<byte>(data, 0, ev.DataLength));
+            }
+        }
+
         [Test]
         public void IdleTimeoutClosesASilentPeer()
         {

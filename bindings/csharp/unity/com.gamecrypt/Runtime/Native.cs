@@ -199,6 +199,7 @@ namespace GameCrypt
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_connect(EndpointHandle endpoint, ulong nowMs, byte* addr, UIntPtr addrLen, out ulong peer);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_receive(EndpointHandle endpoint, ulong nowMs, byte* addr, UIntPtr addrLen, byte* datagram, UIntPtr datagramLen);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_receive_into(EndpointHandle endpoint, ulong nowMs, byte* addr, UIntPtr addrLen, byte* datagram, UIntPtr datagramLen, out ulong peer, byte* data, UIntPtr dataCap, out UIntPtr dataLen);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_receive_batch(EndpointHandle endpoint, ulong nowMs, NativeDatagram* datagrams, UIntPtr count);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_handle_timeout(EndpointHandle endpoint, ulong nowMs);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_next_deadline(EndpointHandle endpoint, out ulong ms);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern ResultCode gamecrypt_endpoint_poll_transmit(EndpointHandle endpoint, byte* addr, UIntPtr addrCap, out UIntPtr addrLen, byte* output, UIntPtr outCap, out UIntPtr outLen);

@@ -95,6 +95,9 @@ namespace GameCrypt
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Queue<ConnectionEvent> _events = new Queue<ConnectionEvent>();
         private readonly byte[] _address = new byte[Constants.EndpointAddressMaxLen];
+        // What arrived since the last Update, given to the endpoint in batches of BatchSize.
+        private const int BatchSize = 32;
+        private readonly DatagramBatch _batch = new DatagramBatch();
         private readonly byte[] _datagram;
         private readonly byte[] _data;
         private bool _disposed;
@@ -120,6 +123,18 @@ namespace GameCrypt
             }
             _datagram = new byte[Math.Max(Constants.SessionMaxHandshakeLen, options.MaxDataLen + Constants.PacketOverhead)];
             _data = new byte[Math.Max(1, options.MaxDataLen)];
+        }
+
+        private void ReceiveBatch(ulong now)
+        {
+            try
+            {
+                Endpoint.ReceiveBatch(now, _batch);
+            }
+            finally
+            {
+                _batch.Clear();
+            }
         }
 
         internal ulong NowMs { get { return (ulong)_clock.ElapsedMilliseconds; } }
@@ -160,8 +175,10 @@ namespace GameCrypt
                     continue; // e.g. ICMP port unreachable after an earlier send
                 }
                 int n = AddressCodec.Encode(from, _address);
-                Endpoint.Receive(now, new ReadOnlySpan<byte>(_address, 0, n), new ReadOnlySpan<byte>(datagram));
+                _batch.Add(new ReadOnlySpan<byte>(_address, 0, n), new ReadOnlySpan<byte>(datagram));
+                if (_batch.Count == BatchSize) ReceiveBatch(now);
             }
+            ReceiveBatch(now);
             Endpoint.HandleTimeout(now);
             EndpointEvent ev;
             while (Endpoint.PollEvent(out ev, new Span<byte>(_data)))
