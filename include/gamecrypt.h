@@ -727,7 +727,7 @@ typedef struct {
    * Its length.
    */
   size_t data_len;
-} gamecrypt_datagram;
+} gamecrypt_endpoint_datagram;
 
 /**
  * What an event reports (one of `GAMECRYPT_ENDPOINT_EVENT_*`).
@@ -1774,13 +1774,14 @@ gamecrypt_result gamecrypt_endpoint_receive_into(gamecrypt_endpoint *endpoint,
  * overflows, as gamecrypt_endpoint_receive() would). `(NULL, 0)` is an empty batch.
  *
  * Returns OK, NULL_ARGUMENT (`endpoint`, `datagrams` with `count` > 0, or a NULL pointer
- * with a length above 0 in any datagram), INVALID_LENGTH (an address),
- * TIME_WENT_BACKWARDS. Every datagram is checked before the first is processed: on an
- * error, nothing changes.
+ * with a length above 0 in any datagram), INVALID_ARGUMENT (`datagrams` not aligned for its
+ * type), INVALID_LENGTH (an address outside 1..=GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN bytes, or
+ * a length above `PTRDIFF_MAX` bytes), TIME_WENT_BACKWARDS. Every datagram is checked before
+ * the first is processed: on these errors, nothing changes.
  */
 gamecrypt_result gamecrypt_endpoint_receive_batch(gamecrypt_endpoint *endpoint,
                                                   uint64_t now_ms,
-                                                  const gamecrypt_datagram *datagrams,
+                                                  const gamecrypt_endpoint_datagram *datagrams,
                                                   size_t count);
 
 /**

@@ -1039,11 +1039,15 @@ class Endpoint : public detail::Handle<gamecrypt_endpoint, gamecrypt_endpoint_fr
         return len;
     }
     /** One received datagram for receive_batch(). */
-    using Datagram = gamecrypt_datagram;
-    /** A Datagram of `address` and `datagram` (the bytes are not copied: keep them alive). */
+    using Datagram = gamecrypt_endpoint_datagram;
+    /** A Datagram of `address` and `datagram` (the bytes are not copied: keep them alive until
+     *  receive_batch(); a temporary vector is refused at compile time). */
     static Datagram datagram(ByteView address, ByteView datagram) noexcept {
         return Datagram{address.data(), address.size(), datagram.data(), datagram.size()};
     }
+    static Datagram datagram(std::vector<uint8_t> &&, ByteView) = delete;
+    static Datagram datagram(ByteView, std::vector<uint8_t> &&) = delete;
+    static Datagram datagram(std::vector<uint8_t> &&, std::vector<uint8_t> &&) = delete;
     /** receive() of each datagram in order, faster at many peers (see
      *  gamecrypt_endpoint_receive_batch()). Every datagram is checked first: on an error nothing
      *  changes. Messages come out of poll_event(). */

@@ -29,7 +29,8 @@ static inline uint64_t now_ms(void) {
 
 /* Waits until a datagram arrives or the endpoint's next deadline (at most `max_ms`), then
  * gives every waiting datagram to the endpoint (up to 8 per call: a batch is faster for a
- * server with many peers) and runs its timers. -1 on a socket error. */
+ * server with many peers) and runs its timers. -1 on a socket or endpoint error. Its
+ * buffers are static: one endpoint loop per program (one thread). */
 static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms) {
     uint64_t deadline = 0, now = now_ms();
     if (gamecrypt_endpoint_next_deadline(ep, &deadline) != GAMECRYPT_RESULT_OK) {
@@ -45,7 +46,7 @@ static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms)
     static struct sockaddr_in from[BATCH];
     size_t n;
     do {
-        gamecrypt_datagram batch[BATCH];
+        gamecrypt_endpoint_datagram batch[BATCH];
         for (n = 0; n < BATCH; n++) {
             socklen_t from_len = sizeof from[n];
             memset(&from[n], 0, sizeof from[n]);
@@ -54,10 +55,12 @@ static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms)
             if (got < 0) {
                 break;
             }
-            batch[n] = (gamecrypt_datagram){(const uint8_t *)&from[n], sizeof from[n], bufs[n],
+            batch[n] = (gamecrypt_endpoint_datagram){(const uint8_t *)&from[n], sizeof from[n], bufs[n],
                                             (size_t)got};
         }
-        gamecrypt_endpoint_receive_batch(ep, now_ms(), batch, n);
+        if (gamecrypt_endpoint_receive_batch(ep, now_ms(), batch, n) != GAMECRYPT_RESULT_OK) {
+            return -1;
+        }
     } while (n == BATCH);
     return gamecrypt_endpoint_handle_timeout(ep, now_ms()) == GAMECRYPT_RESULT_OK ? 0 : -1;
 }

@@ -4,7 +4,8 @@
 //!
 //! Input: a byte choosing the pair (bits 0-1: classic P-256, classic Ed25519, or the same with
 //! retry cookies; bit 2: the server takes honest datagrams with `receive_batch`, all those
-//! to it at the front of the flight queue in one call), then operations. Each operation byte: bits 0-2 = the operation: 0 deliver
+//! to it at the front of the flight queue in one call, with a byte choosing whether a
+//! fuzzer datagram from another address goes in among them, and where), then operations. Each operation byte: bits 0-2 = the operation: 0 deliver
 //! the oldest honest datagram in flight; 1 drop it (loss); 2 inject fuzzer bytes; 3 inject an
 //! edited copy of an honest datagram seen earlier; 4 replay an honest datagram seen earlier;
 //! 5 advance the clock by a fuzzer amount and run the timers; 6 send a message (either side);
@@ -136,14 +137,18 @@ fuzz_target!(|data: &[u8]| {
             0 if batch && flight.front().is_some_and(|f| f.0) => {
                 let mut list = Vec::new();
                 while flight.front().is_some_and(|f| f.0) {
-                    list.extend(flight.pop_front().map(|f| f.1));
+                    list.extend(flight.pop_front().map(|f| (CLIENT, f.1)));
+                }
+                // A stranger's datagram among the honest ones (other addresses, other tags).
+                let mix = input.u8();
+                if mix & 1 != 0 {
+                    let at = (mix >> 3) as usize % (list.len() + 1);
+                    let from = OTHERS[((mix >> 1) & 3) as usize % OTHERS.len()];
+                    list.insert(at, (from, input.short_bytes().to_vec()));
                 }
                 let datagrams: Vec<Datagram> = list
                     .iter()
-                    .map(|d| Datagram {
-                        addr: CLIENT,
-                        data: d,
-                    })
+                    .map(|(addr, d)| Datagram { addr, data: d })
                     .collect();
                 server.ep.receive_batch(now, &datagrams).unwrap();
             }

@@ -2,9 +2,9 @@
 //! processed, the peer-table entries and the peers of the next ones are fetched into the
 //! cache, so that at many peers their cache misses overlap instead of following one another.
 //!
-//! A prefetch reads nothing the program sees and never faults (on any address), so these
-//! functions are safe to call with any reference; the one `unsafe` block of the core outside
-//! `ffi` is the intrinsic call itself. On targets other than x86_64 they do nothing.
+//! A prefetch reads nothing the program sees and never faults (on any address), so this
+//! function is safe to call with any reference; its two `unsafe` blocks (the intrinsic calls)
+//! are the only ones of the core outside `ffi`. On targets other than x86_64 it does nothing.
 #![allow(unsafe_code)]
 
 /// Starts loading the cache lines of `*value` (a hint; no effect on results).
@@ -16,8 +16,8 @@ pub(crate) fn prefetch<T>(value: &T) {
         let start = value as *const T as *const i8;
         let size = std::mem::size_of::<T>();
         // One address in each 64-byte line the value covers (a loop of constant length,
-        // unrolled): every 64th byte, and the last byte for a value that does not start a
-        // line.
+        // unrolled): every 64th byte from its start, and its last byte (which is in a line of
+        // its own when the value does not start a line; else a repeat, which costs nothing).
         let mut offset = 0;
         while offset < size {
             // SAFETY: `prefetcht0` is a hint: it does not fault on any address and has no

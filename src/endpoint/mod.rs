@@ -758,7 +758,9 @@ impl Endpoint {
     /// checks, drops, events and counters as that many calls, and faster at many peers:
     /// while one datagram is processed, the table entries and the peers of the next ones are
     /// already being fetched from memory, so their cache misses overlap. `now` and every
-    /// address are checked before anything else: on an error nothing has changed. Messages
+    /// address are checked before anything else: on such an error nothing has changed. (An
+    /// internal error of one datagram, never expected, does not stop the batch: the first is
+    /// returned after the rest are processed, as a loop of `receive` calls would.) Messages
     /// are queued as `Data` events (poll them after the batch; a batch larger than
     /// `max_pending_events` drops the messages beyond it, counted as queue overflows).
     pub fn receive_batch(&mut self, now: u64, datagrams: &[Datagram<'_>]) -> Result<()> {
@@ -784,6 +786,7 @@ impl Endpoint {
         const AHEAD: usize = 4;
         const RING: usize = 8;
         let mut tags = [0u32; RING];
+        let mut result = Ok(());
         for (k, t) in tags.iter_mut().enumerate().take(count.min(AHEAD)) {
             *t = self.by_addr.tag(at(k).addr);
             self.by_addr.prefetch(*t);
@@ -804,9 +807,13 @@ impl Endpoint {
                 }
             }
             let d = at(k);
-            self.receive_checked(now, d.addr, tags[k % RING], d.data, None)?;
+            // As a loop of `receive` calls: an error of one datagram (never expected once the
+            // arguments are checked) does not stop the others; the first is returned.
+            if let Err(e) = self.receive_checked(now, d.addr, tags[k % RING], d.data, None) {
+                result = result.and(Err(e));
+            }
         }
-        Ok(())
+        result
     }
 
     /// `receive`, and with `direct` `receive_into`: the one copy of the receive path.

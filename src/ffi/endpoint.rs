@@ -558,7 +558,7 @@ pub unsafe extern "C" fn gamecrypt_endpoint_receive_into(
 /// the datagram, as the arguments of gamecrypt_endpoint_receive().
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct gamecrypt_datagram {
+pub struct gamecrypt_endpoint_datagram {
     /// The sender's address (1..=GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN bytes).
     pub addr: *const u8,
     /// Its length.
@@ -578,14 +578,15 @@ pub struct gamecrypt_datagram {
 /// overflows, as gamecrypt_endpoint_receive() would). `(NULL, 0)` is an empty batch.
 ///
 /// Returns OK, NULL_ARGUMENT (`endpoint`, `datagrams` with `count` > 0, or a NULL pointer
-/// with a length above 0 in any datagram), INVALID_LENGTH (an address),
-/// TIME_WENT_BACKWARDS. Every datagram is checked before the first is processed: on an
-/// error, nothing changes.
+/// with a length above 0 in any datagram), INVALID_ARGUMENT (`datagrams` not aligned for its
+/// type), INVALID_LENGTH (an address outside 1..=GAMECRYPT_ENDPOINT_ADDRESS_MAX_LEN bytes, or
+/// a length above `PTRDIFF_MAX` bytes), TIME_WENT_BACKWARDS. Every datagram is checked before
+/// the first is processed: on these errors, nothing changes.
 #[no_mangle]
 pub unsafe extern "C" fn gamecrypt_endpoint_receive_batch(
     endpoint: *mut gamecrypt_endpoint,
     now_ms: u64,
-    datagrams: *const gamecrypt_datagram,
+    datagrams: *const gamecrypt_endpoint_datagram,
     count: usize,
 ) -> gamecrypt_result {
     ffi_result(|| {
@@ -601,7 +602,8 @@ pub unsafe extern "C" fn gamecrypt_endpoint_receive_batch(
         }
         ep.receive_batch_with(now_ms, list.len(), |k| {
             let d = &list[k];
-            // SAFETY: by the caller's contract; every pointer was checked above.
+            // SAFETY: by the caller's contract; every pointer was checked above, so both are
+            // Ok (the defaults are never used).
             let (addr, data) = unsafe { (input(d.addr, d.addr_len), input(d.data, d.data_len)) };
             Datagram {
                 addr: addr.unwrap_or_default(),

@@ -92,7 +92,7 @@ pub(crate) trait Handle: Sized {
 }
 
 /// An input buffer (of bytes, or of `len` values of a C struct): `(NULL, 0)` is empty,
-/// `(NULL, n > 0)` is `NULL_ARGUMENT`.
+/// `(NULL, n > 0)` is `NULL_ARGUMENT`, a pointer not aligned for `T` is `INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// A non-NULL `ptr` points at `len` readable values that stay valid for `'a`.
@@ -102,6 +102,9 @@ pub(crate) unsafe fn input<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T]> 
     }
     if ptr.is_null() {
         return Err(Error::NullArgument);
+    }
+    if (ptr as usize) % std::mem::align_of::<T>() != 0 {
+        return Err(Error::InvalidArgument);
     }
     if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return Err(Error::InvalidLength);
@@ -326,6 +329,37 @@ pub mod testing {
         #[cfg(feature = "testing")]
         if PANIC_NEXT.swap(false, Ordering::SeqCst) {
             panic!("gamecrypt testing: injected panic");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `input` of bytes and of C structs: (NULL, 0) is empty, NULL with a length is
+    /// NULL_ARGUMENT, a misaligned struct pointer INVALID_ARGUMENT, a length whose bytes pass
+    /// `isize::MAX` INVALID_LENGTH.
+    #[test]
+    fn input_checks_null_alignment_and_length() {
+        let words = [7u64; 4];
+        let base = words.as_ptr();
+        // SAFETY: every pointer below is either rejected or points at readable values.
+        unsafe {
+            assert_eq!(input(base, 4).map(<[u64]>::len), Ok(4));
+            assert_eq!(input::<u64>(std::ptr::null(), 0).map(<[u64]>::len), Ok(0));
+            assert_eq!(
+                input::<u64>(std::ptr::null(), 1).err(),
+                Some(Error::NullArgument)
+            );
+            let odd = (base as *const u8).wrapping_add(1) as *const u64;
+            assert_eq!(input(odd, 1).err(), Some(Error::InvalidArgument));
+            assert_eq!(
+                input(base, usize::MAX / 8).err(),
+                Some(Error::InvalidLength)
+            );
+            let bytes = [1u8, 2, 3];
+            assert_eq!(input(bytes.as_ptr().wrapping_add(1), 2), Ok(&bytes[1..]));
         }
     }
 }

@@ -900,7 +900,7 @@ static void test_receive_batch(void) {
     CHECK_OK(gamecrypt_endpoint_send(c1, 20, p1, (const uint8_t *)"three", 5));
     size_t n3 = take_one(c1, SERVER_ADDR, sizeof SERVER_ADDR, d3, sizeof d3);
     static const uint8_t stranger[] = "10.9.9.9:1";
-    gamecrypt_datagram batch[5] = {
+    gamecrypt_endpoint_datagram batch[5] = {
         {CLIENT_ADDR, sizeof CLIENT_ADDR, d1, n1},
         {stranger, sizeof stranger, d2, n2},
         {CLIENT2_ADDR, sizeof CLIENT2_ADDR, d2, n2},
@@ -913,7 +913,7 @@ static void test_receive_batch(void) {
     /* Errors: nothing is processed, even the datagrams before the bad one. */
     CHECK_RC(gamecrypt_endpoint_receive_batch(NULL, 20, batch, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);
     CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, NULL, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);
-    gamecrypt_datagram bad[5];
+    gamecrypt_endpoint_datagram bad[5];
     memcpy(bad, batch, sizeof bad);
     bad[4].addr = NULL;
     CHECK_RC(gamecrypt_endpoint_receive_batch(server, 20, bad, 5), GAMECRYPT_RESULT_NULL_ARGUMENT);

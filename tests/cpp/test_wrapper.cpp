@@ -966,7 +966,8 @@ void test_endpoint() {
                                                  Endpoint::datagram(stranger, sent[1]),
                                                  Endpoint::datagram(client_address, sent[1])};
         auto bad = batch;
-        bad[2] = Endpoint::datagram(Bytes(), sent[1]);
+        const Bytes no_address;
+        bad[2] = Endpoint::datagram(no_address, sent[1]);
         auto before = server->stats();
         CHECK_CODE(server->receive_batch(now, bad), GAMECRYPT_RESULT_INVALID_LENGTH);
         CHECK(server->stats()->datagrams_received == before->datagrams_received);

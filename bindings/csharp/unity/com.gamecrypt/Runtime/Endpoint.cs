@@ -52,7 +52,7 @@ namespace GameCrypt
         public ulong QueueOverflows;
     }
 
-    /// <summary>gamecrypt_datagram: one datagram of a batch, as the C library reads it.</summary>
+    /// <summary>gamecrypt_endpoint_datagram: one datagram of a batch, as the C library reads it.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct NativeDatagram
     {
