@@ -164,7 +164,7 @@ fuzz_target!(|data: &[u8]| {
             1 => {
                 flight.pop_front();
             }
-            2 | 3 | 4 => {
+            2..=4 => {
                 let bytes = match op & 7 {
                     2 => input.short_bytes().to_vec(),
                     _ if seen.is_empty() => Vec::new(),
