@@ -1040,10 +1040,11 @@ fn receive_batch_is_receive_in_order() {
         }
         // Bad arguments: an error, and nothing changes.
         let before = (sides[1].server.stats(), sides[1].server.next_deadline());
-        let mut bad: Vec<Datagram> = batch[1]
+        let good: Vec<Datagram> = batch[1]
             .iter()
             .map(|(a, d)| Datagram { addr: a, data: d })
             .collect();
+        let mut bad = good.clone();
         let at = rng.below(bad.len() as u64) as usize;
         let long = [7u8; 200];
         bad[at].addr = if rng.chance(50) { &[] } else { &long[..] };
@@ -1052,10 +1053,6 @@ fn receive_batch_is_receive_in_order() {
             Err(Error::InvalidLength)
         );
         if let Some(earlier) = last.checked_sub(1) {
-            let good: Vec<Datagram> = batch[1]
-                .iter()
-                .map(|(a, d)| Datagram { addr: a, data: d })
-                .collect();
             assert_eq!(
                 sides[1].server.receive_batch(earlier, &good),
                 Err(codes::TIME_WENT_BACKWARDS)
@@ -1069,10 +1066,6 @@ fn receive_batch_is_receive_in_order() {
         for (a, d) in &batch[0] {
             sides[0].server.receive(now, a, d).unwrap();
         }
-        let good: Vec<Datagram> = batch[1]
-            .iter()
-            .map(|(a, d)| Datagram { addr: a, data: d })
-            .collect();
         sides[1].server.receive_batch(now, &good).unwrap();
         batched += good.len();
         for x in &mut sides {

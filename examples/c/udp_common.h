@@ -55,8 +55,8 @@ static inline int endpoint_step(gamecrypt_endpoint *ep, int fd, uint64_t max_ms)
             if (got < 0) {
                 break;
             }
-            batch[n] = (gamecrypt_endpoint_datagram){(const uint8_t *)&from[n], sizeof from[n], bufs[n],
-                                            (size_t)got};
+            batch[n] = (gamecrypt_endpoint_datagram){(const uint8_t *)&from[n], sizeof from[n],
+                                                     bufs[n], (size_t)got};
         }
         if (gamecrypt_endpoint_receive_batch(ep, now_ms(), batch, n) != GAMECRYPT_RESULT_OK) {
             return -1;

@@ -596,21 +596,27 @@ pub unsafe extern "C" fn gamecrypt_endpoint_receive_batch(
         let list = unsafe { input(datagrams, count) }?;
         for d in list {
             // SAFETY: by the caller's contract.
-            unsafe { input(d.addr, d.addr_len) }?;
-            // SAFETY: by the caller's contract.
-            unsafe { input(d.data, d.data_len) }?;
+            unsafe { datagram_view(d) }?;
         }
         ep.receive_batch_with(now_ms, list.len(), |k| {
-            let d = &list[k];
-            // SAFETY: by the caller's contract; every pointer was checked above, so both are
-            // Ok (the defaults are never used).
-            let (addr, data) = unsafe { (input(d.addr, d.addr_len), input(d.data, d.data_len)) };
-            Datagram {
-                addr: addr.unwrap_or_default(),
-                data: data.unwrap_or_default(),
-            }
+            // SAFETY: by the caller's contract; every entry was checked above, so this is Ok
+            // (the empty default is never used).
+            unsafe { datagram_view(&list[k]) }.unwrap_or(Datagram {
+                addr: &[],
+                data: &[],
+            })
         })
     })
+}
+
+/// The address and bytes of a C datagram, with [`input`]'s checks.
+///
+/// # Safety
+/// As for [`input`], for both buffers.
+unsafe fn datagram_view<'a>(d: &gamecrypt_endpoint_datagram) -> Result<Datagram<'a>> {
+    // SAFETY: by the caller's contract.
+    let (addr, data) = unsafe { (input(d.addr, d.addr_len)?, input(d.data, d.data_len)?) };
+    Ok(Datagram { addr, data })
 }
 
 /// Runs the timers due at `now_ms`: handshake retransmissions and timeouts, keep-alives,

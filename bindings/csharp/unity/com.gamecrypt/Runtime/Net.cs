@@ -127,6 +127,7 @@ namespace GameCrypt
 
         private void ReceiveBatch(ulong now)
         {
+            if (_batch.Count == 0) return;
             try
             {
                 Endpoint.ReceiveBatch(now, _batch);
